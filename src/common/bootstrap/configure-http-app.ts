@@ -1,0 +1,43 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import type { AppConfig } from '../../config/app-config';
+import {
+  bodyParserErrorHandler,
+  jsonBodyParser,
+  normaliseAndGuardInput,
+} from '../middleware/body.middleware';
+import { createValidationPipe } from '../pipes/validation.pipe';
+import { setupSwagger } from './swagger';
+
+/**
+ * Everything that turns a Nest app into the contract's HTTP API. Shared by main.ts and the e2e
+ * tests, so tests exercise exactly what production runs. The app must be created with
+ * `bodyParser: false`: we install our own parser to map its errors to envelopes.
+ */
+export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
+  app.set('trust proxy', config.trustProxyHops);
+  app.set('case sensitive routing', false);
+  app.set('strict routing', false);
+  app.disable('x-powered-by');
+  app.enableCors({
+    origin: config.frontendUrl,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    optionsSuccessStatus: 204,
+  });
+  app.use(
+    helmet({
+      // Swagger UI loads its own inline styles and scripts; the API itself serves only JSON.
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use(cookieParser());
+  app.use(jsonBodyParser());
+  app.use(bodyParserErrorHandler);
+  app.use(normaliseAndGuardInput);
+  app.useGlobalPipes(createValidationPipe());
+  if (config.globalPrefix) app.setGlobalPrefix(config.globalPrefix);
+  setupSwagger(app, config);
+}

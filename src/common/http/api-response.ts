@@ -1,0 +1,10 @@
+/** The contract's success envelope (§1.3). `data` is omitted, not null, when there is nothing. */
+export interface ApiResponse<T = undefined> {
+  success: true;
+  message: string;
+  data?: T;
+}
+
+export function ok<T>(message: string, data?: T): ApiResponse<T> {
+  return data === undefined ? { success: true, message } : { success: true, message, data };
+}

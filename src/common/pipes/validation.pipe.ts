@@ -1,0 +1,38 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+// When a field breaks several rules, report the most basic one first ("must be a string" before
+// "must be shorter than…").
+const CONSTRAINT_PRIORITY = ['whitelistValidation', 'isDefined', 'isNotEmpty'];
+function constraintRank(name: string): number {
+  const index = CONSTRAINT_PRIORITY.indexOf(name);
+  if (index >= 0) return index;
+  return /^is(String|Int|Number|Boolean|Array|Object|Enum|In|MongoId|Email|Date)$/.test(name) ? 10 : 20;
+}
+
+/** First problem found, as one sentence naming the field (nested fields as `a.b`). */
+export function firstValidationMessage(errors: ValidationError[], parent = ''): string {
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const constraints = Object.entries(error.constraints ?? {})
+      .sort(([a], [b]) => constraintRank(a) - constraintRank(b))
+      .map(([, message]) => message);
+    if (constraints.length > 0) {
+      // class-validator messages start with the property name; prefix the parent for nesting.
+      return parent ? `${parent}.${constraints[0]}` : constraints[0];
+    }
+    if (error.children?.length) return firstValidationMessage(error.children, path);
+  }
+  return 'Validation failed';
+}
+
+/** Global pipe: strips nothing silently; unknown fields and wrong types are 400s. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new BadRequestException(firstValidationMessage(errors)),
+  });
+}

@@ -1,0 +1,102 @@
+import { Environment, validateEnvironment } from './environment';
+
+const DURATION_UNITS_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+export function durationToMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`Invalid duration: ${value}`);
+  return Number(match[1]) * DURATION_UNITS_MS[match[2]];
+}
+
+/**
+ * The typed configuration shared by the API and the worker. Built once at boot from the
+ * environment and injected wherever a setting is needed (never read process.env elsewhere).
+ */
+export class AppConfig {
+  readonly env: Environment['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly globalPrefix?: string;
+  readonly trustProxyHops: number;
+  readonly frontendUrl: string;
+  readonly mongo: { uri: string; dbName?: string };
+  readonly redis: { url: string; keyPrefix: string };
+  readonly auth: {
+    accessSecret: string;
+    refreshSecret: string;
+    accessTtlMs: number;
+    refreshTtlMs: number;
+    cookieSecure: boolean;
+    cookieSameSite: 'strict' | 'lax' | 'none';
+    refreshCookiePath: string;
+  };
+  readonly mail: {
+    resendApiKey?: string;
+    resendBaseUrl?: string;
+    from: string;
+    outboxDir: string;
+  };
+  readonly payments: {
+    keyId?: string;
+    keySecret?: string;
+    webhookSecret?: string;
+    apiUrl?: string;
+  };
+  readonly log: { level: Environment['LOG_LEVEL']; pretty: boolean };
+  readonly digest: { timeZone: string; cron: string };
+
+  constructor(env: Environment) {
+    this.env = env.NODE_ENV;
+    this.isProduction = env.NODE_ENV === 'production';
+    this.port = env.PORT;
+    this.globalPrefix = env.GLOBAL_PREFIX;
+    this.trustProxyHops = env.TRUST_PROXY_HOPS;
+    this.frontendUrl = env.FRONTEND_URL ?? 'http://localhost:5173';
+    this.mongo = { uri: env.MONGODB_URI, dbName: env.MONGODB_DB_NAME };
+    this.redis = {
+      url: env.REDIS_URL ?? `redis://${env.REDIS_HOST}:${env.REDIS_PORT}`,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+    };
+    this.auth = {
+      accessSecret: env.ACCESS_TOKEN_SECRET_KEY,
+      refreshSecret: env.REFRESH_TOKEN_SECRET_KEY,
+      accessTtlMs: durationToMs(env.ACCESS_TOKEN_EXPIRY),
+      refreshTtlMs: durationToMs(env.REFRESH_TOKEN_EXPIRY),
+      cookieSecure: env.COOKIE_SECURE,
+      cookieSameSite: env.COOKIE_SAME_SITE,
+      refreshCookiePath: env.REFRESH_COOKIE_PATH,
+    };
+    this.mail = {
+      resendApiKey: env.RESEND_API_KEY,
+      resendBaseUrl: env.RESEND_BASE_URL,
+      from: env.FROM_EMAIL,
+      outboxDir: env.MAIL_OUTBOX_DIR,
+    };
+    this.payments = {
+      keyId: env.RAZORPAY_KEY_ID,
+      keySecret: env.RAZORPAY_KEY_SECRET,
+      webhookSecret: env.RAZORPAY_WEBHOOK_SECRET,
+      apiUrl: env.RAZORPAY_API_URL,
+    };
+    this.log = { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? false };
+    this.digest = { timeZone: env.DIGEST_TIME_ZONE, cron: env.DIGEST_CRON };
+  }
+
+  get paymentsConfigured(): boolean {
+    return Boolean(this.payments.keyId && this.payments.keySecret);
+  }
+
+  get mailViaResend(): boolean {
+    return Boolean(this.mail.resendApiKey);
+  }
+}
+
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  return new AppConfig(validateEnvironment(raw));
+}

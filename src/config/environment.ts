@@ -1,0 +1,192 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const DURATION = /^\d+(ms|s|m|h|d)$/;
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1';
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The raw environment, as variables. Validated once at boot by {@link validateEnvironment}. */
+export class Environment {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// URI' })
+  MONGODB_URI!: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB_NAME must be 1-63 letters, digits, _ or -' })
+  MONGODB_DB_NAME?: string;
+
+  @IsString()
+  @MinLength(16, { message: 'ACCESS_TOKEN_SECRET_KEY must be at least 16 characters' })
+  ACCESS_TOKEN_SECRET_KEY!: string;
+
+  @IsString()
+  @MinLength(16, { message: 'REFRESH_TOKEN_SECRET_KEY must be at least 16 characters' })
+  REFRESH_TOKEN_SECRET_KEY!: string;
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'ACCESS_TOKEN_EXPIRY must look like 15m, 900s or 1h' })
+  ACCESS_TOKEN_EXPIRY = '15m';
+
+  @IsOptional()
+  @Matches(DURATION, { message: 'REFRESH_TOKEN_EXPIRY must look like 30d or 720h' })
+  REFRESH_TOKEN_EXPIRY = '30d';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @Matches(/[^/]$/, { message: 'FRONTEND_URL must not end with a slash' })
+  FRONTEND_URL?: string;
+
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  COOKIE_SECURE = true;
+
+  @IsOptional()
+  @IsIn(['strict', 'lax', 'none'])
+  COOKIE_SAME_SITE: 'strict' | 'lax' | 'none' = 'strict';
+
+  @IsOptional()
+  @Matches(/^\/\S*$/, { message: 'REFRESH_COOKIE_PATH must start with /' })
+  REFRESH_COOKIE_PATH = '/auth';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9/_-]+$/, { message: 'GLOBAL_PREFIX may hold letters, digits, / _ -' })
+  GLOBAL_PREFIX?: string;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  TRUST_PROXY_HOPS = 1;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  REDIS_PORT = 6379;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  REDIS_KEY_PREFIX = 'devlink';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  RAZORPAY_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  RAZORPAY_KEY_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  RAZORPAY_WEBHOOK_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  RAZORPAY_API_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  RESEND_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  RESEND_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  FROM_EMAIL = 'noreply@linkdev.online';
+
+  @IsOptional()
+  @IsString()
+  MAIL_OUTBOX_DIR = '.data/outbox';
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  LOG_PRETTY?: boolean;
+
+  @IsOptional()
+  @IsString()
+  DIGEST_TIME_ZONE = 'Asia/Kolkata';
+
+  @IsOptional()
+  @IsString()
+  DIGEST_CRON = '0 8 * * *';
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Validates the environment; throws {@link ConfigValidationError} naming every bad variable. */
+export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
+  const problems = errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {});
+    return raw[error.property] === undefined || raw[error.property] === ''
+      ? `${error.property} is required but missing`
+      : `${error.property}: ${reasons.join('; ')}`;
+  });
+  if (env.NODE_ENV === 'production' && !env.FRONTEND_URL) {
+    problems.push('FRONTEND_URL is required in production (the SPA origin, used for CORS)');
+  }
+  if (env.ACCESS_TOKEN_SECRET_KEY && env.ACCESS_TOKEN_SECRET_KEY === env.REFRESH_TOKEN_SECRET_KEY) {
+    problems.push('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return env;
+}

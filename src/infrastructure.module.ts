@@ -1,0 +1,40 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LoggerModule } from 'nestjs-pino';
+import { IndexBootstrapService } from './common/database/index-bootstrap.service';
+import { loggerOptions } from './common/logging/logger.options';
+import { redisOptionsFromUrl } from './common/redis/redis-options';
+import { RedisModule } from './common/redis/redis.module';
+import { AppConfig } from './config/app-config';
+
+/**
+ * The infrastructure both processes share: typed config, structured logging, MongoDB (with
+ * indexes ensured at boot), Redis and the BullMQ connection. The API and the worker each import
+ * it once and add their own feature modules.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig, processName: 'api' | 'worker'): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config, processName)),
+        MongooseModule.forRoot(config.mongo.uri, {
+          dbName: config.mongo.dbName,
+          autoIndex: false,
+          autoCreate: false,
+          serverSelectionTimeoutMS: 5000,
+        }),
+        BullModule.forRoot({
+          connection: redisOptionsFromUrl(config.redis.url),
+          prefix: `${config.redis.keyPrefix}:bull`,
+        }),
+        RedisModule,
+      ],
+      providers: [{ provide: AppConfig, useValue: config }, IndexBootstrapService],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureHttpApp } from './common/bootstrap/configure-http-app';
+import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
+import { loadConfigOrExit } from './config/load-config-or-exit';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit('api');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+  configureHttpApp(app, config);
+  exitOnSignals(app, logger);
+  await app.listen(config.port, '0.0.0.0');
+  const base = `http://localhost:${config.port}${config.globalPrefix ? `/${config.globalPrefix}` : ''}`;
+  logger.log({ url: base, docs: `${base}/docs` }, `API listening on ${base}; Swagger UI at ${base}/docs`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', process: 'api', msg: 'Boot failed', err: String((error as Error)?.stack ?? error) })}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator';
+import { HealthStatusDto } from './health.dto';
+import { RedisHealthIndicator } from './redis.health';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly mongoose: MongooseHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness probe (not enveloped, always 200 while the process runs)' })
+  @ApiOkResponse({ type: HealthStatusDto })
+  liveness(): HealthStatusDto {
+    return { status: 'ok', uptime: process.uptime(), timestamp: new Date().toISOString() };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: MongoDB and Redis reachable (503 when either is down)' })
+  @ApiOkResponse({ description: 'Terminus health report, status "ok"' })
+  @ApiServiceUnavailableResponse({ description: 'Terminus health report, status "error"' })
+  async readiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.mongoose.pingCheck('mongodb', { timeout: 1500 }),
+        () => this.redis.isHealthy('redis'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+}

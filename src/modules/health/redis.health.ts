@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../../common/redis/redis.module';
+
+const PING_TIMEOUT_MS = 1000;
+
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  async isHealthy(key: 'redis') {
+    const indicator = this.indicators.check(key);
+    try {
+      const reply = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      return reply === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected ${reply}` });
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { InfrastructureModule } from './infrastructure.module';
+
+/** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [InfrastructureModule.forRoot(config, 'worker')],
+    };
+  }
+}
