@@ -1,6 +1,6 @@
 // Two projects: unit specs beside the code, e2e specs in test/ against real MongoDB-compatible
 // storage (FerretDB or mongod) and Redis, started once by the global setup.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',

@@ -20,7 +20,11 @@ async function bootstrap(): Promise<void> {
   exitOnSignals(app, logger);
   await app.listen(config.port, '0.0.0.0');
   const base = `http://localhost:${config.port}${config.globalPrefix ? `/${config.globalPrefix}` : ''}`;
-  logger.log({ url: base, docs: `${base}/docs` }, `API listening on ${base}; Swagger UI at ${base}/docs`);
+  logger.log({
+    msg: `API listening on ${base}; Swagger UI at ${base}/docs`,
+    url: base,
+    docs: `${base}/docs`,
+  });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -69,7 +69,10 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
     });
 
     it('validation error → 400 naming the field', async () => {
-      const res = await request(t.server).post('/__probe/items').send({ key: 42, value: 'v' }).expect(400);
+      const res = await request(t.server)
+        .post('/__probe/items')
+        .send({ key: 42, value: 'v' })
+        .expect(400);
       expect(res.body).toEqual({ success: false, message: 'key must be a string' });
       const tooLong = await request(t.server)
         .post('/__probe/items')
@@ -97,13 +100,19 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .post('/__probe/items')
         .send({ key: { $gt: '' }, value: 'b' })
         .expect(400);
-      expect(res.body).toEqual({ success: false, message: 'Field names may not start with "$" (got "$gt")' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Field names may not start with "$" (got "$gt")',
+      });
       await request(t.server).get('/__probe/items?key[$ne]=x').expect(400);
       expect(await t.connection.collection('probes').countDocuments({ value: 'b' })).toBe(0);
     });
 
     it('duplicate key on a unique index → 409 envelope, first document intact', async () => {
-      await request(t.server).post('/__probe/items').send({ key: 'dup', value: 'first' }).expect(201);
+      await request(t.server)
+        .post('/__probe/items')
+        .send({ key: 'dup', value: 'first' })
+        .expect(201);
       const res = await request(t.server)
         .post('/__probe/items')
         .send({ key: 'dup', value: 'second' })
@@ -136,7 +145,10 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
     });
 
     it('CORS allows exactly FRONTEND_URL with credentials, on errors too', async () => {
-      const res = await request(t.server).get('/nope').set('Origin', 'http://evil.example').expect(404);
+      const res = await request(t.server)
+        .get('/nope')
+        .set('Origin', 'http://evil.example')
+        .expect(404);
       expect(res.headers['access-control-allow-origin']).toBe(TEST_FRONTEND_URL);
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       const preflight = await request(t.server)
@@ -158,14 +170,24 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
 
   describe('storage round trips', () => {
     it('writes and reads MongoDB through the app', async () => {
-      await request(t.server).post('/__probe/items').send({ key: 'rt', value: 'hello' }).expect(201);
+      await request(t.server)
+        .post('/__probe/items')
+        .send({ key: 'rt', value: 'hello' })
+        .expect(201);
       const res = await request(t.server).get('/__probe/items').expect(200);
       expect(res.body.data).toEqual(expect.arrayContaining([{ key: 'rt', value: 'hello' }]));
     });
 
     it('writes and reads Redis under this app’s key prefix', async () => {
-      const res = await request(t.server).post('/__probe/redis/k1').send({ value: 'v1' }).expect(200);
-      expect(res.body).toEqual({ success: true, message: 'Redis round trip', data: { value: 'v1' } });
+      const res = await request(t.server)
+        .post('/__probe/redis/k1')
+        .send({ value: 'v1' })
+        .expect(200);
+      expect(res.body).toEqual({
+        success: true,
+        message: 'Redis round trip',
+        data: { value: 'v1' },
+      });
     });
 
     it('created the schema’s unique index at boot', async () => {

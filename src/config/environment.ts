@@ -39,7 +39,9 @@ export class Environment {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB_NAME must be 1-63 letters, digits, _ or -' })
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, {
+    message: 'MONGODB_DB_NAME must be 1-63 letters, digits, _ or -',
+  })
   MONGODB_DB_NAME?: string;
 
   @IsString()
@@ -105,7 +107,9 @@ export class Environment {
   REDIS_PORT = 6379;
 
   @IsOptional()
-  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -',
+  })
   REDIS_KEY_PREFIX = 'devlink';
 
   @Transform(emptyToUndefined)

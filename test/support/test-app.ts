@@ -76,7 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     namespace,
     connection,
-    server: app.getHttpServer() as Server,
+    server: app.getHttpServer(),
     close: async () => {
       if (!options.keepData) {
         await connection.dropDatabase().catch(() => undefined);
@@ -93,7 +93,13 @@ export async function deleteRedisNamespace(config: AppConfig): Promise<void> {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.keyPrefix}:*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${config.redis.keyPrefix}:*`,
+        'COUNT',
+        500,
+      );
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -11,18 +11,18 @@ export function exitOnSignals(app: INestApplicationContext, logger: LoggerServic
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    logger.log({ signal }, 'Shutting down');
+    logger.log({ msg: 'Shutting down', signal });
     setTimeout(() => {
-      logger.error({ signal }, `Shutdown took over ${FORCED_EXIT_AFTER_MS} ms; forcing exit`);
+      logger.error({ msg: `Shutdown took over ${FORCED_EXIT_AFTER_MS} ms; forcing exit`, signal });
       process.exit(1);
     }, FORCED_EXIT_AFTER_MS).unref();
     app.close().then(
       () => {
-        logger.log({ signal }, 'Shutdown complete');
+        logger.log({ msg: 'Shutdown complete', signal });
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error({ err: error }, 'Shutdown failed');
+        logger.error({ msg: 'Shutdown failed', err: error });
         process.exit(1);
       },
     );

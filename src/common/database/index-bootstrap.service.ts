@@ -19,10 +19,10 @@ export class IndexBootstrapService implements OnApplicationBootstrap {
       try {
         await model.createIndexes();
       } catch (error) {
-        this.logger.fatal({ err: error, model: name }, 'Index creation failed');
+        this.logger.fatal({ msg: 'Index creation failed', err: error, model: name });
         throw new Error(`Index creation failed for model ${name}: ${(error as Error).message}`);
       }
     }
-    this.logger.log({ models: this.connection.modelNames() }, 'Indexes ensured');
+    this.logger.log({ msg: 'Indexes ensured', models: this.connection.modelNames() });
   }
 }

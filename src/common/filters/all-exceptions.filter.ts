@@ -60,10 +60,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return this.envelope(HttpStatus.BAD_REQUEST, first?.message ?? 'Validation failed');
     }
     const errorId = randomUUID();
-    this.logger.error(
-      { errorId, err: exception, method: request.method, url: request.originalUrl },
-      'Unhandled error',
-    );
+    this.logger.error({
+      msg: 'Unhandled error',
+      errorId,
+      err: exception,
+      method: request.method,
+      url: request.originalUrl,
+    });
     return this.envelope(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error', { errorId });
   }
 

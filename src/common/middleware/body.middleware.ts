@@ -61,7 +61,9 @@ export function normaliseAndGuardInput(req: Request, res: Response, next: NextFu
   if (req.body === undefined || req.body === null) req.body = {};
   const key = findOperatorKey(req.body) ?? findOperatorKey(req.query);
   if (key) {
-    res.status(400).json({ success: false, message: `Field names may not start with "$" (got "${key}")` });
+    res
+      .status(400)
+      .json({ success: false, message: `Field names may not start with "$" (got "${key}")` });
     return;
   }
   next();

@@ -35,7 +35,7 @@ export class RedisModule implements OnApplicationShutdown {
     try {
       await this.redis.quit();
     } catch (error) {
-      this.logger.warn({ err: error }, 'Redis quit failed; disconnecting');
+      this.logger.warn({ msg: 'Redis quit failed; disconnecting', err: error });
       this.redis.disconnect();
     }
   }

@@ -1,5 +1,10 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';

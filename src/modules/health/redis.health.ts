@@ -21,7 +21,9 @@ export class RedisHealthIndicator {
           setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
         ),
       ]);
-      return reply === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected ${reply}` });
+      return reply === 'PONG'
+        ? indicator.up()
+        : indicator.down({ message: 'unexpected PING reply' });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }

@@ -1,0 +1,17 @@
+export interface MongoHandle {
+  uri: string;
+  kind: 'MONGODB_URI' | 'mongod' | 'ferretdb';
+  pid?: number;
+  stop(): Promise<void>;
+}
+export interface RedisHandle {
+  url: string;
+  kind: 'REDIS_URL' | 'local' | 'redis-server';
+  pid?: number;
+  stop(): Promise<void>;
+}
+export function resolveMongo(options: { dataDir: string }): Promise<MongoHandle>;
+export function resolveRedis(options: { dataDir: string }): Promise<RedisHandle>;
+export function ensureFerretdb(): string;
+export function freePort(): Promise<number>;
+export const ROOT: string;

@@ -1,0 +1,110 @@
+'use strict';
+// `npm run start:local`: builds the app, finds or starts MongoDB-compatible storage (data kept in
+// ./.data) and Redis, then runs the API and the worker side by side until Ctrl+C.
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { resolveMongo, resolveRedis, ROOT } = require('./services');
+
+const DATA_DIR = path.join(ROOT, '.data');
+
+/** Development secrets, generated once and kept in .data so sessions survive restarts. */
+function devSecrets() {
+  const file = path.join(DATA_DIR, 'dev-secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const secrets = {
+    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function waitForHealth(url, child, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`API exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`API did not answer ${url} within ${timeoutMs} ms`);
+}
+
+async function main() {
+  const started = Date.now();
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+
+  console.log('[start:local] building…');
+  const build = spawnSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+
+  const mongo = await resolveMongo({ dataDir: DATA_DIR });
+  const redis = await resolveRedis({ dataDir: DATA_DIR });
+  const port = process.env.PORT || '3000';
+  const env = {
+    NODE_ENV: 'development',
+    COOKIE_SECURE: 'false',
+    COOKIE_SAME_SITE: 'lax',
+    MONGODB_DB_NAME: 'devlink',
+    MAIL_OUTBOX_DIR: path.join(DATA_DIR, 'outbox'),
+    ...devSecrets(),
+    ...process.env,
+    MONGODB_URI: mongo.uri,
+    REDIS_URL: redis.url,
+    PORT: port,
+  };
+
+  const children = [
+    spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: 'inherit' }),
+    spawn(process.execPath, ['dist/main.worker.js'], { cwd: ROOT, env, stdio: 'inherit' }),
+  ];
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await mongo.stop();
+    await redis.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  children.forEach((child) =>
+    child.on('exit', (code) => {
+      if (!stopping) {
+        console.error(`[start:local] a process exited with code ${code}; stopping the rest`);
+        void stop(code || 1);
+      }
+    }),
+  );
+
+  const base = `http://localhost:${port}`;
+  await waitForHealth(`${base}/health`, children[0]);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n[start:local] DevLink API ready in ${seconds}s (database: ${mongo.kind}, redis: ${redis.kind})`);
+  console.log(`[start:local]   API:        ${base}`);
+  console.log(`[start:local]   Swagger UI: ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`);
+  console.log('[start:local]   Worker:     running (emails go to .data/outbox without RESEND_API_KEY)');
+  console.log('[start:local] Press Ctrl+C to stop.\n');
+}
+
+main().catch((error) => {
+  console.error(`[start:local] ${error.stack || error}`);
+  process.exit(1);
+});

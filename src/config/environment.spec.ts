@@ -1,0 +1,79 @@
+import { loadConfig } from './app-config';
+import { ConfigValidationError, validateEnvironment } from './environment';
+
+const base = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017',
+  ACCESS_TOKEN_SECRET_KEY: 'a'.repeat(32),
+  REFRESH_TOKEN_SECRET_KEY: 'b'.repeat(32),
+};
+
+function problemsOf(raw: Record<string, string | undefined>): string[] {
+  try {
+    validateEnvironment(raw);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+}
+
+describe('environment validation', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(base);
+    expect(config.port).toBe(3000);
+    expect(config.frontendUrl).toBe('http://localhost:5173');
+    expect(config.auth.accessTtlMs).toBe(15 * 60_000);
+    expect(config.auth.refreshTtlMs).toBe(30 * 86_400_000);
+    expect(config.auth.cookieSecure).toBe(true);
+    expect(config.auth.refreshCookiePath).toBe('/auth');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.paymentsConfigured).toBe(false);
+    expect(config.mailViaResend).toBe(false);
+    expect(config.mail.from).toBe('noreply@linkdev.online');
+  });
+
+  it('names every missing required variable', () => {
+    expect(problemsOf({})).toEqual(
+      expect.arrayContaining([
+        'MONGODB_URI is required but missing',
+        'ACCESS_TOKEN_SECRET_KEY is required but missing',
+        'REFRESH_TOKEN_SECRET_KEY is required but missing',
+      ]),
+    );
+  });
+
+  it('rejects malformed values with the variable name', () => {
+    expect(problemsOf({ ...base, PORT: 'abc' })[0]).toMatch(/^PORT: /);
+    expect(problemsOf({ ...base, ACCESS_TOKEN_EXPIRY: 'soon' })).toEqual([
+      'ACCESS_TOKEN_EXPIRY: ACCESS_TOKEN_EXPIRY must look like 15m, 900s or 1h',
+    ]);
+    expect(problemsOf({ ...base, FRONTEND_URL: 'http://x.test/' })[0]).toMatch(/FRONTEND_URL/);
+    expect(problemsOf({ ...base, REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL/);
+    expect(problemsOf({ ...base, COOKIE_SAME_SITE: 'sometimes' })[0]).toMatch(/^COOKIE_SAME_SITE/);
+  });
+
+  it('requires FRONTEND_URL in production and distinct token secrets', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toContain(
+      'FRONTEND_URL is required in production (the SPA origin, used for CORS)',
+    );
+    expect(
+      problemsOf({ ...base, REFRESH_TOKEN_SECRET_KEY: base.ACCESS_TOKEN_SECRET_KEY }),
+    ).toContain('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');
+  });
+
+  it('parses booleans, numbers and Redis host/port', () => {
+    const config = loadConfig({
+      ...base,
+      COOKIE_SECURE: 'false',
+      PORT: '8080',
+      REDIS_HOST: 'redis',
+      REDIS_PORT: '6380',
+      RAZORPAY_KEY_ID: 'rzp_test',
+      RAZORPAY_KEY_SECRET: 'secret',
+    });
+    expect(config.auth.cookieSecure).toBe(false);
+    expect(config.port).toBe(8080);
+    expect(config.redis.url).toBe('redis://redis:6380');
+    expect(config.paymentsConfigured).toBe(true);
+  });
+});

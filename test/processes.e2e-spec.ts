@@ -1,0 +1,58 @@
+import { spawnEntry } from './support/spawn';
+import { deleteRedisNamespace, testEnvironment, uniqueNamespace } from './support/test-app';
+import { loadConfig } from '../src/config/app-config';
+import { freePort } from '../scripts/services';
+
+describe('Process lifecycle (spawned entry points)', () => {
+  const namespace = uniqueNamespace('proc');
+  afterAll(() => deleteRedisNamespace(loadConfig(testEnvironment(namespace))));
+
+  it('the API refuses to start without a required variable, exit 1 naming it', async () => {
+    const env = testEnvironment(namespace, { ACCESS_TOKEN_SECRET_KEY: undefined });
+    const api = spawnEntry('src/main.ts', env);
+    const { code } = await api.exited;
+    expect(code).toBe(1);
+    expect(api.output()).toContain('ACCESS_TOKEN_SECRET_KEY is required but missing');
+  });
+
+  it('the worker refuses an invalid variable, exit 1 naming it', async () => {
+    const env = testEnvironment(namespace, { MONGODB_URI: 'http://not-mongo' });
+    const worker = spawnEntry('src/main.worker.ts', env);
+    const { code } = await worker.exited;
+    expect(code).toBe(1);
+    expect(worker.output()).toContain('MONGODB_URI must be a mongodb:// URI');
+  });
+
+  it('the worker starts with no HTTP listener and exits 0 on SIGTERM', async () => {
+    const worker = spawnEntry(
+      'src/main.worker.ts',
+      testEnvironment(namespace, { LOG_LEVEL: 'info' }),
+    );
+    await worker.waitForOutput(/Worker ready/);
+    expect(worker.output()).not.toMatch(/listening/i);
+    const started = Date.now();
+    worker.child.kill('SIGTERM');
+    const { code } = await worker.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(worker.output()).toContain('Shutdown complete');
+  });
+
+  it('the API serves /health, then exits 0 on SIGTERM even with a keep-alive client', async () => {
+    const port = await freePort();
+    const api = spawnEntry(
+      'src/main.ts',
+      testEnvironment(namespace, { PORT: String(port), LOG_LEVEL: 'info' }),
+    );
+    await api.waitForOutput(/API listening/);
+    const res = await fetch(`http://127.0.0.1:${port}/health`, {
+      headers: { connection: 'keep-alive' },
+    });
+    expect(res.status).toBe(200);
+    const started = Date.now();
+    api.child.kill('SIGTERM');
+    const { code } = await api.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
