@@ -3,7 +3,11 @@ import { APP_FILTER } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
+import { RateLimitModule } from './common/throttling/rate-limit.module';
+import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { ProfileModule } from './modules/profile/profile.module';
+import { SkillsModule } from './modules/skills/skills.module';
 
 /** The HTTP API (and, from the presence issue on, Socket.io on the same server). */
 @Module({})
@@ -11,7 +15,14 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, 'api'), HealthModule],
+      imports: [
+        InfrastructureModule.forRoot(config, 'api'),
+        RateLimitModule,
+        HealthModule,
+        AuthModule,
+        ProfileModule,
+        SkillsModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

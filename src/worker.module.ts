@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
+import { MailModule } from './modules/mail/mail.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
 @Module({})
@@ -8,7 +9,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfrastructureModule.forRoot(config, 'worker')],
+      imports: [InfrastructureModule.forRoot(config, 'worker'), MailModule],
     };
   }
 }

@@ -35,12 +35,14 @@ export class AppConfig {
     cookieSecure: boolean;
     cookieSameSite: 'strict' | 'lax' | 'none';
     refreshCookiePath: string;
+    bcryptCost: number;
   };
   readonly mail: {
     resendApiKey?: string;
     resendBaseUrl?: string;
     from: string;
     outboxDir: string;
+    retryDelayMs: number;
   };
   readonly payments: {
     keyId?: string;
@@ -71,12 +73,14 @@ export class AppConfig {
       cookieSecure: env.COOKIE_SECURE,
       cookieSameSite: env.COOKIE_SAME_SITE,
       refreshCookiePath: env.REFRESH_COOKIE_PATH,
+      bcryptCost: env.BCRYPT_COST,
     };
     this.mail = {
       resendApiKey: env.RESEND_API_KEY,
       resendBaseUrl: env.RESEND_BASE_URL,
       from: env.FROM_EMAIL,
       outboxDir: env.MAIL_OUTBOX_DIR,
+      retryDelayMs: env.MAIL_RETRY_DELAY_MS,
     };
     this.payments = {
       keyId: env.RAZORPAY_KEY_ID,

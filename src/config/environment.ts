@@ -75,6 +75,14 @@ export class Environment {
   @IsIn(['strict', 'lax', 'none'])
   COOKIE_SAME_SITE: 'strict' | 'lax' | 'none' = 'strict';
 
+  /** bcrypt work factor; each +1 doubles the cost of signup, login and password change. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(15)
+  BCRYPT_COST = 11;
+
   @IsOptional()
   @Matches(/^\/\S*$/, { message: 'REFRESH_COOKIE_PATH must start with /' })
   REFRESH_COOKIE_PATH = '/auth';
@@ -149,6 +157,13 @@ export class Environment {
   @IsOptional()
   @IsString()
   MAIL_OUTBOX_DIR = '.data/outbox';
+
+  /** First retry delay of a failed email (exponential: ×1, ×2). Tests shorten it. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  MAIL_RETRY_DELAY_MS = 5000;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

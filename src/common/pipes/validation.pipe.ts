@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
 
 // When a field breaks several rules, report the most basic one first ("must be a string" before
 // "must be shorter than…").
@@ -15,6 +16,10 @@ function constraintRank(name: string): number {
 export function firstValidationMessage(errors: ValidationError[], parent = ''): string {
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
+    if (error.constraints?.whitelistValidation && error.target) {
+      const custom: unknown = Reflect.getMetadata(UNKNOWN_FIELDS_MESSAGE, error.target.constructor);
+      if (typeof custom === 'string') return custom;
+    }
     const constraints = Object.entries(error.constraints ?? {})
       .sort(([a], [b]) => constraintRank(a) - constraintRank(b))
       .map(([, message]) => message);
@@ -34,7 +39,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    validationError: { target: false, value: false },
+    // target is only read here (for @UnknownFieldsMessage); it never reaches a response.
+    validationError: { target: true, value: false },
     exceptionFactory: (errors) => new BadRequestException(firstValidationMessage(errors)),
   });
 }

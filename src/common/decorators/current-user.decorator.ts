@@ -1,0 +1,22 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Types } from 'mongoose';
+import type { UserRecord } from '../../modules/users/user.schema';
+
+/** What the access guard attaches to a request: the user (no secrets) and their session id. */
+export interface AuthenticatedUser {
+  user: UserRecord;
+  userId: Types.ObjectId;
+  sessionId: Types.ObjectId;
+}
+
+export type AuthenticatedRequest = Request & { auth?: AuthenticatedUser };
+
+/** The authenticated caller; handlers never read user ids from the body to decide who calls. */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticatedUser => {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.auth) throw new Error('CurrentUser used on a route without authentication');
+    return request.auth;
+  },
+);

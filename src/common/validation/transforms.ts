@@ -1,0 +1,18 @@
+import { Transform } from 'class-transformer';
+
+/** Trims strings; leaves other types for the type validators to reject. */
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Emails are compared trimmed and lowercased on every path (signup, login, resend). */
+export const NormaliseEmail = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
+
+/** ≥ 8 chars with a lowercase, an uppercase, a digit and a symbol (contract §3.1). */
+export const STRONG_PASSWORD =
+  /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[-#!$@£%^&*()_+|~=`{}[\]:";'<>?,./\\ ]).{8,}$/;
+
+/** bcrypt only reads the first 72 bytes; longer passwords would be silently truncated. */
+export const PASSWORD_MAX_LENGTH = 72;

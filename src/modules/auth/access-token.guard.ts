@@ -1,0 +1,42 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
+import type { Request } from 'express';
+import { IS_PUBLIC } from '../../common/decorators/public.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { ACCESS_STRATEGY, fromAccessCookie } from './access-token.strategy';
+
+/**
+ * Global guard: every route needs a valid access cookie unless it says `@Public()`. Every
+ * failure is a 401 (the SPA refreshes on 401), with the contract's messages (§1.8).
+ */
+@Injectable()
+export class AccessTokenGuard extends AuthGuard(ACCESS_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    if (context.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    if (!fromAccessCookie(context.switchToHttp().getRequest<Request>())) {
+      throw new AppError('UNAUTHORIZED', 'Authentication Required');
+    }
+    return super.canActivate(context);
+  }
+
+  override getAuthenticateOptions(): IAuthModuleOptions {
+    return { property: 'auth', session: false };
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error instanceof Error) throw error;
+    if (error) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
+    if (!user) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
+    return user;
+  }
+}

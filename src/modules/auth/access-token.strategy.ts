@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
+import { AppConfig } from '../../config/app-config';
+import { ACCESS_COOKIE } from './auth-cookies';
+import { AuthService } from './auth.service';
+import type { AccessClaims } from './token.service';
+
+export const ACCESS_STRATEGY = 'access-cookie';
+
+const fromAccessCookie = (req: Request): string | null => {
+  const value: unknown = (req?.cookies as Record<string, unknown> | undefined)?.[ACCESS_COOKIE];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+};
+
+/** passport-jwt reading only the `accessToken` cookie (the Authorization header is ignored). */
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {
+  constructor(
+    config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromExtractors([fromAccessCookie]),
+      secretOrKey: config.auth.accessSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: Partial<AccessClaims>): Promise<AuthenticatedUser> {
+    return this.auth.authenticate(claims);
+  }
+}
+
+export { fromAccessCookie };

@@ -1,0 +1,130 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator';
+import { ok } from '../../common/http/api-response';
+import { RateLimit } from '../../common/throttling/rate-limits';
+import { AuthCookies, ACCESS_COOKIE, REFRESH_COOKIE } from './auth-cookies';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/login.dto';
+import { ResendVerificationDto } from './dto/resend-verification.dto';
+import { SignupDto } from './dto/signup.dto';
+import { VerifyEmailQuery } from './dto/verify-email.query';
+import { SelfUserResponse } from '../users/user.docs';
+
+function cookie(req: Request, name: string): string | undefined {
+  const value: unknown = (req.cookies as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+@ApiTags('auth')
+@Public()
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  @Post('signup')
+  @HttpCode(HttpStatus.CREATED)
+  @RateLimit('signup')
+  @ApiOperation({
+    summary: 'Create an account and email a 24-hour verification link (no cookies set)',
+  })
+  @ApiCreatedResponse({ type: SelfUserResponse })
+  @ApiBadRequestResponse({
+    description: 'Name cannot be Empty | Invalid name length | Invalid Email | password is weak',
+  })
+  @ApiTooManyRequestsResponse({
+    description: '10 per 15 minutes per IP; body has retryAfter (minutes), retryAt',
+  })
+  async signup(@Body() dto: SignupDto) {
+    return ok('Account created. Check your email for verification.', await this.auth.signup(dto));
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('login')
+  @ApiOperation({
+    summary: 'Start a session on this device; sets the accessToken and refreshToken cookies',
+  })
+  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiBadRequestResponse({ description: 'Invalid Credentials' })
+  @ApiForbiddenResponse({
+    description: 'Please verify your email before logging in (correct password only)',
+  })
+  @ApiTooManyRequestsResponse({ description: '10 per 15 minutes per IP (separate from signup)' })
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { user, tokens } = await this.auth.login(dto, { userAgent: req.headers['user-agent'] });
+    this.cookies.set(res, tokens);
+    return ok('Login Successful', user);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Revoke this session server-side (if a cookie identifies it) and clear the cookies',
+  })
+  @ApiOkResponse({ description: 'Always 200: Logout successful' })
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.auth.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
+    this.cookies.clear(res);
+    return ok('Logout successful');
+  }
+
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('refresh')
+  @ApiOperation({
+    summary: 'Rotate the refresh token (cookie) and issue a new access token',
+    description:
+      'A token rotated less than 30 s ago returns the current pair (concurrent refreshes); an older one ' +
+      'is treated as stolen and revokes the session.',
+  })
+  @ApiOkResponse({ description: 'Token refreshed; both cookies set' })
+  @ApiUnauthorizedResponse({ description: 'Refresh token missing | Invalid refresh token' })
+  async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const tokens = await this.auth.refresh(cookie(req, REFRESH_COOKIE));
+    this.cookies.set(res, tokens);
+    return ok('Token refreshed');
+  }
+
+  @Get('verify-email')
+  @RateLimit('verifyEmail')
+  @ApiOperation({ summary: 'Verify the email address with the token from the emailed link' })
+  @ApiOkResponse({ description: 'Email verified successfully' })
+  @ApiBadRequestResponse({
+    description: 'Invalid verification link | Invalid or expired verification link',
+  })
+  async verifyEmail(@Query() query: VerifyEmailQuery) {
+    await this.auth.verifyEmail(query.token);
+    return ok('Email verified successfully');
+  }
+
+  @Post('resend-verification')
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('resend')
+  @ApiOperation({
+    summary: 'Email a new verification link (same answer whether or not the account exists)',
+  })
+  @ApiOkResponse({ description: 'If an account exists, a verification email has been sent.' })
+  @ApiTooManyRequestsResponse({ description: '3 per 5 minutes per IP' })
+  async resendVerification(@Body() dto: ResendVerificationDto) {
+    await this.auth.resendVerification(dto.emailId);
+    return ok('If an account exists, a verification email has been sent.');
+  }
+}

@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class VerifyEmailQuery {
+  @ApiProperty({ description: 'The 64-hex token from the emailed link' })
+  @IsString({ message: 'Invalid verification link' })
+  @Length(1, 128, { message: 'Invalid verification link' })
+  token!: string;
+}

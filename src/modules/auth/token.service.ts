@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import { AppConfig } from '../../config/app-config';
+
+export interface AccessClaims {
+  userId: string;
+  sid: string;
+}
+
+export interface RefreshClaims extends AccessClaims {
+  gen: number;
+  iat: number;
+  exp: number;
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Signs and verifies the HS256 access and refresh JWTs (contract §1.7). */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  signAccess(userId: Types.ObjectId, sessionId: Types.ObjectId): string {
+    const claims: AccessClaims = { userId: userId.toHexString(), sid: sessionId.toHexString() };
+    return this.jwt.sign(claims, {
+      secret: this.config.auth.accessSecret,
+      expiresIn: Math.floor(this.config.auth.accessTtlMs / 1000),
+      algorithm: 'HS256',
+    });
+  }
+
+  /**
+   * Deterministic: the same (session, generation, issue time) always gives the same JWT, which
+   * lets a refresh inside the grace window hand back the current token instead of a new one.
+   */
+  signRefresh(
+    userId: Types.ObjectId,
+    sessionId: Types.ObjectId,
+    generation: number,
+    issuedAt: Date,
+    expiresAt: Date,
+  ) {
+    const claims: RefreshClaims = {
+      userId: userId.toHexString(),
+      sid: sessionId.toHexString(),
+      gen: generation,
+      iat: Math.floor(issuedAt.getTime() / 1000),
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    };
+    return this.jwt.sign(claims, { secret: this.config.auth.refreshSecret, algorithm: 'HS256' });
+  }
+
+  /** Returns the claims, or null for anything invalid, expired or missing a claim. */
+  verifyRefresh(token: string): RefreshClaims | null {
+    try {
+      const claims = this.jwt.verify<RefreshClaims>(token, {
+        secret: this.config.auth.refreshSecret,
+        algorithms: ['HS256'],
+      });
+      const valid =
+        OBJECT_ID.test(claims.userId) && OBJECT_ID.test(claims.sid) && Number.isInteger(claims.gen);
+      return valid ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Access-token verification for sockets (HTTP goes through the passport strategy). */
+  verifyAccess(token: string): Partial<AccessClaims> | null {
+    try {
+      return this.jwt.verify<AccessClaims>(token, {
+        secret: this.config.auth.accessSecret,
+        algorithms: ['HS256'],
+      });
+    } catch {
+      return null;
+    }
+  }
+}

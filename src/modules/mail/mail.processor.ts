@@ -1,0 +1,70 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { AppConfig } from '../../config/app-config';
+import {
+  DigestEmailJob,
+  EMAIL_QUEUE,
+  EMAIL_RATE_LIMIT,
+  EMAIL_WORKER_CONCURRENCY,
+  EmailJob,
+  EmailJobData,
+  VerificationEmailJob,
+  WelcomeEmailJob,
+} from './mail.constants';
+import { MailSender } from './mail.sender';
+import { digestEmail, RenderedEmail, verificationEmail, welcomeEmail } from './mail.templates';
+
+/** The worker side of email: renders and sends each job, at most 2 per second across workers. */
+@Processor(EMAIL_QUEUE, { concurrency: EMAIL_WORKER_CONCURRENCY, limiter: EMAIL_RATE_LIMIT })
+export class MailProcessor extends WorkerHost {
+  private readonly logger = new Logger(MailProcessor.name);
+
+  constructor(
+    private readonly sender: MailSender,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async process(job: Job<EmailJobData>): Promise<string> {
+    const email = this.render(job);
+    return this.sender.send(job.data.to, email, job.id ?? `${job.name}-${job.timestamp}`);
+  }
+
+  private render(job: Job<EmailJobData>): RenderedEmail {
+    const frontendUrl = this.config.frontendUrl;
+    switch (job.name) {
+      case EmailJob.Verification:
+        return verificationEmail(job.data as VerificationEmailJob, frontendUrl);
+      case EmailJob.Welcome:
+        return welcomeEmail(job.data, frontendUrl);
+      case EmailJob.Digest:
+        return digestEmail(job.data as DigestEmailJob, frontendUrl);
+      default:
+        throw new Error(`unknown job type: ${job.name}`);
+    }
+  }
+
+  @OnWorkerEvent('completed')
+  onCompleted(job: Job<EmailJobData>, messageId: string): void {
+    this.logger.log({
+      msg: 'Email sent',
+      jobId: job.id,
+      job: job.name,
+      userId: job.data.userId,
+      messageId,
+    });
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<EmailJobData> | undefined, error: Error): void {
+    this.logger.warn({
+      msg: 'Email job failed',
+      jobId: job?.id,
+      job: job?.name,
+      attempt: job?.attemptsMade,
+      err: { message: error.message },
+    });
+  }
+}

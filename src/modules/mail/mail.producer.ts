@@ -1,0 +1,70 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import {
+  DigestEmailJob,
+  EMAIL_QUEUE,
+  EmailJob,
+  EmailJobData,
+  EmailJobName,
+  VerificationEmailJob,
+  WelcomeEmailJob,
+} from './mail.constants';
+
+/** How long a request may wait for Redis before we give up on the email (and log it). */
+const ENQUEUE_TIMEOUT_MS = 3000;
+
+/**
+ * The API side of email: only enqueues. Failures are logged and reported as `false`, never thrown,
+ * because the action that triggered the email (signup, verification) has already been committed.
+ */
+@Injectable()
+export class MailProducer {
+  private readonly logger = new Logger(MailProducer.name);
+
+  constructor(@InjectQueue(EMAIL_QUEUE) private readonly queue: Queue<EmailJobData>) {}
+
+  /** One job per (user, token): a retried signup or double submit never sends twice. */
+  sendVerification(job: VerificationEmailJob): Promise<boolean> {
+    const tokenId = createHash('sha256').update(job.verifyToken).digest('hex').slice(0, 16);
+    return this.enqueue(EmailJob.Verification, job, `verification-${job.userId}-${tokenId}`);
+  }
+
+  sendWelcome(job: WelcomeEmailJob): Promise<boolean> {
+    return this.enqueue(EmailJob.Welcome, job, `welcome-${job.userId}`);
+  }
+
+  /** `day` (YYYY-MM-DD) makes the digest once per user per day, whichever replica enqueues it. */
+  sendDigest(job: DigestEmailJob, day: string): Promise<boolean> {
+    return this.enqueue(EmailJob.Digest, job, `digest-${job.userId}-${day}`);
+  }
+
+  private async enqueue(name: EmailJobName, data: EmailJobData, jobId: string): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.queue.add(name, data, { jobId }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`queue did not answer in ${ENQUEUE_TIMEOUT_MS} ms`)),
+            ENQUEUE_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      this.logger.log({ msg: 'Email queued', job: name, jobId, userId: data.userId });
+      return true;
+    } catch (error) {
+      this.logger.error({
+        msg: 'Email could not be queued',
+        job: name,
+        jobId,
+        userId: data.userId,
+        err: error,
+      });
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCookieAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
+import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ok } from '../../common/http/api-response';
+import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
+import { AuthCookies } from '../auth/auth-cookies';
+import { AuthService } from '../auth/auth.service';
+import { ChangePasswordDto } from '../auth/dto/change-password.dto';
+import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
+import { EditProfileDto } from './dto/edit-profile.dto';
+import { ProfileService } from './profile.service';
+import { Types } from 'mongoose';
+
+@ApiTags('profile')
+@ApiCookieAuth(ACCESS_COOKIE_AUTH)
+@ApiUnauthorizedResponse({
+  description: 'Authentication Required | Invalid or expired access token | User not found',
+})
+@Controller('profile')
+export class ProfileController {
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly auth: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's own profile (self view)" })
+  @ApiOkResponse({ type: SelfUserResponse })
+  async getOwn(@CurrentUser() caller: AuthenticatedUser) {
+    return ok('Profile retrieved successfully', await this.profiles.getOwn(caller.userId));
+  }
+
+  @Patch('edit')
+  @ApiOperation({
+    summary:
+      'Edit any subset of the profile fields; {} is valid; "" clears photoUrl/githubUsername',
+  })
+  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiBadRequestResponse({
+    description: 'Invalid update fields | Invalid gender | Invalid age | field-specific messages',
+  })
+  async edit(@CurrentUser() caller: AuthenticatedUser, @Body() dto: EditProfileDto) {
+    return ok('Profile updated successfully', await this.profiles.edit(caller.userId, dto));
+  }
+
+  @Patch('password')
+  @ApiOperation({
+    summary: 'Change the password; signs out every other session and issues fresh cookies',
+  })
+  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiBadRequestResponse({
+    description:
+      'Current password and new password are required | New password should not be the same as the current ' +
+      'password | New password is weak | Current password is incorrect',
+  })
+  async changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { user, tokens } = await this.auth.changePassword(caller, dto);
+    this.cookies.set(res, tokens);
+    return ok('Password updated successfully', user);
+  }
+
+  @Post('onboarding/complete')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Mark onboarding as complete (idempotent)' })
+  @ApiOkResponse({ type: SelfUserResponse })
+  async completeOnboarding(@CurrentUser() caller: AuthenticatedUser) {
+    return ok(
+      'Onboarding completed successfully',
+      await this.profiles.completeOnboarding(caller.userId),
+    );
+  }
+
+  @Get(':userId')
+  @ApiOperation({ summary: "Another user's public profile" })
+  @ApiParam({ name: 'userId', description: '24-hex user id' })
+  @ApiOkResponse({ type: ProfileUserResponse })
+  @ApiBadRequestResponse({ description: 'Invalid userId' })
+  @ApiNotFoundResponse({ description: 'User not found' })
+  async getPublic(@Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId) {
+    return ok('User profile retrieved successfully', await this.profiles.getPublic(userId));
+  }
+}

@@ -1,0 +1,80 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+export const GENDERS = ['male', 'female', 'others'] as const;
+export type Gender = (typeof GENDERS)[number];
+export const MEMBERSHIP_TYPES = ['FREE', 'PRO', 'ELITE'] as const;
+export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
+export const BILLING_CYCLES = ['MONTHLY', 'YEARLY'] as const;
+export type BillingCycle = (typeof BILLING_CYCLES)[number];
+
+export const DEFAULT_ABOUT = 'This is the default about section.';
+
+/** Collection `users` (contract §4.1). Validation rules live in the DTOs; the schema keeps shape. */
+@Schema({ collection: 'users', timestamps: true })
+export class User {
+  @Prop({ type: String, required: true, trim: true, minlength: 3, maxlength: 20 })
+  firstName!: string;
+
+  @Prop({ type: String, trim: true, maxlength: 50 })
+  lastName?: string;
+
+  @Prop({ type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 })
+  emailId!: string;
+
+  /** bcrypt hash; never leaves the repository except for password checks. */
+  @Prop({ type: String, required: true })
+  password!: string;
+
+  @Prop({ type: Number, min: 18, max: 100 })
+  age?: number;
+
+  @Prop({ type: String, enum: GENDERS })
+  gender?: Gender;
+
+  @Prop({ type: String, maxlength: 2048 })
+  photoUrl?: string;
+
+  @Prop({ type: String, default: DEFAULT_ABOUT, maxlength: 500 })
+  about!: string;
+
+  @Prop({ type: [String], default: [] })
+  skills!: string[];
+
+  @Prop({ type: String, default: null, trim: true })
+  githubUsername!: string | null;
+
+  @Prop({ type: String, enum: MEMBERSHIP_TYPES, default: 'FREE' })
+  membershipType!: MembershipType;
+
+  @Prop({ type: String, enum: [...BILLING_CYCLES, null], default: null })
+  billingCycle!: BillingCycle | null;
+
+  @Prop({ type: Date, default: null })
+  membershipExpiry!: Date | null;
+
+  @Prop({ type: Boolean, default: false })
+  onboardingComplete!: boolean;
+
+  @Prop({ type: Boolean, default: false })
+  emailVerified!: boolean;
+
+  /** SHA-256 hex of the emailed verification token; removed once verified. */
+  @Prop({ type: String })
+  emailVerifyToken?: string;
+
+  @Prop({ type: Date })
+  emailVerifyExpiry?: Date;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+/** A user as read with `lean()`. */
+export type UserRecord = User & { _id: Types.ObjectId; __v?: number };
+
+export const UserSchema = SchemaFactory.createForClass(User);
+// emailId: unique (declared on the prop) — signup, login, resend.
+UserSchema.index({ emailVerifyToken: 1 }); // verify-email
+UserSchema.index({ skills: 1 }); // feed filter

@@ -1,0 +1,110 @@
+import type { UserRecord } from './user.schema';
+
+/** The caller's own profile (contract §2.1): the document minus secrets and `__v`. */
+export interface SelfUserView {
+  _id: string;
+  firstName: string;
+  lastName?: string;
+  emailId: string;
+  age?: number;
+  gender?: string;
+  photoUrl?: string;
+  about: string;
+  skills: string[];
+  githubUsername: string | null;
+  membershipType: string;
+  billingCycle: string | null;
+  membershipExpiry: string | null;
+  onboardingComplete: boolean;
+  emailVerified: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Another user's profile (contract §2.2 `ProfileUser`). */
+export interface ProfileUserView {
+  _id: string;
+  firstName: string;
+  lastName?: string;
+  about: string;
+  photoUrl?: string;
+  skills: string[];
+  age?: number;
+  gender?: string;
+  membershipType: string;
+  githubUsername: string | null;
+}
+
+/** Fields that may be read for other users' views; everything else stays private. */
+export const PROFILE_USER_PROJECTION = {
+  firstName: 1,
+  lastName: 1,
+  about: 1,
+  photoUrl: 1,
+  skills: 1,
+  age: 1,
+  gender: 1,
+  membershipType: 1,
+  membershipExpiry: 1,
+  githubUsername: 1,
+} as const;
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A membership whose expiry has passed is shown as FREE (contract §3.8), lazily on read. */
+function effectiveMembership(
+  user: Partial<Pick<UserRecord, 'membershipType' | 'billingCycle' | 'membershipExpiry'>>,
+  now: Date,
+) {
+  const expired =
+    user.membershipExpiry !== null &&
+    user.membershipExpiry !== undefined &&
+    user.membershipExpiry <= now;
+  return expired
+    ? { membershipType: 'FREE', billingCycle: null, membershipExpiry: null }
+    : {
+        membershipType: user.membershipType ?? 'FREE',
+        billingCycle: user.billingCycle ?? null,
+        membershipExpiry: user.membershipExpiry ? user.membershipExpiry.toISOString() : null,
+      };
+}
+
+export function toSelfView(user: UserRecord, now = new Date()): SelfUserView {
+  return withoutUndefined({
+    _id: user._id.toHexString(),
+    firstName: user.firstName,
+    lastName: user.lastName,
+    emailId: user.emailId,
+    age: user.age,
+    gender: user.gender,
+    photoUrl: user.photoUrl,
+    about: user.about,
+    skills: user.skills ?? [],
+    githubUsername: user.githubUsername ?? null,
+    ...effectiveMembership(user, now),
+    onboardingComplete: user.onboardingComplete ?? false,
+    emailVerified: user.emailVerified ?? false,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  });
+}
+
+export function toProfileView(
+  user: Pick<UserRecord, '_id' | keyof typeof PROFILE_USER_PROJECTION>,
+  now = new Date(),
+): ProfileUserView {
+  return withoutUndefined({
+    _id: user._id.toHexString(),
+    firstName: user.firstName,
+    lastName: user.lastName,
+    about: user.about,
+    photoUrl: user.photoUrl,
+    skills: user.skills ?? [],
+    age: user.age,
+    gender: user.gender,
+    membershipType: effectiveMembership(user, now).membershipType,
+    githubUsername: user.githubUsername ?? null,
+  });
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { User, UserSchema } from './user.schema';
+import { UsersRepository } from './users.repository';
+
+/** The `users` collection and its repository, shared by auth, profile and later features. */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
+  providers: [UsersRepository],
+  exports: [UsersRepository],
+})
+export class UsersModule {}
