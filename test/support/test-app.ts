@@ -6,6 +6,8 @@ import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { configureHttpApp } from '../../src/common/bootstrap/configure-http-app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
@@ -35,6 +37,8 @@ export function testEnvironment(
     REFRESH_TOKEN_SECRET_KEY: 'test-refresh-secret-0123456789',
     FRONTEND_URL: TEST_FRONTEND_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    BCRYPT_COST: '10',
+    MAIL_OUTBOX_DIR: path.join(os.tmpdir(), `devlink-outbox-${namespace}`),
     ...overrides,
   };
 }
@@ -66,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
-    logger: false,
+    logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
   });
   configureHttpApp(app, config);
   await app.init();

@@ -10,7 +10,6 @@ import {
   EmailJob,
   EmailJobData,
   VerificationEmailJob,
-  WelcomeEmailJob,
 } from './mail.constants';
 import { MailSender } from './mail.sender';
 import { digestEmail, RenderedEmail, verificationEmail, welcomeEmail } from './mail.templates';

@@ -7,6 +7,16 @@ import { User, UserRecord } from './user.schema';
 /** Secrets never read outside the auth paths that need them. */
 const PRIVATE_FIELDS = { password: 0, emailVerifyToken: 0, emailVerifyExpiry: 0 } as const;
 
+/**
+ * FerretDB 1.24 does not implement projections on findAndModify, so updates return the whole
+ * document and we drop the secrets here, before anything else sees it.
+ */
+function withoutSecrets(user: UserRecord | null): UserRecord | null {
+  if (!user) return null;
+  const { password: _p, emailVerifyToken: _t, emailVerifyExpiry: _e, ...rest } = user;
+  return rest as UserRecord;
+}
+
 export type NewUser = Pick<User, 'firstName' | 'emailId' | 'password'> &
   Partial<Pick<User, 'lastName' | 'emailVerifyToken' | 'emailVerifyExpiry'>>;
 
@@ -59,18 +69,19 @@ export class UsersRepository {
    * Index: `emailVerifyToken`. One atomic update: a second click on the same link finds nothing,
    * and an expired token never verifies (expiry is a query condition, not a TTL index).
    */
-  verifyEmail(tokenHash: string, now: Date): Promise<UserRecord | null> {
-    return this.users
+  async verifyEmail(tokenHash: string, now: Date): Promise<UserRecord | null> {
+    const user = await this.users
       .findOneAndUpdate(
         { emailVerifyToken: { $eq: tokenHash }, emailVerifyExpiry: { $gt: now } },
         { $set: { emailVerified: true }, $unset: { emailVerifyToken: 1, emailVerifyExpiry: 1 } },
-        { new: true, projection: PRIVATE_FIELDS },
+        { new: true },
       )
       .lean<UserRecord>()
       .exec();
+    return withoutSecrets(user);
   }
 
-  updateProfile(
+  async updateProfile(
     id: Types.ObjectId,
     set: Partial<User>,
     unset: (keyof User)[],
@@ -79,31 +90,27 @@ export class UsersRepository {
     if (Object.keys(set).length > 0) update.$set = set;
     if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((key) => [key, 1]));
     if (Object.keys(update).length === 0) return this.findById(id);
-    return this.users
-      .findByIdAndUpdate(id, update, { new: true, projection: PRIVATE_FIELDS, runValidators: true })
+    const user = await this.users
+      .findByIdAndUpdate(id, update, { new: true, runValidators: true })
       .lean<UserRecord>()
       .exec();
+    return withoutSecrets(user);
   }
 
+  /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */
   updatePasswordHash(id: Types.ObjectId, passwordHash: string): Promise<UserRecord | null> {
-    return this.users
-      .findByIdAndUpdate(
-        id,
-        { $set: { password: passwordHash } },
-        { new: true, projection: PRIVATE_FIELDS },
-      )
-      .lean<UserRecord>()
-      .exec();
+    return this.updateFields(id, { password: passwordHash });
   }
 
   completeOnboarding(id: Types.ObjectId): Promise<UserRecord | null> {
-    return this.users
-      .findByIdAndUpdate(
-        id,
-        { $set: { onboardingComplete: true } },
-        { new: true, projection: PRIVATE_FIELDS },
-      )
+    return this.updateFields(id, { onboardingComplete: true });
+  }
+
+  private async updateFields(id: Types.ObjectId, set: Partial<User>): Promise<UserRecord | null> {
+    const user = await this.users
+      .findByIdAndUpdate(id, { $set: set }, { new: true })
       .lean<UserRecord>()
       .exec();
+    return withoutSecrets(user);
   }
 }
