@@ -13,7 +13,7 @@ const PRIVATE_FIELDS = { password: 0, emailVerifyToken: 0, emailVerifyExpiry: 0 
  */
 function withoutSecrets(user: UserRecord | null): UserRecord | null {
   if (!user) return null;
-  const { password: _p, emailVerifyToken: _t, emailVerifyExpiry: _e, ...rest } = user;
+  const { password, emailVerifyToken, emailVerifyExpiry, ...rest } = user;
   return rest as UserRecord;
 }
 
