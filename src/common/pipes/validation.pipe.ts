@@ -7,9 +7,8 @@ const CONSTRAINT_PRIORITY = ['whitelistValidation', 'isDefined', 'isNotEmpty'];
 function constraintRank(name: string): number {
   const index = CONSTRAINT_PRIORITY.indexOf(name);
   if (index >= 0) return index;
-  return /^is(String|Int|Number|Boolean|Array|Object|Enum|In|MongoId|Email|Date)$/.test(name)
-    ? 10
-    : 20;
+  if (/^is(String|Int|Number|Boolean|Array|Object|Date)$/.test(name)) return 10;
+  return /^is[A-Z]/.test(name) ? 15 : 20;
 }
 
 /** First problem found, as one sentence naming the field (nested fields as `a.b`). */
