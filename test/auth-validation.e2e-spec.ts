@@ -135,17 +135,15 @@ describe('Auth input validation', () => {
     const { body } = await signUp(t, { verified: false });
     const token = 'cd'.repeat(32);
     const { createHash } = await import('node:crypto');
-    await t.connection
-      .collection('users')
-      .updateOne(
-        { emailId: body.emailId },
-        {
-          $set: {
-            emailVerifyToken: createHash('sha256').update(token).digest('hex'),
-            emailVerifyExpiry: new Date(Date.now() - 1000),
-          },
+    await t.connection.collection('users').updateOne(
+      { emailId: body.emailId },
+      {
+        $set: {
+          emailVerifyToken: createHash('sha256').update(token).digest('hex'),
+          emailVerifyExpiry: new Date(Date.now() - 1000),
         },
-      );
+      },
+    );
     const res = await request(t.server).get(`/auth/verify-email?token=${token}`).expect(400);
     expect(res.body.message).toBe('Invalid or expired verification link');
     expect(await t.connection.collection('users').findOne({ emailId: body.emailId })).toMatchObject(

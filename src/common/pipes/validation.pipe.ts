@@ -1,4 +1,10 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  BadRequestException,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { Types } from 'mongoose';
 import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
 
 // When a field breaks several rules, report the most basic one first ("must be a string" before
@@ -31,9 +37,16 @@ export function firstValidationMessage(errors: ValidationError[], parent = ''): 
   return 'Validation failed';
 }
 
+/** Ids are validated by ParseObjectIdPipe, which runs after this pipe and produces the ObjectId. */
+class AppValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    return metadata.metatype !== Types.ObjectId && super.toValidate(metadata);
+  }
+}
+
 /** Global pipe: strips nothing silently; unknown fields and wrong types are 400s. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

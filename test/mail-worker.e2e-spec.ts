@@ -1,0 +1,106 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { Types } from 'mongoose';
+import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
+import { MailProducer } from '../src/modules/mail/mail.producer';
+import { ResendStub } from './support/resend-stub';
+import { spawnEntry, SpawnedProcess } from './support/spawn';
+import { createTestApp, testEnvironment, TestApp, uniqueNamespace } from './support/test-app';
+
+/** The worker process against a local Resend stand-in: rate limit, retries, dedupe, bad jobs. */
+describe('Mail worker (BullMQ processor in its own process)', () => {
+  const namespace = uniqueNamespace('mail');
+  const stub = new ResendStub();
+  let t: TestApp;
+  let worker: SpawnedProcess;
+  let producer: MailProducer;
+
+  beforeAll(async () => {
+    await stub.start();
+    const env = {
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: stub.url,
+      MAIL_RETRY_DELAY_MS: '200',
+    };
+    t = await createTestApp({ namespace, env });
+    producer = t.app.get(MailProducer);
+    worker = spawnEntry(
+      'src/main.worker.ts',
+      testEnvironment(namespace, { ...env, LOG_LEVEL: 'info' }),
+    );
+    await worker.waitForOutput(/Worker ready/);
+  });
+
+  afterAll(async () => {
+    worker.child.kill('SIGTERM');
+    expect((await worker.exited).code).toBe(0);
+    await t.close();
+    await stub.stop();
+  });
+
+  const welcome = (name: string) => ({
+    userId: new Types.ObjectId().toHexString(),
+    to: `${name}@example.com`,
+    firstName: name,
+  });
+
+  it('sends at most 2 emails per second: 10 emails take 4 s or more from first to last', async () => {
+    const jobs = Array.from({ length: 10 }, (_, i) => welcome(`rate${i}`));
+    const started = Date.now();
+    await Promise.all(jobs.map((job) => producer.sendWelcome(job)));
+    const delivered = await stub.waitFor((e) => e.recipients[0].startsWith('rate'), 10);
+    const times = delivered.map((e) => e.receivedAt).sort((x, y) => x - y);
+    expect(times[9] - times[0]).toBeGreaterThanOrEqual(3800);
+    expect(times[9] - started).toBeGreaterThanOrEqual(3800);
+    for (let i = 0; i + 2 < times.length; i++) {
+      // any three consecutive deliveries span (almost) a full second: never 3 within one window
+      expect(times[i + 2] - times[i]).toBeGreaterThanOrEqual(900);
+    }
+    expect(new Set(delivered.map((e) => e.recipients[0])).size).toBe(10);
+  }, 20000);
+
+  it('a provider answering 500 twice then 200 still delivers exactly one email', async () => {
+    const requestsBefore = stub.requests;
+    stub.failNext(2);
+    await producer.sendWelcome(welcome('retry'));
+    const delivered = await stub.waitFor((e) => e.recipients[0] === 'retry@example.com');
+    await new Promise((r) => setTimeout(r, 800)); // room for a wrong extra send
+    expect(stub.delivered.filter((e) => e.recipients[0] === 'retry@example.com')).toHaveLength(1);
+    expect(stub.requests - requestsBefore).toBe(3);
+    expect(delivered[0].idempotencyKey).toMatch(/^welcome-[0-9a-f]{24}$/);
+  });
+
+  it('the same (user, kind) is queued once: a repeated welcome is not sent twice', async () => {
+    const job = welcome('once');
+    expect(await producer.sendWelcome(job)).toBe(true);
+    expect(await producer.sendWelcome(job)).toBe(true);
+    await stub.waitFor((e) => e.recipients[0] === 'once@example.com');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(stub.delivered.filter((e) => e.recipients[0] === 'once@example.com')).toHaveLength(1);
+  });
+
+  it('an unknown job type fails after its retries and is kept for inspection', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
+    const job = await queue.add('sendPostcard', welcome('postcard'));
+    const deadline = Date.now() + 10000;
+    while (!(await job.isFailed())) {
+      if (Date.now() > deadline) throw new Error('job did not fail in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const failed = await queue.getJob(job.id!);
+    expect(failed!.failedReason).toBe('unknown job type: sendPostcard');
+    expect(failed!.attemptsMade).toBe(3);
+  });
+
+  it('logs each sent email with its job id and no address', () => {
+    const sentLines = worker
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"Email sent"'));
+    expect(sentLines.length).toBeGreaterThanOrEqual(12);
+    const line = JSON.parse(sentLines[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ process: 'worker', msg: 'Email sent' });
+    expect(line.jobId).toEqual(expect.any(String));
+    expect(sentLines.join('\n')).not.toContain('@example.com');
+  });
+});
