@@ -51,7 +51,6 @@ async function main() {
   const env = {
     NODE_ENV: 'development',
     COOKIE_SECURE: 'false',
-    COOKIE_SAME_SITE: 'lax',
     MONGODB_DB_NAME: 'devlink',
     MAIL_OUTBOX_DIR: path.join(DATA_DIR, 'outbox'),
     ...devSecrets(),

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
+import { ScheduleModule } from '@nestjs/schedule';
+import { SessionCleanupModule } from './modules/auth/session-cleanup.module';
 import { MailModule } from './modules/mail/mail.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
@@ -9,7 +11,12 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfrastructureModule.forRoot(config, 'worker'), MailModule],
+      imports: [
+        InfrastructureModule.forRoot(config, 'worker'),
+        ScheduleModule.forRoot(),
+        MailModule,
+        SessionCleanupModule,
+      ],
     };
   }
 }

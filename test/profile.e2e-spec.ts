@@ -155,18 +155,16 @@ describe('Profile and skills', () => {
   });
 
   it('an expired membership reads as FREE', async () => {
-    await t.connection
-      .collection('users')
-      .updateOne(
-        { emailId: other.user.emailId },
-        {
-          $set: {
-            membershipType: 'PRO',
-            billingCycle: 'MONTHLY',
-            membershipExpiry: new Date(Date.now() - 1000),
-          },
+    await t.connection.collection('users').updateOne(
+      { emailId: other.user.emailId },
+      {
+        $set: {
+          membershipType: 'PRO',
+          billingCycle: 'MONTHLY',
+          membershipExpiry: new Date(Date.now() - 1000),
         },
-      );
+      },
+    );
     const self = await other.get('/profile').expect(200);
     expect(self.body.data).toMatchObject({
       membershipType: 'FREE',
