@@ -5,7 +5,10 @@ import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
 import { RateLimitModule } from './common/throttling/rate-limit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
+import { PresenceModule } from './modules/presence/presence.module';
+import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { SkillsModule } from './modules/skills/skills.module';
 
@@ -22,6 +25,9 @@ export class AppModule {
         AuthModule,
         ProfileModule,
         SkillsModule,
+        FeedModule,
+        RequestsModule,
+        PresenceModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -8,6 +8,7 @@ import {
   normaliseAndGuardInput,
 } from '../middleware/body.middleware';
 import { createValidationPipe } from '../pipes/validation.pipe';
+import { RedisIoAdapter } from '../../modules/presence/redis-io.adapter';
 import { setupSwagger } from './swagger';
 
 /**
@@ -40,4 +41,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.useGlobalPipes(createValidationPipe());
   if (config.globalPrefix) app.setGlobalPrefix(config.globalPrefix);
   setupSwagger(app, config);
+  const socketAdapter = new RedisIoAdapter(app, config);
+  socketAdapter.connect();
+  app.useWebSocketAdapter(socketAdapter);
 }

@@ -5,6 +5,8 @@ export interface ApiResponse<T = undefined> {
   data?: T;
 }
 
-export function ok<T>(message: string, data?: T): ApiResponse<T> {
-  return data === undefined ? { success: true, message } : { success: true, message, data };
+export function ok<T>(message: string, data?: T, extra?: Record<string, unknown>): ApiResponse<T> {
+  const body: ApiResponse<T> =
+    data === undefined ? { success: true, message } : { success: true, message, data };
+  return extra ? { ...body, ...extra } : body;
 }

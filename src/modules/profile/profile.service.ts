@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppError } from '../../common/errors/app-error';
-import type { User } from '../users/user.schema';
+import { skillsKeyOf, type User } from '../users/user.schema';
 import { ProfileUserView, SelfUserView, toProfileView, toSelfView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
 import type { EditProfileDto } from './dto/edit-profile.dto';
@@ -28,6 +28,7 @@ export class ProfileService {
         Object.assign(set, { githubUsername: null });
       else Object.assign(set, { [key]: value });
     }
+    if (dto.skills) set.skillsKey = skillsKeyOf(dto.skills);
     const updated = await this.users.updateProfile(userId, set, unset);
     if (!updated) throw new AppError('NOT_FOUND', 'User not found');
     return toSelfView(updated);

@@ -10,6 +10,9 @@ export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
 export const DEFAULT_ABOUT = 'This is the default about section.';
 
+export const skillsKeyOf = (skills: string[]): string[] =>
+  skills.map((skill) => skill.trim().toLowerCase());
+
 /** Collection `users` (contract §4.1). Validation rules live in the DTOs; the schema keeps shape. */
 @Schema({ collection: 'users', timestamps: true })
 export class User {
@@ -40,6 +43,10 @@ export class User {
 
   @Prop({ type: [String], default: [] })
   skills!: string[];
+
+  /** `skills` trimmed and lowercased: what the feed's case-insensitive filter matches on. */
+  @Prop({ type: [String], default: [] })
+  skillsKey!: string[];
 
   @Prop({ type: String, default: null, trim: true })
   githubUsername!: string | null;
@@ -77,4 +84,5 @@ export type UserRecord = User & { _id: Types.ObjectId; __v?: number };
 export const UserSchema = SchemaFactory.createForClass(User);
 // emailId: unique (declared on the prop) — signup, login, resend.
 UserSchema.index({ emailVerifyToken: 1 }); // verify-email
-UserSchema.index({ skills: 1 }); // feed filter
+UserSchema.index({ skillsKey: 1 }); // feed skills filter (case-insensitive via the lowercased copy)
+UserSchema.index({ emailVerified: 1, onboardingComplete: 1, _id: 1 }); // feed candidates in _id order

@@ -108,3 +108,77 @@ export function toProfileView(
     githubUsername: user.githubUsername ?? null,
   });
 }
+
+/** A user as read for someone else's eyes: only public fields (plus expiry, to compute FREE). */
+export type UserViewSource = Pick<UserRecord, '_id' | 'firstName'> &
+  Partial<
+    Pick<
+      UserRecord,
+      | 'lastName'
+      | 'about'
+      | 'photoUrl'
+      | 'skills'
+      | 'age'
+      | 'gender'
+      | 'membershipType'
+      | 'membershipExpiry'
+    >
+  >;
+
+/** Feed items and connections (contract §2.2 `SafeUser`). */
+export interface SafeUserView {
+  _id: string;
+  firstName: string;
+  lastName?: string;
+  about?: string;
+  photoUrl?: string;
+  skills: string[];
+  age?: number;
+  gender?: string;
+  membershipType: string;
+}
+
+/** Request lists (contract §2.2 `RequestUser`): no skills. */
+export type RequestUserView = Omit<SafeUserView, 'skills'>;
+
+export const SAFE_USER_PROJECTION = {
+  firstName: 1,
+  lastName: 1,
+  about: 1,
+  photoUrl: 1,
+  skills: 1,
+  age: 1,
+  gender: 1,
+  membershipType: 1,
+  membershipExpiry: 1,
+} as const;
+
+export const REQUEST_USER_PROJECTION = {
+  firstName: 1,
+  lastName: 1,
+  age: 1,
+  gender: 1,
+  photoUrl: 1,
+  about: 1,
+  membershipType: 1,
+  membershipExpiry: 1,
+} as const;
+
+export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView {
+  return withoutUndefined({
+    _id: user._id.toHexString(),
+    firstName: user.firstName,
+    lastName: user.lastName,
+    about: user.about,
+    photoUrl: user.photoUrl,
+    skills: user.skills ?? [],
+    age: user.age,
+    gender: user.gender,
+    membershipType: effectiveMembership(user, now).membershipType,
+  });
+}
+
+export function toRequestView(user: UserViewSource, now = new Date()): RequestUserView {
+  const { skills: _skills, ...rest } = toSafeView(user, now);
+  return rest;
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { PROFILE_USER_PROJECTION } from './user.views';
+import { PROFILE_USER_PROJECTION, SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { User, UserRecord } from './user.schema';
 
 /** Secrets never read outside the auth paths that need them. */
@@ -15,6 +15,13 @@ function withoutSecrets(user: UserRecord | null): UserRecord | null {
   if (!user) return null;
   const { password, emailVerifyToken, emailVerifyExpiry, ...rest } = user;
   return rest as UserRecord;
+}
+
+export interface FeedFilter {
+  excludeIds: Types.ObjectId[];
+  skillsKey?: string[];
+  /** Cursor: only users after this id. */
+  afterId?: Types.ObjectId;
 }
 
 export type NewUser = Pick<User, 'firstName' | 'emailId' | 'password'> &
@@ -95,6 +102,57 @@ export class UsersRepository {
       .lean<UserRecord>()
       .exec();
     return withoutSecrets(user);
+  }
+
+  /**
+   * Feed candidates: verified, onboarded, not excluded, optionally sharing a skill, in `_id`
+   * order (stable paging). Index: `{ emailVerified, onboardingComplete, _id }`, or `skillsKey`.
+   */
+  feedPage(filter: FeedFilter, skip: number, limit: number): Promise<UserViewSource[]> {
+    return this.users
+      .find(this.feedQuery(filter), SAFE_USER_PROJECTION)
+      .sort({ _id: 1 })
+      .skip(skip)
+      .limit(limit)
+      .lean<UserViewSource[]>()
+      .exec();
+  }
+
+  countFeed(filter: FeedFilter): Promise<number> {
+    return this.users.countDocuments(this.feedQuery(filter)).exec();
+  }
+
+  private feedQuery({ excludeIds, skillsKey, afterId }: FeedFilter) {
+    const idFilter: Record<string, unknown> = { $nin: excludeIds };
+    if (afterId) idFilter.$gt = afterId;
+    const query: Record<string, unknown> = {
+      emailVerified: true,
+      onboardingComplete: true,
+      _id: idFilter,
+    };
+    if (skillsKey && skillsKey.length > 0) query.skillsKey = { $in: skillsKey };
+    return query;
+  }
+
+  /** Index: `_id`. Public fields of the given users, in the order of `ids`; missing ones dropped. */
+  async safeViewsByIds(ids: Types.ObjectId[]): Promise<UserViewSource[]> {
+    if (ids.length === 0) return [];
+    const found = await this.users
+      .find({ _id: { $in: ids } }, SAFE_USER_PROJECTION)
+      .lean<UserViewSource[]>()
+      .exec();
+    const byId = new Map(found.map((user) => [user._id.toHexString(), user]));
+    return ids
+      .map((id) => byId.get(id.toHexString()))
+      .filter((user): user is UserViewSource => Boolean(user));
+  }
+
+  /** Index: `_id`. Verified users' address and name, for emails. */
+  findMailTargets(ids: Types.ObjectId[]) {
+    return this.users
+      .find({ _id: { $in: ids }, emailVerified: true }, { emailId: 1, firstName: 1 })
+      .lean<Pick<UserRecord, '_id' | 'emailId' | 'firstName'>[]>()
+      .exec();
   }
 
   /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { UsersModule } from '../users/users.module';
+import { Connection, ConnectionSchema } from './connection.schema';
+import { ConnectionsRepository } from './connections.repository';
+
+/** The `connectionmodels` collection, shared by requests, feed, presence and the digest. */
+@Module({
+  imports: [
+    UsersModule,
+    MongooseModule.forFeature([{ name: Connection.name, schema: ConnectionSchema }]),
+  ],
+  providers: [ConnectionsRepository],
+  exports: [ConnectionsRepository],
+})
+export class ConnectionsModule {}

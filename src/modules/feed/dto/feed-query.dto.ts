@@ -1,0 +1,63 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export const MAX_FEED_LIMIT = 50;
+
+/** `skills=React,Node.js` or a repeated `skills` parameter: one list, blanks dropped. */
+const toSkillList = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined) return undefined;
+  const values: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
+  return values
+    .flatMap((v): unknown[] =>
+      typeof v === 'string' ? v.split(',').map((part) => part.trim()) : [v],
+    )
+    .filter((part) => part !== '');
+};
+
+export class FeedQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be an integer' })
+  @Min(1, { message: 'page must be at least 1' })
+  page = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_FEED_LIMIT, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(MAX_FEED_LIMIT, { message: `limit must be at most ${MAX_FEED_LIMIT}` })
+  limit = 10;
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated; matches users having at least one (case-insensitive)',
+    example: 'React,Node.js',
+  })
+  @IsOptional()
+  @Transform(toSkillList)
+  @IsArray()
+  @ArrayMaxSize(20, { message: 'skills may list at most 20 values' })
+  @IsString({ each: true, message: 'skills must be strings' })
+  @MaxLength(30, { each: true, message: 'each skill must be at most 30 characters' })
+  skills?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Cursor: the last `_id` you received (pagination.nextCursor). Takes precedence over page, never skips.',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{24}$/i, { message: 'after must be a user id' })
+  after?: string;
+}

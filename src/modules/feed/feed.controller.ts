@@ -1,0 +1,43 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
+import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ok } from '../../common/http/api-response';
+import { FeedQueryDto } from './dto/feed-query.dto';
+import { FeedService } from './feed.service';
+
+@ApiTags('feed')
+@ApiCookieAuth(ACCESS_COOKIE_AUTH)
+@ApiUnauthorizedResponse({
+  description: 'Authentication Required | Invalid or expired access token',
+})
+@Controller('user')
+export class FeedController {
+  constructor(private readonly feeds: FeedService) {}
+
+  @Get('feed')
+  @ApiOperation({
+    summary: 'Developers to swipe through',
+    description:
+      'Excludes you, unverified and not-onboarded users, and anyone you have a request or connection with in ' +
+      'either direction — except `ignored` swipes older than 30 days (those users come back). `rejected` ' +
+      'hides the pair for good. Sorted by `_id` ascending, so pages never repeat a profile. Offset pages ' +
+      '(`page`) can skip profiles while you swipe, because swiped users leave the set; pass `after` ' +
+      '(= `pagination.nextCursor`) to page without skipping.',
+  })
+  @ApiOkResponse({
+    description:
+      'data: { items: SafeUser[], pagination: { totalUsers, currentPage, totalPages, limit, nextCursor } }',
+  })
+  @ApiBadRequestResponse({ description: 'page/limit/skills/after validation messages' })
+  async feed(@CurrentUser() caller: AuthenticatedUser, @Query() query: FeedQueryDto) {
+    return ok('Feed fetched successfully', await this.feeds.feed(caller.userId, query));
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import { skillsKeyOf } from '../users/user.schema';
+import { toSafeView } from '../users/user.views';
+import { UsersRepository } from '../users/users.repository';
+import type { FeedQueryDto } from './dto/feed-query.dto';
+
+/**
+ * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
+ * `ignored` rule is shared with the send route), in `_id` order so pages never repeat anyone.
+ */
+@Injectable()
+export class FeedService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly connections: ConnectionsRepository,
+  ) {}
+
+  async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
+    const excluded = await this.connections.feedExclusions(callerId, now);
+    const filter = {
+      excludeIds: [callerId, ...excluded],
+      skillsKey: query.skills?.length ? skillsKeyOf(query.skills) : undefined,
+    };
+    const afterId = query.after ? new Types.ObjectId(query.after) : undefined;
+    const skip = afterId ? 0 : (query.page - 1) * query.limit;
+    const [items, totalUsers] = await Promise.all([
+      this.users.feedPage({ ...filter, afterId }, skip, query.limit),
+      this.users.countFeed(filter),
+    ]);
+    const last = items.at(-1);
+    return {
+      items: items.map((user) => toSafeView(user, now)),
+      pagination: {
+        totalUsers,
+        currentPage: query.page,
+        totalPages: Math.ceil(totalUsers / query.limit),
+        limit: query.limit,
+        nextCursor: items.length === query.limit && last ? last._id.toHexString() : null,
+      },
+    };
+  }
+}

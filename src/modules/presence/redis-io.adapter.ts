@@ -1,0 +1,56 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { redisOptionsFromUrl } from '../../common/redis/redis-options';
+import type { AppConfig } from '../../config/app-config';
+
+/**
+ * Socket.io on the API's own HTTP server, with CORS from FRONTEND_URL and the Redis adapter, so
+ * an event emitted on one API instance reaches sockets connected to any other.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private readonly clients: Redis[] = [];
+  private adapter?: ReturnType<typeof createAdapter>;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  /** Connects in the background (ioredis retries), so a Redis outage degrades but never blocks boot. */
+  connect(): void {
+    // maxRetriesPerRequest: null — subscriptions wait for Redis to come back instead of rejecting.
+    const pub = new Redis({
+      ...redisOptionsFromUrl(this.config.redis.url),
+      maxRetriesPerRequest: null,
+    });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) client.on('error', () => undefined); // reported by /health/ready
+    this.clients.push(pub, sub);
+    this.adapter = createAdapter(pub, sub, { key: `${this.config.redis.keyPrefix}:socket.io` });
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      path: '/socket.io',
+      cors: { origin: this.config.frontendUrl, credentials: true },
+      maxHttpBufferSize: 1e6,
+    }) as Server;
+    if (this.adapter) server.adapter(this.adapter);
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    server.disconnectSockets(true);
+    await super.close(server);
+    for (const client of this.clients.splice(0)) {
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client.disconnect();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Types } from 'mongoose';
+import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
+import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ok } from '../../common/http/api-response';
+import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
+import { ParseStatusPipe } from './parse-status.pipe';
+import {
+  REVIEW_STATUSES,
+  RequestsService,
+  ReviewStatus,
+  SEND_STATUSES,
+  SendStatus,
+} from './requests.service';
+
+@ApiTags('requests')
+@ApiCookieAuth(ACCESS_COOKIE_AUTH)
+@ApiUnauthorizedResponse({
+  description: 'Authentication Required | Invalid or expired access token',
+})
+@Controller('request')
+export class RequestsController {
+  constructor(private readonly requests: RequestsService) {}
+
+  @Post('send/:status/:toUserId')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Swipe: send an interested request or ignore a user',
+    description:
+      'One document per pair, either direction. An `ignored` swipe hides the pair for 30 days, after which ' +
+      'either side may send again (the old document is replaced). A `rejected` request blocks the pair ' +
+      'permanently. `interested` notifies the receiver live (`newNotification` type `request`).',
+  })
+  @ApiParam({ name: 'status', enum: SEND_STATUSES })
+  @ApiParam({ name: 'toUserId', description: '24-hex user id' })
+  @ApiOkResponse({
+    description:
+      'Sent interested request successfully | Sent ignored request successfully; data = Connection',
+  })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid Status Type: <status> | Invalid userId | sending request to yourself is not allowed | request already exist',
+  })
+  @ApiNotFoundResponse({ description: 'User not found' })
+  @ApiConflictResponse({ description: 'A concurrent request for the same pair won the race' })
+  async send(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('status', new ParseStatusPipe(SEND_STATUSES, 'Invalid Status Type')) status: SendStatus,
+    @Param('toUserId', new ParseObjectIdPipe('userId')) toUserId: Types.ObjectId,
+  ) {
+    return ok(
+      `Sent ${status} request successfully`,
+      await this.requests.send(caller, status, toUserId),
+    );
+  }
+
+  @Post('review/:status/:requestId')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Accept or reject a pending request addressed to you (accept notifies the sender)',
+  })
+  @ApiParam({ name: 'status', enum: REVIEW_STATUSES })
+  @ApiParam({ name: 'requestId', description: 'The connection document id' })
+  @ApiOkResponse({
+    description: 'Request accepted successfully | Request rejected successfully; data = Connection',
+  })
+  @ApiBadRequestResponse({ description: 'Invalid Request Status: <status> | Invalid requestId' })
+  @ApiForbiddenResponse({ description: 'Only the receiver can review this request' })
+  @ApiNotFoundResponse({ description: 'Request not found or already reviewed' })
+  async review(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('status', new ParseStatusPipe(REVIEW_STATUSES, 'Invalid Request Status'))
+    status: ReviewStatus,
+    @Param('requestId', new ParseObjectIdPipe('requestId')) requestId: Types.ObjectId,
+  ) {
+    return ok(
+      `Request ${status} successfully`,
+      await this.requests.review(caller, status, requestId),
+    );
+  }
+
+  @Delete('withdraw/:requestId')
+  @ApiOperation({ summary: 'Withdraw a pending request you sent' })
+  @ApiOkResponse({ description: 'Request withdrawn' })
+  @ApiBadRequestResponse({ description: 'Invalid requestId' })
+  @ApiForbiddenResponse({ description: 'Only the sender can withdraw this request' })
+  @ApiNotFoundResponse({ description: 'Request not found or already reviewed' })
+  async withdraw(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('requestId', new ParseObjectIdPipe('requestId')) requestId: Types.ObjectId,
+  ) {
+    await this.requests.withdraw(caller, requestId);
+    return ok('Request withdrawn');
+  }
+
+  @Delete('connection/:userId')
+  @ApiOperation({ summary: 'Remove an accepted connection (either side); chat history is kept' })
+  @ApiOkResponse({ description: 'Connection removed' })
+  @ApiBadRequestResponse({ description: 'Invalid userId' })
+  @ApiNotFoundResponse({ description: 'Connection not found' })
+  async removeConnection(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId,
+  ) {
+    await this.requests.removeConnection(caller, userId);
+    return ok('Connection removed');
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { PresenceModule } from '../presence/presence.module';
+import { UsersModule } from '../users/users.module';
+import { RequestsController } from './requests.controller';
+import { RequestsService } from './requests.service';
+import { UserListsController } from './user-lists.controller';
+
+@Module({
+  imports: [ConnectionsModule, UsersModule, PresenceModule],
+  controllers: [RequestsController, UserListsController],
+  providers: [RequestsService],
+})
+export class RequestsModule {}

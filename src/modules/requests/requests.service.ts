@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Types } from 'mongoose';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import type { PageInfo } from '../../common/pagination/page-query.dto';
+import type { ConnectionRecord } from '../connections/connection.schema';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import { PresenceService } from '../presence/presence.service';
+import { RequestUserView, SafeUserView, toRequestView, toSafeView } from '../users/user.views';
+import { UsersRepository } from '../users/users.repository';
+
+export const SEND_STATUSES = ['interested', 'ignored'] as const;
+export const REVIEW_STATUSES = ['accepted', 'rejected'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+const DUPLICATE_KEY = 11000;
+
+export interface PageRequest {
+  page: number;
+  limit: number;
+}
+
+/** A connection document as the contract shows it: stored fields, ids and dates as strings. */
+export function toConnectionView(connection: ConnectionRecord) {
+  return {
+    _id: connection._id.toHexString(),
+    pairKey: connection.pairKey,
+    fromUserId: connection.fromUserId.toHexString(),
+    toUserId: connection.toUserId.toHexString(),
+    status: connection.status,
+    createdAt: connection.createdAt.toISOString(),
+    updatedAt: connection.updatedAt.toISOString(),
+    __v: connection.__v ?? 0,
+  };
+}
+
+@Injectable()
+export class RequestsService {
+  private readonly logger = new Logger(RequestsService.name);
+
+  constructor(
+    private readonly connections: ConnectionsRepository,
+    private readonly users: UsersRepository,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /**
+   * Rules: one document per pair in either direction (unique `pairKey`). An `ignored` swipe older
+   * than 30 days is deleted and replaced; anything else blocks a new request. A `rejected`
+   * request blocks the pair permanently for both sides (the receiver may remove nothing; only
+   * an accepted connection can be removed).
+   */
+  async send(caller: AuthenticatedUser, status: SendStatus, toUserId: Types.ObjectId) {
+    if (caller.userId.equals(toUserId)) {
+      throw new AppError('BAD_REQUEST', 'sending request to yourself is not allowed');
+    }
+    if (!(await this.users.findById(toUserId))) throw new AppError('NOT_FOUND', 'User not found');
+    const now = new Date();
+    const existing = await this.connections.findByPair(caller.userId, toUserId);
+    if (existing && !(await this.connections.deleteIfExpiredIgnore(existing._id, now))) {
+      throw new AppError('BAD_REQUEST', 'request already exist');
+    }
+    let created: ConnectionRecord;
+    try {
+      created = await this.connections.create(caller.userId, toUserId, status);
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+        throw new AppError(
+          'CONFLICT',
+          'A request between you and this user was just created; reload to see it',
+        );
+      }
+      throw error;
+    }
+    if (status === 'interested') {
+      this.presence.notify(toUserId.toHexString(), {
+        type: 'request',
+        from: caller.user.firstName,
+        text: 'sent you a connection request',
+        targetUserId: caller.userId.toHexString(),
+      });
+    }
+    this.logger.log({ msg: 'Request sent', connectionId: created._id.toHexString(), status });
+    return toConnectionView(created);
+  }
+
+  /** Atomic: only a pending request addressed to the caller changes; notifies after the write. */
+  async review(caller: AuthenticatedUser, status: ReviewStatus, requestId: Types.ObjectId) {
+    const updated = await this.connections.review(requestId, caller.userId, status);
+    if (!updated) {
+      const existing = await this.connections.findById(requestId);
+      if (existing?.status === 'interested' && !existing.toUserId.equals(caller.userId)) {
+        throw new AppError('FORBIDDEN', 'Only the receiver can review this request');
+      }
+      throw new AppError('NOT_FOUND', 'Request not found or already reviewed');
+    }
+    if (status === 'accepted') {
+      this.presence.notify(updated.fromUserId.toHexString(), {
+        type: 'request_accepted',
+        from: caller.user.firstName,
+        text: 'accepted your connection request',
+        targetUserId: caller.userId.toHexString(),
+      });
+    }
+    return toConnectionView(updated);
+  }
+
+  async withdraw(caller: AuthenticatedUser, requestId: Types.ObjectId): Promise<void> {
+    if (await this.connections.withdraw(requestId, caller.userId)) return;
+    const existing = await this.connections.findById(requestId);
+    if (existing?.status === 'interested' && !existing.fromUserId.equals(caller.userId)) {
+      throw new AppError('FORBIDDEN', 'Only the sender can withdraw this request');
+    }
+    throw new AppError('NOT_FOUND', 'Request not found or already reviewed');
+  }
+
+  /** Only a participant can name the pair, so only a participant can remove it. */
+  async removeConnection(caller: AuthenticatedUser, otherUserId: Types.ObjectId): Promise<void> {
+    if (!(await this.connections.removeAccepted(caller.userId, otherUserId))) {
+      throw new AppError('NOT_FOUND', 'Connection not found');
+    }
+  }
+
+  async received(userId: Types.ObjectId, page: PageRequest) {
+    const rows = await this.connections.received(userId, this.window(page));
+    const data: { _id: string; fromUserId: RequestUserView }[] = [];
+    for (const row of rows) {
+      if (row.fromUserId)
+        data.push({ _id: row._id.toHexString(), fromUserId: toRequestView(row.fromUserId) });
+    }
+    return { data, pagination: this.pageInfo(page, rows.length) };
+  }
+
+  async sent(userId: Types.ObjectId, page: PageRequest) {
+    const rows = await this.connections.sent(userId, this.window(page));
+    const data: { _id: string; toUserId: RequestUserView }[] = [];
+    for (const row of rows) {
+      if (row.toUserId)
+        data.push({ _id: row._id.toHexString(), toUserId: toRequestView(row.toUserId) });
+    }
+    return { data, pagination: this.pageInfo(page, rows.length) };
+  }
+
+  async connectionsOf(userId: Types.ObjectId, page: PageRequest) {
+    const ids = await this.connections.acceptedPage(userId, this.window(page));
+    const users = await this.users.safeViewsByIds(ids);
+    const data: SafeUserView[] = users.map((user) => toSafeView(user));
+    return { data, pagination: this.pageInfo(page, ids.length) };
+  }
+
+  private window(page: PageRequest) {
+    return { skip: (page.page - 1) * page.limit, limit: page.limit };
+  }
+
+  private pageInfo(page: PageRequest, rows: number): PageInfo {
+    return { page: page.page, limit: page.limit, hasMore: rows === page.limit };
+  }
+}
