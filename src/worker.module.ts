@@ -3,6 +3,7 @@ import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { SessionCleanupModule } from './modules/auth/session-cleanup.module';
+import { DigestModule } from './modules/digest/digest.module';
 import { MailModule } from './modules/mail/mail.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
@@ -16,6 +17,7 @@ export class WorkerModule {
         ScheduleModule.forRoot(),
         MailModule,
         SessionCleanupModule,
+        DigestModule,
       ],
     };
   }

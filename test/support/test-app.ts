@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AppModule } from '../../src/app.module';
@@ -45,6 +46,8 @@ export function testEnvironment(
 
 export interface TestApp {
   app: NestExpressApplication;
+  /** Base URL when started with `listen: true`. */
+  url: string;
   config: AppConfig;
   server: Server;
   namespace: string;
@@ -59,6 +62,8 @@ export interface TestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** Keep data on close (another app instance shares the namespace). */
   keepData?: boolean;
+  /** Listen on a real loopback port (needed for Socket.io clients). */
+  listen?: boolean;
 }
 
 /** Boots the real AppModule, configured as main.ts does, against the real test services. */
@@ -73,7 +78,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
   });
   configureHttpApp(app, config);
-  await app.init();
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
   const connection = app.get<Connection>(getConnectionToken());
   return {
     app,
@@ -81,6 +87,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     namespace,
     connection,
     server: app.getHttpServer(),
+    url: options.listen
+      ? `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`
+      : '',
     close: async () => {
       if (!options.keepData) {
         await connection.dropDatabase().catch(() => undefined);
