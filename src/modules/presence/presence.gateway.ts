@@ -40,6 +40,8 @@ export class PresenceGateway
 {
   private readonly logger = new Logger(PresenceGateway.name);
   private heartbeat?: NodeJS.Timeout;
+  /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
+  private closing = false;
 
   @WebSocketServer() server!: Server;
 
@@ -67,8 +69,15 @@ export class PresenceGateway
     this.heartbeat.unref();
   }
 
-  onModuleDestroy(): void {
+  /** Drops this instance's sockets from Redis while it is still reachable (no events: clients reconnect). */
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     clearInterval(this.heartbeat);
+    await this.store
+      .forget(this.localSockets())
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'Presence clean-up on shutdown failed', err: error }),
+      );
   }
 
   async handleConnection(socket: AuthedSocket): Promise<void> {
@@ -85,7 +94,7 @@ export class PresenceGateway
 
   async handleDisconnect(socket: AuthedSocket): Promise<void> {
     const { userId } = socket.data;
-    if (!userId) return;
+    if (!userId || this.closing) return;
     try {
       if (await this.store.remove(userId, socket.id)) await this.announce(userId, 'userOffline');
     } catch (error) {
@@ -122,13 +131,17 @@ export class PresenceGateway
     this.presence.emitToUsers([userId, ...connectionIds.map(String)], event, userId);
   }
 
-  private async refreshLocalSockets(): Promise<void> {
+  private localSockets(): { userId: string; socketId: string }[] {
+    if (!this.server) return [];
     const sockets = [...this.server.sockets.sockets.values()] as AuthedSocket[];
-    const live = sockets
+    return sockets
       .filter((socket) => socket.data.userId)
       .map((socket) => ({ userId: socket.data.userId!, socketId: socket.id }));
+  }
+
+  private async refreshLocalSockets(): Promise<void> {
     await this.store
-      .heartbeat(live)
+      .heartbeat(this.localSockets())
       .catch((error: unknown) =>
         this.logger.warn({ msg: 'Presence heartbeat failed', err: error }),
       );

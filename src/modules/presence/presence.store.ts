@@ -59,6 +59,13 @@ export class PresenceStore {
     await pipeline.exec();
   }
 
+  async forget(sockets: { userId: string; socketId: string }[]): Promise<void> {
+    if (sockets.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { userId, socketId } of sockets) pipeline.zrem(keyOf(userId), socketId);
+    await pipeline.exec();
+  }
+
   /** The subset of `userIds` with at least one live socket. */
   async onlineAmong(userIds: (string | Types.ObjectId)[], now = Date.now()): Promise<string[]> {
     if (userIds.length === 0) return [];
