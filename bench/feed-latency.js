@@ -156,18 +156,15 @@ async function main() {
     const conns = client.db(db).collection('connectionmodels');
     const usersCol = client.db(db).collection('users');
     const ignoredSince = new Date(Date.now() - 30 * DAY);
-    const hidden = { $or: [{ status: { $ne: 'ignored' } }, { createdAt: { $gte: ignoredSince } }] };
-    const excluded = [
-      ...(await conns.find({ fromUserId: viewer, ...hidden }, { projection: { toUserId: 1 } }).toArray()).map((c) => c.toUserId),
-      ...(await conns.find({ toUserId: viewer, ...hidden }, { projection: { fromUserId: 1 } }).toArray()).map((c) => c.fromUserId),
-    ];
+    const hidden = { $nor: [{ status: 'ignored', createdAt: { $lt: ignoredSince } }] };
+    const excluded = (await conns.find({ $or: [{ fromUserId: viewer }, { toUserId: viewer }], ...hidden }).toArray()).map((c) =>
+      c.fromUserId.equals(viewer) ? c.toUserId : c.fromUserId,
+    );
     const plans = {
-      'feed exclusions (sent side)': conns.find({ fromUserId: viewer, ...hidden }).project({ toUserId: 1 }),
-      'feed exclusions (received side)': conns.find({ toUserId: viewer, ...hidden }).project({ fromUserId: 1 }),
+      'feed exclusions': conns.find({ $or: [{ fromUserId: viewer }, { toUserId: viewer }] }),
       'feed page': usersCol
         .find({ emailVerified: true, onboardingComplete: true, _id: { $nin: [viewer, ...excluded] } })
         .sort({ _id: 1 })
-        .skip(50)
         .limit(10),
       'feed page, skills filter': usersCol
         .find({ emailVerified: true, onboardingComplete: true, _id: { $nin: [viewer, ...excluded] }, skillsKey: { $in: ['go', 'rust'] } })

@@ -1,6 +1,6 @@
 export interface MongoHandle {
   uri: string;
-  kind: 'MONGODB_URI' | 'mongod' | 'ferretdb';
+  kind: 'MONGODB_URI' | 'mongod' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
   pid?: number;
   stop(): Promise<void>;
 }

@@ -144,11 +144,16 @@ async function resolveMongo({ dataDir }) {
   const ferretdb = ensureFerretdb();
   const sqliteDir = path.join(dataDir, 'ferretdb');
   fs.mkdirSync(sqliteDir, { recursive: true });
+  // SQLite by default; FERRETDB_POSTGRESQL_URL switches to FerretDB's PostgreSQL handler (used by
+  // the benchmarks to compare: it pushes equality filters down to PostgreSQL, SQLite does not).
+  const pgUrl = process.env.FERRETDB_POSTGRESQL_URL;
+  const handlerArgs = pgUrl
+    ? ['--handler=postgresql', `--postgresql-url=${pgUrl}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
   const child = startDetachedLogged(
     ferretdb,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
+      ...handlerArgs,
       `--state-dir=${sqliteDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
@@ -158,8 +163,9 @@ async function resolveMongo({ dataDir }) {
     path.join(dataDir, 'ferretdb.log'),
   );
   await waitForPort(port, child, 'ferretdb');
-  log(`FerretDB ${FERRETDB_VERSION} (SQLite handler) on 127.0.0.1:${port}, data in ${sqliteDir}`);
-  return { uri: `mongodb://127.0.0.1:${port}`, kind: 'ferretdb', pid: child.pid, stop: stopper(child, 'ferretdb') };
+  const handler = pgUrl ? 'PostgreSQL' : 'SQLite';
+  log(`FerretDB ${FERRETDB_VERSION} (${handler} handler) on 127.0.0.1:${port}, data in ${pgUrl ? 'PostgreSQL' : sqliteDir}`);
+  return { uri: `mongodb://127.0.0.1:${port}`, kind: `ferretdb-${handler.toLowerCase()}`, pid: child.pid, stop: stopper(child, 'ferretdb') };
 }
 
 /** @returns {Promise<{ url: string, kind: string, stop: () => Promise<void> }>} */

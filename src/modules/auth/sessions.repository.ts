@@ -28,12 +28,20 @@ export class SessionsRepository {
     return this.sessions.findById(id).lean<SessionRecord>().exec();
   }
 
-  /** Index: `_id`. Only a session that is neither revoked nor expired. */
-  findActive(id: Types.ObjectId, now: Date): Promise<Pick<SessionRecord, '_id' | 'userId'> | null> {
-    return this.sessions
-      .findOne({ _id: id, revokedAt: null, expiresAt: { $gt: now } }, { userId: 1 })
-      .lean<Pick<SessionRecord, '_id' | 'userId'>>()
+  /**
+   * Index: `_id`. Only a session that is neither revoked nor expired. The lookup is by `_id` alone
+   * and the state is checked here: FerretDB only pushes down pure `_id` filters, and this runs on
+   * every authenticated request.
+   */
+  async findActive(
+    id: Types.ObjectId,
+    now: Date,
+  ): Promise<Pick<SessionRecord, '_id' | 'userId'> | null> {
+    const session = await this.sessions
+      .findById(id, { userId: 1, revokedAt: 1, expiresAt: 1 })
+      .lean<Pick<SessionRecord, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>>()
       .exec();
+    return session && !session.revokedAt && session.expiresAt > now ? session : null;
   }
 
   /**

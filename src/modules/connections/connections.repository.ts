@@ -155,24 +155,21 @@ export class ConnectionsRepository {
 
   /**
    * Users the caller may not see in the feed: any document with them, either direction, except
-   * `ignored` ones older than 30 days (the same rule the send route applies). Two indexed queries.
+   * `ignored` ones older than 30 days (the same rule the send route applies). One `$or` over the
+   * `{fromUserId,…}` and `{toUserId,…}` indexes; the 30-day rule is applied to the few rows read.
    */
   async feedExclusions(userId: Types.ObjectId, now: Date): Promise<Types.ObjectId[]> {
-    const ignoredSince = new Date(now.getTime() - IGNORE_EXPIRY_MS);
-    const stillHidden = {
-      $or: [{ status: { $ne: 'ignored' } }, { createdAt: { $gte: ignoredSince } }],
-    };
-    const [sent, received] = await Promise.all([
-      this.connections
-        .find({ fromUserId: userId, ...stillHidden }, { toUserId: 1, _id: 0 })
-        .lean<{ toUserId: Types.ObjectId }[]>()
-        .exec(),
-      this.connections
-        .find({ toUserId: userId, ...stillHidden }, { fromUserId: 1, _id: 0 })
-        .lean<{ fromUserId: Types.ObjectId }[]>()
-        .exec(),
-    ]);
-    return [...sent.map((c) => c.toUserId), ...received.map((c) => c.fromUserId)];
+    const ignoredBefore = now.getTime() - IGNORE_EXPIRY_MS;
+    const rows = await this.connections
+      .find(
+        { $or: [{ fromUserId: userId }, { toUserId: userId }] },
+        { fromUserId: 1, toUserId: 1, status: 1, createdAt: 1 },
+      )
+      .lean<Pick<ConnectionRecord, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
+      .exec();
+    return rows
+      .filter((row) => row.status !== 'ignored' || row.createdAt.getTime() >= ignoredBefore)
+      .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId));
   }
 
   /** Index: `{ status, createdAt }`. Pending requests created in [from, to), counted per receiver. */

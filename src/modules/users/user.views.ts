@@ -21,33 +21,10 @@ export interface SelfUserView {
   updatedAt: string;
 }
 
-/** Another user's profile (contract §2.2 `ProfileUser`). */
-export interface ProfileUserView {
-  _id: string;
-  firstName: string;
-  lastName?: string;
-  about: string;
-  photoUrl?: string;
-  skills: string[];
-  age?: number;
-  gender?: string;
-  membershipType: string;
-  githubUsername: string | null;
-}
+/** Another user's profile (contract §2.2 `ProfileUser`): the safe view plus the GitHub handle. */
+export type ProfileUserView = SafeUserView & { githubUsername: string | null };
 
 /** Fields that may be read for other users' views; everything else stays private. */
-export const PROFILE_USER_PROJECTION = {
-  firstName: 1,
-  lastName: 1,
-  about: 1,
-  photoUrl: 1,
-  skills: 1,
-  age: 1,
-  gender: 1,
-  membershipType: 1,
-  membershipExpiry: 1,
-  githubUsername: 1,
-} as const;
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -91,22 +68,12 @@ export function toSelfView(user: UserRecord, now = new Date()): SelfUserView {
   });
 }
 
+/** The public profile is the safe view plus the GitHub handle. */
 export function toProfileView(
-  user: Pick<UserRecord, '_id' | keyof typeof PROFILE_USER_PROJECTION>,
+  user: UserViewSource & Partial<Pick<UserRecord, 'githubUsername'>>,
   now = new Date(),
 ): ProfileUserView {
-  return withoutUndefined({
-    _id: user._id.toHexString(),
-    firstName: user.firstName,
-    lastName: user.lastName,
-    about: user.about,
-    photoUrl: user.photoUrl,
-    skills: user.skills ?? [],
-    age: user.age,
-    gender: user.gender,
-    membershipType: effectiveMembership(user, now).membershipType,
-    githubUsername: user.githubUsername ?? null,
-  });
+  return { ...toSafeView(user, now), githubUsername: user.githubUsername ?? null };
 }
 
 /** A user as read for someone else's eyes: only public fields (plus expiry, to compute FREE). */
@@ -182,3 +149,5 @@ export function toRequestView(user: UserViewSource, now = new Date()): RequestUs
   const { skills: _skills, ...rest } = toSafeView(user, now);
   return rest;
 }
+
+export const PROFILE_USER_PROJECTION = { ...SAFE_USER_PROJECTION, githubUsername: 1 } as const;
