@@ -1,6 +1,9 @@
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
+import request from 'supertest';
+import { io } from 'socket.io-client';
+import { PresenceGateway } from '../src/modules/presence/presence.gateway';
 import { PresenceStore } from '../src/modules/presence/presence.store';
 
 /** Two API instances sharing Redis, like two replicas behind a load balancer. */
@@ -84,6 +87,15 @@ describe('Presence across API instances', () => {
     await expect(TestSocket.connect(one.url, 'accessToken=forged.jwt.value')).rejects.toThrow(
       'Invalid or expired access token',
     );
+    const foreign = io(one.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { Cookie: alice.cookieHeader(), Origin: 'https://evil.example' },
+    });
+    await new Promise<void>((resolve) => foreign.once('connect_error', () => resolve()));
+    expect(foreign.connected).toBe(false);
+    foreign.close();
     const revoked = await signUpAndLogIn(one);
     await revoked.post('/auth/logout').expect(200);
     await expect(TestSocket.connect(one.url, revoked.cookieHeader())).rejects.toThrow(
@@ -91,20 +103,30 @@ describe('Presence across API instances', () => {
     );
   });
 
-  it('`register` with someone else’s id changes nothing', async () => {
+  it('`register` never changes who a socket is: another id drops the transport, nothing else', async () => {
     const store = one.app.get(PresenceStore);
     const carolTab = await open(one, carol);
     await carolTab.waitFor('onlineList');
+    carolTab.emit('register', { userId: alice.id }); // not an id string: only re-sends the list
+    await carolTab.waitFor<string[]>('onlineList', () => carolTab.of('onlineList').length >= 2);
+    expect(carolTab.of('onlineList')).toEqual([[carol.id], [carol.id]]);
+    const closed = new Promise<string>((resolve) => carolTab.socket.once('disconnect', resolve));
     carolTab.emit('register', alice.id);
-    carolTab.emit('register', { userId: alice.id });
-    await sleep(200);
+    expect(await closed).toBe('transport close'); // the SPA would reconnect with its own cookie
     expect(await store.onlineAmong([alice.id])).toEqual([]);
-    expect(
-      carolTab
-        .of('onlineList')
-        .every((list) => JSON.stringify(list) === JSON.stringify([carol.id])),
-    ).toBe(true);
-    carolTab.close();
+  });
+
+  it('a socket whose session was revoked is dropped at the next heartbeat', async () => {
+    const erin = await signUpAndLogIn(one, { firstName: 'Erin' });
+    const tab = await open(one, erin);
+    await tab.waitFor('onlineList');
+    const gateway = one.app.get(PresenceGateway);
+    await gateway.refreshLocalSockets();
+    expect(tab.socket.connected).toBe(true);
+    await request(one.server).post('/auth/logout').set('Cookie', erin.cookieHeader()).expect(200);
+    const closed = new Promise<string>((resolve) => tab.socket.once('disconnect', resolve));
+    await gateway.refreshLocalSockets();
+    expect(await closed).toBe('transport close');
   });
 
   it('sockets of a crashed instance expire without heartbeats', async () => {

@@ -109,6 +109,9 @@ describe('Profile and skills', () => {
     ['bad photo URL', { photoUrl: 'not a url' }, 'photoUrl must be a valid URL'],
     ['javascript photo URL', { photoUrl: 'javascript:alert(1)' }, 'photoUrl must be a valid URL'],
     ['operator', { about: { $set: 'x' } }, 'Field names may not start with "$" (got "$set")'],
+    ['null about', { about: null }, 'about must be a string'],
+    ['null skills', { skills: null }, 'skills must be an array of strings'],
+    ['null first name', { firstName: null }, 'firstName must be a string'],
   ])('PATCH /profile/edit: %s → 400, nothing saved', async (_name, body, message) => {
     const before = await t.connection.collection('users').findOne({ emailId: me.user.emailId });
     const res = await me.patch('/profile/edit', body).expect(400);

@@ -1,4 +1,6 @@
+import { Types } from 'mongoose';
 import request from 'supertest';
+import { UsersRepository } from '../src/modules/users/users.repository';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
@@ -112,7 +114,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
     expect((await b.get('/user/requests/received').expect(200)).body.data).toEqual([]);
 
     // Presence now flows between the two connections only.
-    aSocket.emit('register', c.id); // someone else's id is ignored
+    aSocket.emit('register', a.id); // the SPA's register: re-sends the list
     const list = await aSocket.waitFor<string[]>('onlineList', (l) => l.length === 2);
     expect([...list].sort()).toEqual([a.id, b.id].sort());
     aSocket.close();
@@ -205,6 +207,23 @@ describe('Social story: feed, requests, connections and live notifications', () 
     expect(await feedIds(viewer, '?limit=50&skills=')).toEqual(
       expect.arrayContaining([a.id, b.id, c.id]),
     );
+
+    // A user stored by the original system (no skillsKey) is found once the boot backfill ran.
+    const legacyId = new Types.ObjectId();
+    await t.connection.collection('users').insertOne({
+      _id: legacyId,
+      firstName: 'Legacy',
+      emailId: 'legacy@example.com',
+      password: 'x',
+      skills: ['Elixir'],
+      emailVerified: true,
+      onboardingComplete: true,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    expect(await feedIds(viewer, '?limit=50&skills=elixir')).toEqual([]);
+    expect(await t.app.get(UsersRepository).backfillSkillsKey()).toBe(1);
+    expect(await feedIds(viewer, '?limit=50&skills=elixir')).toEqual([legacyId.toHexString()]);
   });
 
   it('unverified and not-onboarded users never appear in the feed', async () => {

@@ -72,7 +72,11 @@ export class AppConfig {
       refreshTtlMs: durationToMs(env.REFRESH_TOKEN_EXPIRY),
       cookieSecure: env.COOKIE_SECURE,
       cookieSameSite: env.COOKIE_SAME_SITE,
-      refreshCookiePath: env.REFRESH_COOKIE_PATH,
+      // Follow an opt-in route prefix unless the path was set explicitly.
+      refreshCookiePath:
+        env.GLOBAL_PREFIX && env.REFRESH_COOKIE_PATH === '/auth'
+          ? `/${env.GLOBAL_PREFIX}/auth`
+          : env.REFRESH_COOKIE_PATH,
       bcryptCost: env.BCRYPT_COST,
     };
     this.mail = {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { mongo, Error as MongooseError } from 'mongoose';
 import { AppError } from '../errors/app-error';
+import { pathOnly } from '../logging/logger.options';
 
 export interface ErrorBody {
   success: false;
@@ -65,7 +66,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       errorId,
       err: exception,
       method: request.method,
-      url: request.originalUrl,
+      url: pathOnly(request.originalUrl),
     });
     return this.envelope(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error', { errorId });
   }

@@ -14,6 +14,11 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/** Query strings can carry secrets (the verify-email token): logs keep the path only. */
+export function pathOnly(url: string | undefined): string {
+  return (url ?? '').split('?')[0];
+}
+
 /** Keys removed from every log line, at any depth we log (contract §1.9 and §10 #55). */
 export const REDACTED_PATHS = [
   'password',
@@ -48,7 +53,7 @@ export function loggerOptions(config: AppConfig, processName: 'api' | 'worker'):
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: pathOnly(req.url),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ValidateIf } from 'class-validator';
 
 /** Trims strings; leaves other types for the type validators to reject. */
 export const Trim = () =>
@@ -16,3 +17,7 @@ export const STRONG_PASSWORD =
 
 /** bcrypt only reads the first 72 bytes; longer passwords would be silently truncated. */
 export const PASSWORD_MAX_LENGTH = 72;
+
+/** Like @IsOptional, but only for a missing field: `null` is validated (and so refused). */
+export const OptionalNotNull = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -81,8 +81,8 @@ export class AuthController {
   })
   @ApiOkResponse({ description: 'Always 200: Logout successful' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    await this.auth.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
     this.cookies.clear(res);
+    await this.auth.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
     return ok('Logout successful');
   }
 

@@ -175,8 +175,12 @@ export class AuthService implements OnModuleInit {
     const sid =
       (accessToken && this.tokens.verifyAccess(accessToken)?.sid) ||
       (refreshToken && this.tokens.verifyRefresh(refreshToken)?.sid);
-    if (typeof sid === 'string' && OBJECT_ID.test(sid)) {
+    if (typeof sid !== 'string' || !OBJECT_ID.test(sid)) return;
+    try {
       await this.sessions.revoke(new Types.ObjectId(sid), 'logout');
+    } catch (error) {
+      // Logout always succeeds for the client (cookies are cleared); the failure is logged.
+      this.logger.error({ msg: 'Session revoke on logout failed', sessionId: sid, err: error });
     }
   }
 
@@ -267,6 +271,12 @@ export class AuthService implements OnModuleInit {
     }
     if (!user) throw new AppError('UNAUTHORIZED', 'User not found');
     return { user, userId, sessionId };
+  }
+
+  /** For long-lived sockets: is the session they authenticated with still usable? */
+  async isSessionActive(sessionId: string): Promise<boolean> {
+    if (!OBJECT_ID.test(sessionId)) return false;
+    return (await this.sessions.findActive(new Types.ObjectId(sessionId), new Date())) !== null;
   }
 
   /** For sockets: the raw cookie value to an identity (same rules and messages as HTTP). */

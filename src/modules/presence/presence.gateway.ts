@@ -20,6 +20,7 @@ import { PresenceService, userRoom } from './presence.service';
 export interface SocketIdentity {
   userId: string;
   firstName: string;
+  sessionId: string;
 }
 
 type AuthedSocket = Socket<
@@ -107,17 +108,29 @@ export class PresenceGateway
    * (the socket is already bound to the authenticated user); it only re-sends the online list.
    */
   @SubscribeMessage('register')
-  async register(socket: AuthedSocket): Promise<void> {
+  async register(socket: AuthedSocket, claimedId: unknown): Promise<void> {
     const { userId } = socket.data;
-    if (userId) socket.emit('onlineList', await this.onlineListFor(userId));
+    if (!userId) return;
+    // Another account now uses this tab (the SPA keeps one socket across logins): drop the
+    // transport so the client reconnects with its current cookie and a fresh identity.
+    if (
+      typeof claimedId === 'string' &&
+      /^[0-9a-f]{24}$/i.test(claimedId) &&
+      claimedId.toLowerCase() !== userId
+    ) {
+      socket.conn.close();
+      return;
+    }
+    socket.emit('onlineList', await this.onlineListFor(userId));
   }
 
   private async authenticate(socket: AuthedSocket): Promise<void> {
     const header = socket.handshake.headers.cookie;
     const token = header ? parseCookies(header)[ACCESS_COOKIE] : undefined;
-    const { user } = await this.auth.authenticateAccessToken(token);
+    const { user, sessionId } = await this.auth.authenticateAccessToken(token);
     socket.data.userId = user._id.toHexString();
     socket.data.firstName = user.firstName;
+    socket.data.sessionId = sessionId.toHexString();
   }
 
   /** Online connections plus the user (contract §5.3, limited to connections per §10 #39). */
@@ -139,7 +152,23 @@ export class PresenceGateway
       .map((socket) => ({ userId: socket.data.userId!, socketId: socket.id }));
   }
 
-  private async refreshLocalSockets(): Promise<void> {
+  /**
+   * Heartbeat: extends live sockets in Redis and drops the transport of sockets whose session
+   * was revoked (logout, password change, token reuse), so they stop receiving that user's events.
+   */
+  async refreshLocalSockets(): Promise<void> {
+    const sockets = [...this.server.sockets.sockets.values()] as AuthedSocket[];
+    await Promise.all(
+      sockets.map(async (socket) => {
+        const { sessionId } = socket.data;
+        if (sessionId && !(await this.auth.isSessionActive(sessionId).catch(() => true)))
+          socket.conn.close();
+      }),
+    );
+    await this.heartbeatLocalSockets();
+  }
+
+  private async heartbeatLocalSockets(): Promise<void> {
     await this.store
       .heartbeat(this.localSockets())
       .catch((error: unknown) =>

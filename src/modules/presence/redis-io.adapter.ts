@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
+import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { redisOptionsFromUrl } from '../../common/redis/redis-options';
 import type { AppConfig } from '../../config/app-config';
@@ -40,13 +41,21 @@ export class RedisIoAdapter extends IoAdapter {
       path: '/socket.io',
       cors: { origin: this.config.frontendUrl, credentials: true },
       maxHttpBufferSize: 1e6,
+      // Browsers always send Origin; only the SPA's may open a cookie-authenticated socket.
+      allowRequest: (
+        req: IncomingMessage,
+        callback: (err: string | null, success: boolean) => void,
+      ) => {
+        const origin = req.headers.origin;
+        callback(null, origin === undefined || origin === this.config.frontendUrl);
+      },
     }) as Server;
     if (this.adapter) server.adapter(this.adapter);
     return server;
   }
 
   override async close(server: Server): Promise<void> {
-    server.disconnectSockets(true);
+    // No namespace disconnect: server.close() drops transports, so clients reconnect elsewhere.
     await super.close(server);
     for (const client of this.clients.splice(0)) {
       if (client.status === 'ready') await client.quit().catch(() => client.disconnect());

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { User, UserSchema } from './user.schema';
 import { UsersRepository } from './users.repository';
@@ -9,4 +9,12 @@ import { UsersRepository } from './users.repository';
   providers: [UsersRepository],
   exports: [UsersRepository],
 })
-export class UsersModule {}
+export class UsersModule implements OnApplicationBootstrap {
+  constructor(private readonly users: UsersRepository) {}
+
+  /** Data written by the original system lacks derived fields; fill them in once at boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    const updated = await this.users.backfillSkillsKey();
+    if (updated > 0) new Logger(UsersModule.name).log({ msg: 'Backfilled skillsKey', updated });
+  }
+}

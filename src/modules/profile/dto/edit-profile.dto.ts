@@ -4,7 +4,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -17,7 +16,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
-import { Trim } from '../../../common/validation/transforms';
+import { OptionalNotNull, Trim } from '../../../common/validation/transforms';
 import { GENDERS } from '../../users/user.schema';
 
 export const MAX_SKILLS = 10;
@@ -55,46 +54,46 @@ class SkillListRule implements ValidatorConstraintInterface {
 @UnknownFieldsMessage('Invalid update fields')
 export class EditProfileDto {
   @ApiPropertyOptional({ minLength: 3, maxLength: 20 })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString({ message: 'firstName must be a string' })
   @Length(3, 20, { message: 'firstName must be 3-20 characters' })
   firstName?: string;
 
   @ApiPropertyOptional({ maxLength: 50 })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString({ message: 'lastName must be a string' })
   @MaxLength(50, { message: 'lastName must be at most 50 characters' })
   lastName?: string;
 
   @ApiPropertyOptional({ enum: GENDERS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(GENDERS, { message: 'Invalid gender' })
   gender?: (typeof GENDERS)[number];
 
   @ApiPropertyOptional({ minimum: 18, maximum: 100 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt({ message: 'Invalid age' })
   @Min(18, { message: 'Invalid age' })
   @Max(100, { message: 'Invalid age' })
   age?: number;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_SKILLS, example: ['React', 'Go'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray({ message: 'skills must be an array of strings' })
   @ArrayMaxSize(MAX_SKILLS, { message: `You can add at most ${MAX_SKILLS} skills` })
   @Validate(SkillListRule)
   skills?: string[];
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'about must be a string' })
   @MaxLength(500, { message: 'about must be at most 500 characters' })
   about?: string;
 
   @ApiPropertyOptional({ description: 'http(s)/ftp URL; "" removes the photo' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString({ message: 'photoUrl must be a string' })
   @MaxLength(2048, { message: 'photoUrl must be at most 2048 characters' })
@@ -106,7 +105,7 @@ export class EditProfileDto {
   photoUrl?: string;
 
   @ApiPropertyOptional({ description: 'Trimmed; "" removes it', maxLength: 39 })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString({ message: 'githubUsername must be a string' })
   @MaxLength(39, { message: 'githubUsername must be at most 39 characters' })
