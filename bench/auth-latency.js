@@ -2,25 +2,11 @@
 // Measures signup and login latency: N sequential requests each against the compiled API
 // (`npm run build` first), real FerretDB/mongod and Redis, production settings, default bcrypt cost.
 // Usage: node bench/auth-latency.js [N=200]
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { MongoClient } = require('mongodb');
-const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/services');
+const { startBenchApi, summary } = require('./harness');
 
 const N = Number(process.argv[2] || 200);
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summary(name, samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return `${name.padEnd(7)} n=${samples.length} p50=${percentile(sorted, 50).toFixed(1)}ms p95=${percentile(sorted, 95).toFixed(1)}ms p99=${percentile(sorted, 99).toFixed(1)}ms mean=${mean.toFixed(1)}ms`;
-}
 
 async function timed(url, body) {
   const ip = `10.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}`;
@@ -36,37 +22,10 @@ async function timed(url, body) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('run `npm run build` first');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devlink-bench-'));
-  const mongo = await resolveMongo({ dataDir });
-  const redis = await resolveRedis({ dataDir });
-  const port = await freePort();
-  const namespace = `bench_${crypto.randomBytes(3).toString('hex')}`;
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    PORT: String(port),
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB_NAME: namespace,
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: namespace,
-    FRONTEND_URL: 'http://localhost:5173',
-    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    ...(process.env.BCRYPT_COST ? { BCRYPT_COST: process.env.BCRYPT_COST } : {}),
-  };
-  const api = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
+  const { base, mongo, db: namespace, stop } = await startBenchApi(
+    process.env.BCRYPT_COST ? { BCRYPT_COST: process.env.BCRYPT_COST } : {},
+  );
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        if (i > 300) throw new Error('API did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     const password = 'Str0ng!pass';
     const emails = Array.from({ length: N }, (_, i) => `bench${i}@example.com`);
     const signup = [];
@@ -92,17 +51,13 @@ async function main() {
     }
     await client.db(namespace).dropDatabase();
     await client.close();
-    console.log(`auth latency, ${N} sequential requests each, database ${mongo.kind}, bcrypt cost ${env.BCRYPT_COST || 'default'}`);
-    console.log(summary('signup', signup));
-    console.log(summary('login', login));
-    console.log(summary('unknown', unknown));
-    console.log(summary('wrongpw', wrong));
+    console.log(`auth latency, ${N} sequential requests each, database ${mongo.kind}, bcrypt cost ${process.env.BCRYPT_COST || 'default (11)'}`);
+    console.log(summary('signup', signup, 7));
+    console.log(summary('login', login, 7));
+    console.log(summary('unknown', unknown, 7));
+    console.log(summary('wrongpw', wrong, 7));
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
-    await mongo.stop();
-    await redis.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

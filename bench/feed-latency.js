@@ -4,25 +4,18 @@
 // compiled API (`npm run build` first) on the embedded database and Redis, then times N
 // sequential requests per route and prints explain() summaries for the queries the routes run.
 // Usage: node bench/feed-latency.js [USERS=10000] [N=200]
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const bcrypt = require('bcrypt');
 const { MongoClient, ObjectId } = require('mongodb');
-const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/services');
+const { ROOT } = require('../scripts/services');
+const { startBenchApi, summary } = require('./harness');
 
 const USERS = Number(process.argv[2] || 10000);
 const N = Number(process.argv[3] || 200);
 const SKILLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/modules/skills/skills.json'), 'utf8'));
 const DAY = 86_400_000;
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-function summary(name, samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  return `${name.padEnd(28)} n=${s.length} p50=${pct(s, 50).toFixed(1)}ms p95=${pct(s, 95).toFixed(1)}ms p99=${pct(s, 99).toFixed(1)}ms`;
-}
 
 /** A short, engine-neutral description of a plan (MongoDB stages or FerretDB pushdown info). */
 function describePlan(explain) {
@@ -45,37 +38,9 @@ function describePlan(explain) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('run `npm run build` first');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devlink-bench-'));
-  const mongo = await resolveMongo({ dataDir });
-  const redis = await resolveRedis({ dataDir });
-  const port = await freePort();
-  const db = `bench_${crypto.randomBytes(3).toString('hex')}`;
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    PORT: String(port),
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB_NAME: db,
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: db,
-    FRONTEND_URL: 'http://localhost:5173',
-    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-  };
-  const api = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
+  const { base, mongo, db, stop } = await startBenchApi();
   const client = await MongoClient.connect(mongo.uri);
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        if (i > 300) throw new Error('API did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     // --- seed (indexes were created by the API at boot) ---
     const started = Date.now();
     const password = await bcrypt.hash('Str0ng!pass', 10);
@@ -181,11 +146,7 @@ async function main() {
     await client.db(db).dropDatabase();
   } finally {
     await client.close();
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
-    await mongo.stop();
-    await redis.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
