@@ -3,17 +3,21 @@ import type { ThrottlerOptions } from '@nestjs/throttler';
 
 const MINUTE = 60_000;
 
+/** The SPA shows these and counts `retryAfter` minutes down. */
+const tryAgainIn = (prefix: string) => (minutes: number) =>
+  `${prefix}. Try again in ${minutes} minute(s)`;
+
 /** Every named limit in the API; a route opts in with `@RateLimit(name)` (per client IP). */
 export const RATE_LIMITS = {
   signup: {
     ttl: 15 * MINUTE,
     limit: 10,
-    message: (m: number) => `Too many attempts. Try again in ${m} minute(s)`,
+    message: tryAgainIn('Too many attempts'),
   },
   login: {
     ttl: 15 * MINUTE,
     limit: 10,
-    message: (m: number) => `Too many attempts. Try again in ${m} minute(s)`,
+    message: tryAgainIn('Too many attempts'),
   },
   resend: {
     ttl: 5 * MINUTE,
@@ -24,12 +28,12 @@ export const RATE_LIMITS = {
   refresh: {
     ttl: 1 * MINUTE,
     limit: 30,
-    message: (m: number) => `Too many requests. Try again in ${m} minute(s)`,
+    message: tryAgainIn('Too many requests'),
   },
   verifyEmail: {
     ttl: 15 * MINUTE,
     limit: 20,
-    message: (m: number) => `Too many requests. Try again in ${m} minute(s)`,
+    message: tryAgainIn('Too many requests'),
   },
 } as const;
 

@@ -85,33 +85,28 @@ export class ConnectionsRepository {
 
   /** Index: `{ toUserId, status, createdAt }`. Newest first, senders populated (null if deleted). */
   received(userId: Types.ObjectId, page: Page) {
-    return this.connections
-      .find({ toUserId: userId, status: 'interested' }, { fromUserId: 1, createdAt: 1 })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(page.skip)
-      .limit(page.limit)
-      .populate<{ fromUserId: UserViewSource | null }>({
-        path: 'fromUserId',
-        model: User.name,
-        select: REQUEST_USER_PROJECTION,
-      })
-      .lean<Populated<'fromUserId'>[]>()
-      .exec();
+    return this.pending('toUserId', 'fromUserId', userId, page);
   }
 
   /** Index: `{ fromUserId, status, createdAt }`. */
   sent(userId: Types.ObjectId, page: Page) {
+    return this.pending('fromUserId', 'toUserId', userId, page);
+  }
+
+  /** Pending requests where `mine` is the caller, with the `other` side populated. */
+  private pending<K extends 'fromUserId' | 'toUserId'>(
+    mine: 'fromUserId' | 'toUserId',
+    other: K,
+    userId: Types.ObjectId,
+    page: Page,
+  ) {
     return this.connections
-      .find({ fromUserId: userId, status: 'interested' }, { toUserId: 1, createdAt: 1 })
+      .find({ [mine]: userId, status: 'interested' }, { [other]: 1, createdAt: 1 })
       .sort({ createdAt: -1, _id: -1 })
       .skip(page.skip)
       .limit(page.limit)
-      .populate<{ toUserId: UserViewSource | null }>({
-        path: 'toUserId',
-        model: User.name,
-        select: REQUEST_USER_PROJECTION,
-      })
-      .lean<Populated<'toUserId'>[]>()
+      .populate({ path: other, model: User.name, select: REQUEST_USER_PROJECTION })
+      .lean<Populated<K>[]>()
       .exec();
   }
 

@@ -1,16 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
 
 export const MAX_FEED_LIMIT = 50;
 
@@ -26,19 +17,10 @@ const toSkillList = ({ value }: { value: unknown }): unknown => {
 };
 
 export class FeedQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be an integer' })
-  @Min(1, { message: 'page must be at least 1' })
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_FEED_LIMIT, default: 10 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(MAX_FEED_LIMIT, { message: `limit must be at most ${MAX_FEED_LIMIT}` })
+  @PageLimit(MAX_FEED_LIMIT, 10)
   limit = 10;
 
   @ApiPropertyOptional({
