@@ -1,6 +1,6 @@
 export interface MongoHandle {
   uri: string;
-  kind: 'MONGODB_URI' | 'mongod' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
+  kind: 'MONGODB_URI' | 'mongod' | 'ferretdb-documentdb' | 'ferretdb-sqlite';
   pid?: number;
   stop(): Promise<void>;
 }
@@ -12,6 +12,6 @@ export interface RedisHandle {
 }
 export function resolveMongo(options: { dataDir: string }): Promise<MongoHandle>;
 export function resolveRedis(options: { dataDir: string }): Promise<RedisHandle>;
-export function ensureFerretdb(): string;
+export function ensureFerretdb(version?: string): string;
 export function freePort(): Promise<number>;
 export const ROOT: string;

@@ -3,7 +3,10 @@
 // MongoDB wire protocol and Redis. Used by the Jest global setup and by `npm run start:local`.
 //
 // MongoDB resolution order: MONGODB_URI, then a `mongod` binary (MONGOD_BINARY or PATH), then
-// FerretDB v1.24.2 with its SQLite handler (installed with scripts/install-ferretdb.sh if missing).
+// FerretDB v2 on a private PostgreSQL cluster with DocumentDB (real index scans; the extension is
+// installed from DOCUMENTDB_DIST or ../shared/documentdb when missing), then FerretDB v1.24 with
+// its SQLite handler (correct, but every query except `{_id}` scans). FerretDB binaries are built
+// with Go on first use (scripts/install-ferretdb.sh) and cached. FERRETDB_ENGINE=sqlite skips v2.
 // Redis: REDIS_URL, then 127.0.0.1:6379 when it answers PING, then a `redis-server` we start.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,7 +14,10 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const FERRETDB_VERSION = 'v1.24.2';
+const { ensureDocumentdb, startCluster } = require('./documentdb');
+
+const FERRETDB_V2 = 'v2.7.0';
+const FERRETDB_V1 = 'v1.24.2';
 const ROOT = path.resolve(__dirname, '..');
 
 function log(message) {
@@ -96,25 +102,105 @@ function stopper(child, name) {
     });
 }
 
-function ferretdbBinaryPath() {
-  if (process.env.FERRETDB_BINARY) return process.env.FERRETDB_BINARY;
+function ferretdbBinaryPath(version) {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cache, 'devlink', `ferretdb-${FERRETDB_VERSION}`);
+  return path.join(cache, 'devlink', `ferretdb-${version}`);
 }
 
-function ensureFerretdb() {
-  const binary = ferretdbBinaryPath();
+/** The cached FerretDB binary of `version`, built first if missing. */
+function ensureFerretdb(version = FERRETDB_V2) {
+  const binary = ferretdbBinaryPath(version);
   const works =
     fs.existsSync(binary) && spawnSync(binary, ['--version'], { encoding: 'utf8' }).status === 0;
   if (works) return binary;
-  log(`FerretDB ${FERRETDB_VERSION} not found at ${binary}; building it (about a minute)`);
-  const result = spawnSync('bash', [path.join(ROOT, 'scripts/install-ferretdb.sh'), binary], {
+  log(`FerretDB ${version} not found at ${binary}; building it (about a minute)`);
+  const result = spawnSync('bash', [path.join(ROOT, 'scripts/install-ferretdb.sh'), version, binary], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
-    throw new Error(`installing FerretDB failed (exit ${result.status}); see the output above`);
+    throw new Error(`installing FerretDB ${version} failed (exit ${result.status}); see the output above`);
   }
   return binary;
+}
+
+async function startMongod(mongod, dataDir) {
+  const port = await freePort();
+  const dbPath = path.join(dataDir, 'mongod');
+  fs.mkdirSync(dbPath, { recursive: true });
+  const child = startDetachedLogged(
+    mongod,
+    ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'],
+    path.join(dataDir, 'mongod.log'),
+  );
+  await waitForPort(port, child, 'mongod');
+  log(`storage: mongod (${mongod}) on 127.0.0.1:${port}, data in ${dbPath}`);
+  return { uri: `mongodb://127.0.0.1:${port}`, kind: 'mongod', pid: child.pid, stop: stopper(child, 'mongod') };
+}
+
+async function startFerretdb(binary, args, dataDir) {
+  const port = await freePort();
+  const stateDir = path.join(dataDir, 'ferretdb');
+  fs.mkdirSync(stateDir, { recursive: true });
+  const child = startDetachedLogged(
+    binary,
+    [
+      ...args,
+      `--state-dir=${stateDir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    path.join(dataDir, 'ferretdb.log'),
+  );
+  await waitForPort(port, child, 'ferretdb');
+  return { port, child };
+}
+
+/** FerretDB v2 over a private PostgreSQL + DocumentDB cluster kept in `dataDir/postgres`. */
+async function startFerretdbDocumentdb(dataDir, why) {
+  const binary = ensureFerretdb(FERRETDB_V2);
+  const pgPort = await freePort();
+  const cluster = startCluster({ preferredDir: path.join(dataDir, 'postgres'), port: pgPort });
+  let ferret;
+  try {
+    ferret = await startFerretdb(
+      binary,
+      [`--postgresql-url=${cluster.url}`, '--no-auth', '--debug-addr=-'],
+      dataDir,
+    );
+  } catch (error) {
+    cluster.stop();
+    throw error;
+  }
+  log(
+    `storage: FerretDB ${FERRETDB_V2} + PostgreSQL/DocumentDB (${why}) on 127.0.0.1:${ferret.port}; ` +
+      `private cluster on 127.0.0.1:${pgPort}, data in ${cluster.dir}`,
+  );
+  const stopFerret = stopper(ferret.child, 'ferretdb');
+  return {
+    uri: `mongodb://127.0.0.1:${ferret.port}`,
+    kind: 'ferretdb-documentdb',
+    pid: ferret.child.pid,
+    stop: async () => {
+      await stopFerret();
+      log('stopping the private PostgreSQL cluster');
+      cluster.stop();
+    },
+  };
+}
+
+/** FerretDB v1.24 on SQLite: the fallback that needs nothing but Go. */
+async function startFerretdbSqlite(dataDir, why) {
+  const binary = ensureFerretdb(FERRETDB_V1);
+  const sqliteDir = path.join(dataDir, 'ferretdb');
+  const { port, child } = await startFerretdb(
+    binary,
+    ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, '--debug-addr='],
+    dataDir,
+  );
+  log(`storage: FerretDB ${FERRETDB_V1} SQLite handler (${why}) on 127.0.0.1:${port}, data in ${sqliteDir}`);
+  log('storage: note that FerretDB 1.24 on SQLite scans every collection: fine for correctness, not for timing');
+  return { uri: `mongodb://127.0.0.1:${port}`, kind: 'ferretdb-sqlite', pid: child.pid, stop: stopper(child, 'ferretdb') };
 }
 
 /**
@@ -124,48 +210,23 @@ function ensureFerretdb() {
  */
 async function resolveMongo({ dataDir }) {
   if (process.env.MONGODB_URI) {
+    log('storage: MONGODB_URI is set; using it');
     return { uri: process.env.MONGODB_URI, kind: 'MONGODB_URI', stop: async () => {} };
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
   const mongod = process.env.MONGOD_BINARY || which('mongod');
-  if (mongod) {
-    const dbPath = path.join(dataDir, 'mongod');
-    fs.mkdirSync(dbPath, { recursive: true });
-    const child = startDetachedLogged(
-      mongod,
-      ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'],
-      path.join(dataDir, 'mongod.log'),
-    );
-    await waitForPort(port, child, 'mongod');
-    log(`mongod (${mongod}) on 127.0.0.1:${port}, data in ${dbPath}`);
-    return { uri: `mongodb://127.0.0.1:${port}`, kind: 'mongod', pid: child.pid, stop: stopper(child, 'mongod') };
+  if (mongod) return startMongod(mongod, dataDir);
+
+  const engine = process.env.FERRETDB_ENGINE || 'documentdb';
+  if (engine !== 'documentdb' && engine !== 'sqlite') {
+    throw new Error(`FERRETDB_ENGINE must be "documentdb" or "sqlite", not "${engine}"`);
   }
-  const ferretdb = ensureFerretdb();
-  const sqliteDir = path.join(dataDir, 'ferretdb');
-  fs.mkdirSync(sqliteDir, { recursive: true });
-  // SQLite by default; FERRETDB_POSTGRESQL_URL switches to FerretDB's PostgreSQL handler (used by
-  // the benchmarks to compare: it pushes equality filters down to PostgreSQL, SQLite does not).
-  const pgUrl = process.env.FERRETDB_POSTGRESQL_URL;
-  const handlerArgs = pgUrl
-    ? ['--handler=postgresql', `--postgresql-url=${pgUrl}`]
-    : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
-  const child = startDetachedLogged(
-    ferretdb,
-    [
-      ...handlerArgs,
-      `--state-dir=${sqliteDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--telemetry=disable',
-      '--debug-addr=',
-      '--log-level=warn',
-    ],
-    path.join(dataDir, 'ferretdb.log'),
-  );
-  await waitForPort(port, child, 'ferretdb');
-  const handler = pgUrl ? 'PostgreSQL' : 'SQLite';
-  log(`FerretDB ${FERRETDB_VERSION} (${handler} handler) on 127.0.0.1:${port}, data in ${pgUrl ? 'PostgreSQL' : sqliteDir}`);
-  return { uri: `mongodb://127.0.0.1:${port}`, kind: `ferretdb-${handler.toLowerCase()}`, pid: child.pid, stop: stopper(child, 'ferretdb') };
+  if (engine === 'sqlite') return startFerretdbSqlite(dataDir, 'FERRETDB_ENGINE=sqlite');
+  const documentdb = ensureDocumentdb(ROOT, log);
+  if (!documentdb.ok) {
+    return startFerretdbSqlite(dataDir, `fallback: ${documentdb.reason}`);
+  }
+  return startFerretdbDocumentdb(dataDir, `no mongod; DocumentDB ${documentdb.how}`);
 }
 
 /** @returns {Promise<{ url: string, kind: string, stop: () => Promise<void> }>} */
