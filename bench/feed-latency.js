@@ -4,18 +4,12 @@
 // compiled API (`npm run build` first) on the embedded database and Redis, then times N
 // sequential requests per route and prints explain() summaries for the queries the routes run.
 // Usage: node bench/feed-latency.js [USERS=10000] [N=200]
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-const bcrypt = require('bcrypt');
-const { MongoClient, ObjectId } = require('mongodb');
-const { ROOT } = require('../scripts/services');
+const { MongoClient } = require('mongodb');
 const { startBenchApi, summary } = require('./harness');
+const { seed, viewerCookie, DAY } = require('./seed');
 
 const USERS = Number(process.argv[2] || 10000);
 const N = Number(process.argv[3] || 200);
-const SKILLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/modules/skills/skills.json'), 'utf8'));
-const DAY = 86_400_000;
 
 /** A short, engine-neutral description of a plan (MongoDB stages or FerretDB pushdown info). */
 function describePlan(explain) {
@@ -42,64 +36,11 @@ async function main() {
   const client = await MongoClient.connect(mongo.uri);
   try {
     // --- seed (indexes were created by the API at boot) ---
-    const started = Date.now();
-    const password = await bcrypt.hash('Str0ng!pass', 10);
-    const now = Date.now();
-    const ids = Array.from({ length: USERS }, () => new ObjectId());
-    const users = ids.map((_id, i) => {
-      const skills = [SKILLS[i % SKILLS.length], SKILLS[(i * 7) % SKILLS.length]].filter((s, j, a) => a.indexOf(s) === j);
-      return {
-        _id,
-        firstName: `User${i}`,
-        lastName: 'Bench',
-        emailId: `user${i}@bench.test`,
-        password,
-        about: 'This is the default about section.',
-        skills,
-        skillsKey: skills.map((s) => s.toLowerCase()),
-        githubUsername: null,
-        membershipType: 'FREE',
-        billingCycle: null,
-        membershipExpiry: null,
-        onboardingComplete: i % 10 !== 9,
-        emailVerified: i % 20 !== 19,
-        createdAt: new Date(now - i * 1000),
-        updatedAt: new Date(now - i * 1000),
-        __v: 0,
-      };
-    });
-    for (let i = 0; i < users.length; i += 1000) await client.db(db).collection('users').insertMany(users.slice(i, i + 1000));
-    // Each user has interacted with ~5 others; the viewer (user0) with 300 (all statuses, both directions).
-    const statuses = ['interested', 'ignored', 'accepted', 'rejected'];
-    const seen = new Set();
-    const connections = [];
-    const link = (a, b, status, createdAt) => {
-      const pairKey = [String(a), String(b)].sort().join('_');
-      if (a.equals(b) || seen.has(pairKey)) return;
-      seen.add(pairKey);
-      connections.push({ pairKey, fromUserId: a, toUserId: b, status, createdAt, updatedAt: createdAt, __v: 0 });
-    };
-    for (let i = 1; i <= 300; i++) {
-      const other = ids[(i * 31) % USERS];
-      const [from, to] = i % 2 ? [ids[0], other] : [other, ids[0]];
-      link(from, to, statuses[i % 4], new Date(now - (i % 60) * DAY));
-    }
-    for (let i = 0; i < USERS * 5; i++) {
-      link(ids[crypto.randomInt(USERS)], ids[crypto.randomInt(USERS)], statuses[i % 4], new Date(now - crypto.randomInt(60) * DAY));
-    }
-    for (let i = 0; i < connections.length; i += 1000) {
-      await client.db(db).collection('connectionmodels').insertMany(connections.slice(i, i + 1000));
-    }
-    console.log(`seeded ${USERS} users and ${connections.length} connections in ${((Date.now() - started) / 1000).toFixed(1)}s (database: ${mongo.kind})`);
+    const { ids, connections, seconds } = await seed(client, db, USERS);
+    console.log(`seeded ${USERS} users and ${connections} connections in ${seconds.toFixed(1)}s (database: ${mongo.kind})`);
 
     // --- latency ---
-    const login = await fetch(`${base}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ emailId: 'user0@bench.test', password: 'Str0ng!pass' }),
-    });
-    if (login.status !== 200) throw new Error(`login answered ${login.status}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = await viewerCookie(base);
     const time = async (label, makePath) => {
       const samples = [];
       for (let i = 0; i < N; i++) {

@@ -8,6 +8,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/services');
 
+// BENCH_APP_DIR=/other/checkout benchmarks that checkout's build (before/after) on the same services.
+const APP_DIR = process.env.BENCH_APP_DIR ? path.resolve(process.env.BENCH_APP_DIR) : ROOT;
+
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** "name n=… p50=… p95=… p99=… mean=…" for a list of millisecond samples. */
@@ -20,7 +23,7 @@ function summary(name, samples, width = 28) {
 
 /** @returns {Promise<{ base: string, mongo: { uri: string, kind: string }, db: string, stop: () => Promise<void> }>} */
 async function startBenchApi(extraEnv = {}) {
-  if (!fs.existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('run `npm run build` first');
+  if (!fs.existsSync(path.join(APP_DIR, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${APP_DIR})`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devlink-bench-'));
   const mongo = await resolveMongo({ dataDir });
   const redis = await resolveRedis({ dataDir });
@@ -40,7 +43,7 @@ async function startBenchApi(extraEnv = {}) {
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const api = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const api = spawn(process.execPath, ['dist/main.js'], { cwd: APP_DIR, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (api.exitCode === null) {
@@ -65,4 +68,4 @@ async function startBenchApi(extraEnv = {}) {
   return { base, mongo, db, stop };
 }
 
-module.exports = { startBenchApi, summary };
+module.exports = { startBenchApi, summary, APP_DIR };

@@ -1,0 +1,153 @@
+'use strict';
+// HTTP throughput of the main routes under concurrent load (autocannon), per data-set size.
+// For each user count: starts the compiled API (`npm run build` first; BENCH_APP_DIR=/other/checkout
+// benchmarks that checkout's build instead) on the embedded database and Redis, seeds the data set
+// (bench/seed.js), logs in as user0, then loads each route for --duration seconds after a 2 s
+// warm-up whose numbers are discarded. Any non-200 response or connection error fails the run.
+// Usage: node bench/http.js [--users 1000,10000] [--duration 10] [--connections 10]
+//          [--routes profile,skills,feed,feed-skills,received,connections,login] [--json out.json] [--label before]
+// Compare two --json outputs with: node bench/compare.js before.json after.json
+const fs = require('node:fs');
+const os = require('node:os');
+const { parseArgs } = require('node:util');
+const autocannon = require('autocannon');
+const { MongoClient } = require('mongodb');
+const { startBenchApi, APP_DIR } = require('./harness');
+const { seed, viewerCookie, PASSWORD, VIEWER_EMAIL } = require('./seed');
+
+const WARMUP_SECONDS = 2;
+
+// Each login comes from its own X-Forwarded-For address (the bench starts the API trusting one proxy hop), so the
+// per-IP login limit (10 per 15 min, no env override) never triggers: bench/auth-latency.js does
+// the same. 10.0.0.1 upwards gives 16M addresses, far more than any run can send.
+let loginIp = 0;
+const nextIp = () => {
+  loginIp = (loginIp + 1) % 0xffffff || 1;
+  return `10.${(loginIp >> 16) & 255}.${(loginIp >> 8) & 255}.${loginIp & 255}`;
+};
+
+/** name → request; `auth` routes carry the viewer's cookies. Every route must answer 200. */
+const ROUTES = {
+  profile: { path: '/profile', auth: true },
+  skills: { path: '/skills', auth: true },
+  feed: { path: '/user/feed?page=1&limit=10', auth: true },
+  'feed-skills': { path: '/user/feed?page=1&limit=10&skills=React,Go', auth: true },
+  received: { path: '/user/requests/received', auth: true },
+  connections: { path: '/user/connections', auth: true },
+  login: {
+    path: '/auth/login',
+    method: 'POST',
+    body: JSON.stringify({ emailId: VIEWER_EMAIL, password: PASSWORD }),
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': nextIp() } }),
+  },
+};
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '1000,10000' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      routes: { type: 'string', default: Object.keys(ROUTES).join(',') },
+      json: { type: 'string' },
+      label: { type: 'string' },
+    },
+  });
+  const positive = (name, text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants positive integers, got "${text}"`);
+    return n;
+  };
+  const routes = values.routes.split(',').filter(Boolean);
+  const unknown = routes.filter((r) => !(r in ROUTES));
+  if (unknown.length > 0 || routes.length === 0) {
+    throw new Error(`unknown --routes ${unknown.join(',')}; known: ${Object.keys(ROUTES).join(',')}`);
+  }
+  return {
+    users: values.users.split(',').map((u) => positive('users', u)),
+    duration: positive('duration', values.duration),
+    connections: positive('connections', values.connections),
+    routes,
+    json: values.json,
+    label: values.label ?? null,
+  };
+}
+
+/** One autocannon run of `route`; returns autocannon's result. */
+function load(base, route, cookie, { duration, connections }) {
+  const headers = { ...route.headers, ...(route.auth ? { cookie } : {}) };
+  const request = { method: route.method || 'GET', path: route.path, headers, body: route.body };
+  if (route.setupRequest) request.setupRequest = route.setupRequest;
+  return autocannon({ url: base, connections, duration, requests: [request] });
+}
+
+const statusCounts = (result) =>
+  Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count]));
+
+async function benchUsers(users, opts, machine) {
+  const { base, mongo, db, stop } = await startBenchApi({ TRUST_PROXY_HOPS: '1' }); // login spreads over X-Forwarded-For addresses
+  const client = await MongoClient.connect(mongo.uri);
+  const results = [];
+  const failures = [];
+  try {
+    const seeded = await seed(client, db, users);
+    console.log(`\nseeded ${users} users and ${seeded.connections} connections in ${seeded.seconds.toFixed(1)}s (database: ${mongo.kind})`);
+    const cookie = await viewerCookie(base);
+    for (const name of opts.routes) {
+      const route = ROUTES[name];
+      // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
+      await load(base, route, cookie, { ...opts, duration: WARMUP_SECONDS });
+      const result = await load(base, route, cookie, opts);
+      const codes = statusCounts(result);
+      const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === '200' ? n : n + count), 0);
+      if (notOk > 0 || result.errors > 0) {
+        failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
+      }
+      results.push({
+        route: name,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        non2xx: result.non2xx,
+      });
+    }
+    await client.db(db).dropDatabase();
+  } finally {
+    await client.close();
+    await stop();
+  }
+
+  console.log(`\n=== ${users} users | database ${mongo.kind} | ${machine.cpus}x ${machine.cpuModel} | Node ${machine.node}`);
+  console.log(`    ${opts.connections} connections, ${opts.duration}s per route after ${WARMUP_SECONDS}s warm-up | app ${APP_DIR}`);
+  const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(12) : String(c).padStart(9))).join(' ');
+  console.log(row(['route', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx']));
+  for (const r of results) console.log(row([r.route, r.rps.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.non2xx]));
+  return { label: opts.label, users, database: mongo.kind, machine, results, failures };
+}
+
+async function main() {
+  const opts = options();
+  const cpus = os.cpus();
+  const machine = { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version };
+  const runs = [];
+  const failures = [];
+  for (const users of opts.users) {
+    const { failures: failed, ...run } = await benchUsers(users, opts, machine);
+    runs.push({ ...run, duration: opts.duration, connections: opts.connections });
+    failures.push(...failed.map((f) => `${users} users, ${f}`));
+    // Written after every size, so a crash later keeps the sizes already measured.
+    if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(runs, null, 2)}\n`);
+  }
+  if (opts.json) console.log(`\nwrote ${opts.json}`);
+  if (failures.length > 0) {
+    console.error('\n!!!!!!!! NON-200 RESPONSES OR ERRORS: these numbers are not comparable !!!!!!!!');
+    for (const f of failures) console.error(`!!! ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
