@@ -43,7 +43,8 @@ async function startBenchApi(extraEnv = {}) {
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const api = spawn(process.execPath, ['dist/main.js'], { cwd: APP_DIR, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: APP_DIR, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (api.exitCode === null) {

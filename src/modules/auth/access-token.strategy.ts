@@ -6,7 +6,7 @@ import type { AuthenticatedUser } from '../../common/decorators/current-user.dec
 import { AppConfig } from '../../config/app-config';
 import { ACCESS_COOKIE } from './auth-cookies';
 import { AuthService } from './auth.service';
-import type { AccessClaims } from './token.service';
+import { hmacKey, type AccessClaims } from './token.service';
 
 export const ACCESS_STRATEGY = 'access-cookie';
 
@@ -24,7 +24,8 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRAT
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([fromAccessCookie]),
-      secretOrKey: config.auth.accessSecret,
+      // A KeyObject (typed narrower than jsonwebtoken accepts): see hmacKey.
+      secretOrKey: hmacKey(config.auth.accessSecret) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

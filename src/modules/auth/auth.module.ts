@@ -11,6 +11,7 @@ import { AuthCookies } from './auth-cookies';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Session, SessionSchema } from './session.schema';
+import { SessionCache } from './session-cache';
 import { SessionsRepository } from './sessions.repository';
 import { TokenService } from './token.service';
 
@@ -28,6 +29,7 @@ import { TokenService } from './token.service';
     AuthCookies,
     TokenService,
     SessionsRepository,
+    SessionCache,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { SessionCache, SESSION_CACHE_TTL_MS } from './session-cache';
 import { Session, SessionRecord } from './session.schema';
 
 export interface Rotation {
@@ -12,9 +13,13 @@ export interface Rotation {
   rotatedAt: Date;
 }
 
+/** The only place that talks to `sessions`; revocations are mirrored into {@link SessionCache}. */
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectModel(Session.name) private readonly sessions: Model<Session>) {}
+  constructor(
+    @InjectModel(Session.name) private readonly sessions: Model<Session>,
+    private readonly cache: SessionCache,
+  ) {}
 
   async create(
     session: Omit<Session, 'previousTokenHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>,
@@ -29,19 +34,31 @@ export class SessionsRepository {
   }
 
   /**
-   * Index: `_id`. Only a session that is neither revoked nor expired. The lookup is by `_id` alone
-   * and the state is checked here: FerretDB only pushes down pure `_id` filters, and this runs on
-   * every authenticated request.
+   * Only a session that is neither revoked nor expired. Runs on every authenticated request:
+   * cached in Redis, else one lookup by `_id` (FerretDB pushes down pure `_id` filters only).
+   * A cached expiry is re-checked in the database: rotation moves it later.
    */
   async findActive(
     id: Types.ObjectId,
     now: Date,
   ): Promise<Pick<SessionRecord, '_id' | 'userId'> | null> {
-    const session = await this.sessions
-      .findById(id, { userId: 1, revokedAt: 1, expiresAt: 1 })
-      .lean<Pick<SessionRecord, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>>()
-      .exec();
-    return session && !session.revokedAt && session.expiresAt > now ? session : null;
+    const state = await this.cache.get(id.toHexString(), async () => {
+      const session = await this.sessions
+        .findById(id, { userId: 1, revokedAt: 1, expiresAt: 1 })
+        .lean<Pick<SessionRecord, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>>()
+        .exec();
+      if (!session) return null;
+      return { userId: session.userId, expiresAt: session.expiresAt, revoked: !!session.revokedAt };
+    });
+    if (!state || state.revoked) return null;
+    if (state.expiresAt <= now) {
+      const fresh = await this.sessions
+        .findById(id, { userId: 1, revokedAt: 1, expiresAt: 1 })
+        .lean<Pick<SessionRecord, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>>()
+        .exec();
+      return fresh && !fresh.revokedAt && fresh.expiresAt > now ? fresh : null;
+    }
+    return { _id: id, userId: state.userId };
   }
 
   /**
@@ -57,10 +74,15 @@ export class SessionsRepository {
   }
 
   async revoke(id: Types.ObjectId, reason: string): Promise<void> {
-    await this.sessions.updateOne(
-      { _id: id, revokedAt: null },
-      { $set: { revokedAt: new Date(), revokedReason: reason } },
-    );
+    const session = await this.sessions
+      .findOneAndUpdate(
+        { _id: id, revokedAt: null },
+        { $set: { revokedAt: new Date(), revokedReason: reason } },
+        { new: true },
+      )
+      .lean<SessionRecord>()
+      .exec();
+    if (session) await this.markRevoked([session]);
   }
 
   /** Index: `{ userId, revokedAt }`. Revokes every active session of a user except one. */
@@ -71,10 +93,32 @@ export class SessionsRepository {
   ): Promise<number> {
     const filter: Record<string, unknown> = { userId, revokedAt: null };
     if (except) filter._id = { $ne: except };
+    const revokedAt = new Date();
     const result = await this.sessions.updateMany(filter, {
-      $set: { revokedAt: new Date(), revokedReason: reason },
+      $set: { revokedAt, revokedReason: reason },
     });
+    // Read back what this update revoked (it is in the database now, so a session created
+    // concurrently is either revoked and found here, or was not matched at all).
+    const revoked = await this.sessions
+      .find({ userId, revokedAt }, { userId: 1, expiresAt: 1 })
+      .lean<Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>[]>()
+      .exec();
+    await this.markRevoked(revoked);
     return result.modifiedCount;
+  }
+
+  private async markRevoked(sessions: Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>[]) {
+    const now = Date.now();
+    await Promise.all(
+      sessions.map((session) =>
+        this.cache.put(
+          session._id.toHexString(),
+          { userId: session.userId, expiresAt: session.expiresAt, revoked: true },
+          // Once expired the session is refused anyway; never shorter than an active entry.
+          Math.max(session.expiresAt.getTime() - now, SESSION_CACHE_TTL_MS),
+        ),
+      ),
+    );
   }
 
   /** Index: `expiresAt`. Removes sessions that can no longer be used. */

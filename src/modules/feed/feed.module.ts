@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { UsersModule } from '../users/users.module';
+import { FeedCountCache } from './feed-count.cache';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
 
 @Module({
   imports: [UsersModule, ConnectionsModule],
   controllers: [FeedController],
-  providers: [FeedService],
+  providers: [FeedService, FeedCountCache],
 })
 export class FeedModule {}

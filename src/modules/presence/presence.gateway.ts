@@ -141,6 +141,9 @@ export class PresenceGateway
 
   private async announce(userId: string, event: 'userOnline' | 'userOffline'): Promise<void> {
     const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
+    // Shutdown may have closed the adapter's Redis clients while we awaited: publishing then
+    // rejects inside the adapter, where nothing can catch it.
+    if (this.closing) return;
     this.presence.emitToUsers([userId, ...connectionIds.map(String)], event, userId);
   }
 

@@ -1,13 +1,14 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { User, UserSchema } from './user.schema';
+import { UserCache } from './user-cache';
 import { UsersRepository } from './users.repository';
 
 /** The `users` collection and its repository, shared by auth, profile and later features. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
-  providers: [UsersRepository],
-  exports: [UsersRepository],
+  providers: [UsersRepository, UserCache],
+  exports: [UsersRepository, UserCache],
 })
 export class UsersModule implements OnApplicationBootstrap {
   constructor(private readonly users: UsersRepository) {}

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { PROFILE_USER_PROJECTION, SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { skillsKeyOf, User, UserRecord } from './user.schema';
+import { UserCache } from './user-cache';
 
 /** Secrets never read outside the auth paths that need them. */
 const PRIVATE_FIELDS = { password: 0, emailVerifyToken: 0, emailVerifyExpiry: 0 } as const;
@@ -27,10 +28,16 @@ export interface FeedFilter {
 export type NewUser = Pick<User, 'firstName' | 'emailId' | 'password'> &
   Partial<Pick<User, 'lastName' | 'emailVerifyToken' | 'emailVerifyExpiry'>>;
 
-/** The only place that talks to the `users` collection. Reads are lean plain objects. */
+/**
+ * The only place that talks to the `users` collection. Reads are lean plain objects. Every write
+ * invalidates the user's cache entry ({@link UserCache}) after the database write.
+ */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly cache: UserCache,
+  ) {}
 
   async create(user: NewUser): Promise<UserRecord> {
     const created = await this.users.create(user);
@@ -45,9 +52,11 @@ export class UsersRepository {
       .exec();
   }
 
-  /** Index: `_id`. */
+  /** Cached (Redis), else index `_id`. Runs on every authenticated request. */
   findById(id: Types.ObjectId | string): Promise<UserRecord | null> {
-    return this.users.findById(id, PRIVATE_FIELDS).lean<UserRecord>().exec();
+    return this.cache.get(String(id), () =>
+      this.users.findById(id, PRIVATE_FIELDS).lean<UserRecord>().exec(),
+    );
   }
 
   /** Index: `_id`. Includes the password hash (password change only). */
@@ -69,6 +78,7 @@ export class UsersRepository {
       { _id: id, emailVerified: false },
       { $set: { emailVerifyToken: tokenHash, emailVerifyExpiry: expiry } },
     );
+    await this.cache.invalidate(id.toHexString());
     return result.modifiedCount === 1;
   }
 
@@ -85,6 +95,7 @@ export class UsersRepository {
       )
       .lean<UserRecord>()
       .exec();
+    if (user) await this.cache.invalidate(user._id.toHexString());
     return withoutSecrets(user);
   }
 
@@ -101,23 +112,28 @@ export class UsersRepository {
       .findByIdAndUpdate(id, update, { new: true, runValidators: true })
       .lean<UserRecord>()
       .exec();
+    await this.cache.invalidate(id.toHexString());
     return withoutSecrets(user);
   }
 
   /**
    * Feed candidates: verified, onboarded, not excluded, optionally sharing a skill, in `_id`
-   * order (stable paging). Index: `{ emailVerified, onboardingComplete, _id }`, or `skillsKey`.
+   * order (stable paging). Walks the `_id` index in order and stops after `skip + limit`
+   * matches, so a page costs the same at any collection size. The hint matters: planners
+   * otherwise pick `{ emailVerified, onboardingComplete, _id }` and sort every candidate.
    */
   feedPage(filter: FeedFilter, skip: number, limit: number): Promise<UserViewSource[]> {
     return this.users
       .find(this.feedQuery(filter), SAFE_USER_PROJECTION)
       .sort({ _id: 1 })
+      .hint({ _id: 1 })
       .skip(skip)
       .limit(limit)
       .lean<UserViewSource[]>()
       .exec();
   }
 
+  /** Index: `{ emailVerified, onboardingComplete, _id }` (and `skillsKey`); grows with the data. */
   countFeed(filter: FeedFilter): Promise<number> {
     return this.users.countDocuments(this.feedQuery(filter)).exec();
   }
@@ -170,6 +186,7 @@ export class UsersRepository {
         { $set: { skillsKey: skillsKeyOf(user.skills ?? []) } },
       );
     }
+    await this.cache.invalidate(...missing.map((user) => user._id.toHexString()));
     return missing.length;
   }
 
@@ -187,6 +204,7 @@ export class UsersRepository {
       .findByIdAndUpdate(id, { $set: set }, { new: true })
       .lean<UserRecord>()
       .exec();
+    await this.cache.invalidate(id.toHexString());
     return withoutSecrets(user);
   }
 }

@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+/** A value written by {@link RedisReadCache.invalidate}: "changed just now, read the database". */
+const INVALIDATED = Buffer.from('~');
+
+export interface RedisReadCacheOptions<T> {
+  /** Key namespace inside the client's prefix, e.g. `user`. */
+  namespace: string;
+  /** How long a filled entry lives: the bound on staleness if an invalidation is ever lost. */
+  ttlMs: number;
+  /** How long an invalidation keeps readers away from the cache (longer than any read takes). */
+  invalidationMs: number;
+  encode(value: T): Buffer | string;
+  decode(raw: Buffer): T;
+}
+
+/**
+ * Read-through cache in Redis, shared by every instance, for data whose writes all go through
+ * our own repositories.
+ *
+ * Readers fill the cache only if the key is absent (`SET NX`); writers, after their database
+ * write, leave a short-lived marker that readers neither use nor overwrite. So a reader that
+ * loaded the old value just before a write can never put it back, and no instance serves a value
+ * older than the last write once that write has returned. Redis errors never fail a request:
+ * reads fall back to the database.
+ */
+export class RedisReadCache<T> {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisReadCacheOptions<T>,
+  ) {
+    this.logger = new Logger(`RedisReadCache(${options.namespace})`);
+  }
+
+  async get(id: string, load: () => Promise<T | null>): Promise<T | null> {
+    const key = this.key(id);
+    let raw: Buffer | null;
+    try {
+      raw = await this.redis.getBuffer(key);
+    } catch (error) {
+      this.logger.warn({ msg: 'Cache read failed; reading the database', err: error });
+      return load();
+    }
+    if (raw && !raw.equals(INVALIDATED)) {
+      try {
+        return this.options.decode(raw);
+      } catch (error) {
+        this.logger.warn({ msg: 'Undecodable cache entry; reading the database', key, err: error });
+      }
+    }
+    const value = await load();
+    if (value !== null && raw === null) {
+      this.redis
+        .set(key, this.options.encode(value), 'PX', this.options.ttlMs, 'NX')
+        .catch((error: unknown) => this.logger.warn({ msg: 'Cache fill failed', err: error }));
+    }
+    return value;
+  }
+
+  /** Call after the database write. Errors are logged: entries still expire after `ttlMs`. */
+  async invalidate(...ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.set(this.key(id), INVALIDATED, 'PX', this.options.invalidationMs);
+      const results = (await pipeline.exec()) ?? [];
+      const failure = results.find(([error]) => error)?.[0];
+      if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+    } catch (error) {
+      this.logger.error({ msg: 'Cache invalidation failed', ids, err: error });
+    }
+  }
+
+  /** Stores a value that is authoritative (e.g. "revoked"), replacing whatever is cached. */
+  async put(id: string, value: T, ttlMs = this.options.ttlMs): Promise<void> {
+    try {
+      await this.redis.set(this.key(id), this.options.encode(value), 'PX', Math.max(1, ttlMs));
+    } catch (error) {
+      this.logger.error({ msg: 'Cache write failed', id, err: error });
+    }
+  }
+
+  private key(id: string): string {
+    return `${this.options.namespace}:${id}`;
+  }
+}
