@@ -65,7 +65,8 @@ export class RedisReadCache<T> {
     if (ids.length === 0) return;
     try {
       const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.set(this.key(id), INVALIDATED, 'PX', this.options.invalidationMs);
+      for (const id of ids)
+        pipeline.set(this.key(id), INVALIDATED, 'PX', this.options.invalidationMs);
       const results = (await pipeline.exec()) ?? [];
       const failure = results.find(([error]) => error)?.[0];
       if (failure) throw failure instanceof Error ? failure : new Error(String(failure));

@@ -31,7 +31,9 @@ export class FeedCountCache extends RedisReadCache<number> {
 
   count(viewerId: Types.ObjectId, skillsKey: string[] | undefined, load: () => Promise<number>) {
     const filter = skillsKey?.length
-      ? createHash('sha1').update([...skillsKey].sort().join('\n')).digest('base64url')
+      ? createHash('sha1')
+          .update([...skillsKey].sort().join('\n'))
+          .digest('base64url')
       : 'all';
     return this.get(`${viewerId.toHexString()}:${filter}`, load) as Promise<number>;
   }
