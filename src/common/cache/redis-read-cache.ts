@@ -60,6 +60,57 @@ export class RedisReadCache<T> {
     return value;
   }
 
+  /**
+   * Many entries in one round trip (`MGET`); what is missing is loaded with one `loadMany` call
+   * and filled under the same rules as {@link get}. Values without an entry are left out.
+   */
+  async getMany(
+    ids: string[],
+    loadMany: (missing: string[]) => Promise<T[]>,
+    idOf: (value: T) => string,
+  ): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    if (ids.length === 0) return found;
+    let raws: (Buffer | null)[];
+    try {
+      raws = await this.redis.mgetBuffer(...ids.map((id) => this.key(id)));
+    } catch (error) {
+      this.logger.warn({ msg: 'Cache read failed; reading the database', err: error });
+      raws = ids.map(() => INVALIDATED);
+    }
+    const missing: string[] = [];
+    const fillable = new Set<string>();
+    ids.forEach((id, index) => {
+      const raw = raws[index];
+      if (raw && !raw.equals(INVALIDATED)) {
+        try {
+          found.set(id, this.options.decode(raw));
+          return;
+        } catch {
+          // undecodable: reload below, leave the entry to expire
+        }
+      }
+      missing.push(id);
+      if (raw === null) fillable.add(id);
+    });
+    if (missing.length === 0) return found;
+    const loaded = await loadMany(missing);
+    const pipeline = this.redis.pipeline();
+    for (const value of loaded) {
+      const id = idOf(value);
+      found.set(id, value);
+      if (fillable.has(id)) {
+        pipeline.set(this.key(id), this.options.encode(value), 'PX', this.options.ttlMs, 'NX');
+      }
+    }
+    if (pipeline.length > 0) {
+      pipeline
+        .exec()
+        .catch((error: unknown) => this.logger.warn({ msg: 'Cache fill failed', err: error }));
+    }
+    return found;
+  }
+
   /** Call after the database write. Errors are logged: entries still expire after `ttlMs`. */
   async invalidate(...ids: string[]): Promise<void> {
     if (ids.length === 0) return;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UsersModule } from '../users/users.module';
 import { Connection, ConnectionSchema } from './connection.schema';
+import { ConnectionGraphCache } from './connection-graph.cache';
 import { ConnectionsRepository } from './connections.repository';
 
 /** The `connectionmodels` collection, shared by requests, feed, presence and the digest. */
@@ -10,7 +11,7 @@ import { ConnectionsRepository } from './connections.repository';
     UsersModule,
     MongooseModule.forFeature([{ name: Connection.name, schema: ConnectionSchema }]),
   ],
-  providers: [ConnectionsRepository],
+  providers: [ConnectionsRepository, ConnectionGraphCache],
   exports: [ConnectionsRepository],
 })
 export class ConnectionsModule {}

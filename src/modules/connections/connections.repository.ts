@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { User } from '../users/user.schema';
-import { REQUEST_USER_PROJECTION, UserViewSource } from '../users/user.views';
 import {
   Connection,
   ConnectionRecord,
@@ -10,20 +8,39 @@ import {
   IGNORE_EXPIRY_MS,
   pairKeyOf,
 } from './connection.schema';
+import {
+  ConnectionGraphCache,
+  MAX_CACHED_EDGES,
+  type GraphEdge,
+  type UserGraph,
+} from './connection-graph.cache';
 
 export interface Page {
   skip: number;
   limit: number;
 }
 
-type Populated<K extends 'fromUserId' | 'toUserId'> = Omit<ConnectionRecord, K> & {
-  [P in K]: UserViewSource | null;
-};
+/** A pending request as the lists need it: its id and the user on the other side. */
+export interface PendingRequest {
+  _id: Types.ObjectId;
+  otherId: Types.ObjectId;
+}
 
-/** The only place that queries `connectionmodels`; every query names the index it uses. */
+const newestFirst = (x: GraphEdge, y: GraphEdge) =>
+  y.createdAt.getTime() - x.createdAt.getTime() ||
+  y._id.toHexString().localeCompare(x._id.toHexString());
+
+/**
+ * The only place that queries `connectionmodels`; every query names the index it uses. The lists
+ * and the feed read a user's whole side of the graph from {@link ConnectionGraphCache}; every write
+ * here invalidates both users of the pair after the database write.
+ */
 @Injectable()
 export class ConnectionsRepository {
-  constructor(@InjectModel(Connection.name) private readonly connections: Model<Connection>) {}
+  constructor(
+    @InjectModel(Connection.name) private readonly connections: Model<Connection>,
+    private readonly graph: ConnectionGraphCache,
+  ) {}
 
   /** Index: unique `pairKey`. */
   findByPair(a: Types.ObjectId, b: Types.ObjectId): Promise<ConnectionRecord | null> {
@@ -41,22 +58,25 @@ export class ConnectionsRepository {
   /** Inserts; a concurrent duplicate for the pair fails on the unique `pairKey` index (E11000). */
   async create(fromUserId: Types.ObjectId, toUserId: Types.ObjectId, status: ConnectionStatus) {
     const created = await this.connections.create({ fromUserId, toUserId, status });
+    await this.invalidate(fromUserId, toUserId);
     return created.toObject<ConnectionRecord>();
   }
 
   /** Deletes an `ignored` document only if it is still expired: atomic, so a fresh swipe survives. */
-  async deleteIfExpiredIgnore(id: Types.ObjectId, now: Date): Promise<boolean> {
+  async deleteIfExpiredIgnore(existing: ConnectionRecord, now: Date): Promise<boolean> {
     const result = await this.connections.deleteOne({
-      _id: id,
+      _id: existing._id,
       status: 'ignored',
       createdAt: { $lt: new Date(now.getTime() - IGNORE_EXPIRY_MS) },
     });
-    return result.deletedCount === 1;
+    if (result.deletedCount !== 1) return false;
+    await this.invalidate(existing.fromUserId, existing.toUserId);
+    return true;
   }
 
   /** Atomic review: only a pending request addressed to the reviewer changes. */
-  review(id: Types.ObjectId, reviewerId: Types.ObjectId, status: 'accepted' | 'rejected') {
-    return this.connections
+  async review(id: Types.ObjectId, reviewerId: Types.ObjectId, status: 'accepted' | 'rejected') {
+    const updated = await this.connections
       .findOneAndUpdate(
         { _id: id, toUserId: reviewerId, status: 'interested' },
         { $set: { status } },
@@ -64,15 +84,18 @@ export class ConnectionsRepository {
       )
       .lean<ConnectionRecord>()
       .exec();
+    if (updated) await this.invalidate(updated.fromUserId, updated.toUserId);
+    return updated;
   }
 
   async withdraw(id: Types.ObjectId, senderId: Types.ObjectId): Promise<boolean> {
-    const result = await this.connections.deleteOne({
-      _id: id,
-      fromUserId: senderId,
-      status: 'interested',
-    });
-    return result.deletedCount === 1;
+    const deleted = await this.connections
+      .findOneAndDelete({ _id: id, fromUserId: senderId, status: 'interested' })
+      .lean<ConnectionRecord>()
+      .exec();
+    if (!deleted) return false;
+    await this.invalidate(deleted.fromUserId, deleted.toUserId);
+    return true;
   }
 
   async removeAccepted(a: Types.ObjectId, b: Types.ObjectId): Promise<boolean> {
@@ -80,41 +103,92 @@ export class ConnectionsRepository {
       pairKey: pairKeyOf(a, b),
       status: 'accepted',
     });
-    return result.deletedCount === 1;
+    if (result.deletedCount !== 1) return false;
+    await this.invalidate(a, b);
+    return true;
   }
 
-  /** Index: `{ toUserId, status, createdAt }`. Newest first, senders populated (null if deleted). */
-  received(userId: Types.ObjectId, page: Page) {
-    return this.pending('toUserId', 'fromUserId', userId, page);
-  }
-
-  /** Index: `{ fromUserId, status, createdAt }`. */
-  sent(userId: Types.ObjectId, page: Page) {
-    return this.pending('fromUserId', 'toUserId', userId, page);
-  }
-
-  /** Pending requests where `mine` is the caller, with the `other` side populated. */
-  private pending<K extends 'fromUserId' | 'toUserId'>(
-    mine: 'fromUserId' | 'toUserId',
-    other: K,
-    userId: Types.ObjectId,
-    page: Page,
-  ) {
-    return this.connections
-      .find({ [mine]: userId, status: 'interested' }, { [other]: 1, createdAt: 1 })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(page.skip)
-      .limit(page.limit)
-      .populate({ path: other, model: User.name, select: REQUEST_USER_PROJECTION })
-      .lean<Populated<K>[]>()
-      .exec();
+  private invalidate(a: Types.ObjectId, b: Types.ObjectId): Promise<void> {
+    return this.graph.invalidate(a.toHexString(), b.toHexString());
   }
 
   /**
-   * Accepted connections on either side: two indexed queries (`{fromUserId,status,createdAt}` and
-   * `{toUserId,status,createdAt}`) merged by date, instead of one `$or` the planner may scan for.
+   * The user's side of the graph, newest first: cached, else one `$or` over the
+   * `{fromUserId,…}` and `{toUserId,…}` indexes (sorted here: a sort would defeat the `$or`).
    */
-  async acceptedPage(userId: Types.ObjectId, page: Page) {
+  private async graphOf(userId: Types.ObjectId): Promise<UserGraph> {
+    const graph = await this.graph.get(userId.toHexString(), async () => {
+      const rows = await this.connections
+        .find(
+          { $or: [{ fromUserId: userId }, { toUserId: userId }] },
+          { fromUserId: 1, toUserId: 1, status: 1, createdAt: 1 },
+        )
+        .limit(MAX_CACHED_EDGES + 1)
+        .lean<Pick<ConnectionRecord, '_id' | 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
+        .exec();
+      if (rows.length > MAX_CACHED_EDGES) return { complete: false, edges: [] };
+      const edges = rows.map((row): GraphEdge => {
+        const outgoing = row.fromUserId.equals(userId);
+        return {
+          _id: row._id,
+          otherId: outgoing ? row.toUserId : row.fromUserId,
+          status: row.status,
+          outgoing,
+          createdAt: row.createdAt,
+        };
+      });
+      return { complete: true, edges: edges.sort(newestFirst) };
+    });
+    return graph ?? { complete: true, edges: [] };
+  }
+
+  /** Pending requests to the user, newest first. Graph, else index `{ toUserId, status, createdAt }`. */
+  async received(userId: Types.ObjectId, page: Page): Promise<PendingRequest[]> {
+    const graph = await this.graphOf(userId);
+    if (!graph.complete) return this.pending('toUserId', 'fromUserId', userId, page);
+    return this.window(graph, page, (edge) => !edge.outgoing && edge.status === 'interested');
+  }
+
+  /** Pending requests from the user, newest first. Graph, else `{ fromUserId, status, createdAt }`. */
+  async sent(userId: Types.ObjectId, page: Page): Promise<PendingRequest[]> {
+    const graph = await this.graphOf(userId);
+    if (!graph.complete) return this.pending('fromUserId', 'toUserId', userId, page);
+    return this.window(graph, page, (edge) => edge.outgoing && edge.status === 'interested');
+  }
+
+  private window(graph: UserGraph, page: Page, keep: (edge: GraphEdge) => boolean) {
+    return graph.edges
+      .filter(keep)
+      .slice(page.skip, page.skip + page.limit)
+      .map((edge) => ({ _id: edge._id, otherId: edge.otherId }));
+  }
+
+  /** Pending requests where `mine` is the caller; `otherId` is the other side (not populated). */
+  private async pending(
+    mine: 'fromUserId' | 'toUserId',
+    other: 'fromUserId' | 'toUserId',
+    userId: Types.ObjectId,
+    page: Page,
+  ): Promise<PendingRequest[]> {
+    const rows = await this.connections
+      .find({ [mine]: userId, status: 'interested' }, { [other]: 1 })
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(page.skip)
+      .limit(page.limit)
+      .lean<(Pick<ConnectionRecord, '_id'> & Partial<ConnectionRecord>)[]>()
+      .exec();
+    return rows.map((row) => ({ _id: row._id, otherId: row[other] as Types.ObjectId }));
+  }
+
+  /**
+   * Accepted connections on either side, newest first: from the graph, else two indexed queries
+   * (`{fromUserId,status,createdAt}` and `{toUserId,status,createdAt}`) merged by date.
+   */
+  async acceptedPage(userId: Types.ObjectId, page: Page): Promise<Types.ObjectId[]> {
+    const graph = await this.graphOf(userId);
+    if (graph.complete) {
+      return this.window(graph, page, (edge) => edge.status === 'accepted').map((e) => e.otherId);
+    }
     const take = page.skip + page.limit;
     const [sent, received] = await Promise.all([
       this.connections
@@ -150,11 +224,17 @@ export class ConnectionsRepository {
 
   /**
    * Users the caller may not see in the feed: any document with them, either direction, except
-   * `ignored` ones older than 30 days (the same rule the send route applies). One `$or` over the
-   * `{fromUserId,…}` and `{toUserId,…}` indexes; the 30-day rule is applied to the few rows read.
+   * `ignored` ones older than 30 days (the same rule the send route applies), applied at read
+   * time so the cached graph needs no expiry of its own. Else one `$or` as in the graph load.
    */
   async feedExclusions(userId: Types.ObjectId, now: Date): Promise<Types.ObjectId[]> {
     const ignoredBefore = now.getTime() - IGNORE_EXPIRY_MS;
+    const graph = await this.graphOf(userId);
+    if (graph.complete) {
+      return graph.edges
+        .filter((edge) => edge.status !== 'ignored' || edge.createdAt.getTime() >= ignoredBefore)
+        .map((edge) => edge.otherId);
+    }
     const rows = await this.connections
       .find(
         { $or: [{ fromUserId: userId }, { toUserId: userId }] },

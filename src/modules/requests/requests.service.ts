@@ -4,9 +4,12 @@ import type { AuthenticatedUser } from '../../common/decorators/current-user.dec
 import { AppError } from '../../common/errors/app-error';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
-import { ConnectionsRepository } from '../connections/connections.repository';
+import {
+  ConnectionsRepository,
+  type PendingRequest,
+} from '../connections/connections.repository';
 import { PresenceService } from '../presence/presence.service';
-import { RequestUserView, SafeUserView, toRequestView, toSafeView } from '../users/user.views';
+import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
 
 export const SEND_STATUSES = ['interested', 'ignored'] as const;
@@ -58,7 +61,7 @@ export class RequestsService {
     if (!(await this.users.findById(toUserId))) throw new AppError('NOT_FOUND', 'User not found');
     const now = new Date();
     const existing = await this.connections.findByPair(caller.userId, toUserId);
-    if (existing && !(await this.connections.deleteIfExpiredIgnore(existing._id, now))) {
+    if (existing && !(await this.connections.deleteIfExpiredIgnore(existing, now))) {
       throw new AppError('BAD_REQUEST', 'request already exist');
     }
     let created: ConnectionRecord;
@@ -124,29 +127,38 @@ export class RequestsService {
 
   async received(userId: Types.ObjectId, page: PageRequest) {
     const rows = await this.connections.received(userId, this.window(page));
-    const data: { _id: string; fromUserId: RequestUserView }[] = [];
-    for (const row of rows) {
-      if (row.fromUserId)
-        data.push({ _id: row._id.toHexString(), fromUserId: toRequestView(row.fromUserId) });
-    }
+    const data = (await this.withUsers(rows)).map(({ _id, user }) => ({
+      _id,
+      fromUserId: toRequestView(user),
+    }));
     return { data, pagination: this.pageInfo(page, rows.length) };
   }
 
   async sent(userId: Types.ObjectId, page: PageRequest) {
     const rows = await this.connections.sent(userId, this.window(page));
-    const data: { _id: string; toUserId: RequestUserView }[] = [];
-    for (const row of rows) {
-      if (row.toUserId)
-        data.push({ _id: row._id.toHexString(), toUserId: toRequestView(row.toUserId) });
-    }
+    const data = (await this.withUsers(rows)).map(({ _id, user }) => ({
+      _id,
+      toUserId: toRequestView(user),
+    }));
     return { data, pagination: this.pageInfo(page, rows.length) };
   }
 
   async connectionsOf(userId: Types.ObjectId, page: PageRequest) {
     const ids = await this.connections.acceptedPage(userId, this.window(page));
-    const users = await this.users.safeViewsByIds(ids);
-    const data: SafeUserView[] = users.map((user) => toSafeView(user));
+    const users = await this.users.findManyByIds(ids);
+    const now = new Date();
+    const data: SafeUserView[] = users.map((user) => toSafeView(user, now));
     return { data, pagination: this.pageInfo(page, ids.length) };
+  }
+
+  /** Each request with the user on the other side; requests of deleted users are skipped. */
+  private async withUsers(rows: PendingRequest[]) {
+    const users = await this.users.findManyByIds(rows.map((row) => row.otherId));
+    const byId = new Map(users.map((user) => [user._id.toHexString(), user]));
+    return rows.flatMap((row) => {
+      const user = byId.get(row.otherId.toHexString());
+      return user ? [{ _id: row._id.toHexString(), user }] : [];
+    });
   }
 
   private window(page: PageRequest) {

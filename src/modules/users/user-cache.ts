@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { mongo } from 'mongoose';
+import { Types } from 'mongoose';
 import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import type { UserRecord } from './user.schema';
@@ -8,9 +8,13 @@ import type { UserRecord } from './user.schema';
 /** A cached user lives this long: the staleness bound for writes made outside the API. */
 export const USER_CACHE_TTL_MS = 10 * 60_000;
 
+/** The user's Date fields (everything else in a user is JSON-native apart from `_id`). */
+const DATE_FIELDS = ['createdAt', 'updatedAt', 'membershipExpiry'] as const;
+
 /**
- * Users without secrets, by id, for the requests that authenticate (every one). BSON keeps
- * ObjectIds and Dates exact. Every write in {@link UsersRepository} invalidates its user.
+ * Users without secrets, by id: read by every authenticated request and by every list that shows
+ * people. Stored as JSON (parsing it is several times cheaper than BSON) with `_id` and the dates
+ * revived. Every write in {@link UsersRepository} invalidates its user.
  */
 @Injectable()
 export class UserCache extends RedisReadCache<UserRecord> {
@@ -19,8 +23,16 @@ export class UserCache extends RedisReadCache<UserRecord> {
       namespace: 'user',
       ttlMs: USER_CACHE_TTL_MS,
       invalidationMs: 10_000,
-      encode: (user) => Buffer.from(mongo.BSON.serialize(user)),
-      decode: (raw) => mongo.BSON.deserialize(raw) as UserRecord,
+      encode: (user) => JSON.stringify(user),
+      decode: (raw) => {
+        const user = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        if (typeof user._id !== 'string') throw new Error('not a cached user');
+        user._id = new Types.ObjectId(user._id);
+        for (const field of DATE_FIELDS) {
+          if (typeof user[field] === 'string') user[field] = new Date(user[field]);
+        }
+        return user as unknown as UserRecord;
+      },
     });
   }
 }
