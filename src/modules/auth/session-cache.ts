@@ -33,6 +33,9 @@ export class SessionCache extends RedisReadCache<SessionState> {
         `${state.userId.toHexString()}:${state.expiresAt.getTime()}:${state.revoked ? 1 : 0}`,
       decode: (raw) => {
         const [userId, expiresAt, revoked] = raw.toString().split(':');
+        if (!/^[0-9a-f]{24}$/.test(userId) || !Number.isFinite(Number(expiresAt))) {
+          throw new Error('not a cached session');
+        }
         return {
           userId: new Types.ObjectId(userId),
           expiresAt: new Date(Number(expiresAt)),
