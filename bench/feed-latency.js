@@ -22,6 +22,13 @@ function describePlan(explain) {
     (stage.inputStages || []).forEach(walk);
   };
   walk(planner.winningPlan);
+  // FerretDB v2 + DocumentDB answers with PostgreSQL's plan: `Node Type(Index Name)` per node.
+  const walkPg = (node) => {
+    if (!node) return;
+    stages.push(node['Index Name'] ? `${node['Node Type']}(${node['Index Name']})` : node['Node Type']);
+    (node.Plans || []).forEach(walkPg);
+  };
+  walkPg(planner.Plan);
   const stats = explain.executionStats;
   const parts = [stages.filter(Boolean).join(' <- ') || JSON.stringify(planner).slice(0, 300)];
   if (stats) parts.push(`keysExamined=${stats.totalKeysExamined} docsExamined=${stats.totalDocsExamined} returned=${stats.nReturned}`);
@@ -66,19 +73,23 @@ async function main() {
     const excluded = (await conns.find({ $or: [{ fromUserId: viewer }, { toUserId: viewer }], ...hidden }).toArray()).map((c) =>
       c.fromUserId.equals(viewer) ? c.toUserId : c.fromUserId,
     );
+    const feedFilter = { emailVerified: true, onboardingComplete: true, _id: { $nin: [viewer, ...excluded] } };
     const plans = {
-      'feed exclusions': conns.find({ $or: [{ fromUserId: viewer }, { toUserId: viewer }] }),
-      'feed page': usersCol
-        .find({ emailVerified: true, onboardingComplete: true, _id: { $nin: [viewer, ...excluded] } })
-        .sort({ _id: 1 })
-        .limit(10),
+      "viewer's graph (feed exclusions and lists, cached in Redis)": conns
+        .find({ $or: [{ fromUserId: viewer }, { toUserId: viewer }] })
+        .limit(5001),
+      'feed page': usersCol.find(feedFilter).sort({ _id: 1 }).hint({ _id: 1 }).limit(10),
       'feed page, skills filter': usersCol
-        .find({ emailVerified: true, onboardingComplete: true, _id: { $nin: [viewer, ...excluded] }, skillsKey: { $in: ['go', 'rust'] } })
+        .find({ ...feedFilter, skillsKey: { $in: ['go', 'rust'] } })
         .sort({ _id: 1 })
+        .hint({ _id: 1 })
         .limit(10),
-      'received requests': conns.find({ toUserId: viewer, status: 'interested' }).sort({ createdAt: -1, _id: -1 }).limit(100),
-      'connections (sent side)': conns.find({ fromUserId: viewer, status: 'accepted' }).sort({ createdAt: -1 }).limit(100),
-      'connections (received side)': conns.find({ toUserId: viewer, status: 'accepted' }).sort({ createdAt: -1 }).limit(100),
+      'feed count (cached 30 s)': usersCol.find(feedFilter),
+      'users of a list (misses of the user cache)': usersCol.find({ _id: { $in: excluded.slice(0, 100) } }),
+      'received requests (graph over 5000 edges only)': conns
+        .find({ toUserId: viewer, status: 'interested' })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(100),
     };
     console.log(`\nexplain() at ${USERS} users (viewer excludes ${excluded.length} users):`);
     for (const [name, cursor] of Object.entries(plans)) {
