@@ -60,6 +60,14 @@ async function main() {
     PORT: port,
   };
 
+  // Data migrations run once, before the API starts (as compose does).
+  const migrate = spawnSync(process.execPath, ['dist/main.migrate.js'], { cwd: ROOT, env, stdio: 'inherit' });
+  if (migrate.status !== 0) {
+    console.error(`[start:local] migrations failed (exit ${migrate.status})`);
+    await Promise.all([mongo.stop(), redis.stop()]);
+    process.exit(1);
+  }
+
   const children = [
     spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: 'inherit' }),
     spawn(process.execPath, ['dist/main.worker.js'], { cwd: ROOT, env, stdio: 'inherit' }),

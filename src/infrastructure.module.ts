@@ -3,7 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { IndexBootstrapService } from './common/database/index-bootstrap.service';
-import { loggerOptions } from './common/logging/logger.options';
+import { loggerOptions, type ProcessName } from './common/logging/logger.options';
 import { redisOptionsFromUrl } from './common/redis/redis-options';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
@@ -16,7 +16,7 @@ import { AppConfig } from './config/app-config';
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: AppConfig, processName: 'api' | 'worker'): DynamicModule {
+  static forRoot(config: AppConfig, processName: ProcessName): DynamicModule {
     return {
       module: InfrastructureModule,
       imports: [

@@ -1,6 +1,7 @@
+import type { Db } from 'mongodb';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { UsersRepository } from '../src/modules/users/users.repository';
+import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
@@ -208,7 +209,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
       expect.arrayContaining([a.id, b.id, c.id]),
     );
 
-    // A user stored by the original system (no skillsKey) is found once the boot backfill ran.
+    // A user stored by the original system (no skillsKey) is found once the migration ran.
     const legacyId = new Types.ObjectId();
     await t.connection.collection('users').insertOne({
       _id: legacyId,
@@ -222,7 +223,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
       updatedAt: new Date(),
     });
     expect(await feedIds(viewer, '?limit=50&skills=elixir')).toEqual([]);
-    expect(await t.app.get(UsersRepository).backfillSkillsKey()).toBe(1);
+    expect(await usersSkillsKey.up(t.connection.db as unknown as Db)).toEqual({ changed: 1 });
     expect(await feedIds(viewer, '?limit=50&skills=elixir')).toEqual([legacyId.toHexString()]);
   });
 

@@ -39,7 +39,9 @@ export const REDACTED_PATHS = [
 ];
 
 /** One JSON line per event with the request id; pretty output only for humans in development. */
-export function loggerOptions(config: AppConfig, processName: 'api' | 'worker'): Params {
+export type ProcessName = 'api' | 'worker' | 'migrate';
+
+export function loggerOptions(config: AppConfig, processName: ProcessName): Params {
   return {
     pinoHttp: {
       level: config.log.level,

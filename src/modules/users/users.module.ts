@@ -1,4 +1,4 @@
-import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { User, UserSchema } from './user.schema';
 import { UserCache } from './user-cache';
@@ -10,12 +10,4 @@ import { UsersRepository } from './users.repository';
   providers: [UsersRepository, UserCache],
   exports: [UsersRepository, UserCache],
 })
-export class UsersModule implements OnApplicationBootstrap {
-  constructor(private readonly users: UsersRepository) {}
-
-  /** Data written by the original system lacks derived fields; fill them in once at boot. */
-  async onApplicationBootstrap(): Promise<void> {
-    const updated = await this.users.backfillSkillsKey();
-    if (updated > 0) new Logger(UsersModule.name).log({ msg: 'Backfilled skillsKey', updated });
-  }
-}
+export class UsersModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { SAFE_USER_PROJECTION, UserViewSource } from './user.views';
-import { skillsKeyOf, User, UserRecord } from './user.schema';
+import { User, UserRecord } from './user.schema';
 import { UserCache } from './user-cache';
 
 /** Secrets never read outside the auth paths that need them. */
@@ -173,25 +173,6 @@ export class UsersRepository {
       .find({ _id: { $in: ids }, emailVerified: true }, { emailId: 1, firstName: 1 })
       .lean<Pick<UserRecord, '_id' | 'emailId' | 'firstName'>[]>()
       .exec();
-  }
-
-  /**
-   * Users stored before `skillsKey` existed get it derived from `skills`, so the feed's skills
-   * filter finds them. Idempotent; returns how many were updated.
-   */
-  async backfillSkillsKey(): Promise<number> {
-    const missing = await this.users
-      .find({ skillsKey: { $exists: false } }, { skills: 1 })
-      .lean<Pick<UserRecord, '_id' | 'skills'>[]>()
-      .exec();
-    for (const user of missing) {
-      await this.users.updateOne(
-        { _id: user._id },
-        { $set: { skillsKey: skillsKeyOf(user.skills ?? []) } },
-      );
-    }
-    await this.cache.invalidate(...missing.map((user) => user._id.toHexString()));
-    return missing.length;
   }
 
   /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */

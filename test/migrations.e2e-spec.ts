@@ -1,0 +1,134 @@
+import type { Db } from 'mongodb';
+import { Types } from 'mongoose';
+import { MigrationRunner } from '../src/modules/migrations/migration-runner';
+import type { Migration } from '../src/modules/migrations/migration';
+import { MIGRATIONS } from '../src/modules/migrations/migrations';
+import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
+import { spawnEntry } from './support/spawn';
+import { createTestApp, TestApp, testEnvironment } from './support/test-app';
+
+/** A legacy user as the original system stored it: no `skillsKey`. */
+function legacyUser(skills: unknown) {
+  return {
+    _id: new Types.ObjectId(),
+    firstName: 'Legacy',
+    emailId: `legacy-${new Types.ObjectId().toHexString()}@example.com`,
+    password: 'x',
+    skills,
+    emailVerified: true,
+    onboardingComplete: true,
+  };
+}
+
+describe('Data migrations (npm run migrate)', () => {
+  let t: TestApp;
+  let db: Db;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    db = t.connection.db as unknown as Db;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  beforeEach(async () => {
+    await db.collection('migrations').deleteMany({});
+    await db.collection('users').deleteMany({});
+  });
+
+  const runner = (migrations: readonly Migration[] = MIGRATIONS) =>
+    new MigrationRunner(t.connection, migrations);
+
+  it('derives skillsKey for legacy users only, once, even with two runners at the same time', async () => {
+    const legacy = [legacyUser([' Go', 'React ']), legacyUser(undefined), legacyUser(['Rust', 3])];
+    const current = { ...legacyUser(['Go']), skillsKey: ['kept'] };
+    await db.collection('users').insertMany([...legacy, current]);
+
+    const [first, second] = await Promise.all([runner().runPending(), runner().runPending()]);
+    const outcomes = [first[0].outcome, second[0].outcome].sort();
+    expect(outcomes).toEqual([
+      'applied',
+      expect.stringMatching(/^(already-applied|applied-by-another-runner)$/),
+    ]);
+
+    const users = await db
+      .collection('users')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
+    const keyOf = (id: Types.ObjectId) => users.find((u) => u._id.equals(id))?.skillsKey;
+    expect(keyOf(legacy[0]._id)).toEqual(['go', 'react']);
+    expect(keyOf(legacy[1]._id)).toEqual([]);
+    expect(keyOf(legacy[2]._id)).toEqual(['rust']);
+    expect(keyOf(current._id)).toEqual(['kept']);
+
+    const records = await db.collection('migrations').find({}).toArray();
+    expect(records).toEqual([
+      expect.objectContaining({
+        _id: usersSkillsKey.id,
+        state: 'done',
+        result: { changed: 3 },
+      }),
+    ]);
+  });
+
+  it('a second run applies nothing', async () => {
+    await db.collection('users').insertOne(legacyUser(['Go']));
+    expect((await runner().runPending())[0]).toMatchObject({ outcome: 'applied' });
+    await db.collection('users').insertOne(legacyUser(['Elm']));
+    expect((await runner().runPending())[0]).toMatchObject({ outcome: 'already-applied' });
+    expect(await db.collection('users').countDocuments({ skillsKey: { $exists: false } })).toBe(1);
+  });
+
+  it('takes over a migration whose runner died (lease lapsed), and waits for a live one', async () => {
+    await db.collection('users').insertOne(legacyUser(['Go']));
+    await db.collection<{ _id: string }>('migrations').insertOne({
+      _id: usersSkillsKey.id,
+      state: 'running',
+      owner: 'a-runner-that-died',
+      leaseUntil: new Date(Date.now() - 1000),
+    } as never);
+    expect((await runner().runPending())[0]).toMatchObject({
+      outcome: 'applied',
+      result: { changed: 1 },
+    });
+
+    const held: Migration = { id: 'held', description: 'held by a live runner', up: jest.fn() };
+    await db.collection<{ _id: string }>('migrations').insertOne({
+      _id: 'held',
+      state: 'running',
+      owner: 'a-live-runner',
+      leaseUntil: new Date(Date.now() + 60_000),
+    } as never);
+    await expect(runner([held]).runPending(600)).rejects.toThrow(
+      /Timed out waiting for migration held/,
+    );
+    expect(held.up).not.toHaveBeenCalled();
+  });
+
+  it('a failing migration is not recorded as done and stops the run', async () => {
+    const failing: Migration = {
+      id: 'failing',
+      description: 'throws',
+      up: () => Promise.reject(new Error('boom')),
+    };
+    const after: Migration = { id: 'after', description: 'never reached', up: jest.fn() };
+    await expect(runner([failing, after]).runPending()).rejects.toThrow('boom');
+    expect(after.up).not.toHaveBeenCalled();
+    const record = await db.collection<{ _id: string }>('migrations').findOne({ _id: 'failing' });
+    expect(record).toMatchObject({ state: 'running' });
+  });
+
+  it('the migrate entry point applies the migrations and exits 0', async () => {
+    await db.collection('users').insertOne(legacyUser(['Go']));
+    const migrate = spawnEntry(
+      'src/main.migrate.ts',
+      testEnvironment(t.namespace, { LOG_LEVEL: 'info' }),
+    );
+    const { code } = await migrate.exited;
+    expect({ code, output: migrate.output() }).toMatchObject({ code: 0 });
+    expect(migrate.output()).toContain('Migrations done');
+    expect(await db.collection('users').countDocuments({ skillsKey: ['go'] })).toBe(1);
+  }, 60_000);
+});
