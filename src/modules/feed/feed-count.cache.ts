@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { feedFilterKey } from './feed-paging';
 
 /** How long `pagination.totalUsers` may lag behind swipes and sign-ups. */
 export const FEED_COUNT_TTL_MS = 30_000;
@@ -30,11 +30,9 @@ export class FeedCountCache extends RedisReadCache<number> {
   }
 
   count(viewerId: Types.ObjectId, skillsKey: string[] | undefined, load: () => Promise<number>) {
-    const filter = skillsKey?.length
-      ? createHash('sha1')
-          .update([...skillsKey].sort().join('\n'))
-          .digest('base64url')
-      : 'all';
-    return this.get(`${viewerId.toHexString()}:${filter}`, load) as Promise<number>;
+    return this.get(
+      `${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`,
+      load,
+    ) as Promise<number>;
   }
 }

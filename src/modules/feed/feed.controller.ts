@@ -28,9 +28,13 @@ export class FeedController {
     description:
       'Excludes you, unverified and not-onboarded users, and anyone you have a request or connection with in ' +
       'either direction — except `ignored` swipes older than 30 days (those users come back). `rejected` ' +
-      'hides the pair for good. Sorted by `_id` ascending, so pages never repeat a profile. Offset pages ' +
-      '(`page`) can skip profiles while you swipe, because swiped users leave the set; pass `after` ' +
-      '(= `pagination.nextCursor`) to page without skipping.',
+      'hides the pair for good. Sorted by `_id` ascending, so pages never repeat a profile. ' +
+      '`page=1` starts from the beginning; `page>1` (any number) continues after the last profile you were ' +
+      'served with the same `skills` filter (remembered for an hour), so paging by number while swiping never ' +
+      'skips anyone; without a remembered position `page` is a plain offset. `after` ' +
+      '(= `pagination.nextCursor`) is a stateless cursor that takes precedence over `page`. A page with ' +
+      'fewer than `limit` items means no unserved candidates remain. `currentPage` echoes `page`; ' +
+      '`totalUsers` counts every current candidate (cached up to 30 s) and `totalPages = ceil(totalUsers / limit)`.',
   })
   @ApiOkResponse({
     description:

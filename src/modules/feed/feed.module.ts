@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { UsersModule } from '../users/users.module';
 import { FeedCountCache } from './feed-count.cache';
+import { FeedPositionStore } from './feed-position.store';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
 
 @Module({
   imports: [UsersModule, ConnectionsModule],
   controllers: [FeedController],
-  providers: [FeedService, FeedCountCache],
+  providers: [FeedService, FeedCountCache, FeedPositionStore],
 })
 export class FeedModule {}

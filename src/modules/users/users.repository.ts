@@ -19,6 +19,7 @@ function withoutSecrets(user: UserRecord | null): UserRecord | null {
 }
 
 export interface FeedFilter {
+  /** Users never returned; with `afterId`, only those after it can matter (the feed sends just those). */
   excludeIds: Types.ObjectId[];
   skillsKey?: string[];
   /** Cursor: only users after this id. */

@@ -17,6 +17,13 @@ const toSkillList = ({ value }: { value: unknown }): unknown => {
 };
 
 export class FeedQueryDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: 1,
+    description:
+      '1 starts from the beginning; any higher number continues after the last profile you were served ' +
+      'with the same skills filter (remembered for an hour; without it, a plain offset).',
+  })
   @PageNumber()
   page = 1;
 

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { Types } from 'mongoose';
+import { REDIS_CLIENT } from '../../common/redis/redis.module';
+
+/** How long a viewer's feed position outlives their last page. */
+export const FEED_POSITION_TTL_MS = 60 * 60_000;
+
+// Moves the position only if it is still the one the page continued from ('' = none), so a
+// `page>1` that raced a `page=1` cannot carry the position past profiles the restart will serve.
+const ADVANCE = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+const keyOf = (viewerId: Types.ObjectId, filterKey: string) =>
+  `feed-pos:${viewerId.toHexString()}:${filterKey}`;
+
+/**
+ * The last feed profile each viewer was served, per skills filter (`feed-pos:<id>:<filter>`), so
+ * `page>1` continues after it instead of counting an offset over a set the viewer's swipes keep
+ * shrinking. Never invalidated: continuing after the last served id is always correct, since
+ * everyone before it was either swiped (now excluded) or already shown. Redis errors never fail
+ * a page: a missing position falls back to the offset.
+ */
+@Injectable()
+export class FeedPositionStore {
+  private readonly logger = new Logger(FeedPositionStore.name);
+
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async get(viewerId: Types.ObjectId, filterKey: string): Promise<Types.ObjectId | null> {
+    try {
+      const raw = await this.redis.get(keyOf(viewerId, filterKey));
+      return raw && /^[0-9a-f]{24}$/.test(raw) ? new Types.ObjectId(raw) : null;
+    } catch (error) {
+      this.logger.warn({ msg: 'Feed position read failed; paging by offset', err: error });
+      return null;
+    }
+  }
+
+  /** `page=1`: the position becomes `to`, whatever it was. */
+  async restart(viewerId: Types.ObjectId, filterKey: string, to: Types.ObjectId): Promise<void> {
+    try {
+      await this.redis.set(
+        keyOf(viewerId, filterKey),
+        to.toHexString(),
+        'PX',
+        FEED_POSITION_TTL_MS,
+      );
+    } catch (error) {
+      this.logger.warn({ msg: 'Feed position write failed', err: error });
+    }
+  }
+
+  /** `page>1`: `from` → `to`, only if the position is still `from` (`null`: still none). */
+  async advance(
+    viewerId: Types.ObjectId,
+    filterKey: string,
+    from: Types.ObjectId | null,
+    to: Types.ObjectId,
+  ): Promise<void> {
+    try {
+      await this.redis.eval(
+        ADVANCE,
+        1,
+        keyOf(viewerId, filterKey),
+        from?.toHexString() ?? '',
+        to.toHexString(),
+        FEED_POSITION_TTL_MS,
+      );
+    } catch (error) {
+      this.logger.warn({ msg: 'Feed position write failed', err: error });
+    }
+  }
+}
