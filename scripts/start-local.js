@@ -51,6 +51,7 @@ async function main() {
   const env = {
     NODE_ENV: 'development',
     COOKIE_SECURE: 'false',
+    TRUST_PROXY_HOPS: '0', // the API is reached directly: X-Forwarded-For is not trusted
     MONGODB_DB_NAME: 'devlink',
     MAIL_OUTBOX_DIR: path.join(DATA_DIR, 'outbox'),
     ...devSecrets(),

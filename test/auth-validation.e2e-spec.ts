@@ -27,11 +27,19 @@ describe('Auth input validation', () => {
   };
 
   it.each([
-    ['missing body', undefined, 'Name cannot be Empty'],
-    ['empty first name', { ...valid, firstName: '' }, 'Name cannot be Empty'],
-    ['blank last name', { ...valid, lastName: '   ' }, 'Name cannot be Empty'],
-    ['short first name', { ...valid, firstName: 'Abc' }, 'Invalid name length'],
-    ['long first name', { ...valid, firstName: 'A'.repeat(21) }, 'Invalid name length'],
+    ['missing body', undefined, 'firstName is required'],
+    ['empty first name', { ...valid, firstName: '' }, 'firstName cannot be empty'],
+    ['blank first name', { ...valid, firstName: '   ' }, 'firstName cannot be empty'],
+    [
+      'last name with a line break',
+      { ...valid, lastName: 'Nair\r\nBcc: x@example.com' },
+      'lastName must not contain control characters, line breaks or text-direction characters',
+    ],
+    [
+      'long first name',
+      { ...valid, firstName: 'A'.repeat(51) },
+      'firstName must be at most 50 characters',
+    ],
     ['numeric first name', { ...valid, firstName: 1234 }, 'firstName must be a string'],
     ['bad email', { ...valid, emailId: 'not-an-email' }, 'Invalid Email'],
     ['over-long email', { ...valid, emailId: `${'a'.repeat(250)}@example.com` }, 'Invalid Email'],
@@ -41,11 +49,15 @@ describe('Auth input validation', () => {
       'Field names may not start with "$" (got "$ne")',
     ],
     ['email as array', { ...valid, emailId: ['a@example.com'] }, 'emailId must be a string'],
-    ['weak password', { ...valid, password: 'password1' }, 'password is weak'],
+    [
+      'weak password',
+      { ...valid, password: 'password1' },
+      'password is too weak: use at least 8 characters (at most 72 bytes) with a lowercase letter (a-z), an uppercase letter (A-Z), a digit (0-9) and a symbol such as ! @ # $ % & * ?',
+    ],
     [
       'over-long password',
       { ...valid, password: `Aa1!${'x'.repeat(80)}` },
-      'password must be at most 72 characters',
+      'password must be at most 72 bytes (UTF-8): accented letters take 2 bytes and most emoji 4',
     ],
     ['password as number', { ...valid, password: 12345678 }, 'password must be a string'],
     [
@@ -62,7 +74,11 @@ describe('Auth input validation', () => {
   it('signup: duplicate email (any case) → 409, one account', async () => {
     await post('/auth/signup', valid).expect(201);
     const res = await post('/auth/signup', { ...valid, emailId: 'MEERA@example.com' }).expect(409);
-    expect(res.body).toEqual({ success: false, message: 'Resource already exists' });
+    expect(res.body).toEqual({
+      success: false,
+      message:
+        'An account with this email already exists. Log in instead, or sign up with another email.',
+    });
     expect(
       await t.connection.collection('users').countDocuments({ emailId: 'meera@example.com' }),
     ).toBe(1);

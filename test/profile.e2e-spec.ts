@@ -40,7 +40,7 @@ describe('Profile and skills', () => {
       ].sort(),
     );
     expect(res.body.data).toMatchObject({
-      about: 'This is the default about section.',
+      about: '', // no default text (contract §2.1); nothing is stored until the user writes one
       skills: [],
       githubUsername: null,
       membershipType: 'FREE',
@@ -94,7 +94,8 @@ describe('Profile and skills', () => {
     ['age too low', { age: 17 }, 'Invalid age'],
     ['age too high', { age: 101 }, 'Invalid age'],
     ['age not integer', { age: 30.5 }, 'Invalid age'],
-    ['short first name', { firstName: 'Al' }, 'firstName must be 3-20 characters'],
+    ['empty first name', { firstName: '' }, 'firstName cannot be empty'],
+    ['long first name', { firstName: 'A'.repeat(51) }, 'firstName must be at most 50 characters'],
     ['first name as number', { firstName: 123 }, 'firstName must be a string'],
     [
       'too many skills',

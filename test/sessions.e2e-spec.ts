@@ -147,7 +147,10 @@ describe('Sessions: refresh rotation, reuse detection, devices, revocation', () 
         { password: STRONG_PASSWORD, newPassword: STRONG_PASSWORD },
         'New password should not be the same as the current password',
       ],
-      [{ password: STRONG_PASSWORD, newPassword: 'weakpass' }, 'New password is weak'],
+      [
+        { password: STRONG_PASSWORD, newPassword: 'weakpass' },
+        'newPassword is too weak: use at least 8 characters (at most 72 bytes) with a lowercase letter (a-z), an uppercase letter (A-Z), a digit (0-9) and a symbol such as ! @ # $ % & * ?',
+      ],
       [{ password: 'Wr0ng!pass', newPassword: 'N3w!password' }, 'Current password is incorrect'],
       [
         { password: { $ne: null }, newPassword: 'N3w!password' },

@@ -32,6 +32,22 @@ describe('environment validation', () => {
     expect(config.mail.from).toBe('noreply@linkdev.online');
   });
 
+  it('treats an empty variable as unset, so its default applies', () => {
+    const config = loadConfig({ ...base, PORT: '', BCRYPT_COST: '', REDIS_KEY_PREFIX: '' });
+    expect(config.port).toBe(3000);
+    expect(config.auth.bcryptCost).toBe(11);
+    expect(config.redis.keyPrefix).toBe('devlink');
+  });
+
+  it('trusts no proxy unless TRUST_PROXY_HOPS says so (X-Forwarded-For is client-controlled)', () => {
+    expect(loadConfig(base).trustProxyHops).toBe(0);
+    expect(loadConfig({ ...base, TRUST_PROXY_HOPS: '' }).trustProxyHops).toBe(0);
+    expect(loadConfig({ ...base, TRUST_PROXY_HOPS: undefined }).trustProxyHops).toBe(0);
+    expect(loadConfig({ ...base, TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+    expect(problemsOf({ ...base, TRUST_PROXY_HOPS: '-1' })[0]).toMatch(/^TRUST_PROXY_HOPS: /);
+    expect(problemsOf({ ...base, TRUST_PROXY_HOPS: 'yes' })[0]).toMatch(/^TRUST_PROXY_HOPS: /);
+  });
+
   it('names every missing required variable', () => {
     expect(problemsOf({})).toEqual(
       expect.arrayContaining([

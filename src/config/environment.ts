@@ -92,11 +92,16 @@ export class Environment {
   @Matches(/^[A-Za-z0-9/_-]+$/, { message: 'GLOBAL_PREFIX may hold letters, digits, / _ -' })
   GLOBAL_PREFIX?: string;
 
+  /**
+   * Reverse proxies in front of the API whose X-Forwarded-For entries are trusted (client IP for
+   * rate limits). 0 by default: a client reaching the API directly must not pick its own IP.
+   */
   @Transform(toInt)
   @IsOptional()
   @IsInt()
   @Min(0)
-  TRUST_PROXY_HOPS = 1;
+  @Max(10)
+  TRUST_PROXY_HOPS = 0;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -192,7 +197,11 @@ export class ConfigValidationError extends Error {
 
 /** Validates the environment; throws {@link ConfigValidationError} naming every bad variable. */
 export function validateEnvironment(raw: Record<string, string | undefined>): Environment {
-  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  // An empty variable (`PORT=` in .env, `${X:-}` in compose) means unset: its default applies.
+  const given = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
   const problems = errors.map((error) => {
     const reasons = Object.values(error.constraints ?? {});

@@ -40,6 +40,9 @@ export function testEnvironment(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BCRYPT_COST: '10',
     MAIL_OUTBOX_DIR: path.join(os.tmpdir(), `devlink-outbox-${namespace}`),
+    // Tests stand in for one reverse proxy: each request's X-Forwarded-For picks its client IP
+    // (randomClientIp keeps helpers clear of the per-IP auth limits). The default is 0.
+    TRUST_PROXY_HOPS: '1',
     ...overrides,
   };
 }

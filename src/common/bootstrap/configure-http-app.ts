@@ -7,6 +7,7 @@ import {
   jsonBodyParser,
   normaliseAndGuardInput,
 } from '../middleware/body.middleware';
+import { assignRequestId } from '../middleware/request-id.middleware';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { RedisIoAdapter } from '../../modules/presence/redis-io.adapter';
 import { setupSwagger } from './swagger';
@@ -17,6 +18,7 @@ import { setupSwagger } from './swagger';
  * `bodyParser: false`: we install our own parser to map its errors to envelopes.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
+  app.use(assignRequestId);
   app.set('trust proxy', config.trustProxyHops);
   app.set('case sensitive routing', false);
   app.set('strict routing', false);

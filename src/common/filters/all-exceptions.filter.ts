@@ -26,6 +26,30 @@ interface Mapped {
 
 const DUPLICATE_KEY = 11000;
 
+export const DUPLICATE_EMAIL_MESSAGE =
+  'An account with this email already exists. Log in instead, or sign up with another email.';
+
+/**
+ * The message for a unique-index violation: specific for the fields users meet (emailId at
+ * signup), the generic contract message otherwise. MongoDB names the fields in `keyPattern` /
+ * `keyValue`; FerretDB may only name the index in the message (`emailId_1`).
+ */
+export function duplicateKeyMessage(error: {
+  keyPattern?: unknown;
+  keyValue?: unknown;
+  message?: unknown;
+}): string {
+  const fields = [error.keyPattern, error.keyValue].flatMap((value) =>
+    value !== null && typeof value === 'object' ? Object.keys(value) : [],
+  );
+  const mentionsEmail =
+    fields.includes('emailId') ||
+    (fields.length === 0 &&
+      typeof error.message === 'string' &&
+      /\bemailId(_1)?\b/.test(error.message));
+  return mentionsEmail ? DUPLICATE_EMAIL_MESSAGE : 'Resource already exists';
+}
+
 /** Turns every error into the contract's envelope (§1.4). Only real faults become 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -51,7 +75,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return this.envelope(exception.getStatus(), this.httpExceptionMessage(exception));
     }
     if (exception instanceof mongo.MongoServerError && exception.code === DUPLICATE_KEY) {
-      return this.envelope(HttpStatus.CONFLICT, 'Resource already exists');
+      return this.envelope(HttpStatus.CONFLICT, duplicateKeyMessage(exception));
     }
     if (exception instanceof MongooseError.CastError) {
       return this.envelope(HttpStatus.BAD_REQUEST, `Invalid value for ${exception.path}`);

@@ -1,7 +1,11 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
+import { isWellFormedText } from '../validation/text-rules';
 
 export const JSON_BODY_LIMIT = '100kb';
+
+/** Deepest nesting of objects/arrays accepted in a body or query (ours need 2 or 3 levels). */
+export const MAX_INPUT_DEPTH = 32;
 
 /** Routes whose raw bytes must be kept verbatim (HMAC checks), e.g. the payment webhook. */
 const RAW_BODY_PATHS = [/\/payment\/webhook\/?$/i];
@@ -10,10 +14,15 @@ interface RequestWithRawBody extends Request {
   rawBody?: Buffer;
 }
 
-/** JSON parser with the contract's 100 kB limit; keeps the raw bytes for webhook routes only. */
+/**
+ * JSON parser with the contract's 100 kB limit; keeps the raw bytes for webhook routes only.
+ * Compressed request bodies are refused (`inflate: false` → 415): the SPA never compresses, and
+ * inflating would only add a decompression path (and its errors) for attackers to use.
+ */
 export function jsonBodyParser(): RequestHandler {
   return json({
     limit: JSON_BODY_LIMIT,
+    inflate: false,
     verify: (req: RequestWithRawBody, _res, buffer) => {
       if (RAW_BODY_PATHS.some((pattern) => pattern.test(req.originalUrl ?? req.url))) {
         req.rawBody = Buffer.from(buffer);
@@ -22,48 +31,106 @@ export function jsonBodyParser(): RequestHandler {
   });
 }
 
-/** Body-parser failures become envelopes: malformed JSON → 400, too large → 413. */
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+  encoding?: unknown;
+  charset?: unknown;
+}
+
+/**
+ * The status and message for an error raised while reading or parsing a request body, or
+ * undefined when it is not a client error (then the global filter answers 500 with an id).
+ */
+export function bodyParserErrorResponse(
+  error: unknown,
+): { status: number; message: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { type, status, encoding, charset } = error as BodyParserError;
+  switch (type) {
+    case 'entity.parse.failed':
+      return { status: 400, message: 'Malformed JSON in request body' };
+    case 'entity.too.large':
+      return { status: 413, message: `Request body too large (limit ${JSON_BODY_LIMIT})` };
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        message: `Content-Encoding "${typeof encoding === 'string' ? encoding : 'unknown'}" is not supported; send the request body uncompressed`,
+      };
+    case 'charset.unsupported':
+      return {
+        status: 415,
+        message: `Charset "${typeof charset === 'string' ? charset : 'unknown'}" is not supported; send the request body as UTF-8`,
+      };
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return { status: 400, message: 'Request body was incomplete' };
+  }
+  // Any other client error raised while reading the body (http-errors 4xx) still gets an envelope.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: 'Invalid request body' };
+  }
+  return undefined;
+}
+
+/** Body-parser failures become envelopes: malformed JSON → 400, too large → 413, compressed → 415. */
 export const bodyParserErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
-  const type = (error as { type?: string }).type;
-  if (type === 'entity.parse.failed') {
-    res.status(400).json({ success: false, message: 'Malformed JSON in request body' });
+  const response = bodyParserErrorResponse(error);
+  if (!response) {
+    next(error);
     return;
   }
-  if (type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({ success: false, message: `Request body too large (limit ${JSON_BODY_LIMIT})` });
-    return;
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    res.status(415).json({ success: false, message: 'Unsupported request body encoding' });
-    return;
-  }
-  next(error);
+  res.status(response.status).json({ success: false, message: response.message });
 };
 
-/** Returns the first key that could act as a MongoDB operator (`$gt`, or `a[$ne]` in a query). */
-export function findOperatorKey(value: unknown, depth = 0): string | undefined {
-  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+function childPath(parent: string, key: string, inArray: boolean): string {
+  if (inArray) return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+function walk(value: unknown, path: string, depth: number, where: string): string | undefined {
+  if (typeof value === 'string') {
+    return isWellFormedText(value)
+      ? undefined
+      : `${path || where} is not valid Unicode text (it contains an unpaired surrogate)`;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_INPUT_DEPTH) {
+    return `${where} is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
+  }
+  const inArray = Array.isArray(value);
   for (const [key, child] of Object.entries(value)) {
-    if (key.startsWith('$') || key.includes('[$')) return key;
-    const nested = findOperatorKey(child, depth + 1);
-    if (nested) return nested;
+    if (!isWellFormedText(key)) {
+      return `A field name in the ${where.toLowerCase()} is not valid Unicode text`;
+    }
+    if (key.startsWith('$') || key.includes('[$')) {
+      return `Field names may not start with "$" (got "${key}")`;
+    }
+    const problem = walk(child, childPath(path, key, inArray), depth + 1, where);
+    if (problem) return problem;
   }
   return undefined;
 }
 
 /**
- * A missing body is an empty object (the SPA posts without one), and no body or query may carry
- * operator-like keys: defence in depth behind the DTOs' type checks.
+ * The first reason a parsed body or query cannot be handed to validation, as one message:
+ * nesting deeper than {@link MAX_INPUT_DEPTH} (class-transformer and class-validator recurse and
+ * would overflow the stack), a string or field name that is not well-formed Unicode (validators
+ * throw URIError on lone surrogates), or an operator-like key (`$gt`, or `a[$ne]` in a query).
+ */
+export function findInputProblem(value: unknown, where = 'Request body'): string | undefined {
+  return walk(value, '', 1, where);
+}
+
+/**
+ * A missing body is an empty object (the SPA posts without one); bodies and queries that are
+ * too deep, not valid Unicode or carry operator-like keys are refused before validation.
  */
 export function normaliseAndGuardInput(req: Request, res: Response, next: NextFunction): void {
   if (req.body === undefined || req.body === null) req.body = {};
-  const key = findOperatorKey(req.body) ?? findOperatorKey(req.query);
-  if (key) {
-    res
-      .status(400)
-      .json({ success: false, message: `Field names may not start with "$" (got "${key}")` });
+  const problem = findInputProblem(req.body) ?? findInputProblem(req.query, 'Query string');
+  if (problem) {
+    res.status(400).json({ success: false, message: problem });
     return;
   }
   next();

@@ -8,12 +8,13 @@ import { Types } from 'mongoose';
 import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
 
 // When a field breaks several rules, report the most basic one first ("must be a string" before
-// "must be shorter than…").
+// "must be shorter than…"; a password over 72 bytes is "too long" before it is "too weak").
 const CONSTRAINT_PRIORITY = ['whitelistValidation', 'isDefined', 'isNotEmpty'];
 function constraintRank(name: string): number {
   const index = CONSTRAINT_PRIORITY.indexOf(name);
   if (index >= 0) return index;
   if (/^is(String|Int|Number|Boolean|Array|Object|Date)$/.test(name)) return 10;
+  if (name === 'passwordMaxBytes') return 12;
   return /^is[A-Z]/.test(name) ? 15 : 20;
 }
 

@@ -11,12 +11,12 @@ export const NormaliseEmail = () =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   );
 
-/** ≥ 8 chars with a lowercase, an uppercase, a digit and a symbol (contract §3.1). */
+/**
+ * ≥ 8 chars with a lowercase, an uppercase, a digit and a symbol (contract §3.1); the upper bound
+ * is in bytes (PASSWORD_MAX_BYTES, text-rules.ts), and weakPasswordMessage() spells the rule out.
+ */
 export const STRONG_PASSWORD =
   /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[-#!$@£%^&*()_+|~=`{}[\]:";'<>?,./\\ ]).{8,}$/;
-
-/** bcrypt only reads the first 72 bytes; longer passwords would be silently truncated. */
-export const PASSWORD_MAX_LENGTH = 72;
 
 /** Like @IsOptional, but only for a missing field: `null` is validated (and so refused). */
 export const OptionalNotNull = () =>

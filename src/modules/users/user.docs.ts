@@ -9,7 +9,8 @@ export class SelfUserDoc {
   @ApiPropertyOptional({ example: 27 }) age?: number;
   @ApiPropertyOptional({ enum: ['male', 'female', 'others'] }) gender?: string;
   @ApiPropertyOptional({ example: 'https://example.com/asha.jpg' }) photoUrl?: string;
-  @ApiProperty({ example: 'This is the default about section.' }) about!: string;
+  @ApiProperty({ example: 'Backend developer', description: '"" until the user writes one' })
+  about!: string;
   @ApiProperty({ type: [String], example: ['React', 'Go'] }) skills!: string[];
   @ApiProperty({ type: String, nullable: true }) githubUsername!: string | null;
   @ApiProperty({ enum: ['FREE', 'PRO', 'ELITE'] }) membershipType!: string;
@@ -26,7 +27,7 @@ export class ProfileUserDoc {
   @ApiProperty() _id!: string;
   @ApiProperty() firstName!: string;
   @ApiPropertyOptional() lastName?: string;
-  @ApiProperty() about!: string;
+  @ApiProperty({ description: '"" until the user writes one' }) about!: string;
   @ApiPropertyOptional() photoUrl?: string;
   @ApiProperty({ type: [String] }) skills!: string[];
   @ApiPropertyOptional() age?: number;

@@ -8,18 +8,20 @@ export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
 export const BILLING_CYCLES = ['MONTHLY', 'YEARLY'] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
-export const DEFAULT_ABOUT = 'This is the default about section.';
-
 export const skillsKeyOf = (skills: string[]): string[] =>
   skills.map((skill) => skill.trim().toLowerCase());
 
 /** Collection `users` (contract §4.1). Validation rules live in the DTOs; the schema keeps shape. */
 @Schema({ collection: 'users', timestamps: true })
 export class User {
-  @Prop({ type: String, required: true, trim: true, minlength: 3, maxlength: 20 })
+  /**
+   * The rules (1–50 characters, which characters) are the shared PersonName DTO decorator's.
+   * Mongoose counts UTF-16 units (an emoji is 2), so its caps here are only a backstop at twice.
+   */
+  @Prop({ type: String, required: true, trim: true, maxlength: 100 })
   firstName!: string;
 
-  @Prop({ type: String, trim: true, maxlength: 50 })
+  @Prop({ type: String, trim: true, maxlength: 100 })
   lastName?: string;
 
   @Prop({ type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 })
@@ -38,8 +40,9 @@ export class User {
   @Prop({ type: String, maxlength: 2048 })
   photoUrl?: string;
 
-  @Prop({ type: String, default: DEFAULT_ABOUT, maxlength: 500 })
-  about!: string;
+  /** No default: absent until the user writes one (views show ""). DTO: 500 characters. */
+  @Prop({ type: String, maxlength: 1000 })
+  about?: string;
 
   @Prop({ type: [String], default: [] })
   skills!: string[];

@@ -9,6 +9,7 @@ export interface SelfUserView {
   age?: number;
   gender?: string;
   photoUrl?: string;
+  /** "" until the user writes one (no default text; contract §2.1). */
   about: string;
   skills: string[];
   githubUsername: string | null;
@@ -57,7 +58,7 @@ export function toSelfView(user: UserRecord, now = new Date()): SelfUserView {
     age: user.age,
     gender: user.gender,
     photoUrl: user.photoUrl,
-    about: user.about,
+    about: user.about ?? '',
     skills: user.skills ?? [],
     githubUsername: user.githubUsername ?? null,
     ...effectiveMembership(user, now),
@@ -97,7 +98,8 @@ export interface SafeUserView {
   _id: string;
   firstName: string;
   lastName?: string;
-  about?: string;
+  /** "" until the user writes one (no default text; contract §2.1). */
+  about: string;
   photoUrl?: string;
   skills: string[];
   age?: number;
@@ -136,7 +138,7 @@ export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView
     _id: user._id.toHexString(),
     firstName: user.firstName,
     lastName: user.lastName,
-    about: user.about,
+    about: user.about ?? '',
     photoUrl: user.photoUrl,
     skills: user.skills ?? [],
     age: user.age,

@@ -1,22 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH } from '../../../common/validation/transforms';
+import { IsOptional, IsString } from 'class-validator';
+import { PasswordMaxBytes, StrongNewPassword } from '../../../common/validation/text.decorators';
 
-/** Presence, sameness and strength are checked by the service, in the contract's order. */
+/**
+ * Presence, sameness and the current password are checked by the service, in the contract's
+ * order; the strength rule applies only once both are present and differ, so the order holds.
+ */
 export class ChangePasswordDto {
-  @ApiProperty({ description: 'Current password' })
+  @ApiProperty({ description: 'Current password (at most 72 bytes, UTF-8)' })
   @IsOptional()
   @IsString({ message: 'password must be a string' })
-  @MaxLength(PASSWORD_MAX_LENGTH, {
-    message: `password must be at most ${PASSWORD_MAX_LENGTH} characters`,
-  })
+  @PasswordMaxBytes('password')
   password?: string;
 
-  @ApiProperty({ description: 'New password (same strength rule as signup)' })
+  @ApiProperty({
+    description:
+      'New password: at least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase letter, a digit and a symbol',
+  })
   @IsOptional()
   @IsString({ message: 'newPassword must be a string' })
-  @MaxLength(PASSWORD_MAX_LENGTH, {
-    message: `newPassword must be at most ${PASSWORD_MAX_LENGTH} characters`,
-  })
+  @PasswordMaxBytes('newPassword')
+  @StrongNewPassword('newPassword', 'password')
   newPassword?: string;
 }

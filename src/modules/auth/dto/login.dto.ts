@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { NormaliseEmail, PASSWORD_MAX_LENGTH } from '../../../common/validation/transforms';
+import { NormaliseEmail } from '../../../common/validation/transforms';
+import { PasswordMaxBytes } from '../../../common/validation/text.decorators';
 
 export class LoginDto {
   @ApiProperty({ example: 'asha@example.com' })
@@ -10,9 +11,9 @@ export class LoginDto {
   @MaxLength(254, { message: 'Invalid Credentials' })
   emailId!: string;
 
-  @ApiProperty({ example: 'Str0ng!pass' })
+  @ApiProperty({ example: 'Str0ng!pass', description: 'At most 72 bytes (UTF-8)' })
   @IsString({ message: 'password must be a string' })
   @IsNotEmpty({ message: 'password is required' })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: 'Invalid Credentials' })
+  @PasswordMaxBytes('password')
   password!: string;
 }

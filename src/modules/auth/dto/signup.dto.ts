@@ -1,26 +1,32 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsEmail, IsString, MaxLength } from 'class-validator';
+import { NormaliseEmail, OptionalNotNull } from '../../../common/validation/transforms';
 import {
-  NormaliseEmail,
-  PASSWORD_MAX_LENGTH,
-  STRONG_PASSWORD,
-  Trim,
-} from '../../../common/validation/transforms';
+  PasswordMaxBytes,
+  PersonName,
+  StrongPassword,
+} from '../../../common/validation/text.decorators';
 
 export class SignupDto {
-  @ApiProperty({ example: 'Asha', minLength: 4, maxLength: 20 })
-  @Trim()
-  @IsString({ message: 'firstName must be a string' })
-  @IsNotEmpty({ message: 'Name cannot be Empty' })
-  @Length(4, 20, { message: 'Invalid name length' })
+  @ApiProperty({
+    example: 'Amy',
+    minLength: 1,
+    maxLength: 50,
+    description:
+      "Trimmed. Letters of any script, digits, emoji, spaces, ' - . ; starts with a letter",
+  })
+  @IsDefined({ message: 'firstName is required' })
+  @PersonName('firstName', { allowEmpty: false })
   firstName!: string;
 
-  @ApiProperty({ example: 'Rao', maxLength: 50 })
-  @Trim()
-  @IsString({ message: 'lastName must be a string' })
-  @IsNotEmpty({ message: 'Name cannot be Empty' })
-  @MaxLength(50, { message: 'lastName must be at most 50 characters' })
-  lastName!: string;
+  @ApiPropertyOptional({
+    example: "O'Brien",
+    maxLength: 50,
+    description: 'Same rule as firstName; missing or blank stores no last name',
+  })
+  @OptionalNotNull()
+  @PersonName('lastName', { allowEmpty: true, blankAsMissing: true })
+  lastName?: string;
 
   @ApiProperty({ example: 'asha@example.com', description: 'Trimmed and lowercased before use' })
   @NormaliseEmail()
@@ -31,12 +37,11 @@ export class SignupDto {
 
   @ApiProperty({
     example: 'Str0ng!pass',
-    description: '8-72 characters with a lowercase, an uppercase, a digit and a symbol',
+    description:
+      'At least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase letter, a digit and a symbol',
   })
   @IsString({ message: 'password must be a string' })
-  @MaxLength(PASSWORD_MAX_LENGTH, {
-    message: `password must be at most ${PASSWORD_MAX_LENGTH} characters`,
-  })
-  @Matches(STRONG_PASSWORD, { message: 'password is weak' })
+  @PasswordMaxBytes('password')
+  @StrongPassword('password')
   password!: string;
 }

@@ -6,7 +6,6 @@ import {
   IsInt,
   IsString,
   IsUrl,
-  Length,
   Max,
   MaxLength,
   Min,
@@ -16,12 +15,21 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
+import { isSafeSingleLineText } from '../../../common/validation/text-rules';
+import {
+  MultiLineText,
+  PersonName,
+  SingleLineText,
+} from '../../../common/validation/text.decorators';
 import { OptionalNotNull, Trim } from '../../../common/validation/transforms';
 import { GENDERS } from '../../users/user.schema';
 
 export const MAX_SKILLS = 10;
 
-/** Each skill ≥ 2 characters after trimming, at most 30, no case-insensitive duplicates. */
+/**
+ * Each skill ≥ 2 characters after trimming, at most 30, one line of text without control or
+ * bidi characters, no case-insensitive duplicates.
+ */
 @ValidatorConstraint({ name: 'skillList' })
 class SkillListRule implements ValidatorConstraintInterface {
   private problem = '';
@@ -34,6 +42,11 @@ class SkillListRule implements ValidatorConstraintInterface {
       const normalised = skill.trim().toLowerCase();
       if (normalised.length < 2) return this.fail('Each skill must be at least 2 characters');
       if (normalised.length > 30) return this.fail('Each skill must be at most 30 characters');
+      if (!isSafeSingleLineText(skill)) {
+        return this.fail(
+          'Each skill must not contain control characters, line breaks or text-direction characters',
+        );
+      }
       if (seen.has(normalised)) return this.fail(`Duplicate skill: ${skill.trim()}`);
       seen.add(normalised);
     }
@@ -53,18 +66,18 @@ class SkillListRule implements ValidatorConstraintInterface {
 /** Any subset of these fields; `{}` is valid and changes nothing (the SPA sends it). */
 @UnknownFieldsMessage('Invalid update fields')
 export class EditProfileDto {
-  @ApiPropertyOptional({ minLength: 3, maxLength: 20 })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 50,
+    description: "Same rule as signup: letters of any script, digits, emoji, spaces, ' - .",
+  })
   @OptionalNotNull()
-  @Trim()
-  @IsString({ message: 'firstName must be a string' })
-  @Length(3, 20, { message: 'firstName must be 3-20 characters' })
+  @PersonName('firstName', { allowEmpty: false })
   firstName?: string;
 
-  @ApiPropertyOptional({ maxLength: 50 })
+  @ApiPropertyOptional({ maxLength: 50, description: 'Same rule as firstName; "" removes it' })
   @OptionalNotNull()
-  @Trim()
-  @IsString({ message: 'lastName must be a string' })
-  @MaxLength(50, { message: 'lastName must be at most 50 characters' })
+  @PersonName('lastName', { allowEmpty: true })
   lastName?: string;
 
   @ApiPropertyOptional({ enum: GENDERS })
@@ -86,10 +99,11 @@ export class EditProfileDto {
   @Validate(SkillListRule)
   skills?: string[];
 
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: 500, description: 'Line breaks allowed; "" empties it' })
   @OptionalNotNull()
   @IsString({ message: 'about must be a string' })
   @MaxLength(500, { message: 'about must be at most 500 characters' })
+  @MultiLineText('about')
   about?: string;
 
   @ApiPropertyOptional({ description: 'http(s)/ftp URL; "" removes the photo' })
@@ -97,6 +111,7 @@ export class EditProfileDto {
   @Trim()
   @IsString({ message: 'photoUrl must be a string' })
   @MaxLength(2048, { message: 'photoUrl must be at most 2048 characters' })
+  @SingleLineText('photoUrl')
   @ValidateIf((dto: EditProfileDto) => dto.photoUrl !== '')
   @IsUrl(
     { protocols: ['http', 'https', 'ftp'], require_tld: true },
@@ -109,5 +124,6 @@ export class EditProfileDto {
   @Trim()
   @IsString({ message: 'githubUsername must be a string' })
   @MaxLength(39, { message: 'githubUsername must be at most 39 characters' })
+  @SingleLineText('githubUsername')
   githubUsername?: string;
 }

@@ -1,0 +1,183 @@
+import type { NextFunction, Request, Response } from 'express';
+import {
+  bodyParserErrorResponse,
+  findInputProblem,
+  MAX_INPUT_DEPTH,
+  normaliseAndGuardInput,
+} from './body.middleware';
+
+/** `depth` arrays nested in each other: `[[[…]]]`. */
+function nestedArrays(depth: number): unknown {
+  let value: unknown = [];
+  for (let i = 1; i < depth; i++) value = [value];
+  return value;
+}
+
+/** `value` wrapped in `levels` objects: `{ a: { a: … value } }`. */
+function wrap(value: unknown, levels: number): unknown {
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+}
+
+function nestedObjects(depth: number): unknown {
+  let value: unknown = { leaf: 'x' };
+  for (let i = 1; i < depth; i++) value = { a: value };
+  return value;
+}
+
+describe('findInputProblem', () => {
+  const DEEP = `Request body is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
+
+  it.each([
+    ['flat body', { emailId: 'a@example.com', password: 'x' }],
+    ['empty body', {}],
+    ['array of strings', { skills: ['React', 'Go'] }],
+    ['emoji', { about: '🦀 and ☕' }],
+    ['numbers, booleans and null', { age: 30, ok: true, none: null }],
+    [`${MAX_INPUT_DEPTH} levels of arrays`, nestedArrays(MAX_INPUT_DEPTH)],
+    [`${MAX_INPUT_DEPTH} levels of objects`, nestedObjects(MAX_INPUT_DEPTH)],
+    ['dollar inside a value', { about: '$100 and a[$ne]' }],
+  ])('accepts %s', (_name, value) => {
+    expect(findInputProblem(value)).toBeUndefined();
+  });
+
+  it.each([
+    [`${MAX_INPUT_DEPTH + 1} levels of arrays`, nestedArrays(MAX_INPUT_DEPTH + 1), DEEP],
+    [`${MAX_INPUT_DEPTH + 1} levels of objects`, nestedObjects(MAX_INPUT_DEPTH + 1), DEEP],
+    ['1,500 nested arrays', { emailId: nestedArrays(1500) }, DEEP],
+    ['8,000 nested objects', nestedObjects(8000), DEEP],
+    ['operator key', { emailId: { $ne: null } }, 'Field names may not start with "$" (got "$ne")'],
+    [
+      'operator key deeper than the old 20-level guard',
+      wrap({ $where: '1' }, 24),
+      'Field names may not start with "$" (got "$where")',
+    ],
+    [
+      'lone surrogate in a field',
+      { emailId: '\ud800x' },
+      'emailId is not valid Unicode text (it contains an unpaired surrogate)',
+    ],
+    [
+      'lone surrogate in an array item',
+      { skills: ['Go', 'Ru\udc00st'] },
+      'skills[1] is not valid Unicode text (it contains an unpaired surrogate)',
+    ],
+    [
+      'lone surrogate in a nested field',
+      { profile: { name: '\udbff' } },
+      'profile.name is not valid Unicode text (it contains an unpaired surrogate)',
+    ],
+    [
+      'lone surrogate in a field name',
+      { ['\ud800']: 'x' },
+      'A field name in the request body is not valid Unicode text',
+    ],
+  ])('refuses %s', (_name, value, message) => {
+    expect(findInputProblem(value)).toBe(message);
+  });
+
+  it('names the query string when asked to', () => {
+    expect(findInputProblem({ token: '\ud800' }, 'Query string')).toBe(
+      'token is not valid Unicode text (it contains an unpaired surrogate)',
+    );
+    expect(findInputProblem({ 'token[$ne]': 'x' }, 'Query string')).toBe(
+      'Field names may not start with "$" (got "token[$ne]")',
+    );
+    expect(findInputProblem(nestedObjects(40), 'Query string')).toBe(
+      `Query string is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`,
+    );
+  });
+});
+
+describe('normaliseAndGuardInput', () => {
+  function run(body: unknown, query: unknown = {}) {
+    const req = { body, query } as Request;
+    const res = { status: jest.fn(), json: jest.fn() };
+    res.status.mockReturnValue(res);
+    const next = jest.fn() as NextFunction;
+    normaliseAndGuardInput(req, res as unknown as Response, next);
+    return { req, res, next };
+  }
+
+  it('turns a missing body into {} and lets clean input through', () => {
+    const { req, next, res } = run(undefined);
+    expect(req.body).toEqual({});
+    expect(next).toHaveBeenCalledTimes(1);
+    expect(res.status).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 with the envelope for the body first, then the query', () => {
+    const { res, next } = run({ a: '\ud800' }, { 'b[$gt]': '' });
+    expect(next).not.toHaveBeenCalled();
+    expect(res.status).toHaveBeenCalledWith(400);
+    expect(res.json).toHaveBeenCalledWith({
+      success: false,
+      message: 'a is not valid Unicode text (it contains an unpaired surrogate)',
+    });
+    const query = run({}, { 'b[$gt]': '' });
+    expect(query.res.json).toHaveBeenCalledWith({
+      success: false,
+      message: 'Field names may not start with "$" (got "b[$gt]")',
+    });
+  });
+});
+
+describe('bodyParserErrorResponse', () => {
+  const httpError = (status: number, props: Record<string, unknown> = {}) =>
+    Object.assign(new Error('x'), { status, statusCode: status, expose: status < 500, ...props });
+
+  it.each([
+    [
+      'malformed JSON',
+      httpError(400, { type: 'entity.parse.failed' }),
+      { status: 400, message: 'Malformed JSON in request body' },
+    ],
+    [
+      'too large',
+      httpError(413, { type: 'entity.too.large' }),
+      { status: 413, message: 'Request body too large (limit 100kb)' },
+    ],
+    [
+      'compressed body',
+      httpError(415, { type: 'encoding.unsupported', encoding: 'gzip' }),
+      {
+        status: 415,
+        message: 'Content-Encoding "gzip" is not supported; send the request body uncompressed',
+      },
+    ],
+    [
+      'unknown charset',
+      httpError(415, { type: 'charset.unsupported', charset: 'klingon' }),
+      {
+        status: 415,
+        message: 'Charset "klingon" is not supported; send the request body as UTF-8',
+      },
+    ],
+    [
+      'aborted upload',
+      httpError(400, { type: 'request.aborted' }),
+      { status: 400, message: 'Request body was incomplete' },
+    ],
+    [
+      'length mismatch',
+      httpError(400, { type: 'request.size.invalid' }),
+      { status: 400, message: 'Request body was incomplete' },
+    ],
+    [
+      'any other client error while reading (e.g. a zlib error wrapped as 400)',
+      httpError(400, { code: 'Z_DATA_ERROR' }),
+      { status: 400, message: 'Invalid request body' },
+    ],
+  ])('%s', (_name, error, expected) => {
+    expect(bodyParserErrorResponse(error)).toEqual(expected);
+  });
+
+  it.each([
+    ['a server fault', httpError(500, { type: 'stream.encoding.set' })],
+    ['a plain error', new Error('boom')],
+    ['not an error', 'oops'],
+    ['null', null],
+  ])('leaves %s to the global filter (500 with an error id)', (_name, error) => {
+    expect(bodyParserErrorResponse(error)).toBeUndefined();
+  });
+});
