@@ -1,4 +1,5 @@
-# One image for the API (default command) and the worker (`node dist/main.worker.js`).
+# One image for the API (default command), the worker (`node dist/main.worker.js`) and the
+# data migrations (`node dist/main.migrate.js`, run once before the API starts).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { MigrationRunner } from '../src/modules/migrations/migration-runner';
 import type { Migration } from '../src/modules/migrations/migration';
 import { MIGRATIONS } from '../src/modules/migrations/migrations';
+import { usersDropDefaultAbout } from '../src/modules/migrations/scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { spawnEntry } from './support/spawn';
 import { createTestApp, TestApp, testEnvironment } from './support/test-app';
@@ -63,13 +64,13 @@ describe('Data migrations (npm run migrate)', () => {
     expect(keyOf(legacy[2]._id)).toEqual(['rust']);
     expect(keyOf(current._id)).toEqual(['kept']);
 
-    const records = await db.collection('migrations').find({}).toArray();
+    const records = await db
+      .collection('migrations')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     expect(records).toEqual([
-      expect.objectContaining({
-        _id: usersSkillsKey.id,
-        state: 'done',
-        result: { changed: 3 },
-      }),
+      expect.objectContaining({ _id: usersDropDefaultAbout.id, state: 'done' }),
+      expect.objectContaining({ _id: usersSkillsKey.id, state: 'done', result: { changed: 3 } }),
     ]);
   });
 
@@ -77,7 +78,10 @@ describe('Data migrations (npm run migrate)', () => {
     await db.collection('users').insertOne(legacyUser(['Go']));
     expect((await runner().runPending())[0]).toMatchObject({ outcome: 'applied' });
     await db.collection('users').insertOne(legacyUser(['Elm']));
-    expect((await runner().runPending())[0]).toMatchObject({ outcome: 'already-applied' });
+    expect((await runner().runPending()).map((o) => o.outcome)).toEqual([
+      'already-applied',
+      'already-applied',
+    ]);
     expect(await db.collection('users').countDocuments({ skillsKey: { $exists: false } })).toBe(1);
   });
 
@@ -105,6 +109,21 @@ describe('Data migrations (npm run migrate)', () => {
       /Timed out waiting for migration held/,
     );
     expect(held.up).not.toHaveBeenCalled();
+  });
+
+  it('drops the original placeholder about text and keeps real ones', async () => {
+    const placeholder = { ...legacyUser(['Go']), about: 'This is the default about section.' };
+    const written = { ...legacyUser(['Go']), about: 'I build compilers.' };
+    await db.collection('users').insertMany([placeholder, written]);
+    const outcomes = await runner().runPending();
+    expect(outcomes.find((o) => o.id === usersDropDefaultAbout.id)).toMatchObject({
+      outcome: 'applied',
+      result: { changed: 1 },
+    });
+    const about = async (id: Types.ObjectId) =>
+      (await db.collection('users').findOne({ _id: id }))?.about as unknown;
+    expect(await about(placeholder._id)).toBeUndefined();
+    expect(await about(written._id)).toBe('I build compilers.');
   });
 
   it('a failing migration is not recorded as done and stops the run', async () => {

@@ -1,5 +1,6 @@
 import type { Migration } from './migration';
+import { usersDropDefaultAbout } from './scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from './scripts/2026-11-28-users-skillskey';
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [usersSkillsKey];
+export const MIGRATIONS: readonly Migration[] = [usersSkillsKey, usersDropDefaultAbout];
