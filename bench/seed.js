@@ -33,7 +33,7 @@ async function seed(client, db, count) {
       lastName: 'Bench',
       emailId: `user${i}@bench.test`,
       password,
-      about: 'This is the default about section.',
+      about: `Developer number ${i}.`,
       skills,
       skillsKey: skills.map((s) => s.toLowerCase()),
       githubUsername: null,
