@@ -1,8 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppError } from '../errors/app-error';
-
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
+import { isObjectIdString } from '../validation/object-id';
 
 /** Validates a path id (24 hex characters) and answers `400 Invalid <name>` otherwise. */
 @Injectable()
@@ -10,7 +9,7 @@ export class ParseObjectIdPipe implements PipeTransform<unknown, Types.ObjectId>
   constructor(private readonly name: string) {}
 
   transform(value: unknown): Types.ObjectId {
-    if (typeof value !== 'string' || !OBJECT_ID.test(value)) {
+    if (!isObjectIdString(value)) {
       throw new AppError('BAD_REQUEST', `Invalid ${this.name}`);
     }
     return new Types.ObjectId(value.toLowerCase());

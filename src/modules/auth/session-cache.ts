@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { isObjectIdString } from '../../common/validation/object-id';
 
 /** What the guard needs to know about a session. */
 export interface SessionState {
@@ -33,7 +34,7 @@ export class SessionCache extends RedisReadCache<SessionState> {
         `${state.userId.toHexString()}:${state.expiresAt.getTime()}:${state.revoked ? 1 : 0}`,
       decode: (raw) => {
         const [userId, expiresAt, revoked] = raw.toString().split(':');
-        if (!/^[0-9a-f]{24}$/.test(userId) || !Number.isFinite(Number(expiresAt))) {
+        if (!isObjectIdString(userId) || !Number.isFinite(Number(expiresAt))) {
           throw new Error('not a cached session');
         }
         return {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { isObjectIdString } from '../../common/validation/object-id';
 
 /** How long a viewer's feed position outlives their last page. */
 export const FEED_POSITION_TTL_MS = 60 * 60_000;
@@ -32,7 +33,7 @@ export class FeedPositionStore {
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<Types.ObjectId | null> {
     try {
       const raw = await this.redis.get(keyOf(viewerId, filterKey));
-      return raw && /^[0-9a-f]{24}$/.test(raw) ? new Types.ObjectId(raw) : null;
+      return isObjectIdString(raw) ? new Types.ObjectId(raw) : null;
     } catch (error) {
       this.logger.warn({ msg: 'Feed position read failed; paging by offset', err: error });
       return null;

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
+import { OBJECT_ID_PATTERN } from '../../../common/validation/object-id';
 
 export const MAX_FEED_LIMIT = 50;
 
@@ -47,6 +48,6 @@ export class FeedQueryDto {
       'Cursor: the last `_id` you received (pagination.nextCursor). Takes precedence over page, never skips.',
   })
   @IsOptional()
-  @Matches(/^[0-9a-f]{24}$/i, { message: 'after must be a user id' })
+  @Matches(OBJECT_ID_PATTERN, { message: 'after must be a user id' })
   after?: string;
 }
