@@ -1,4 +1,4 @@
-import { signUpAndLogIn, UserSession } from './support/session';
+import { logIn, signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
 import request from 'supertest';
@@ -82,11 +82,29 @@ describe('Presence across API instances', () => {
     tabTwo.close();
   });
 
-  it('refuses sockets with no cookie or a forged one, with the contract messages', async () => {
-    await expect(TestSocket.connect(one.url)).rejects.toThrow('Authentication Required');
-    await expect(TestSocket.connect(one.url, 'accessToken=forged.jwt.value')).rejects.toThrow(
-      'Invalid or expired access token',
-    );
+  it('no cookie, a forged one or a revoked session: the socket connects parked, told why, in no room, never online', async () => {
+    const store = one.app.get(PresenceStore);
+    const anonymous = await TestSocket.connect(one.url);
+    sockets.push(anonymous);
+    expect(await anonymous.waitFor('authRequired')).toEqual({ message: 'Authentication Required' });
+    const forged = await TestSocket.connect(one.url, 'accessToken=forged.jwt.value');
+    sockets.push(forged);
+    expect(await forged.waitFor('authRequired')).toEqual({
+      message: 'Invalid or expired access token',
+    });
+    const revoked = await signUpAndLogIn(one);
+    await revoked.post('/auth/logout').expect(200);
+    const parked = await TestSocket.connect(one.url, revoked.cookieHeader());
+    sockets.push(parked);
+    expect(await parked.waitFor('authRequired')).toEqual({
+      message: 'Invalid or expired access token',
+    });
+    const server = one.app.get(PresenceGateway).server;
+    for (const socket of [anonymous, forged, parked]) {
+      expect([...server.sockets.sockets.get(socket.socket.id!)!.rooms]).toEqual([socket.socket.id]);
+    }
+    expect(await store.onlineAmong([revoked.id])).toEqual([]);
+    // Another origin is still refused at the transport (a browser on another site).
     const foreign = io(one.url, {
       transports: ['websocket'],
       reconnection: false,
@@ -96,11 +114,6 @@ describe('Presence across API instances', () => {
     await new Promise<void>((resolve) => foreign.once('connect_error', () => resolve()));
     expect(foreign.connected).toBe(false);
     foreign.close();
-    const revoked = await signUpAndLogIn(one);
-    await revoked.post('/auth/logout').expect(200);
-    await expect(TestSocket.connect(one.url, revoked.cookieHeader())).rejects.toThrow(
-      'Invalid or expired access token',
-    );
   });
 
   it('`register` never changes who a socket is: another id drops the transport, nothing else', async () => {
@@ -116,17 +129,81 @@ describe('Presence across API instances', () => {
     expect(await store.onlineAmong([alice.id])).toEqual([]);
   });
 
-  it('a socket whose session was revoked is dropped at the next heartbeat', async () => {
+  it('a revoked session receives nothing from the moment of revocation, whichever instance sends; it is parked, and the heartbeat parks idle ones', async () => {
+    const store = one.app.get(PresenceStore);
     const erin = await signUpAndLogIn(one, { firstName: 'Erin' });
-    const tab = await open(one, erin);
+    const erinPhone = await logIn(one, erin.user.emailId);
+    const tab = await open(two, erin); // this session is revoked below
+    const phone = await open(one, erinPhone);
     await tab.waitFor('onlineList');
-    const gateway = one.app.get(PresenceGateway);
-    await gateway.refreshLocalSockets();
-    expect(tab.socket.connected).toBe(true);
+    await phone.waitFor('onlineList');
     await request(one.server).post('/auth/logout').set('Cookie', erin.cookieHeader()).expect(200);
     const closed = new Promise<string>((resolve) => tab.socket.once('disconnect', resolve));
+    const fiona = await signUpAndLogIn(one, { firstName: 'Fiona' });
+    await fiona.post(`/request/send/interested/${erin.id}`).expect(200); // sent by instance one
+    await phone.waitFor('newNotification');
+    expect(await tab.waitFor('authRequired')).toEqual({
+      message: 'Invalid or expired access token',
+    });
+    expect(await closed).toBe('transport close'); // the SPA's client would reconnect
+    expect(tab.of('newNotification')).toEqual([]);
+    expect(await store.onlineAmong([erin.id])).toEqual([erin.id]); // the phone is still there
+
+    // Nothing sent to it: the heartbeat finds the revoked session and parks the socket.
+    const gateway = one.app.get(PresenceGateway);
     await gateway.refreshLocalSockets();
-    expect(await closed).toBe('transport close');
+    expect(phone.socket.connected).toBe(true);
+    await request(one.server)
+      .post('/auth/logout')
+      .set('Cookie', erinPhone.cookieHeader())
+      .expect(200);
+    const phoneClosed = new Promise<string>((resolve) => phone.socket.once('disconnect', resolve));
+    await gateway.refreshLocalSockets();
+    expect(await phone.waitFor('authRequired')).toEqual({
+      message: 'Invalid or expired access token',
+    });
+    expect(await phoneClosed).toBe('transport close');
+    expect(await store.onlineAmong([erin.id])).toEqual([]);
+  });
+
+  it('accepting a request tells each side the other is online; removing the connection sends userOffline both ways', async () => {
+    const kim = await signUpAndLogIn(one, { firstName: 'Kimmy' });
+    const leo = await signUpAndLogIn(one, { firstName: 'Leonard' });
+    const kimTab = await open(one, kim);
+    const leoTab = await open(two, leo);
+    expect(await kimTab.waitFor<string[]>('onlineList')).toEqual([kim.id]);
+    expect(await leoTab.waitFor<string[]>('onlineList')).toEqual([leo.id]);
+
+    const sent = await kim.post(`/request/send/interested/${leo.id}`).expect(200);
+    expect(kimTab.of('userOnline')).toEqual([kim.id]); // a request alone shares nothing
+    await leo.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
+    expect(await kimTab.waitFor<string>('userOnline', (id) => id === leo.id)).toBe(leo.id);
+    expect(await leoTab.waitFor<string>('userOnline', (id) => id === kim.id)).toBe(kim.id);
+    kimTab.emit('register', kim.id);
+    const list = await kimTab.waitFor<string[]>('onlineList', (l) => l.length === 2);
+    expect([...list].sort()).toEqual([kim.id, leo.id].sort());
+
+    await kim.delete(`/request/connection/${leo.id}`).expect(200);
+    expect(await kimTab.waitFor<string>('userOffline')).toBe(leo.id);
+    expect(await leoTab.waitFor<string>('userOffline')).toBe(kim.id);
+    leoTab.close();
+    await sleep(300);
+    expect(kimTab.of('userOffline')).toEqual([leo.id]); // no longer told about Leo
+  });
+
+  it('accepting tells nothing about a side that is offline', async () => {
+    const mia = await signUpAndLogIn(one, { firstName: 'Mia' });
+    const ned = await signUpAndLogIn(one, { firstName: 'Ned' });
+    const miaTab = await open(one, mia);
+    await miaTab.waitFor('onlineList');
+    const sent = await ned.post(`/request/send/interested/${mia.id}`).expect(200);
+    await mia.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
+    const nedTab = await open(two, ned); // his own arrival is what tells her
+    expect(await nedTab.waitFor<string[]>('onlineList', (l) => l.length === 2)).toEqual(
+      expect.arrayContaining([mia.id, ned.id]),
+    );
+    expect(await miaTab.waitFor<string>('userOnline', (id) => id === ned.id)).toBe(ned.id);
+    expect(miaTab.of('userOnline').filter((id) => id === ned.id)).toHaveLength(1);
   });
 
   it('sockets of a crashed instance expire without heartbeats', async () => {

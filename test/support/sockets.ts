@@ -13,6 +13,69 @@ export class TestSocket {
     socket.onAny((event: string, payload: unknown) => this.events.push({ event, payload }));
   }
 
+  /**
+   * A socket opened the way the SPA opens it: once per tab, `withCredentials`, default transports
+   * and reconnection settings, never recreated. The browser's cookie jar is `cookies`: every
+   * (re)connect sends what it holds then, and cookies the handshake sets are kept in it.
+   */
+  static openLikeSpa(url: string, cookies: BrowserCookies): TestSocket {
+    // The client reads this object at every (re)connect: mutating it is how the tab's cookie
+    // header changes between reconnects, as the browser's jar does.
+    const headers: Record<string, string> = {};
+    const sendBrowserCookies = () => {
+      // Node only: engine.io-client keeps a jar per connection and its websocket transport adds
+      // that jar to this shared object as `cookie`; a browser has one jar, which is `cookies`.
+      delete headers.cookie;
+      const header = cookies.header(SOCKET_PATH);
+      if (header) headers.Cookie = header;
+      else delete headers.Cookie;
+    };
+    sendBrowserCookies();
+    const socket = io(url, { path: '/socket.io', withCredentials: true, extraHeaders: headers });
+    socket.io.on('reconnect_attempt', sendBrowserCookies);
+    socket.io.on('open', () => {
+      // The Node client parsed the handshake's Set-Cookie into its per-connection jar (a browser
+      // stores it for good). A cookie set without Path gets the handshake URL's directory.
+      for (const [name, cookie] of socket.io.engine._cookieJar?.cookies ?? []) {
+        cookies.set(name, cookie.value, defaultPath(SOCKET_PATH), cookie.expires?.getTime());
+      }
+    });
+    return new TestSocket(socket);
+  }
+
+  /** Resolves on the next successful (re)connection. */
+  nextConnect(timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no connect within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves with the reason of the next disconnection. */
+  nextDisconnect(timeoutMs = 5000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no disconnect within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.socket.once('disconnect', (reason) => {
+        clearTimeout(timer);
+        resolve(reason);
+      });
+    });
+  }
+
+  /** Forgets what was received so far (e.g. before a reconnect). */
+  clear(): void {
+    this.events.length = 0;
+  }
+
   /** Resolves once connected; rejects with the server's connect_error message. */
   static connect(url: string, cookie?: string): Promise<TestSocket> {
     const socket = io(url, {
@@ -62,3 +125,93 @@ export class TestSocket {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const SOCKET_PATH = '/socket.io/';
+
+/** RFC 6265 §5.1.4: where a cookie set without a valid Path applies. */
+export function defaultPath(requestPath: string): string {
+  const path = requestPath.split('?')[0];
+  if (!path.startsWith('/') || path.lastIndexOf('/') === 0) return '/';
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  const path = requestPath.split('?')[0];
+  if (path === cookiePath) return true;
+  return (
+    path.startsWith(cookiePath) && (cookiePath.endsWith('/') || path[cookiePath.length] === '/')
+  );
+}
+
+interface StoredCookie {
+  name: string;
+  value: string;
+  path: string;
+  expiresAt?: number;
+}
+
+/**
+ * The cookies one browser holds for the API's origin: `Set-Cookie` in (Path, Max-Age, Expires
+ * honoured, so an access cookie disappears when it expires), `Cookie` header out per path.
+ */
+export class BrowserCookies {
+  private readonly cookies = new Map<string, StoredCookie>();
+
+  /** Applies a response's `Set-Cookie` lines, as for a request to `requestPath`. */
+  storeFrom(res: { headers: Record<string, unknown> }, requestPath: string): void {
+    const lines = (res.headers['set-cookie'] as string[] | undefined) ?? [];
+    for (const line of lines) {
+      const [pair, ...attributes] = line.split(';').map((part) => part.trim());
+      const index = pair.indexOf('=');
+      const name = pair.slice(0, index);
+      const value = pair.slice(index + 1);
+      let path = defaultPath(requestPath);
+      let expiresAt: number | undefined;
+      let maxAge: number | undefined;
+      for (const attribute of attributes) {
+        const [key, ...rest] = attribute.split('=');
+        const attributeValue = rest.join('=');
+        switch (key.toLowerCase()) {
+          case 'path':
+            if (attributeValue.startsWith('/')) path = attributeValue;
+            break;
+          case 'expires':
+            expiresAt = Date.parse(attributeValue);
+            break;
+          case 'max-age':
+            maxAge = Number(attributeValue);
+            break;
+        }
+      }
+      if (maxAge !== undefined) expiresAt = Date.now() + maxAge * 1000;
+      this.set(name, value, path, expiresAt);
+    }
+  }
+
+  set(name: string, value: string, path: string, expiresAt?: number): void {
+    const key = `${name};${path}`;
+    if (expiresAt !== undefined && expiresAt <= Date.now()) this.cookies.delete(key);
+    else this.cookies.set(key, { name, value: decodeURIComponent(value), path, expiresAt });
+  }
+
+  /** The `Cookie` header a browser sends to `requestPath` now (expired cookies are gone). */
+  header(requestPath: string): string {
+    return this.valid()
+      .filter((cookie) => pathMatches(requestPath, cookie.path))
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join('; ');
+  }
+
+  /** The cookie's value if the browser still holds it (for any path). */
+  get(name: string): string | undefined {
+    return this.valid().find((cookie) => cookie.name === name)?.value;
+  }
+
+  private valid(): StoredCookie[] {
+    const now = Date.now();
+    for (const [key, cookie] of this.cookies) {
+      if (cookie.expiresAt !== undefined && cookie.expiresAt <= now) this.cookies.delete(key);
+    }
+    return [...this.cookies.values()];
+  }
+}

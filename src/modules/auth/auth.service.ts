@@ -279,12 +279,21 @@ export class AuthService implements OnModuleInit {
     return (await this.sessions.findActive(new Types.ObjectId(sessionId), new Date())) !== null;
   }
 
-  /** For sockets: the raw cookie value to an identity (same rules and messages as HTTP). */
-  async authenticateAccessToken(token: string | undefined): Promise<AuthenticatedUser> {
+  /**
+   * For socket handshakes: a raw access JWT to an identity, with the HTTP messages. The signature
+   * must be ours but the token may be past its expiry: a socket outlives the 15-minute access
+   * cookie, and the session (live, unrevoked, same user) is what decides, as on every request.
+   */
+  async authenticateSocketToken(token: string | undefined): Promise<AuthenticatedUser> {
     if (!token) throw new AppError('UNAUTHORIZED', 'Authentication Required');
-    const claims = this.tokens.verifyAccess(token);
+    const claims = this.tokens.verifyAccess(token, { ignoreExpiration: true });
     if (!claims) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
     return this.authenticate(claims);
+  }
+
+  /** For the socket cookie: is this an access JWT we signed (expired or not)? No session lookup. */
+  isSignedAccessToken(token: string): boolean {
+    return this.tokens.verifyAccess(token, { ignoreExpiration: true }) !== null;
   }
 
   private async startSession(

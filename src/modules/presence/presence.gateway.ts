@@ -7,33 +7,30 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { parse as parseCookies } from 'cookie';
-import { Types } from 'mongoose';
-import type { DefaultEventsMap, Server, Socket } from 'socket.io';
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
-import { ACCESS_COOKIE } from '../auth/auth-cookies';
+import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
-import { ConnectionsRepository } from '../connections/connections.repository';
+import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
+import { PresenceService } from './presence.service';
 import { PRESENCE_HEARTBEAT_MS, PresenceStore } from './presence.store';
-import { PresenceService, userRoom } from './presence.service';
+import { handshakeTokens, socketCookie } from './socket-credentials';
 
-export interface SocketIdentity {
-  userId: string;
-  firstName: string;
-  sessionId: string;
-}
-
-type AuthedSocket = Socket<
-  DefaultEventsMap,
-  DefaultEventsMap,
-  DefaultEventsMap,
-  Partial<SocketIdentity>
->;
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /**
- * Socket.io presence: every socket is authenticated from its access cookie at the handshake
- * (same service and messages as HTTP), joins `user:<id>`, and counts towards that user being
- * online. Status changes go only to the user's connections and the user themself.
+ * Socket.io presence. The SPA opens one socket per tab and never recreates it, and
+ * socket.io-client never retries a handshake the server refused, so no handshake is refused:
+ *
+ * - A socket is bound at the handshake to the session of an access JWT with our signature
+ *   (expired or not) whose session is live: from the access cookie, else from the socket cookie
+ *   this gateway sets (see `socket-credentials.ts`). Bound sockets join `user:<id>` and count
+ *   towards the user being online.
+ * - Otherwise it connects *parked*: no identity, no rooms, one `authRequired` event.
+ * - A socket whose session ends is parked at once (see `PresenceService`), then its transport is
+ *   closed so the client reconnects with the browser's current cookies.
+ * - `register` on a parked socket closes its transport the same way: the SPA emits it after a
+ *   login, so the reconnect carries the new cookie.
  */
 @WebSocketGateway()
 export class PresenceGateway
@@ -44,28 +41,30 @@ export class PresenceGateway
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
 
-  @WebSocketServer() server!: Server;
+  @WebSocketServer() server!: PresenceServer;
 
   constructor(
     private readonly auth: AuthService,
     private readonly presence: PresenceService,
     private readonly store: PresenceStore,
-    private readonly connections: ConnectionsRepository,
+    private readonly config: AppConfig,
   ) {}
 
-  afterInit(server: Server): void {
+  afterInit(server: PresenceServer): void {
     this.presence.attach(server);
-    server.use((socket: AuthedSocket, next) => {
-      this.authenticate(socket).then(
+    server.use((socket: PresenceSocket, next) => {
+      this.identify(socket).then(
         () => next(),
-        (error: unknown) =>
-          next(
-            new Error(
-              error instanceof AppError ? error.message : 'Invalid or expired access token',
-            ),
-          ),
+        (error: unknown) => {
+          this.logger.error({ msg: 'Socket identification failed', err: error });
+          socket.data.retry = true;
+          next();
+        },
       );
     });
+    server.engine.on('initial_headers', (headers: Record<string, string>, req: IncomingMessage) =>
+      this.setSocketCookie(headers, req),
+    );
     this.heartbeat = setInterval(() => void this.refreshLocalSockets(), PRESENCE_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -73,6 +72,7 @@ export class PresenceGateway
   /** Drops this instance's sockets from Redis while it is still reachable (no events: clients reconnect). */
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    this.presence.stop();
     clearInterval(this.heartbeat);
     await this.store
       .forget(this.localSockets())
@@ -81,101 +81,124 @@ export class PresenceGateway
       );
   }
 
-  async handleConnection(socket: AuthedSocket): Promise<void> {
+  async handleConnection(socket: PresenceSocket): Promise<void> {
+    // The credential could not be checked: a closed transport makes the client retry (backoff).
+    if (socket.data.retry) return void socket.conn.close();
     const { userId } = socket.data;
-    if (!userId) return socket.disconnect(true) && undefined;
+    if (!userId) {
+      const message = socket.data.authError ?? 'Authentication Required';
+      this.logger.debug({ msg: 'Socket connected parked', reason: message, socketId: socket.id });
+      socket.emit('authRequired', { message });
+      return;
+    }
     await socket.join(userRoom(userId));
     try {
-      if (await this.store.add(userId, socket.id)) await this.announce(userId, 'userOnline');
-      socket.emit('onlineList', await this.onlineListFor(userId));
+      if (await this.store.add(userId, socket.id))
+        await this.presence.announce(userId, 'userOnline');
+      socket.emit('onlineList', await this.presence.onlineListFor(userId));
     } catch (error) {
       this.logger.error({ msg: 'Presence registration failed', userId, err: error });
     }
   }
 
-  async handleDisconnect(socket: AuthedSocket): Promise<void> {
+  async handleDisconnect(socket: PresenceSocket): Promise<void> {
     const { userId } = socket.data;
     if (!userId || this.closing) return;
     try {
-      if (await this.store.remove(userId, socket.id)) await this.announce(userId, 'userOffline');
+      if (await this.store.remove(userId, socket.id))
+        await this.presence.announce(userId, 'userOffline');
     } catch (error) {
       this.logger.error({ msg: 'Presence removal failed', userId, err: error });
     }
   }
 
   /**
-   * Kept for the SPA, which emits `register` with its user id on mount: the payload is ignored
-   * (the socket is already bound to the authenticated user); it only re-sends the online list.
+   * The SPA emits `register` with its user id on mount and after every login. The id is never
+   * trusted: on a socket still bound to a live session of that user it only re-sends the online
+   * list; on a parked socket, a socket of an ended session, or a socket of another user, it closes
+   * the transport so the client reconnects with the browser's current cookies.
    */
   @SubscribeMessage('register')
-  async register(socket: AuthedSocket, claimedId: unknown): Promise<void> {
-    const { userId } = socket.data;
-    if (!userId) return;
-    // Another account now uses this tab (the SPA keeps one socket across logins): drop the
-    // transport so the client reconnects with its current cookie and a fresh identity.
+  async register(socket: PresenceSocket, claimedUserId: unknown): Promise<void> {
+    const { userId, sessionId } = socket.data;
+    if (!userId || !sessionId) return void socket.conn.close();
     if (
-      typeof claimedId === 'string' &&
-      /^[0-9a-f]{24}$/i.test(claimedId) &&
-      claimedId.toLowerCase() !== userId
+      typeof claimedUserId === 'string' &&
+      OBJECT_ID.test(claimedUserId) &&
+      claimedUserId.toLowerCase() !== userId
     ) {
-      socket.conn.close();
-      return;
+      return this.presence.park(socket, 'register-other-user', true);
     }
-    socket.emit('onlineList', await this.onlineListFor(userId));
-  }
-
-  private async authenticate(socket: AuthedSocket): Promise<void> {
-    const header = socket.handshake.headers.cookie;
-    const token = header ? parseCookies(header)[ACCESS_COOKIE] : undefined;
-    const { user, sessionId } = await this.auth.authenticateAccessToken(token);
-    socket.data.userId = user._id.toHexString();
-    socket.data.firstName = user.firstName;
-    socket.data.sessionId = sessionId.toHexString();
-  }
-
-  /** Online connections plus the user (contract §5.3, limited to connections per §10 #39). */
-  private async onlineListFor(userId: string): Promise<string[]> {
-    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
-    return this.store.onlineAmong([userId, ...connectionIds]);
-  }
-
-  private async announce(userId: string, event: 'userOnline' | 'userOffline'): Promise<void> {
-    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
-    // Shutdown may have closed the adapter's Redis clients while we awaited: publishing then
-    // rejects inside the adapter, where nothing can catch it.
-    if (this.closing) return;
-    this.presence.emitToUsers([userId, ...connectionIds.map(String)], event, userId);
-  }
-
-  private localSockets(): { userId: string; socketId: string }[] {
-    if (!this.server) return [];
-    const sockets = [...this.server.sockets.sockets.values()] as AuthedSocket[];
-    return sockets
-      .filter((socket) => socket.data.userId)
-      .map((socket) => ({ userId: socket.data.userId!, socketId: socket.id }));
+    // A failed check keeps the socket (deliveries check the session again anyway).
+    if (!(await this.auth.isSessionActive(sessionId).catch(() => true))) {
+      return this.presence.park(socket, 'session-ended', true);
+    }
+    socket.emit('onlineList', await this.presence.onlineListFor(userId));
   }
 
   /**
-   * Heartbeat: extends live sockets in Redis and drops the transport of sockets whose session
-   * was revoked (logout, password change, token reuse), so they stop receiving that user's events.
+   * Heartbeat: extends this instance's bound sockets in Redis and parks those whose session
+   * ended without any event reaching them since (so the user stops counting as online).
    */
   async refreshLocalSockets(): Promise<void> {
-    const sockets = [...this.server.sockets.sockets.values()] as AuthedSocket[];
+    const sockets = [...this.server.sockets.sockets.values()].filter((s) => s.data.sessionId);
+    const states = await this.presence.sessionStates([
+      ...new Set(sockets.map((s) => s.data.sessionId!)),
+    ]);
     await Promise.all(
-      sockets.map(async (socket) => {
-        const { sessionId } = socket.data;
-        if (sessionId && !(await this.auth.isSessionActive(sessionId).catch(() => true)))
-          socket.conn.close();
-      }),
+      sockets
+        .filter((socket) => states.get(socket.data.sessionId!) === false)
+        .map((socket) => this.presence.park(socket, 'session-ended', true)),
     );
-    await this.heartbeatLocalSockets();
-  }
-
-  private async heartbeatLocalSockets(): Promise<void> {
     await this.store
       .heartbeat(this.localSockets())
       .catch((error: unknown) =>
         this.logger.warn({ msg: 'Presence heartbeat failed', err: error }),
       );
+  }
+
+  /** Binds the socket to a session, or leaves it parked with the reason. Never rejects. */
+  private async identify(socket: PresenceSocket): Promise<void> {
+    const tokens = handshakeTokens(socket.handshake.headers.cookie);
+    let refusal: string | undefined;
+    for (const token of tokens) {
+      try {
+        const { user, sessionId } = await this.auth.authenticateSocketToken(token);
+        socket.data.userId = user._id.toHexString();
+        socket.data.firstName = user.firstName;
+        socket.data.sessionId = sessionId.toHexString();
+        return;
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          this.logger.warn({ msg: 'Socket authentication failed; client will retry', err: error });
+          socket.data.retry = true;
+          return;
+        }
+        refusal ??= error.message;
+      }
+    }
+    socket.data.authError = refusal ?? 'Authentication Required';
+  }
+
+  /**
+   * On the first response of every engine.io connection, (re)sets the socket cookie to the best
+   * token we signed, so a later reconnect still has one after the access cookie is gone. Only the
+   * signature is checked here (synchronously); the handshake checks the session.
+   */
+  private setSocketCookie(headers: Record<string, string>, req: IncomingMessage): void {
+    const token = handshakeTokens(req.headers.cookie).find((t) => this.auth.isSignedAccessToken(t));
+    if (!token) return;
+    headers['Set-Cookie'] = socketCookie(token, {
+      secure: this.config.auth.cookieSecure,
+      sameSite: this.config.auth.cookieSameSite,
+      maxAgeMs: this.config.auth.refreshTtlMs,
+    });
+  }
+
+  private localSockets(): { userId: string; socketId: string }[] {
+    if (!this.server) return [];
+    return [...this.server.sockets.sockets.values()]
+      .filter((socket) => socket.data.userId)
+      .map((socket) => ({ userId: socket.data.userId!, socketId: socket.id }));
   }
 }

@@ -1,41 +1,213 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Server } from 'socket.io';
+import { Types } from 'mongoose';
+import { AuthService } from '../auth/auth.service';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import {
+  Delivery,
+  DELIVER_EVENT,
+  Notification,
+  PresenceServer,
+  PresenceSocket,
+  ServerEvent,
+  ServerEventPayload,
+  userRoom,
+} from './presence.events';
+import { PresenceStore } from './presence.store';
 
-export type NotificationType = 'request' | 'request_accepted' | 'message';
-
-/** `newNotification` payload (contract §5.5). */
-export interface Notification {
-  type: NotificationType;
-  from: string;
-  text: string;
-  targetUserId: string;
-}
-
-export const userRoom = (userId: string) => `user:${userId}`;
+/** Session states by id; `undefined` when the check itself failed. */
+export type SessionStates = Map<string, boolean | undefined>;
 
 /**
- * What other modules inject to reach users live: emits to every socket of a user, on any API
- * instance (through the Redis adapter). Offline users simply receive nothing.
+ * What other modules inject to reach users live, and the rules of who receives what.
+ *
+ * Every event for a user goes to every instance (`serverSideEmit`), and each instance writes it
+ * to its own sockets of that user only after checking their sessions. So a socket whose session
+ * was revoked (logout, password change, token reuse) receives nothing from the moment the
+ * revocation returned, on any instance, and is parked on the spot. Deliveries are checked in
+ * batches and written in the order they were sent.
  */
 @Injectable()
 export class PresenceService {
   private readonly logger = new Logger(PresenceService.name);
-  private server?: Server;
+  private server?: PresenceServer;
+  private pending: Delivery[] = [];
+  private draining?: Promise<void>;
+  /** Set on shutdown: the adapter's Redis clients are closing, and a publish would then reject
+   * inside the adapter, where nothing can catch it. */
+  private closing = false;
 
-  attach(server: Server): void {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly store: PresenceStore,
+    private readonly connections: ConnectionsRepository,
+  ) {}
+
+  attach(server: PresenceServer): void {
     this.server = server;
+    server.on(DELIVER_EVENT, (delivery) => this.deliverLocally(delivery));
+  }
+
+  stop(): void {
+    this.closing = true;
   }
 
   notify(userId: string, notification: Notification): void {
     this.emitToUsers([userId], 'newNotification', notification);
   }
 
-  emitToUsers(userIds: string[], event: string, payload: unknown): void {
+  /** Sends `event` to every live socket of these users, on every instance. Never throws. */
+  emitToUsers<E extends ServerEvent>(
+    userIds: string[],
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
     if (!this.server) {
       this.logger.warn({ msg: 'Socket server not ready; event dropped', event });
       return;
     }
-    if (userIds.length === 0) return;
-    this.server.to(userIds.map(userRoom)).emit(event, payload);
+    if (userIds.length === 0 || this.closing) return;
+    const delivery: Delivery<E> = { userIds, event, payload };
+    try {
+      this.server.serverSideEmit(DELIVER_EVENT, delivery);
+    } catch (error) {
+      this.logger.error({
+        msg: 'Publishing an event to other instances failed',
+        event,
+        err: error,
+      });
+    }
+    this.deliverLocally(delivery);
   }
+
+  /** A request was accepted: each side learns whether the other is online right now. */
+  connectionAdded(userA: string, userB: string): void {
+    this.store.onlineAmong([userA, userB]).then(
+      (online) => {
+        if (online.includes(userA)) this.emitToUsers([userB], 'userOnline', userA);
+        if (online.includes(userB)) this.emitToUsers([userA], 'userOnline', userB);
+      },
+      (error: unknown) =>
+        this.logger.error({ msg: 'Presence for a new connection failed', err: error }),
+    );
+  }
+
+  /** A connection was removed: they stop seeing each other (clears the SPA's online dots). */
+  connectionRemoved(userA: string, userB: string): void {
+    this.emitToUsers([userB], 'userOffline', userA);
+    this.emitToUsers([userA], 'userOffline', userB);
+  }
+
+  /** Tells the user and their accepted connections that the user came online or went offline. */
+  async announce(userId: string, event: 'userOnline' | 'userOffline'): Promise<void> {
+    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
+    this.emitToUsers([userId, ...connectionIds.map(String)], event, userId);
+  }
+
+  /** Online connections plus the user (contract §5.3, limited to connections per §10 #39). */
+  async onlineListFor(userId: string): Promise<string[]> {
+    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
+    return this.store.onlineAmong([userId, ...connectionIds]);
+  }
+
+  async sessionStates(sessionIds: string[]): Promise<SessionStates> {
+    const states = await Promise.all(
+      sessionIds.map((id) =>
+        this.auth.isSessionActive(id).then(
+          (active) => [id, active] as const,
+          (error: unknown) => {
+            this.logger.error({ msg: 'Session check failed', sessionId: id, err: error });
+            return [id, undefined] as const;
+          },
+        ),
+      ),
+    );
+    return new Map(states);
+  }
+
+  /**
+   * Parks a socket: out of every room at once (nothing more reaches it), no identity, no longer
+   * counted online. With `reconnect`, its transport is then closed: socket.io-client reconnects
+   * by itself, and the new handshake reads whatever cookies the browser holds now (a new login
+   * after a logout or a password change); without a valid one it connects parked again.
+   * `socket.disconnect()` would be final for the client, so it is never used.
+   */
+  async park(socket: PresenceSocket, reason: string, reconnect: boolean): Promise<void> {
+    const { userId, sessionId } = socket.data;
+    if (userId) {
+      socket.data = { authError: 'Invalid or expired access token' };
+      for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+      socket.emit('authRequired', { message: 'Invalid or expired access token' });
+      this.logger.log({ msg: 'Socket parked', reason, userId, sessionId, socketId: socket.id });
+    }
+    if (reconnect) socket.conn.close();
+    if (!userId) return;
+    try {
+      if (await this.store.remove(userId, socket.id)) await this.announce(userId, 'userOffline');
+    } catch (error) {
+      this.logger.error({ msg: 'Presence removal failed', userId, err: error });
+    }
+  }
+
+  /** Resolves once every delivery queued so far has been written (for shutdown and tests). */
+  async drained(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private deliverLocally(delivery: Delivery): void {
+    this.pending.push(delivery);
+    this.draining ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.deliverBatch(batch);
+      } catch (error) {
+        this.logger.error({ msg: 'Event delivery failed', err: error });
+      }
+    }
+    this.draining = undefined;
+  }
+
+  private async deliverBatch(batch: Delivery[]): Promise<void> {
+    const targets = batch.map((delivery) => ({
+      delivery,
+      sockets: this.localSocketsOf(delivery.userIds),
+    }));
+    const sessionIds = new Set(targets.flatMap(({ sockets }) => sockets.map(sessionOf)));
+    if (sessionIds.size === 0) return;
+    const states = await this.sessionStates([...sessionIds]);
+    for (const { delivery, sockets } of targets) {
+      for (const socket of sockets) {
+        const sessionId = socket.data.sessionId; // re-read: parked while we checked?
+        if (!sessionId || !socket.connected) continue;
+        const active = states.get(sessionId);
+        if (active === true) emit(socket, delivery);
+        else if (active === false) void this.park(socket, 'session-ended', true);
+        // undefined: unknown state (check failed): this event is dropped, the socket kept.
+      }
+    }
+  }
+
+  /** This instance's bound sockets in the rooms of these users. */
+  private localSocketsOf(userIds: string[]): PresenceSocket[] {
+    if (!this.server) return [];
+    const namespace = this.server.sockets;
+    const found = new Set<PresenceSocket>();
+    for (const userId of userIds) {
+      for (const socketId of namespace.adapter.rooms.get(userRoom(userId)) ?? []) {
+        const socket = namespace.sockets.get(socketId);
+        if (socket?.data.sessionId) found.add(socket);
+      }
+    }
+    return [...found];
+  }
+}
+
+const sessionOf = (socket: PresenceSocket) => socket.data.sessionId!;
+
+function emit(socket: PresenceSocket, { event, payload }: Delivery): void {
+  // One event name from a union: TypeScript cannot pair it with its payload type here.
+  (socket.emit as (event: string, payload: unknown) => boolean)(event, payload);
 }

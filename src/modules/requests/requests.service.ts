@@ -4,10 +4,7 @@ import type { AuthenticatedUser } from '../../common/decorators/current-user.dec
 import { AppError } from '../../common/errors/app-error';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
-import {
-  ConnectionsRepository,
-  type PendingRequest,
-} from '../connections/connections.repository';
+import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
 import { PresenceService } from '../presence/presence.service';
 import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
@@ -105,6 +102,7 @@ export class RequestsService {
         text: 'accepted your connection request',
         targetUserId: caller.userId.toHexString(),
       });
+      this.presence.connectionAdded(updated.fromUserId.toHexString(), caller.userId.toHexString());
     }
     return toConnectionView(updated);
   }
@@ -123,6 +121,7 @@ export class RequestsService {
     if (!(await this.connections.removeAccepted(caller.userId, otherUserId))) {
       throw new AppError('NOT_FOUND', 'Connection not found');
     }
+    this.presence.connectionRemoved(caller.userId.toHexString(), otherUserId.toHexString());
   }
 
   async received(userId: Types.ObjectId, page: PageRequest) {
