@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { configureHttpApp } from './common/bootstrap/configure-http-app';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './config/load-config-or-exit';
+import { installSocketServer } from './modules/presence/socket-server';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('api');
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.flushLogs();
   configureHttpApp(app, config);
+  installSocketServer(app, config);
   exitOnSignals(app, logger);
   await app.listen(config.port, '0.0.0.0');
   const base = `http://localhost:${config.port}${config.globalPrefix ? `/${config.globalPrefix}` : ''}`;

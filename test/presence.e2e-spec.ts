@@ -42,23 +42,19 @@ describe('Presence across API instances', () => {
     const bobTab = await open(two, bob);
     const carolTab = await open(one, carol);
     const aliceTab1 = await open(one, alice);
-    expect(await bobTab.waitFor<string>('userOnline', (id) => id === alice.id)).toBe(alice.id); // across instances
+    expect(await bobTab.waitFor('userOnline', (id) => id === alice.id)).toBe(alice.id); // across instances
     const aliceTab2 = await open(two, alice);
-    expect([...(await aliceTab2.waitFor<string[]>('onlineList'))].sort()).toEqual(
-      [alice.id, bob.id].sort(),
-    );
+    expect([...(await aliceTab2.waitFor('onlineList'))].sort()).toEqual([alice.id, bob.id].sort());
 
     aliceTab1.close();
     await sleep(300);
     expect(bobTab.of('userOffline')).toEqual([]); // the second tab keeps her online
     const list = await TestSocket.connect(one.url, bob.cookieHeader());
     sockets.push(list);
-    expect([...(await list.waitFor<string[]>('onlineList'))].sort()).toEqual(
-      [alice.id, bob.id].sort(),
-    );
+    expect([...(await list.waitFor('onlineList'))].sort()).toEqual([alice.id, bob.id].sort());
 
     aliceTab2.close();
-    expect(await bobTab.waitFor<string>('userOffline')).toBe(alice.id);
+    expect(await bobTab.waitFor('userOffline')).toBe(alice.id);
     expect(bobTab.of('userOnline').filter((id) => id === alice.id)).toHaveLength(1);
     // Carol is not connected to Alice: she heard nothing about her.
     expect([...carolTab.of('userOnline'), ...carolTab.of('userOffline')]).not.toContain(alice.id);
@@ -121,7 +117,7 @@ describe('Presence across API instances', () => {
     const carolTab = await open(one, carol);
     await carolTab.waitFor('onlineList');
     carolTab.emit('register', { userId: alice.id }); // not an id string: only re-sends the list
-    await carolTab.waitFor<string[]>('onlineList', () => carolTab.of('onlineList').length >= 2);
+    await carolTab.waitFor('onlineList', () => carolTab.of('onlineList').length >= 2);
     expect(carolTab.of('onlineList')).toEqual([[carol.id], [carol.id]]);
     const closed = new Promise<string>((resolve) => carolTab.socket.once('disconnect', resolve));
     carolTab.emit('register', alice.id);
@@ -171,21 +167,21 @@ describe('Presence across API instances', () => {
     const leo = await signUpAndLogIn(one, { firstName: 'Leonard' });
     const kimTab = await open(one, kim);
     const leoTab = await open(two, leo);
-    expect(await kimTab.waitFor<string[]>('onlineList')).toEqual([kim.id]);
-    expect(await leoTab.waitFor<string[]>('onlineList')).toEqual([leo.id]);
+    expect(await kimTab.waitFor('onlineList')).toEqual([kim.id]);
+    expect(await leoTab.waitFor('onlineList')).toEqual([leo.id]);
 
     const sent = await kim.post(`/request/send/interested/${leo.id}`).expect(200);
     expect(kimTab.of('userOnline')).toEqual([kim.id]); // a request alone shares nothing
     await leo.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-    expect(await kimTab.waitFor<string>('userOnline', (id) => id === leo.id)).toBe(leo.id);
-    expect(await leoTab.waitFor<string>('userOnline', (id) => id === kim.id)).toBe(kim.id);
+    expect(await kimTab.waitFor('userOnline', (id) => id === leo.id)).toBe(leo.id);
+    expect(await leoTab.waitFor('userOnline', (id) => id === kim.id)).toBe(kim.id);
     kimTab.emit('register', kim.id);
-    const list = await kimTab.waitFor<string[]>('onlineList', (l) => l.length === 2);
+    const list = await kimTab.waitFor('onlineList', (l) => l.length === 2);
     expect([...list].sort()).toEqual([kim.id, leo.id].sort());
 
     await kim.delete(`/request/connection/${leo.id}`).expect(200);
-    expect(await kimTab.waitFor<string>('userOffline')).toBe(leo.id);
-    expect(await leoTab.waitFor<string>('userOffline')).toBe(kim.id);
+    expect(await kimTab.waitFor('userOffline')).toBe(leo.id);
+    expect(await leoTab.waitFor('userOffline')).toBe(kim.id);
     leoTab.close();
     await sleep(300);
     expect(kimTab.of('userOffline')).toEqual([leo.id]); // no longer told about Leo
@@ -199,10 +195,10 @@ describe('Presence across API instances', () => {
     const sent = await ned.post(`/request/send/interested/${mia.id}`).expect(200);
     await mia.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
     const nedTab = await open(two, ned); // his own arrival is what tells her
-    expect(await nedTab.waitFor<string[]>('onlineList', (l) => l.length === 2)).toEqual(
+    expect(await nedTab.waitFor('onlineList', (l) => l.length === 2)).toEqual(
       expect.arrayContaining([mia.id, ned.id]),
     );
-    expect(await miaTab.waitFor<string>('userOnline', (id) => id === ned.id)).toBe(ned.id);
+    expect(await miaTab.waitFor('userOnline', (id) => id === ned.id)).toBe(ned.id);
     expect(miaTab.of('userOnline').filter((id) => id === ned.id)).toHaveLength(1);
   });
 

@@ -6,13 +6,6 @@ import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
-interface Notification {
-  type: string;
-  from: string;
-  text: string;
-  targetUserId: string;
-}
-
 /** Discovery → request → live notification → accept → connections, with real sockets. */
 describe('Social story: feed, requests, connections and live notifications', () => {
   let t: TestApp;
@@ -52,7 +45,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
   it('A sends interested, B is notified live, B accepts, A is notified, both are connected', async () => {
     const aSocket = await connect(a);
     const bSocket = await connect(b);
-    expect(await aSocket.waitFor<string[]>('onlineList')).toEqual([a.id]);
+    expect(await aSocket.waitFor('onlineList')).toEqual([a.id]);
 
     const feed = await a.get('/user/feed?page=1&limit=5').expect(200);
     expect(feed.body.message).toBe('Feed fetched successfully');
@@ -78,7 +71,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
       __v: 0,
     });
     const requestId = sent.body.data._id as string;
-    expect(await bSocket.waitFor<Notification>('newNotification')).toEqual({
+    expect(await bSocket.waitFor('newNotification')).toEqual({
       type: 'request',
       from: 'Aarav',
       text: 'sent you a connection request',
@@ -98,7 +91,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
       message: 'Request accepted successfully',
       data: { status: 'accepted' },
     });
-    expect(await aSocket.waitFor<Notification>('newNotification')).toEqual({
+    expect(await aSocket.waitFor('newNotification')).toEqual({
       type: 'request_accepted',
       from: 'Bhavna',
       text: 'accepted your connection request',
@@ -116,12 +109,12 @@ describe('Social story: feed, requests, connections and live notifications', () 
 
     // Presence now flows between the two connections only.
     aSocket.emit('register', a.id); // the SPA's register: re-sends the list
-    const list = await aSocket.waitFor<string[]>('onlineList', (l) => l.length === 2);
+    const list = await aSocket.waitFor('onlineList', (l) => l.length === 2);
     expect([...list].sort()).toEqual([a.id, b.id].sort());
     aSocket.close();
-    expect(await bSocket.waitFor<string>('userOffline')).toBe(a.id);
+    expect(await bSocket.waitFor('userOffline')).toBe(a.id);
     const again = await connect(a);
-    expect(await bSocket.waitFor<string>('userOnline', (id) => id === a.id)).toBe(a.id);
+    expect(await bSocket.waitFor('userOnline', (id) => id === a.id)).toBe(a.id);
     again.close();
   });
 

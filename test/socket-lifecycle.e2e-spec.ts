@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { PresenceGateway } from '../src/modules/presence/presence.gateway';
+import type { ServerToClientEvents } from '../src/modules/presence/presence.events';
 import {
   logIn,
   randomClientIp,
@@ -11,13 +12,6 @@ import {
 } from './support/session';
 import { BrowserCookies, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
-
-interface Notification {
-  type: string;
-  from: string;
-  text: string;
-  targetUserId: string;
-}
 
 /** One browser tab running the SPA: its cookie jar, and the one socket it opens and keeps. */
 class Tab {
@@ -70,7 +64,7 @@ function signJwt(claims: Record<string, unknown>, secret: string): string {
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
-const count = (socket: TestSocket, event: string) => socket.of(event).length;
+const count = (socket: TestSocket, event: keyof ServerToClientEvents) => socket.of(event).length;
 
 describe('Socket lifecycle as the SPA drives it (one socket per tab, browser cookies, no manual reconnect)', () => {
   let t: TestApp;
@@ -112,7 +106,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await connectPair(phone, bob);
 
     const socket = tab.open();
-    expect([...(await socket.waitFor<string[]>('onlineList'))]).toEqual([tab.userId]);
+    expect([...(await socket.waitFor('onlineList'))]).toEqual([tab.userId]);
     const phoneSocket = await openPlain(phone);
 
     await tab.logOut();
@@ -120,7 +114,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await carol.post(`/request/send/interested/${tab.userId}`).expect(200);
     // Her live session gets it; the logged-out tab is parked instead, reconnects without a
     // valid cookie and is parked again (the client keeps its socket: no connect_error).
-    expect(await phoneSocket.waitFor<Notification>('newNotification')).toMatchObject({
+    expect(await phoneSocket.waitFor('newNotification')).toMatchObject({
       from: 'Carol',
     });
     await socket.waitFor('authRequired', () => count(socket, 'authRequired') >= 2);
@@ -131,18 +125,18 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await tab.logIn(account.emailId);
     socket.clear();
     tab.register();
-    expect(await socket.waitFor<string[]>('onlineList')).toEqual([tab.userId]);
+    expect(await socket.waitFor('onlineList')).toEqual([tab.userId]);
     const dave = await signUpAndLogIn(t, { firstName: 'David' });
     await dave.post(`/request/send/interested/${tab.userId}`).expect(200);
-    expect(await socket.waitFor<Notification>('newNotification')).toEqual({
+    expect(await socket.waitFor('newNotification')).toEqual({
       type: 'request',
       from: 'David',
       text: 'sent you a connection request',
       targetUserId: dave.id,
     });
     const bobSocket = await openPlain(bob);
-    expect(await socket.waitFor<string>('userOnline', (id) => id === bob.id)).toBe(bob.id);
-    expect(await bobSocket.waitFor<string[]>('onlineList')).toContain(tab.userId);
+    expect(await socket.waitFor('userOnline', (id) => id === bob.id)).toBe(bob.id);
+    expect(await bobSocket.waitFor('onlineList')).toContain(tab.userId);
   });
 
   it('a password change on another device parks the tab at once while the new session receives; a new login brings the tab back', async () => {
@@ -172,7 +166,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await socket.waitFor('onlineList');
     const gina = await signUpAndLogIn(t, { firstName: 'Gina' });
     await gina.post(`/request/send/interested/${tab.userId}`).expect(200);
-    expect(await socket.waitFor<Notification>('newNotification')).toMatchObject({ from: 'Gina' });
+    expect(await socket.waitFor('newNotification')).toMatchObject({ from: 'Gina' });
   });
 
   it('an access token past its expiry is accepted while its session lives, and not once the session is revoked', async () => {
@@ -187,7 +181,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
 
     const socket = await TestSocket.connect(t.url, `accessToken=${expired}`);
     sockets.push(socket);
-    expect(await socket.waitFor<string[]>('onlineList')).toEqual([henry.id]);
+    expect(await socket.waitFor('onlineList')).toEqual([henry.id]);
     socket.close();
 
     await henry.post('/auth/logout').expect(200);
@@ -314,15 +308,15 @@ describe('Socket lifecycle after the access cookie expired (ACCESS_TOKEN_EXPIRY=
     socket.clear();
     const server = t.app.get(PresenceGateway).server;
     server.sockets.sockets.get(socket.socket.id!)!.conn.close();
-    expect(await socket.waitFor<string[]>('onlineList')).toEqual([tab.userId]);
+    expect(await socket.waitFor('onlineList')).toEqual([tab.userId]);
     expect(socket.of('authRequired')).toEqual([]);
 
     const olga = await signUpAndLogIn(t, { firstName: 'Olga' });
     await olga.post(`/request/send/interested/${tab.userId}`).expect(200);
-    expect(await socket.waitFor<Notification>('newNotification')).toMatchObject({ from: 'Olga' });
+    expect(await socket.waitFor('newNotification')).toMatchObject({ from: 'Olga' });
     const nickAgain = await logIn(t, nick.user.emailId); // Nick's first token has expired too
     const nickSocket = await TestSocket.connect(t.url, nickAgain.cookieHeader());
     sockets.push(nickSocket);
-    expect(await socket.waitFor<string>('userOnline', (id) => id === nick.id)).toBe(nick.id);
+    expect(await socket.waitFor('userOnline', (id) => id === nick.id)).toBe(nick.id);
   });
 });

@@ -1,4 +1,13 @@
 import { io, Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '../../src/modules/presence/presence.events';
+
+/** The payload of a server→client event, from the one declaration the server uses too. */
+export type ServerPayload<E extends keyof ServerToClientEvents> = Parameters<
+  ServerToClientEvents[E]
+>[0];
 
 export interface RecordedEvent {
   event: string;
@@ -9,7 +18,7 @@ export interface RecordedEvent {
 export class TestSocket {
   readonly events: RecordedEvent[] = [];
 
-  private constructor(readonly socket: Socket) {
+  private constructor(readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
     socket.onAny((event: string, payload: unknown) => this.events.push({ event, payload }));
   }
 
@@ -95,15 +104,14 @@ export class TestSocket {
     });
   }
 
-  of(event: string): unknown[] {
-    return this.events.filter((e) => e.event === event).map((e) => e.payload);
+  of<E extends keyof ServerToClientEvents>(event: E): ServerPayload<E>[] {
+    return this.events.filter((e) => e.event === event).map((e) => e.payload as ServerPayload<E>);
   }
 
-  async waitFor<T = unknown>(
-    event: string,
-    match: (payload: T) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<T> {
+  async waitFor<
+    E extends keyof ServerToClientEvents,
+    T extends ServerPayload<E> = ServerPayload<E>,
+  >(event: E, match: (payload: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find((e) => e.event === event && match(e.payload as T));
@@ -115,8 +123,11 @@ export class TestSocket {
     }
   }
 
-  emit(event: string, payload?: unknown): void {
-    this.socket.emit(event, payload);
+  emit<E extends keyof ClientToServerEvents>(
+    event: E,
+    ...args: Parameters<ClientToServerEvents[E]>
+  ): void {
+    this.socket.emit(event, ...args);
   }
 
   close(): void {

@@ -9,7 +9,6 @@ import {
 } from '../middleware/body.middleware';
 import { assignRequestId } from '../middleware/request-id.middleware';
 import { createValidationPipe } from '../pipes/validation.pipe';
-import { RedisIoAdapter } from '../../modules/presence/redis-io.adapter';
 import { setupSwagger } from './swagger';
 
 /**
@@ -43,7 +42,4 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.useGlobalPipes(createValidationPipe());
   if (config.globalPrefix) app.setGlobalPrefix(config.globalPrefix);
   setupSwagger(app, config);
-  const socketAdapter = new RedisIoAdapter(app, config);
-  socketAdapter.connect();
-  app.useWebSocketAdapter(socketAdapter);
 }

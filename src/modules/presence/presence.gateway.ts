@@ -9,14 +9,13 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
+import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
 import { PRESENCE_HEARTBEAT_MS, PresenceStore } from './presence.store';
 import { handshakeTokens, socketCookie } from './socket-credentials';
-
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /**
  * Socket.io presence. The SPA opens one socket per tab and never recreates it, and
@@ -124,7 +123,7 @@ export class PresenceGateway
     if (!userId || !sessionId) return void socket.conn.close();
     if (
       typeof claimedUserId === 'string' &&
-      OBJECT_ID.test(claimedUserId) &&
+      OBJECT_ID_PATTERN.test(claimedUserId) &&
       claimedUserId.toLowerCase() !== userId
     ) {
       return this.presence.park(socket, 'register-other-user', true);

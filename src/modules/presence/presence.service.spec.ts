@@ -80,7 +80,9 @@ class FakeServer {
   }
 }
 
-function setUp(options: { revoked?: string[]; failing?: string[]; online?: string[] } = {}) {
+function setUp(
+  options: { revoked?: string[]; failing?: string[]; online?: string[]; attach?: boolean } = {},
+) {
   const server = new FakeServer();
   const auth = {
     isSessionActive: jest.fn((sessionId: string) => {
@@ -104,7 +106,7 @@ function setUp(options: { revoked?: string[]; failing?: string[]; online?: strin
     store as unknown as PresenceStore,
     connections as unknown as ConnectionsRepository,
   );
-  service.attach(server as unknown as PresenceServer);
+  if (options.attach !== false) service.attach(server as unknown as PresenceServer);
   const bound = (id: string, userId: string, sessionId: string) =>
     server.add(id, { userId, firstName: 'x', sessionId });
   return { server, service, auth, store, bound };
@@ -137,6 +139,19 @@ describe('PresenceService', () => {
       'userOffline',
       'newNotification',
     ]);
+  });
+
+  it('events sent before the gateway attached the server are delivered once it does, in order', async () => {
+    const { server, service, bound } = setUp({ attach: false });
+    const tab = bound('s1', ALICE, 'session-1');
+    service.emitToUsers([ALICE], 'userOnline', BOB);
+    service.notify(ALICE, { type: 'request', from: 'Bob', text: 't', targetUserId: BOB });
+    await service.drained();
+    expect(tab.emitted).toEqual([]);
+    service.attach(server as unknown as PresenceServer);
+    await service.drained();
+    expect(tab.emitted.map(([event]) => event)).toEqual(['userOnline', 'newNotification']);
+    expect(server.published.map((d) => d.event)).toEqual(['userOnline', 'newNotification']);
   });
 
   it('delivers what other instances publish to its own sockets', async () => {

@@ -14,6 +14,8 @@ import {
 } from './presence.events';
 import { PresenceStore } from './presence.store';
 
+const MAX_EVENTS_BEFORE_ATTACH = 10_000;
+
 /** Session states by id; `undefined` when the check itself failed. */
 export type SessionStates = Map<string, boolean | undefined>;
 
@@ -30,6 +32,8 @@ export type SessionStates = Map<string, boolean | undefined>;
 export class PresenceService {
   private readonly logger = new Logger(PresenceService.name);
   private server?: PresenceServer;
+  /** Events sent before the gateway attached the server (start-up), delivered on attach. */
+  private beforeAttach: Delivery[] = [];
   private pending: Delivery[] = [];
   private draining?: Promise<void>;
   /** Set on shutdown: the adapter's Redis clients are closing, and a publish would then reject
@@ -45,6 +49,7 @@ export class PresenceService {
   attach(server: PresenceServer): void {
     this.server = server;
     server.on(DELIVER_EVENT, (delivery) => this.deliverLocally(delivery));
+    for (const delivery of this.beforeAttach.splice(0)) this.publish(delivery);
   }
 
   stop(): void {
@@ -61,14 +66,21 @@ export class PresenceService {
     event: E,
     payload: ServerEventPayload<E>,
   ): void {
-    if (!this.server) {
-      this.logger.warn({ msg: 'Socket server not ready; event dropped', event });
-      return;
-    }
     if (userIds.length === 0 || this.closing) return;
     const delivery: Delivery<E> = { userIds, event, payload };
+    if (!this.server) {
+      // Start-up: nothing is dropped; bounded so a server that never attaches cannot grow it.
+      if (this.beforeAttach.length < MAX_EVENTS_BEFORE_ATTACH) this.beforeAttach.push(delivery);
+      else this.logger.warn({ msg: 'Socket server not attached; event dropped', event });
+      return;
+    }
+    this.publish(delivery);
+  }
+
+  private publish(delivery: Delivery): void {
+    const { event } = delivery;
     try {
-      this.server.serverSideEmit(DELIVER_EVENT, delivery);
+      this.server?.serverSideEmit(DELIVER_EVENT, delivery);
     } catch (error) {
       this.logger.error({
         msg: 'Publishing an event to other instances failed',
