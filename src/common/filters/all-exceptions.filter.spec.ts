@@ -1,4 +1,20 @@
-import { DUPLICATE_EMAIL_MESSAGE, duplicateKeyMessage } from './all-exceptions.filter';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  Logger,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Error as MongooseError, mongo } from 'mongoose';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../errors/app-error';
+import {
+  AllExceptionsFilter,
+  DUPLICATE_EMAIL_MESSAGE,
+  duplicateKeyMessage,
+} from './all-exceptions.filter';
 
 describe('duplicateKeyMessage', () => {
   it.each([
@@ -37,5 +53,185 @@ describe('duplicateKeyMessage', () => {
     expect(DUPLICATE_EMAIL_MESSAGE).toBe(
       'An account with this email already exists. Log in instead, or sign up with another email.',
     );
+  });
+});
+
+/** Runs the filter on one exception as an HTTP request would, capturing the response. */
+function respond(exception: unknown, { headersSent = false, url = '/x?token=secret' } = {}) {
+  const sent: { status?: number; body?: Record<string, unknown> } = {};
+  const response = {
+    headersSent,
+    status: jest.fn((status: number) => {
+      sent.status = status;
+      return response;
+    }),
+    json: jest.fn((body: Record<string, unknown>) => {
+      sent.body = body;
+      return response;
+    }),
+  };
+  const request = { method: 'POST', originalUrl: url };
+  const host = {
+    getType: () => 'http',
+    switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }),
+  } as unknown as ArgumentsHost;
+  new AllExceptionsFilter().catch(exception, host);
+  return { ...sent, response };
+}
+
+const duplicateKey = (fields: Record<string, unknown>) =>
+  new mongo.MongoServerError({
+    message: `E11000 duplicate key error index: ${Object.keys(fields).join('_')}_1`,
+    code: 11000,
+    keyPattern: Object.fromEntries(Object.keys(fields).map((key) => [key, 1])),
+    keyValue: fields,
+  });
+
+function validationError() {
+  const error = new MongooseError.ValidationError();
+  error.addError(
+    'status',
+    new MongooseError.ValidatorError({ message: 'status is not allowed', path: 'status' }),
+  );
+  return error;
+}
+
+describe('AllExceptionsFilter', () => {
+  let logError: jest.SpyInstance;
+  beforeEach(() => {
+    logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logError.mockRestore());
+
+  it.each(Object.entries(ERROR_STATUS) as [ErrorCode, number][])(
+    'AppError %s → %i with its message',
+    (code, status) => {
+      expect(respond(new AppError(code, 'What happened'))).toMatchObject({
+        status,
+        body: { success: false, message: 'What happened' },
+      });
+      expect(logError).not.toHaveBeenCalled();
+    },
+  );
+
+  it('an AppError carries its extra keys into the body (429 retry times)', () => {
+    const extra = { retryAfter: 2, retryAfterSeconds: 90, retryAt: '2025-01-01T00:01:30.000Z' };
+    expect(respond(new AppError('TOO_MANY_REQUESTS', 'Slow down', extra)).body).toEqual({
+      success: false,
+      message: 'Slow down',
+      ...extra,
+    });
+  });
+
+  it.each<[string, unknown, number, string]>([
+    ['an unmatched route', new NotFoundException('Cannot GET /nope'), 404, 'Not Found'],
+    [
+      'an unmatched route (other method)',
+      new NotFoundException('Cannot DELETE /a/b'),
+      404,
+      'Not Found',
+    ],
+    ['a 404 with its own message', new NotFoundException('User not found'), 404, 'User not found'],
+    [
+      'a Nest exception with a message',
+      new BadRequestException('name must be a string'),
+      400,
+      'name must be a string',
+    ],
+    ['an array of messages: the first', new BadRequestException(['first', 'second']), 400, 'first'],
+    ['an empty array of messages', new BadRequestException([]), 400, 'Bad Request Exception'],
+    ['no message: the default', new UnauthorizedException(), 401, 'Unauthorized'],
+    ['a string response', new HttpException('I am a teapot', 418), 418, 'I am a teapot'],
+    [
+      'an object response without a message',
+      new HttpException({ code: 7 }, 409),
+      409,
+      'Http Exception',
+    ],
+    [
+      'a non-string message',
+      new HttpException({ message: { nested: true } }, 400),
+      400,
+      'Http Exception',
+    ],
+    ['413 from Nest', new PayloadTooLargeException(), 413, 'Payload Too Large'],
+    ['403 from Nest', new ForbiddenException('Nope'), 403, 'Nope'],
+    ['a duplicate email', duplicateKey({ emailId: 'a@b.co' }), 409, DUPLICATE_EMAIL_MESSAGE],
+    ['a duplicate pair', duplicateKey({ pairKey: 'a_b' }), 409, 'Resource already exists'],
+    [
+      'a duplicate of a compound key',
+      duplicateKey({ fromUserId: 'a', toUserId: 'b' }),
+      409,
+      'Resource already exists',
+    ],
+    [
+      'a cast error',
+      new MongooseError.CastError('ObjectId', 'zzz', '_id'),
+      400,
+      'Invalid value for _id',
+    ],
+    ['a schema validation error', validationError(), 400, 'status is not allowed'],
+    [
+      'a schema validation error without details',
+      new MongooseError.ValidationError(),
+      400,
+      'Validation failed',
+    ],
+  ])('%s → %i', (_name, exception, status, message) => {
+    expect(respond(exception)).toMatchObject({ status, body: { success: false, message } });
+    expect(logError).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, unknown]>([
+    ['an Error', new Error('db password is hunter2')],
+    ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')")],
+    ['another server error', new mongo.MongoServerError({ message: 'not primary', code: 10107 })],
+    ['a plain object with the duplicate key code', { code: 11000, message: 'E11000' }],
+    [
+      'a body-parser server error',
+      Object.assign(new Error('stream encoding should not be set'), {
+        status: 500,
+        type: 'stream.encoding.set',
+      }),
+    ],
+    ['a string', 'boom'],
+    ['undefined', undefined],
+    ['null', null],
+  ])('%s → 500 with an errorId that is also logged, nothing leaked', (_name, exception) => {
+    const { status, body } = respond(exception);
+    expect(status).toBe(500);
+    expect(body).toEqual({
+      success: false,
+      message: 'Internal Server Error',
+      errorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(logError).toHaveBeenCalledTimes(1);
+    expect(logError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        msg: 'Unhandled error',
+        errorId: body?.errorId,
+        err: exception,
+        method: 'POST',
+        url: '/x',
+      }),
+    );
+  });
+
+  it('each 500 gets its own errorId', () => {
+    const first = respond(new Error('a')).body?.errorId;
+    const second = respond(new Error('a')).body?.errorId;
+    expect(first).not.toBe(second);
+  });
+
+  it('writes nothing once the headers are sent', () => {
+    const { response } = respond(new AppError('NOT_FOUND', 'x'), { headersSent: true });
+    expect(response.status).not.toHaveBeenCalled();
+    expect(response.json).not.toHaveBeenCalled();
+  });
+
+  it('leaves non-HTTP contexts (sockets, queues) to their own handling', () => {
+    const error = new Error('ws');
+    const host = { getType: () => 'ws' } as unknown as ArgumentsHost;
+    expect(() => new AllExceptionsFilter().catch(error, host)).toThrow(error);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { mongo, Error as MongooseError } from 'mongoose';
+import { isDuplicateKeyError } from '../database/duplicate-key';
 import { AppError } from '../errors/app-error';
 import { pathOnly } from '../logging/logger.options';
 
@@ -23,8 +24,6 @@ interface Mapped {
   status: number;
   body: ErrorBody;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export const DUPLICATE_EMAIL_MESSAGE =
   'An account with this email already exists. Log in instead, or sign up with another email.';
@@ -74,7 +73,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return this.envelope(exception.getStatus(), this.httpExceptionMessage(exception));
     }
-    if (exception instanceof mongo.MongoServerError && exception.code === DUPLICATE_KEY) {
+    if (exception instanceof mongo.MongoServerError && isDuplicateKeyError(exception)) {
       return this.envelope(HttpStatus.CONFLICT, duplicateKeyMessage(exception));
     }
     if (exception instanceof MongooseError.CastError) {

@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { AppError } from '../errors/app-error';
-import { RATE_LIMIT_KEY, RATE_LIMITS, RateLimitName } from './rate-limits';
+import { rateLimitHeaders, tooManyRequests } from './rate-limit-response';
+import { RATE_LIMIT_KEY, RateLimitName } from './rate-limits';
 
 /**
  * @nestjs/throttler with opt-in limits: only the throttler a route names with `@RateLimit` runs.
@@ -33,10 +33,8 @@ export class RateLimitGuard extends ThrottlerGuard {
       blockDuration,
       name,
     );
-    res.setHeader('RateLimit-Policy', `${limit};w=${Math.round(ttl / 1000)}`);
-    res.setHeader('RateLimit-Limit', String(limit));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - totalHits)));
-    res.setHeader('RateLimit-Reset', String(timeToExpire));
+    const headers = rateLimitHeaders({ limit, ttlMs: ttl, totalHits, timeToExpire });
+    for (const [header, value] of Object.entries(headers)) res.setHeader(header, value);
     if (isBlocked) this.reject(context, name, timeToExpire);
     return true;
   }
@@ -53,11 +51,6 @@ export class RateLimitGuard extends ThrottlerGuard {
   private reject(context: ExecutionContext, name: RateLimitName, retryAfterSeconds: number): never {
     const res = context.switchToHttp().getResponse<Response>();
     res.setHeader('Retry-After', String(retryAfterSeconds));
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    throw new AppError('TOO_MANY_REQUESTS', RATE_LIMITS[name].message(minutes), {
-      retryAfter: minutes,
-      retryAfterSeconds,
-      retryAt: new Date(Date.now() + retryAfterSeconds * 1000).toISOString(),
-    });
+    throw tooManyRequests(name, retryAfterSeconds, Date.now());
   }
 }

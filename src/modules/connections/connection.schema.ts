@@ -7,6 +7,26 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 /** An `ignored` swipe hides the other user for this long; then either side may send again. */
 export const IGNORE_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** `ignored` swipes created before this instant have expired at `now`. */
+export function ignoreExpiryCutoff(now: Date): Date {
+  return new Date(now.getTime() - IGNORE_EXPIRY_MS);
+}
+
+/**
+ * Whether a document is an `ignored` swipe older than 30 days at `now` (strictly: one exactly
+ * 30 days old still hides the pair). Such a swipe no longer hides the pair in the feed, and a new
+ * send replaces it. The send route, the feed and the repository's conditional delete use this rule.
+ */
+export function isExpiredIgnore(
+  connection: Pick<Connection, 'status' | 'createdAt'>,
+  now: Date,
+): boolean {
+  return (
+    connection.status === 'ignored' &&
+    connection.createdAt.getTime() < ignoreExpiryCutoff(now).getTime()
+  );
+}
+
 /** Sorted ids joined by `_`: one document per pair of users, whoever sent it (contract §4.6). */
 export function pairKeyOf(a: Types.ObjectId | string, b: Types.ObjectId | string): string {
   return [String(a), String(b)].sort().join('_');

@@ -5,7 +5,8 @@ import {
   Connection,
   ConnectionRecord,
   ConnectionStatus,
-  IGNORE_EXPIRY_MS,
+  ignoreExpiryCutoff,
+  isExpiredIgnore,
   pairKeyOf,
 } from './connection.schema';
 import {
@@ -67,7 +68,7 @@ export class ConnectionsRepository {
     const result = await this.connections.deleteOne({
       _id: existing._id,
       status: 'ignored',
-      createdAt: { $lt: new Date(now.getTime() - IGNORE_EXPIRY_MS) },
+      createdAt: { $lt: ignoreExpiryCutoff(now) },
     });
     if (result.deletedCount !== 1) return false;
     await this.invalidate(existing.fromUserId, existing.toUserId);
@@ -124,7 +125,9 @@ export class ConnectionsRepository {
           { fromUserId: 1, toUserId: 1, status: 1, createdAt: 1 },
         )
         .limit(MAX_CACHED_EDGES + 1)
-        .lean<Pick<ConnectionRecord, '_id' | 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
+        .lean<
+          Pick<ConnectionRecord, '_id' | 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]
+        >()
         .exec();
       if (rows.length > MAX_CACHED_EDGES) return { complete: false, edges: [] };
       const edges = rows.map((row): GraphEdge => {
@@ -228,12 +231,9 @@ export class ConnectionsRepository {
    * time so the cached graph needs no expiry of its own. Else one `$or` as in the graph load.
    */
   async feedExclusions(userId: Types.ObjectId, now: Date): Promise<Types.ObjectId[]> {
-    const ignoredBefore = now.getTime() - IGNORE_EXPIRY_MS;
     const graph = await this.graphOf(userId);
     if (graph.complete) {
-      return graph.edges
-        .filter((edge) => edge.status !== 'ignored' || edge.createdAt.getTime() >= ignoredBefore)
-        .map((edge) => edge.otherId);
+      return graph.edges.filter((edge) => !isExpiredIgnore(edge, now)).map((edge) => edge.otherId);
     }
     const rows = await this.connections
       .find(
@@ -243,7 +243,7 @@ export class ConnectionsRepository {
       .lean<Pick<ConnectionRecord, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
       .exec();
     return rows
-      .filter((row) => row.status !== 'ignored' || row.createdAt.getTime() >= ignoredBefore)
+      .filter((row) => !isExpiredIgnore(row, now))
       .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId));
   }
 

@@ -1,20 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
 import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
 import { PresenceService } from '../presence/presence.service';
 import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
+import {
+  decideSend,
+  requestError,
+  reviewRefusal,
+  sendToSelfRefusal,
+  withdrawRefusal,
+} from './request-rules';
 
 export const SEND_STATUSES = ['interested', 'ignored'] as const;
 export const REVIEW_STATUSES = ['accepted', 'rejected'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-
-const DUPLICATE_KEY = 11000;
 
 export interface PageRequest {
   page: number;
@@ -46,31 +51,31 @@ export class RequestsService {
   ) {}
 
   /**
-   * Rules: one document per pair in either direction (unique `pairKey`). An `ignored` swipe older
-   * than 30 days is deleted and replaced; anything else blocks a new request. A `rejected`
-   * request blocks the pair permanently for both sides (the receiver may remove nothing; only
-   * an accepted connection can be removed).
+   * Rules (`request-rules.ts`): one document per pair in either direction (unique `pairKey`). An
+   * `ignored` swipe older than 30 days is deleted and replaced; anything else blocks a new
+   * request. A `rejected` request blocks the pair permanently for both sides (only an accepted
+   * connection can be removed). Notifies only after the insert succeeded.
    */
   async send(caller: AuthenticatedUser, status: SendStatus, toUserId: Types.ObjectId) {
-    if (caller.userId.equals(toUserId)) {
-      throw new AppError('BAD_REQUEST', 'sending request to yourself is not allowed');
-    }
-    if (!(await this.users.findById(toUserId))) throw new AppError('NOT_FOUND', 'User not found');
+    const toSelf = sendToSelfRefusal(caller.userId, toUserId);
+    if (toSelf) throw requestError(toSelf);
+    if (!(await this.users.findById(toUserId))) throw requestError('userNotFound');
     const now = new Date();
     const existing = await this.connections.findByPair(caller.userId, toUserId);
-    if (existing && !(await this.connections.deleteIfExpiredIgnore(existing, now))) {
-      throw new AppError('BAD_REQUEST', 'request already exist');
+    const decision = decideSend(existing, now);
+    if (decision.outcome === 'refuse') throw requestError(decision.error);
+    if (
+      decision.outcome === 'replaceExpiredIgnore' &&
+      // Someone swiped again since the read: the fresh document stays and blocks this send.
+      !(await this.connections.deleteIfExpiredIgnore(decision.expired, now))
+    ) {
+      throw requestError('alreadyExists');
     }
     let created: ConnectionRecord;
     try {
       created = await this.connections.create(caller.userId, toUserId, status);
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
-        throw new AppError(
-          'CONFLICT',
-          'A request between you and this user was just created; reload to see it',
-        );
-      }
+      if (isDuplicateKeyError(error)) throw requestError('concurrentSend');
       throw error;
     }
     if (status === 'interested') {
@@ -90,10 +95,7 @@ export class RequestsService {
     const updated = await this.connections.review(requestId, caller.userId, status);
     if (!updated) {
       const existing = await this.connections.findById(requestId);
-      if (existing?.status === 'interested' && !existing.toUserId.equals(caller.userId)) {
-        throw new AppError('FORBIDDEN', 'Only the receiver can review this request');
-      }
-      throw new AppError('NOT_FOUND', 'Request not found or already reviewed');
+      throw requestError(reviewRefusal(existing, caller.userId));
     }
     if (status === 'accepted') {
       this.presence.notify(updated.fromUserId.toHexString(), {
@@ -107,19 +109,20 @@ export class RequestsService {
     return toConnectionView(updated);
   }
 
+  /** Atomic: only a pending request sent by the caller is deleted. */
   async withdraw(caller: AuthenticatedUser, requestId: Types.ObjectId): Promise<void> {
     if (await this.connections.withdraw(requestId, caller.userId)) return;
     const existing = await this.connections.findById(requestId);
-    if (existing?.status === 'interested' && !existing.fromUserId.equals(caller.userId)) {
-      throw new AppError('FORBIDDEN', 'Only the sender can withdraw this request');
-    }
-    throw new AppError('NOT_FOUND', 'Request not found or already reviewed');
+    throw requestError(withdrawRefusal(existing, caller.userId));
   }
 
-  /** Only a participant can name the pair, so only a participant can remove it. */
+  /**
+   * Only an accepted connection is removed, and only a participant can name the pair, so anything
+   * else (a stranger, a pending or rejected request, no document) is the same 404.
+   */
   async removeConnection(caller: AuthenticatedUser, otherUserId: Types.ObjectId): Promise<void> {
     if (!(await this.connections.removeAccepted(caller.userId, otherUserId))) {
-      throw new AppError('NOT_FOUND', 'Connection not found');
+      throw requestError('connectionNotFound');
     }
     this.presence.connectionRemoved(caller.userId.toHexString(), otherUserId.toHexString());
   }

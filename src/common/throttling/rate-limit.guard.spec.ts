@@ -1,0 +1,106 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import type { ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
+import { AppError } from '../errors/app-error';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RATE_LIMITS, RateLimitName, THROTTLERS } from './rate-limits';
+
+type Counted = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/** The guard with a stubbed storage and reflector, run for one throttler on one request. */
+function run(routeLimit: RateLimitName | undefined, throttler: RateLimitName, counted: Counted) {
+  const headers: Record<string, string> = {};
+  const res = { setHeader: jest.fn((name: string, value: string) => (headers[name] = value)) };
+  const storage = { increment: jest.fn(() => Promise.resolve(counted)) };
+  const reflector = { getAllAndOverride: jest.fn(() => routeLimit) };
+  const guard = new RateLimitGuard(
+    { throttlers: THROTTLERS },
+    storage,
+    reflector as unknown as Reflector,
+  );
+  const context = {
+    getHandler: () => run,
+    getClass: () => RateLimitGuard,
+    switchToHttp: () => ({ getRequest: () => ({ ip: '203.0.113.7' }), getResponse: () => res }),
+  } as unknown as ExecutionContext;
+  const { ttl, limit } = RATE_LIMITS[throttler];
+  const props: ThrottlerRequest = {
+    context,
+    limit,
+    ttl,
+    throttler: { name: throttler, ttl, limit },
+    blockDuration: ttl,
+    getTracker: () => Promise.resolve('203.0.113.7'),
+    generateKey: (ctx, tracker, name) =>
+      (guard as unknown as { generateKey: ThrottlerRequest['generateKey'] }).generateKey(
+        ctx,
+        tracker,
+        name,
+      ),
+  };
+  const handle = (guard as unknown as { handleRequest(p: ThrottlerRequest): Promise<boolean> })
+    .handleRequest(props)
+    .then(
+      (allowed) => ({ allowed, error: undefined }),
+      (error: unknown) => ({ allowed: false, error }),
+    );
+  return { handle, headers, storage };
+}
+
+const allowed = (totalHits: number, timeToExpire: number): Counted => ({
+  totalHits,
+  timeToExpire,
+  isBlocked: false,
+  timeToBlockExpire: 0,
+});
+const blocked = (totalHits: number, timeToExpire: number): Counted => ({
+  totalHits,
+  timeToExpire,
+  isBlocked: true,
+  timeToBlockExpire: timeToExpire,
+});
+
+describe('RateLimitGuard', () => {
+  it.each<[string, RateLimitName | undefined, RateLimitName]>([
+    ['a route without a limit', undefined, 'login'],
+    ["another route's throttler (signup on the login route)", 'login', 'signup'],
+  ])('%s: nothing counted, no headers', async (_name, routeLimit, throttler) => {
+    const { handle, headers, storage } = run(routeLimit, throttler, allowed(1, 900));
+    expect(await handle).toEqual({ allowed: true, error: undefined });
+    expect(storage.increment).not.toHaveBeenCalled();
+    expect(headers).toEqual({});
+  });
+
+  it('counts the named throttler in its own bucket and sets the draft-6 headers', async () => {
+    const { handle, headers, storage } = run('login', 'login', allowed(4, 712));
+    expect(await handle).toEqual({ allowed: true, error: undefined });
+    expect(storage.increment).toHaveBeenCalledWith(
+      'login:203.0.113.7',
+      15 * 60_000,
+      10,
+      15 * 60_000,
+      'login',
+    );
+    expect(headers).toEqual({
+      'RateLimit-Policy': '10;w=900',
+      'RateLimit-Limit': '10',
+      'RateLimit-Remaining': '6',
+      'RateLimit-Reset': '712',
+    });
+  });
+
+  it('a blocked hit is a 429 with Retry-After and the retry times', async () => {
+    const before = Date.now();
+    const { handle, headers } = run('resend', 'resend', blocked(4, 130));
+    const { error } = await handle;
+    expect(error).toBeInstanceOf(AppError);
+    const appError = error as AppError;
+    expect(appError.status).toBe(429);
+    expect(appError.message).toBe('Too many verification email request. Please wait a few minutes');
+    expect(appError.extra).toMatchObject({ retryAfter: 3, retryAfterSeconds: 130 });
+    const retryAt = Date.parse(String(appError.extra?.retryAt));
+    expect(retryAt).toBeGreaterThanOrEqual(before + 130_000);
+    expect(retryAt).toBeLessThanOrEqual(Date.now() + 130_000);
+    expect(headers).toMatchObject({ 'Retry-After': '130', 'RateLimit-Remaining': '0' });
+  });
+});
