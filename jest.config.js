@@ -1,6 +1,19 @@
 // Two projects: unit specs beside the code, e2e specs in test/ against real MongoDB-compatible
 // storage (FerretDB or mongod) and Redis, started once by the global setup.
+const nestCli = require('./nest-cli.json');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+
+// `nest build` runs the @nestjs/swagger CLI plugin (options in nest-cli.json) on DTO, docs and
+// controller files; e2e tests serve the OpenAPI document, so those files are compiled with the
+// same plugin and the same options here (test/support/swagger-plugin.transformer.js).
+const swaggerPlugin = nestCli.compilerOptions.plugins.find(
+  (plugin) => plugin.name === '@nestjs/swagger',
+);
+const swaggerPluginFiles = [
+  ...swaggerPlugin.options.dtoFileNameSuffix,
+  ...swaggerPlugin.options.controllerFileNameSuffix,
+].map((suffix) => suffix.replace(/\./g, '\\.'));
 
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.js',
@@ -19,7 +32,14 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      // The first pattern that matches a file wins.
+      transform: {
+        [`(${swaggerPluginFiles.join('|')})$`]: [
+          '<rootDir>/test/support/swagger-plugin.transformer.js',
+          swaggerPlugin.options,
+        ],
+        '^.+\\.ts$': tsJest,
+      },
       testEnvironment: 'node',
     },
   ],

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
+import { InternalErrorResponse } from '../http/api-response.docs';
 
 export const ACCESS_COOKIE_AUTH = 'accessToken';
 
@@ -17,6 +18,11 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       )
       .setVersion('1.0')
       .addCookieAuth('accessToken', { type: 'apiKey', in: 'cookie' }, ACCESS_COOKIE_AUTH)
+      .addGlobalResponse({
+        status: 500,
+        type: InternalErrorResponse,
+        description: 'Internal Server Error: an unexpected fault; the errorId is in the log too',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, {

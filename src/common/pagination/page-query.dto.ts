@@ -8,7 +8,7 @@ export const MAX_LIST_LIMIT = 100;
 /** `page` query parameter: an integer ≥ 1, default 1. */
 export const PageNumber = () =>
   applyDecorators(
-    ApiPropertyOptional({ minimum: 1, default: 1 }),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 }),
     IsOptional(),
     Type(() => Number),
     IsInt({ message: 'page must be an integer' }),
@@ -18,7 +18,7 @@ export const PageNumber = () =>
 /** `limit` query parameter: an integer in [1, max]. */
 export const PageLimit = (max: number, defaultValue: number) =>
   applyDecorators(
-    ApiPropertyOptional({ minimum: 1, maximum: max, default: defaultValue }),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: max, default: defaultValue }),
     IsOptional(),
     Type(() => Number),
     IsInt({ message: 'limit must be an integer' }),

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiOkResponse,
@@ -12,13 +13,18 @@ import {
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { ok } from '../../common/http/api-response';
+import {
+  ErrorResponse,
+  RateLimitedResponse,
+  SuccessResponse,
+} from '../../common/http/api-response.docs';
 import { RateLimit } from '../../common/throttling/rate-limits';
 import { AuthCookies, ACCESS_COOKIE, REFRESH_COOKIE } from './auth-cookies';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { ResendVerificationDto } from './dto/resend-verification.dto';
 import { SignupDto } from './dto/signup.dto';
-import { VerifyEmailQuery } from './dto/verify-email.query';
+import { VerifyEmailQueryDto } from './dto/verify-email-query.dto';
 import { SelfUserResponse } from '../users/user.docs';
 
 function cookie(req: Request, name: string): string | undefined {
@@ -41,11 +47,20 @@ export class AuthController {
   @ApiOperation({
     summary: 'Create an account and email a 24-hour verification link (no cookies set)',
   })
-  @ApiCreatedResponse({ type: SelfUserResponse })
+  @ApiCreatedResponse({
+    type: SelfUserResponse,
+    description: 'Account created. Check your email for verification.',
+  })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description: 'Name cannot be Empty | Invalid name length | Invalid Email | password is weak',
   })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'An account with this email already exists',
+  })
   @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
     description: '10 per 15 minutes per IP; body has retryAfter (minutes), retryAt',
   })
   async signup(@Body() dto: SignupDto) {
@@ -58,12 +73,16 @@ export class AuthController {
   @ApiOperation({
     summary: 'Start a session on this device; sets the accessToken and refreshToken cookies',
   })
-  @ApiOkResponse({ type: SelfUserResponse })
-  @ApiBadRequestResponse({ description: 'Invalid Credentials' })
+  @ApiOkResponse({ type: SelfUserResponse, description: 'Login Successful' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid Credentials' })
   @ApiForbiddenResponse({
+    type: ErrorResponse,
     description: 'Please verify your email before logging in (correct password only)',
   })
-  @ApiTooManyRequestsResponse({ description: '10 per 15 minutes per IP (separate from signup)' })
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: '10 per 15 minutes per IP (separate from signup)',
+  })
   async login(
     @Body() dto: LoginDto,
     @Req() req: Request,
@@ -79,7 +98,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Revoke this session server-side (if a cookie identifies it) and clear the cookies',
   })
-  @ApiOkResponse({ description: 'Always 200: Logout successful' })
+  @ApiOkResponse({ type: SuccessResponse, description: 'Always 200: Logout successful' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.cookies.clear(res);
     await this.auth.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
@@ -95,8 +114,12 @@ export class AuthController {
       'A token rotated less than 30 s ago returns the current pair (concurrent refreshes); an older one ' +
       'is treated as stolen and revokes the session.',
   })
-  @ApiOkResponse({ description: 'Token refreshed; both cookies set' })
-  @ApiUnauthorizedResponse({ description: 'Refresh token missing | Invalid refresh token' })
+  @ApiOkResponse({ type: SuccessResponse, description: 'Token refreshed; both cookies set' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'Refresh token missing | Invalid refresh token',
+  })
+  @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '30 per minute per IP' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const tokens = await this.auth.refresh(cookie(req, REFRESH_COOKIE));
     this.cookies.set(res, tokens);
@@ -106,11 +129,16 @@ export class AuthController {
   @Get('verify-email')
   @RateLimit('verifyEmail')
   @ApiOperation({ summary: 'Verify the email address with the token from the emailed link' })
-  @ApiOkResponse({ description: 'Email verified successfully' })
+  @ApiOkResponse({ type: SuccessResponse, description: 'Email verified successfully' })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description: 'Invalid verification link | Invalid or expired verification link',
   })
-  async verifyEmail(@Query() query: VerifyEmailQuery) {
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: '20 per 15 minutes per IP',
+  })
+  async verifyEmail(@Query() query: VerifyEmailQueryDto) {
     await this.auth.verifyEmail(query.token);
     return ok('Email verified successfully');
   }
@@ -121,8 +149,15 @@ export class AuthController {
   @ApiOperation({
     summary: 'Email a new verification link (same answer whether or not the account exists)',
   })
-  @ApiOkResponse({ description: 'If an account exists, a verification email has been sent.' })
-  @ApiTooManyRequestsResponse({ description: '3 per 5 minutes per IP' })
+  @ApiOkResponse({
+    type: SuccessResponse,
+    description: 'If an account exists, a verification email has been sent.',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'emailId must be a string | emailId must be at most 254 characters',
+  })
+  @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '3 per 5 minutes per IP' })
   async resendVerification(@Body() dto: ResendVerificationDto) {
     await this.auth.resendVerification(dto.emailId);
     return ok('If an account exists, a verification email has been sent.');

@@ -10,12 +10,15 @@ import {
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ok } from '../../common/http/api-response';
+import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
+import { FeedResponse } from './feed.docs';
 import { FeedService } from './feed.service';
 
 @ApiTags('feed')
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
+  type: ErrorResponse,
   description: 'Authentication Required | Invalid or expired access token',
 })
 @Controller('user')
@@ -36,11 +39,11 @@ export class FeedController {
       'fewer than `limit` items means no unserved candidates remain. `currentPage` echoes `page`; ' +
       '`totalUsers` counts every current candidate (cached up to 30 s) and `totalPages = ceil(totalUsers / limit)`.',
   })
-  @ApiOkResponse({
-    description:
-      'data: { items: SafeUser[], pagination: { totalUsers, currentPage, totalPages, limit, nextCursor } }',
+  @ApiOkResponse({ type: FeedResponse, description: 'Feed fetched successfully' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'page/limit/skills/after validation messages',
   })
-  @ApiBadRequestResponse({ description: 'page/limit/skills/after validation messages' })
   async feed(@CurrentUser() caller: AuthenticatedUser, @Query() query: FeedQueryDto) {
     return ok('Feed fetched successfully', await this.feeds.feed(caller.userId, query));
   }

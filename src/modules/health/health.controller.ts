@@ -8,7 +8,7 @@ import {
 import { HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
-import { HealthStatusDto } from './health.dto';
+import { HealthReportDto, HealthStatusDto } from './health.dto';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
@@ -30,8 +30,11 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: MongoDB and Redis reachable (503 when either is down)' })
-  @ApiOkResponse({ description: 'Terminus health report, status "ok"' })
-  @ApiServiceUnavailableResponse({ description: 'Terminus health report, status "error"' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Every check is up: status "ok"' })
+  @ApiServiceUnavailableResponse({
+    type: HealthReportDto,
+    description: 'A check is down: status "error"',
+  })
   async readiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

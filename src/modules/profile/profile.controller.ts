@@ -15,7 +15,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -23,6 +22,8 @@ import type { Response } from 'express';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ok } from '../../common/http/api-response';
+import { ApiObjectIdParam } from '../../common/http/api-params.docs';
+import { ErrorResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AuthService } from '../auth/auth.service';
@@ -35,6 +36,7 @@ import { Types } from 'mongoose';
 @ApiTags('profile')
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
+  type: ErrorResponse,
   description: 'Authentication Required | Invalid or expired access token | User not found',
 })
 @Controller('profile')
@@ -47,7 +49,7 @@ export class ProfileController {
 
   @Get()
   @ApiOperation({ summary: "The caller's own profile (self view)" })
-  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiOkResponse({ type: SelfUserResponse, description: 'Profile retrieved successfully' })
   async getOwn(@CurrentUser() caller: AuthenticatedUser) {
     return ok('Profile retrieved successfully', await this.profiles.getOwn(caller.userId));
   }
@@ -57,8 +59,9 @@ export class ProfileController {
     summary:
       'Edit any subset of the profile fields; {} is valid; "" clears photoUrl/githubUsername',
   })
-  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiOkResponse({ type: SelfUserResponse, description: 'Profile updated successfully' })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description: 'Invalid update fields | Invalid gender | Invalid age | field-specific messages',
   })
   async edit(@CurrentUser() caller: AuthenticatedUser, @Body() dto: EditProfileDto) {
@@ -69,8 +72,9 @@ export class ProfileController {
   @ApiOperation({
     summary: 'Change the password; signs out every other session and issues fresh cookies',
   })
-  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiOkResponse({ type: SelfUserResponse, description: 'Password updated successfully' })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description:
       'Current password and new password are required | New password should not be the same as the current ' +
       'password | New password is weak | Current password is incorrect',
@@ -88,7 +92,8 @@ export class ProfileController {
   @Post('onboarding/complete')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark onboarding as complete (idempotent)' })
-  @ApiOkResponse({ type: SelfUserResponse })
+  @ApiOkResponse({ type: SelfUserResponse, description: 'Onboarding completed successfully' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
   async completeOnboarding(@CurrentUser() caller: AuthenticatedUser) {
     return ok(
       'Onboarding completed successfully',
@@ -98,10 +103,10 @@ export class ProfileController {
 
   @Get(':userId')
   @ApiOperation({ summary: "Another user's public profile" })
-  @ApiParam({ name: 'userId', description: '24-hex user id' })
-  @ApiOkResponse({ type: ProfileUserResponse })
-  @ApiBadRequestResponse({ description: 'Invalid userId' })
-  @ApiNotFoundResponse({ description: 'User not found' })
+  @ApiObjectIdParam('userId', 'The user id')
+  @ApiOkResponse({ type: ProfileUserResponse, description: 'User profile retrieved successfully' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid userId' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
   async getPublic(@Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId) {
     return ok('User profile retrieved successfully', await this.profiles.getPublic(userId));
   }

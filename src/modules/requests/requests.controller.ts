@@ -15,8 +15,11 @@ import { Types } from 'mongoose';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ok } from '../../common/http/api-response';
+import { ApiObjectIdParam } from '../../common/http/api-params.docs';
+import { ErrorResponse, SuccessResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { ParseStatusPipe } from './parse-status.pipe';
+import { ConnectionResponse } from './requests.docs';
 import {
   REVIEW_STATUSES,
   RequestsService,
@@ -28,6 +31,7 @@ import {
 @ApiTags('requests')
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
+  type: ErrorResponse,
   description: 'Authentication Required | Invalid or expired access token',
 })
 @Controller('request')
@@ -44,17 +48,21 @@ export class RequestsController {
       'permanently. `interested` notifies the receiver live (`newNotification` type `request`).',
   })
   @ApiParam({ name: 'status', enum: SEND_STATUSES })
-  @ApiParam({ name: 'toUserId', description: '24-hex user id' })
+  @ApiObjectIdParam('toUserId', 'The user to send it to')
   @ApiOkResponse({
-    description:
-      'Sent interested request successfully | Sent ignored request successfully; data = Connection',
+    type: ConnectionResponse,
+    description: 'Sent interested request successfully | Sent ignored request successfully',
   })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description:
       'Invalid Status Type: <status> | Invalid userId | sending request to yourself is not allowed | request already exist',
   })
-  @ApiNotFoundResponse({ description: 'User not found' })
-  @ApiConflictResponse({ description: 'A concurrent request for the same pair won the race' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'A concurrent request for the same pair won the race',
+  })
   async send(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('status', new ParseStatusPipe(SEND_STATUSES, 'Invalid Status Type')) status: SendStatus,
@@ -72,13 +80,23 @@ export class RequestsController {
     summary: 'Accept or reject a pending request addressed to you (accept notifies the sender)',
   })
   @ApiParam({ name: 'status', enum: REVIEW_STATUSES })
-  @ApiParam({ name: 'requestId', description: 'The connection document id' })
+  @ApiObjectIdParam('requestId', 'The connection id of a request addressed to you')
   @ApiOkResponse({
-    description: 'Request accepted successfully | Request rejected successfully; data = Connection',
+    type: ConnectionResponse,
+    description: 'Request accepted successfully | Request rejected successfully',
   })
-  @ApiBadRequestResponse({ description: 'Invalid Request Status: <status> | Invalid requestId' })
-  @ApiForbiddenResponse({ description: 'Only the receiver can review this request' })
-  @ApiNotFoundResponse({ description: 'Request not found or already reviewed' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'Invalid Request Status: <status> | Invalid requestId',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description: 'Only the receiver can review this request',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'Request not found or already reviewed',
+  })
   async review(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('status', new ParseStatusPipe(REVIEW_STATUSES, 'Invalid Request Status'))
@@ -93,10 +111,17 @@ export class RequestsController {
 
   @Delete('withdraw/:requestId')
   @ApiOperation({ summary: 'Withdraw a pending request you sent' })
-  @ApiOkResponse({ description: 'Request withdrawn' })
-  @ApiBadRequestResponse({ description: 'Invalid requestId' })
-  @ApiForbiddenResponse({ description: 'Only the sender can withdraw this request' })
-  @ApiNotFoundResponse({ description: 'Request not found or already reviewed' })
+  @ApiObjectIdParam('requestId', 'The connection id of a request you sent')
+  @ApiOkResponse({ type: SuccessResponse, description: 'Request withdrawn' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid requestId' })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description: 'Only the sender can withdraw this request',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'Request not found or already reviewed',
+  })
   async withdraw(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('requestId', new ParseObjectIdPipe('requestId')) requestId: Types.ObjectId,
@@ -107,9 +132,10 @@ export class RequestsController {
 
   @Delete('connection/:userId')
   @ApiOperation({ summary: 'Remove an accepted connection (either side); chat history is kept' })
-  @ApiOkResponse({ description: 'Connection removed' })
-  @ApiBadRequestResponse({ description: 'Invalid userId' })
-  @ApiNotFoundResponse({ description: 'Connection not found' })
+  @ApiObjectIdParam('userId', 'The other user of the connection')
+  @ApiOkResponse({ type: SuccessResponse, description: 'Connection removed' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid userId' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Connection not found' })
   async removeConnection(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId,

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiCookieAuth,
   ApiOkResponse,
   ApiOperation,
@@ -9,7 +10,13 @@ import {
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ok } from '../../common/http/api-response';
+import { ErrorResponse } from '../../common/http/api-response.docs';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import {
+  ConnectionsResponse,
+  ReceivedRequestsResponse,
+  SentRequestsResponse,
+} from './requests.docs';
 import { RequestsService } from './requests.service';
 
 const PAGING =
@@ -18,15 +25,20 @@ const PAGING =
 @ApiTags('user lists')
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
+  type: ErrorResponse,
   description: 'Authentication Required | Invalid or expired access token',
 })
+@ApiBadRequestResponse({ type: ErrorResponse, description: 'page/limit validation messages' })
 @Controller('user')
 export class UserListsController {
   constructor(private readonly requests: RequestsService) {}
 
   @Get('requests/received')
   @ApiOperation({ summary: 'Pending requests addressed to you, newest first', description: PAGING })
-  @ApiOkResponse({ description: 'data: [{ _id: connection id, fromUserId: RequestUser }]' })
+  @ApiOkResponse({
+    type: ReceivedRequestsResponse,
+    description: 'Received requests fetched successfully',
+  })
   async received(@CurrentUser() caller: AuthenticatedUser, @Query() query: PageQueryDto) {
     const { data, pagination } = await this.requests.received(caller.userId, query);
     return ok('Received requests fetched successfully', data, { pagination });
@@ -34,7 +46,7 @@ export class UserListsController {
 
   @Get('requests/sent')
   @ApiOperation({ summary: 'Pending requests you sent, newest first', description: PAGING })
-  @ApiOkResponse({ description: 'data: [{ _id: connection id, toUserId: RequestUser }]' })
+  @ApiOkResponse({ type: SentRequestsResponse, description: 'Sent requests fetched successfully' })
   async sent(@CurrentUser() caller: AuthenticatedUser, @Query() query: PageQueryDto) {
     const { data, pagination } = await this.requests.sent(caller.userId, query);
     return ok('Sent requests fetched successfully', data, { pagination });
@@ -45,7 +57,7 @@ export class UserListsController {
     summary: 'Your accepted connections (the other user, SafeUser view), newest first',
     description: PAGING,
   })
-  @ApiOkResponse({ description: 'data: SafeUser[]' })
+  @ApiOkResponse({ type: ConnectionsResponse, description: 'Connections fetched successfully' })
   async connections(@CurrentUser() caller: AuthenticatedUser, @Query() query: PageQueryDto) {
     const { data, pagination } = await this.requests.connectionsOf(caller.userId, query);
     return ok('Connections fetched successfully', data, { pagination });

@@ -1,49 +1,82 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { Describes, SuccessResponse } from '../../common/http/api-response.docs';
+import type { BillingCycle, Gender, MembershipType } from './user.schema';
+import type { ProfileUserView, RequestUserView, SafeUserView, SelfUserView } from './user.views';
 
-/** Swagger shapes of the user views (contract §2); the views themselves are plain objects. */
+/** The caller's own profile (contract §2.1): the document minus secrets. */
+@Describes<SelfUserView>()
 export class SelfUserDoc {
-  @ApiProperty({ example: '665f1c2e9b1e8a3d4c5b6a70' }) _id!: string;
-  @ApiProperty({ example: 'Asha' }) firstName!: string;
-  @ApiPropertyOptional({ example: 'Rao' }) lastName?: string;
-  @ApiProperty({ example: 'asha@example.com' }) emailId!: string;
-  @ApiPropertyOptional({ example: 27 }) age?: number;
-  @ApiPropertyOptional({ enum: ['male', 'female', 'others'] }) gender?: string;
-  @ApiPropertyOptional({ example: 'https://example.com/asha.jpg' }) photoUrl?: string;
-  @ApiProperty({ example: 'Backend developer', description: '"" until the user writes one' })
+  /** @example 665f1c2e9b1e8a3d4c5b6a70 */
+  _id!: string;
+  /** @example Asha */
+  firstName!: string;
+  /** Absent when never set. @example Rao */
+  lastName?: string;
+  /** Trimmed and lowercased. @example asha@example.com */
+  emailId!: string;
+  /** Absent until set. @example 27 */
+  @ApiProperty({ type: 'integer' })
+  age?: number;
+  /** Absent until set. */
+  gender?: Gender;
+  /** Absent until set. @example https://example.com/asha.jpg */
+  photoUrl?: string;
+  /** "" until the user writes one. */
   about!: string;
-  @ApiProperty({ type: [String], example: ['React', 'Go'] }) skills!: string[];
-  @ApiProperty({ type: String, nullable: true }) githubUsername!: string | null;
-  @ApiProperty({ enum: ['FREE', 'PRO', 'ELITE'] }) membershipType!: string;
-  @ApiProperty({ enum: ['MONTHLY', 'YEARLY'], nullable: true }) billingCycle!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) membershipExpiry!:
-    string | null;
-  @ApiProperty() onboardingComplete!: boolean;
-  @ApiProperty() emailVerified!: boolean;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  /** @example ["React", "Go"] */
+  skills!: string[];
+  githubUsername!: string | null;
+  /** An expired membership reads as FREE. */
+  membershipType!: MembershipType;
+  billingCycle!: BillingCycle | null;
+  @ApiProperty({ format: 'date-time' })
+  membershipExpiry!: string | null;
+  onboardingComplete!: boolean;
+  emailVerified!: boolean;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 }
 
-export class ProfileUserDoc {
-  @ApiProperty() _id!: string;
-  @ApiProperty() firstName!: string;
-  @ApiPropertyOptional() lastName?: string;
-  @ApiProperty({ description: '"" until the user writes one' }) about!: string;
-  @ApiPropertyOptional() photoUrl?: string;
-  @ApiProperty({ type: [String] }) skills!: string[];
-  @ApiPropertyOptional() age?: number;
-  @ApiPropertyOptional({ enum: ['male', 'female', 'others'] }) gender?: string;
-  @ApiProperty({ enum: ['FREE', 'PRO', 'ELITE'] }) membershipType!: string;
-  @ApiProperty({ type: String, nullable: true }) githubUsername!: string | null;
+/** Another user as feed items and connections show them (contract §2.2 `SafeUser`). */
+@Describes<SafeUserView>()
+export class SafeUserDoc {
+  /** @example 665f1c2e9b1e8a3d4c5b6a7f */
+  _id!: string;
+  /** @example Ravi */
+  firstName!: string;
+  /** Absent when never set. @example Iyer */
+  lastName?: string;
+  /** "" until the user writes one. */
+  about!: string;
+  /** Absent until set. */
+  photoUrl?: string;
+  /** @example ["Go", "Rust"] */
+  skills!: string[];
+  /** Absent until set. */
+  @ApiProperty({ type: 'integer' })
+  age?: number;
+  /** Absent until set. */
+  gender?: Gender;
+  /** An expired membership reads as FREE. */
+  membershipType!: MembershipType;
 }
 
-export class SelfUserResponse {
-  @ApiProperty({ example: true }) success!: boolean;
-  @ApiProperty() message!: string;
-  @ApiProperty({ type: SelfUserDoc }) data!: SelfUserDoc;
+/** A user in the request lists (contract §2.2 `RequestUser`): the safe view without skills. */
+@Describes<RequestUserView>()
+export class RequestUserDoc extends OmitType(SafeUserDoc, ['skills'] as const) {}
+
+/** Another user's profile page (contract §2.2 `ProfileUser`): the safe view plus GitHub. */
+@Describes<ProfileUserView>()
+export class ProfileUserDoc extends SafeUserDoc {
+  githubUsername!: string | null;
 }
 
-export class ProfileUserResponse {
-  @ApiProperty({ example: true }) success!: boolean;
-  @ApiProperty() message!: string;
-  @ApiProperty({ type: ProfileUserDoc }) data!: ProfileUserDoc;
+export class SelfUserResponse extends SuccessResponse {
+  data!: SelfUserDoc;
+}
+
+export class ProfileUserResponse extends SuccessResponse {
+  data!: ProfileUserDoc;
 }

@@ -5,18 +5,22 @@ import { PasswordMaxBytes, StrongNewPassword } from '../../../common/validation/
 /**
  * Presence, sameness and the current password are checked by the service, in the contract's
  * order; the strength rule applies only once both are present and differ, so the order holds.
+ * Both fields are therefore optional here but required by the route (a missing one is a 400,
+ * "Current password and new password are required"), which is what the document says.
  */
 export class ChangePasswordDto {
-  @ApiProperty({ description: 'Current password (at most 72 bytes, UTF-8)' })
+  /** The current password (at most 72 bytes, UTF-8). */
+  @ApiProperty({ required: true })
   @IsOptional()
   @IsString({ message: 'password must be a string' })
   @PasswordMaxBytes('password')
   password?: string;
 
-  @ApiProperty({
-    description:
-      'New password: at least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase letter, a digit and a symbol',
-  })
+  /**
+   * At least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase
+   * letter, a digit and a symbol; different from the current one.
+   */
+  @ApiProperty({ required: true })
   @IsOptional()
   @IsString({ message: 'newPassword must be a string' })
   @PasswordMaxBytes('newPassword')

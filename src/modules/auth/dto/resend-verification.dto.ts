@@ -1,9 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { NormaliseEmail } from '../../../common/validation/transforms';
 
 export class ResendVerificationDto {
-  @ApiPropertyOptional({ example: 'asha@example.com', nullable: true })
+  /** Trimmed and lowercased; missing or null gets the same answer. @example asha@example.com */
   @NormaliseEmail()
   @IsOptional()
   @IsString({ message: 'emailId must be a string' })

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsEmail, IsString, MaxLength } from 'class-validator';
+import { NAME_MAX_LENGTH } from '../../../common/validation/text-rules';
 import { NormaliseEmail, OptionalNotNull } from '../../../common/validation/transforms';
 import {
   PasswordMaxBytes,
@@ -8,38 +9,32 @@ import {
 } from '../../../common/validation/text.decorators';
 
 export class SignupDto {
-  @ApiProperty({
-    example: 'Amy',
-    minLength: 1,
-    maxLength: 50,
-    description:
-      "Trimmed. Letters of any script, digits, emoji, spaces, ' - . ; starts with a letter",
-  })
+  /**
+   * Trimmed. Letters of any script, digits, emoji, spaces, ' - . ; starts with a letter.
+   * @example Amy
+   */
+  @ApiProperty({ minLength: 1, maxLength: NAME_MAX_LENGTH })
   @IsDefined({ message: 'firstName is required' })
   @PersonName('firstName', { allowEmpty: false })
   firstName!: string;
 
-  @ApiPropertyOptional({
-    example: "O'Brien",
-    maxLength: 50,
-    description: 'Same rule as firstName; missing or blank stores no last name',
-  })
+  /** Same rule as firstName; missing or blank stores no last name. */
+  @ApiProperty({ maxLength: NAME_MAX_LENGTH })
   @OptionalNotNull()
   @PersonName('lastName', { allowEmpty: true, blankAsMissing: true })
   lastName?: string;
 
-  @ApiProperty({ example: 'asha@example.com', description: 'Trimmed and lowercased before use' })
+  /** Trimmed and lowercased before use. @example asha@example.com */
   @NormaliseEmail()
   @IsString({ message: 'emailId must be a string' })
   @MaxLength(254, { message: 'Invalid Email' })
   @IsEmail({}, { message: 'Invalid Email' })
   emailId!: string;
 
-  @ApiProperty({
-    example: 'Str0ng!pass',
-    description:
-      'At least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase letter, a digit and a symbol',
-  })
+  /**
+   * At least 8 characters and at most 72 bytes (UTF-8), with a lowercase letter, an uppercase
+   * letter, a digit and a symbol. @example Str0ng!pass
+   */
   @IsString({ message: 'password must be a string' })
   @PasswordMaxBytes('password')
   @StrongPassword('password')

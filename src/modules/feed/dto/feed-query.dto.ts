@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OBJECT_ID_DOC_PATTERN } from '../../../common/http/api-params.docs';
 import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
 import { OBJECT_ID_PATTERN } from '../../../common/validation/object-id';
 
@@ -18,23 +19,21 @@ const toSkillList = ({ value }: { value: unknown }): unknown => {
 };
 
 export class FeedQueryDto {
-  @ApiPropertyOptional({
-    minimum: 1,
-    default: 1,
-    description:
-      '1 starts from the beginning; any higher number continues after the last profile you were served ' +
-      'with the same skills filter (remembered for an hour; without it, a plain offset).',
-  })
+  /**
+   * 1 starts from the beginning; any higher number continues after the last profile you were
+   * served with the same skills filter (remembered for an hour; without it, a plain offset).
+   */
   @PageNumber()
   page = 1;
 
   @PageLimit(MAX_FEED_LIMIT, 10)
   limit = 10;
 
-  @ApiPropertyOptional({
-    description: 'Comma-separated; matches users having at least one (case-insensitive)',
-    example: 'React,Node.js',
-  })
+  /**
+   * Comma-separated or repeated, at most 20, each at most 30 characters; matches users having at
+   * least one (case-insensitive).
+   */
+  @ApiPropertyOptional({ example: 'React,Node.js' })
   @IsOptional()
   @Transform(toSkillList)
   @IsArray()
@@ -43,10 +42,11 @@ export class FeedQueryDto {
   @MaxLength(30, { each: true, message: 'each skill must be at most 30 characters' })
   skills?: string[];
 
-  @ApiPropertyOptional({
-    description:
-      'Cursor: the last `_id` you received (pagination.nextCursor). Takes precedence over page, never skips.',
-  })
+  /**
+   * Cursor: the last `_id` you received (pagination.nextCursor). Takes precedence over page,
+   * never skips.
+   */
+  @ApiPropertyOptional({ pattern: OBJECT_ID_DOC_PATTERN })
   @IsOptional()
   @Matches(OBJECT_ID_PATTERN, { message: 'after must be a user id' })
   after?: string;

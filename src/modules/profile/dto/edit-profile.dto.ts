@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,102 +11,69 @@ import {
   Min,
   ValidateIf,
   Validate,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
 } from 'class-validator';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
-import { isSafeSingleLineText } from '../../../common/validation/text-rules';
+import { NAME_MAX_LENGTH } from '../../../common/validation/text-rules';
 import {
   MultiLineText,
   PersonName,
   SingleLineText,
 } from '../../../common/validation/text.decorators';
 import { OptionalNotNull, Trim } from '../../../common/validation/transforms';
-import { GENDERS } from '../../users/user.schema';
+import { GENDERS, type Gender } from '../../users/user.schema';
+import { SkillListRule } from './skill-list.rule';
 
 export const MAX_SKILLS = 10;
 
 /**
- * Each skill ≥ 2 characters after trimming, at most 30, one line of text without control or
- * bidi characters, no case-insensitive duplicates.
+ * Any subset of these fields; `{}` is valid and changes nothing (the SPA sends it). A field that
+ * is present must not be null. The OpenAPI schema comes from these declarations (nest-cli.json
+ * plugin); `@ApiProperty` only adds limits that custom validators enforce.
  */
-@ValidatorConstraint({ name: 'skillList' })
-class SkillListRule implements ValidatorConstraintInterface {
-  private problem = '';
-
-  validate(skills: unknown): boolean {
-    if (!Array.isArray(skills)) return true; // IsArray reports it
-    const seen = new Set<string>();
-    for (const skill of skills) {
-      if (typeof skill !== 'string') return this.fail('Each skill must be a string');
-      const normalised = skill.trim().toLowerCase();
-      if (normalised.length < 2) return this.fail('Each skill must be at least 2 characters');
-      if (normalised.length > 30) return this.fail('Each skill must be at most 30 characters');
-      if (!isSafeSingleLineText(skill)) {
-        return this.fail(
-          'Each skill must not contain control characters, line breaks or text-direction characters',
-        );
-      }
-      if (seen.has(normalised)) return this.fail(`Duplicate skill: ${skill.trim()}`);
-      seen.add(normalised);
-    }
-    return true;
-  }
-
-  defaultMessage(): string {
-    return this.problem;
-  }
-
-  private fail(problem: string): false {
-    this.problem = problem;
-    return false;
-  }
-}
-
-/** Any subset of these fields; `{}` is valid and changes nothing (the SPA sends it). */
 @UnknownFieldsMessage('Invalid update fields')
 export class EditProfileDto {
-  @ApiPropertyOptional({
-    minLength: 1,
-    maxLength: 50,
-    description: "Same rule as signup: letters of any script, digits, emoji, spaces, ' - .",
-  })
+  /** Trimmed. Same rule as signup: letters of any script, digits, emoji, spaces, ' - . */
+  @ApiProperty({ minLength: 1, maxLength: NAME_MAX_LENGTH })
   @OptionalNotNull()
   @PersonName('firstName', { allowEmpty: false })
   firstName?: string;
 
-  @ApiPropertyOptional({ maxLength: 50, description: 'Same rule as firstName; "" removes it' })
+  /** Trimmed. Same rule as firstName; "" removes it. */
+  @ApiProperty({ maxLength: NAME_MAX_LENGTH })
   @OptionalNotNull()
   @PersonName('lastName', { allowEmpty: true })
   lastName?: string;
 
-  @ApiPropertyOptional({ enum: GENDERS })
   @OptionalNotNull()
   @IsIn(GENDERS, { message: 'Invalid gender' })
-  gender?: (typeof GENDERS)[number];
+  gender?: Gender;
 
-  @ApiPropertyOptional({ minimum: 18, maximum: 100 })
+  @ApiProperty({ type: 'integer' })
   @OptionalNotNull()
   @IsInt({ message: 'Invalid age' })
   @Min(18, { message: 'Invalid age' })
   @Max(100, { message: 'Invalid age' })
   age?: number;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_SKILLS, example: ['React', 'Go'] })
+  /**
+   * Replaces the list. Each 2–30 characters after trimming, one line, no duplicates (compared
+   * trimmed and case-insensitively). @example ["React", "Go"]
+   */
+  @ApiProperty({ maxItems: MAX_SKILLS }) // the plugin reads only literal arguments
   @OptionalNotNull()
   @IsArray({ message: 'skills must be an array of strings' })
   @ArrayMaxSize(MAX_SKILLS, { message: `You can add at most ${MAX_SKILLS} skills` })
   @Validate(SkillListRule)
   skills?: string[];
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'Line breaks allowed; "" empties it' })
+  /** Line breaks allowed; "" empties it. */
   @OptionalNotNull()
   @IsString({ message: 'about must be a string' })
   @MaxLength(500, { message: 'about must be at most 500 characters' })
   @MultiLineText('about')
   about?: string;
 
-  @ApiPropertyOptional({ description: 'http(s)/ftp URL; "" removes the photo' })
+  /** An http(s) or ftp URL (the protocol may be left out); "" removes the photo. */
   @OptionalNotNull()
   @Trim()
   @IsString({ message: 'photoUrl must be a string' })
@@ -119,7 +86,7 @@ export class EditProfileDto {
   )
   photoUrl?: string;
 
-  @ApiPropertyOptional({ description: 'Trimmed; "" removes it', maxLength: 39 })
+  /** Trimmed; "" removes it. */
   @OptionalNotNull()
   @Trim()
   @IsString({ message: 'githubUsername must be a string' })

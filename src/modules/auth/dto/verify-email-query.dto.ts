@@ -1,8 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 
-export class VerifyEmailQuery {
-  @ApiProperty({ description: 'The 64-hex token from the emailed link' })
+export class VerifyEmailQueryDto {
+  /** The 64-hex token from the emailed link. */
   @IsString({ message: 'Invalid verification link' })
   @Length(1, 128, { message: 'Invalid verification link' })
   token!: string;
