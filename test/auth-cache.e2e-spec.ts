@@ -90,7 +90,7 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
   /**
    * The queries `run` issues, as `collection.method` (mongoose debug hook). Both connections are
    * watched: with two apps in one process, passport keeps one strategy per name, so the access
-   * guard of either server runs the last-created app's AuthService (B's), on B's connection.
+   * guard of either server runs the last-created app's SessionsService (B's), on B's connection.
    */
   async function queriesDuring(run: () => Promise<unknown>): Promise<string[]> {
     const seen: string[] = [];

@@ -59,7 +59,12 @@ describe('duplicateKeyMessage', () => {
 /** Runs the filter on one exception as an HTTP request would, capturing the response. */
 function respond(exception: unknown, { headersSent = false, url = '/x?token=secret' } = {}) {
   const sent: { status?: number; body?: Record<string, unknown> } = {};
-  const response = {
+  interface FakeResponse {
+    headersSent: boolean;
+    status: jest.Mock<FakeResponse, [number]>;
+    json: jest.Mock<FakeResponse, [Record<string, unknown>]>;
+  }
+  const response: FakeResponse = {
     headersSent,
     status: jest.fn((status: number) => {
       sent.status = status;

@@ -4,15 +4,18 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_LIST_LIMIT = 100;
+/** Far beyond any list a person pages through, and keeps `(page - 1) * limit` a safe integer. */
+export const MAX_PAGE = 100_000;
 
-/** `page` query parameter: an integer ≥ 1, default 1. */
+/** `page` query parameter: an integer in [1, MAX_PAGE], default 1. */
 export const PageNumber = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 }),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 }),
     IsOptional(),
     Type(() => Number),
     IsInt({ message: 'page must be an integer' }),
     Min(1, { message: 'page must be at least 1' }),
+    Max(MAX_PAGE, { message: `page must be at most ${MAX_PAGE}` }),
   );
 
 /** `limit` query parameter: an integer in [1, max]. */

@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppConfig } from '../../config/app-config';
 import { ACCESS_COOKIE } from './auth-cookies';
-import { AuthService } from './auth.service';
+import { SessionsService } from './sessions.service';
 import { hmacKey, type AccessClaims } from './token.service';
 
 export const ACCESS_STRATEGY = 'access-cookie';
@@ -20,7 +20,7 @@ const fromAccessCookie = (req: Request): string | null => {
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {
   constructor(
     config: AppConfig,
-    private readonly auth: AuthService,
+    private readonly auth: SessionsService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([fromAccessCookie]),

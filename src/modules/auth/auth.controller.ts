@@ -20,7 +20,8 @@ import {
 } from '../../common/http/api-response.docs';
 import { RateLimit } from '../../common/throttling/rate-limits';
 import { AuthCookies, ACCESS_COOKIE, REFRESH_COOKIE } from './auth-cookies';
-import { AuthService } from './auth.service';
+import { AccountsService } from './accounts.service';
+import { SessionsService } from './sessions.service';
 import { LoginDto } from './dto/login.dto';
 import { ResendVerificationDto } from './dto/resend-verification.dto';
 import { SignupDto } from './dto/signup.dto';
@@ -37,7 +38,8 @@ function cookie(req: Request, name: string): string | undefined {
 @Controller('auth')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
     private readonly cookies: AuthCookies,
   ) {}
 
@@ -64,7 +66,10 @@ export class AuthController {
     description: '10 per 15 minutes per IP; body has retryAfter (minutes), retryAt',
   })
   async signup(@Body() dto: SignupDto) {
-    return ok('Account created. Check your email for verification.', await this.auth.signup(dto));
+    return ok(
+      'Account created. Check your email for verification.',
+      await this.accounts.signup(dto),
+    );
   }
 
   @Post('login')
@@ -88,7 +93,9 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { user, tokens } = await this.auth.login(dto, { userAgent: req.headers['user-agent'] });
+    const { user, tokens } = await this.accounts.login(dto, {
+      userAgent: req.headers['user-agent'],
+    });
     this.cookies.set(res, tokens);
     return ok('Login Successful', user);
   }
@@ -101,7 +108,7 @@ export class AuthController {
   @ApiOkResponse({ type: SuccessResponse, description: 'Always 200: Logout successful' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.cookies.clear(res);
-    await this.auth.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
+    await this.sessions.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
     return ok('Logout successful');
   }
 
@@ -121,7 +128,7 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '30 per minute per IP' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const tokens = await this.auth.refresh(cookie(req, REFRESH_COOKIE));
+    const tokens = await this.sessions.refresh(cookie(req, REFRESH_COOKIE));
     this.cookies.set(res, tokens);
     return ok('Token refreshed');
   }
@@ -139,7 +146,7 @@ export class AuthController {
     description: '20 per 15 minutes per IP',
   })
   async verifyEmail(@Query() query: VerifyEmailQueryDto) {
-    await this.auth.verifyEmail(query.token);
+    await this.accounts.verifyEmail(query.token);
     return ok('Email verified successfully');
   }
 
@@ -159,7 +166,7 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '3 per 5 minutes per IP' })
   async resendVerification(@Body() dto: ResendVerificationDto) {
-    await this.auth.resendVerification(dto.emailId);
+    await this.accounts.resendVerification(dto.emailId);
     return ok('If an account exists, a verification email has been sent.');
   }
 }

@@ -1,38 +1,40 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { MailQueueModule } from '../mail/mail-queue.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenStrategy } from './access-token.strategy';
+import { AccountsService } from './accounts.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthController } from './auth.controller';
-import { AuthService } from './auth.service';
-import { Session, SessionSchema } from './session.schema';
-import { SessionCache } from './session-cache';
-import { SessionsRepository } from './sessions.repository';
+import { SessionsStoreModule } from './sessions-store.module';
+import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
+/**
+ * Accounts (AccountsService) and sessions (SessionsService), the `/auth` routes and the global
+ * access guard. Exports what other modules may use: AccountsService (password change for
+ * profile), SessionsService (socket authentication for presence) and AuthCookies.
+ */
 @Module({
   imports: [
     UsersModule,
     MailQueueModule,
     PassportModule,
     JwtModule.register({}),
-    MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
+    SessionsStoreModule,
   ],
   controllers: [AuthController],
   providers: [
-    AuthService,
+    AccountsService,
+    SessionsService,
     AuthCookies,
     TokenService,
-    SessionsRepository,
-    SessionCache,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
-  exports: [AuthService, AuthCookies],
+  exports: [AccountsService, SessionsService, AuthCookies],
 })
 export class AuthModule {}

@@ -44,15 +44,13 @@ export class ConnectionGraphCache extends RedisReadCache<UserGraph> {
       encode: (graph) =>
         JSON.stringify({
           complete: graph.complete,
-          edges: graph.edges.map(
-            (edge): EncodedEdge => [
-              edge._id.toHexString(),
-              edge.otherId.toHexString(),
-              CONNECTION_STATUSES.indexOf(edge.status),
-              edge.outgoing ? 1 : 0,
-              edge.createdAt.getTime(),
-            ],
-          ),
+          edges: graph.edges.map((edge): EncodedEdge => [
+            edge._id.toHexString(),
+            edge.otherId.toHexString(),
+            CONNECTION_STATUSES.indexOf(edge.status),
+            edge.outgoing ? 1 : 0,
+            edge.createdAt.getTime(),
+          ]),
         }),
       decode: (raw) => {
         const parsed = JSON.parse(raw.toString('utf8')) as {

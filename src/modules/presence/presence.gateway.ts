@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
-import { AuthService } from '../auth/auth.service';
+import { SessionsService } from '../auth/sessions.service';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
 import { PRESENCE_HEARTBEAT_MS, PresenceStore } from './presence.store';
@@ -43,7 +43,7 @@ export class PresenceGateway
   @WebSocketServer() server!: PresenceServer;
 
   constructor(
-    private readonly auth: AuthService,
+    private readonly auth: SessionsService,
     private readonly presence: PresenceService,
     private readonly store: PresenceStore,
     private readonly config: AppConfig,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
-import type { AuthService } from '../auth/auth.service';
+import type { SessionsService } from '../auth/sessions.service';
 import type { ConnectionsRepository } from '../connections/connections.repository';
 import {
   DELIVER_EVENT,
@@ -102,7 +102,7 @@ function setUp(
     ),
   };
   const service = new PresenceService(
-    auth as unknown as AuthService,
+    auth as unknown as SessionsService,
     store as unknown as PresenceStore,
     connections as unknown as ConnectionsRepository,
   );

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { AuthService } from '../auth/auth.service';
+import { SessionsService } from '../auth/sessions.service';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import {
   Delivery,
@@ -41,7 +41,7 @@ export class PresenceService {
   private closing = false;
 
   constructor(
-    private readonly auth: AuthService,
+    private readonly auth: SessionsService,
     private readonly store: PresenceStore,
     private readonly connections: ConnectionsRepository,
   ) {}

@@ -26,8 +26,8 @@ import { ApiObjectIdParam } from '../../common/http/api-params.docs';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
-import { AuthService } from '../auth/auth.service';
-import { ChangePasswordDto } from '../auth/dto/change-password.dto';
+import { AccountsService } from '../auth/accounts.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
 import { EditProfileDto } from './dto/edit-profile.dto';
 import { ProfileService } from './profile.service';
@@ -43,7 +43,7 @@ import { Types } from 'mongoose';
 export class ProfileController {
   constructor(
     private readonly profiles: ProfileService,
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     private readonly cookies: AuthCookies,
   ) {}
 
@@ -84,7 +84,7 @@ export class ProfileController {
     @Body() dto: ChangePasswordDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { user, tokens } = await this.auth.changePassword(caller, dto);
+    const { user, tokens } = await this.accounts.changePassword(caller, dto);
     this.cookies.set(res, tokens);
     return ok('Password updated successfully', user);
   }

@@ -1,0 +1,164 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { randomBytes } from 'node:crypto';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { STRONG_PASSWORD } from '../../common/validation/transforms';
+import { AppConfig } from '../../config/app-config';
+import { MailProducer } from '../mail/mail.producer';
+import { toSelfView, SelfUserView } from '../users/user.views';
+import { UsersRepository } from '../users/users.repository';
+import type { IssuedTokens } from './auth-cookies';
+import type { LoginDto } from './dto/login.dto';
+import type { SignupDto } from './dto/signup.dto';
+import { SessionContext, SessionsService } from './sessions.service';
+import { sha256Hex } from './token.service';
+
+export const EMAIL_VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** A password change as validated by the caller's DTO (profile's `PATCH /profile/password`). */
+export interface PasswordChange {
+  password?: string;
+  newPassword?: string;
+}
+
+/**
+ * The account lifecycle: sign-up, email verification, credentials and password. Sessions and
+ * tokens are {@link SessionsService}'s: this service only asks it to start or restart one.
+ */
+@Injectable()
+export class AccountsService implements OnModuleInit {
+  private readonly logger = new Logger(AccountsService.name);
+  /** Compared against for unknown emails, so they cost the same bcrypt time as wrong passwords. */
+  private dummyHash = '';
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly mail: MailProducer,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await bcrypt.hash(
+      randomBytes(16).toString('hex'),
+      this.config.auth.bcryptCost,
+    );
+  }
+
+  async signup(dto: SignupDto): Promise<SelfUserView> {
+    const { token, tokenHash, expiry } = this.newVerificationToken();
+    const user = await this.users.create({
+      firstName: dto.firstName,
+      lastName: dto.lastName,
+      emailId: dto.emailId,
+      password: await bcrypt.hash(dto.password, this.config.auth.bcryptCost),
+      emailVerifyToken: tokenHash,
+      emailVerifyExpiry: expiry,
+    });
+    // The account is committed: a queue outage must not turn this into an error. The user can
+    // ask for the email again (resend-verification), which issues a new link.
+    await this.mail.sendVerification({
+      userId: user._id.toHexString(),
+      to: user.emailId,
+      firstName: user.firstName,
+      verifyToken: token,
+    });
+    this.logger.log({ msg: 'User signed up', userId: user._id.toHexString() });
+    return toSelfView(user);
+  }
+
+  /**
+   * The password is checked before anything about the account is revealed, and an unknown email
+   * still runs one bcrypt comparison, so timing and messages do not tell whether it exists.
+   */
+  async login(
+    dto: LoginDto,
+    context: SessionContext,
+  ): Promise<{ user: SelfUserView; tokens: IssuedTokens }> {
+    const user = await this.users.findByEmailWithSecrets(dto.emailId);
+    const matches = await bcrypt.compare(dto.password, user?.password ?? this.dummyHash);
+    if (!user || !matches) {
+      this.logger.log({ msg: 'Login failed', reason: user ? 'password' : 'unknown-account' });
+      throw new AppError('BAD_REQUEST', 'Invalid Credentials');
+    }
+    if (!user.emailVerified) {
+      throw new AppError('FORBIDDEN', 'Please verify your email before logging in');
+    }
+    const tokens = await this.sessions.start(user._id, context);
+    this.logger.log({ msg: 'User logged in', userId: user._id.toHexString() });
+    return { user: toSelfView(user), tokens }; // the view picks public fields only
+  }
+
+  async verifyEmail(token: string): Promise<void> {
+    const user = await this.users.verifyEmail(sha256Hex(token), new Date());
+    if (!user) throw new AppError('BAD_REQUEST', 'Invalid or expired verification link');
+    this.logger.log({ msg: 'Email verified', userId: user._id.toHexString() });
+    await this.mail.sendWelcome({
+      userId: user._id.toHexString(),
+      to: user.emailId,
+      firstName: user.firstName,
+    });
+  }
+
+  /** Same answer whatever happens (no account enumeration); a new link replaces the old one. */
+  async resendVerification(emailId: string | null | undefined): Promise<void> {
+    if (!emailId) return;
+    const user = await this.users.findByEmailWithSecrets(emailId);
+    if (!user || user.emailVerified) return;
+    const { token, tokenHash, expiry } = this.newVerificationToken();
+    if (!(await this.users.setVerifyToken(user._id, tokenHash, expiry))) return;
+    await this.mail.sendVerification({
+      userId: user._id.toHexString(),
+      to: user.emailId,
+      firstName: user.firstName,
+      verifyToken: token,
+    });
+  }
+
+  /**
+   * Checks in the contract's order, then saves the new hash, revokes every other session and
+   * rotates the caller's own, so only this device stays signed in.
+   */
+  async changePassword(
+    auth: AuthenticatedUser,
+    dto: PasswordChange,
+  ): Promise<{ user: SelfUserView; tokens: IssuedTokens }> {
+    if (!dto.password || !dto.newPassword) {
+      throw new AppError('BAD_REQUEST', 'Current password and new password are required');
+    }
+    if (dto.password === dto.newPassword) {
+      throw new AppError(
+        'BAD_REQUEST',
+        'New password should not be the same as the current password',
+      );
+    }
+    if (!STRONG_PASSWORD.test(dto.newPassword))
+      throw new AppError('BAD_REQUEST', 'New password is weak');
+    const stored = await this.users.findByIdWithPassword(auth.userId);
+    if (!stored) throw new AppError('NOT_FOUND', 'User not found');
+    if (!(await bcrypt.compare(dto.password, stored.password))) {
+      throw new AppError('BAD_REQUEST', 'Current password is incorrect');
+    }
+    const updated = await this.users.updatePasswordHash(
+      auth.userId,
+      await bcrypt.hash(dto.newPassword, this.config.auth.bcryptCost),
+    );
+    if (!updated) throw new AppError('NOT_FOUND', 'User not found');
+    const tokens = await this.sessions.restartAfterPasswordChange(auth);
+    this.logger.log({
+      msg: 'Password changed; other sessions revoked',
+      userId: auth.userId.toHexString(),
+    });
+    return { user: toSelfView(updated), tokens };
+  }
+
+  private newVerificationToken() {
+    const token = randomBytes(32).toString('hex');
+    return {
+      token,
+      tokenHash: sha256Hex(token),
+      expiry: new Date(Date.now() + EMAIL_VERIFY_TTL_MS),
+    };
+  }
+}
