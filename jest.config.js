@@ -1,5 +1,6 @@
-// Two projects: unit specs beside the code, e2e specs in test/ against real MongoDB-compatible
-// storage (FerretDB or mongod) and Redis, started once by the global setup.
+// Two projects: unit specs beside the code (no services: `npm run test:unit` starts nothing), and
+// e2e specs in test/ against real MongoDB-compatible storage and Redis, started once by the e2e
+// project's global setup (Jest runs a project's global setup only when one of its tests runs).
 const nestCli = require('./nest-cli.json');
 
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
@@ -16,8 +17,6 @@ const swaggerPluginFiles = [
 ].map((suffix) => suffix.replace(/\./g, '\\.'));
 
 module.exports = {
-  globalSetup: '<rootDir>/test/support/global-setup.js',
-  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   maxWorkers: 2,
   testTimeout: 30000,
   projects: [
@@ -32,6 +31,8 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
       // The first pattern that matches a file wins.
       transform: {
         [`(${swaggerPluginFiles.join('|')})$`]: [
