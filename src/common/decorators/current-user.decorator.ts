@@ -1,11 +1,11 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Types } from 'mongoose';
-import type { UserRecord } from '../../modules/users/user.schema';
 
 /** What the access guard attaches to a request: the user (no secrets) and their session id. */
 export interface AuthenticatedUser {
-  user: UserRecord;
+  /** The caller's user document (the users module's shape; handlers read only these fields). */
+  user: { _id: Types.ObjectId; firstName: string };
   userId: Types.ObjectId;
   sessionId: Types.ObjectId;
 }

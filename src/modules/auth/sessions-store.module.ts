@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Session, SessionSchema } from './session.schema';
-import { SessionCache } from './session-cache';
+import { SessionCache } from './session.cache';
 import { SessionsRepository } from './sessions.repository';
 
 /**

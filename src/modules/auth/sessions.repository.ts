@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { SessionCache, SESSION_CACHE_TTL_MS } from './session-cache';
+import { SessionCache, SESSION_CACHE_TTL_MS } from './session.cache';
 import { Session, SessionRecord } from './session.schema';
 
 export interface Rotation {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { User, UserSchema } from './user.schema';
-import { UserCache } from './user-cache';
+import { UserCache } from './user.cache';
 import { UsersRepository } from './users.repository';
 
 /** The `users` collection and its repository, shared by auth, profile and later features. */
