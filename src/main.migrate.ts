@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { createLoggedContext, exitWithFatal } from './common/bootstrap/application-context';
 import { AppConfig } from './config/app-config';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { InfrastructureModule } from './infrastructure.module';
@@ -24,20 +23,10 @@ class MigrateModule {
  */
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit('migrate');
-  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot(config), {
-    bufferLogs: true,
-  });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
-  app.flushLogs();
+  const { app, logger } = await createLoggedContext(MigrateModule.forRoot(config));
   const outcomes = await app.get(MigrationRunner).runPending();
   logger.log({ msg: 'Migrations done', migrations: outcomes });
   await app.close();
 }
 
-migrate().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', process: 'migrate', msg: 'Migration failed', err: String((error as Error)?.stack ?? error) })}\n`,
-  );
-  process.exit(1);
-});
+migrate().catch(exitWithFatal('migrate', 'Migration failed'));

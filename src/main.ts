@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { exitWithFatal } from './common/bootstrap/application-context';
 import { configureHttpApp } from './common/bootstrap/configure-http-app';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './config/load-config-or-exit';
@@ -29,9 +30,4 @@ async function bootstrap(): Promise<void> {
   });
 }
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', process: 'api', msg: 'Boot failed', err: String((error as Error)?.stack ?? error) })}\n`,
-  );
-  process.exit(1);
-});
+bootstrap().catch(exitWithFatal('api', 'Boot failed'));
