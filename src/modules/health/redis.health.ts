@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { withTimeout } from '../../common/async/with-timeout';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -15,12 +16,7 @@ export class RedisHealthIndicator {
   async isHealthy(key: 'redis') {
     const indicator = this.indicators.check(key);
     try {
-      const reply = await Promise.race([
-        this.redis.ping(),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
-        ),
-      ]);
+      const reply = await withTimeout(this.redis.ping(), PING_TIMEOUT_MS, 'ping timed out');
       return reply === 'PONG'
         ? indicator.up()
         : indicator.down({ message: 'unexpected PING reply' });

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
+import { withTimeout } from '../../common/async/with-timeout';
 import {
   DigestEmailJob,
   EMAIL_QUEUE,
@@ -41,17 +42,12 @@ export class MailProducer {
   }
 
   private async enqueue(name: EmailJobName, data: EmailJobData, jobId: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      await withTimeout(
         this.queue.add(name, data, { jobId }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`queue did not answer in ${ENQUEUE_TIMEOUT_MS} ms`)),
-            ENQUEUE_TIMEOUT_MS,
-          );
-        }),
-      ]);
+        ENQUEUE_TIMEOUT_MS,
+        `queue did not answer in ${ENQUEUE_TIMEOUT_MS} ms`,
+      );
       this.logger.log({ msg: 'Email queued', job: name, jobId, userId: data.userId });
       return true;
     } catch (error) {
@@ -63,8 +59,6 @@ export class MailProducer {
         err: error,
       });
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
