@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppConfig } from '../../config/app-config';
+import { isObjectIdString } from '../../common/validation/object-id';
 
 export interface AccessClaims {
   userId: string;
@@ -18,8 +19,6 @@ export interface RefreshClaims extends AccessClaims {
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
 
 /**
  * An HMAC secret as a KeyObject. jsonwebtoken re-derives a key from a string secret on every
@@ -81,7 +80,9 @@ export class TokenService {
         algorithms: ['HS256'],
       });
       const valid =
-        OBJECT_ID.test(claims.userId) && OBJECT_ID.test(claims.sid) && Number.isInteger(claims.gen);
+        isObjectIdString(claims.userId) &&
+        isObjectIdString(claims.sid) &&
+        Number.isInteger(claims.gen);
       return valid ? claims : null;
     } catch {
       return null;
