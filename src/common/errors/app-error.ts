@@ -1,36 +1,73 @@
-import { HttpStatus } from '@nestjs/common';
+import type { HttpStatus } from '@nestjs/common';
 
-/** Domain error codes; the global filter maps each to one HTTP status. */
-export const ERROR_STATUS = {
-  BAD_REQUEST: HttpStatus.BAD_REQUEST,
-  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
-  FORBIDDEN: HttpStatus.FORBIDDEN,
-  NOT_FOUND: HttpStatus.NOT_FOUND,
-  CONFLICT: HttpStatus.CONFLICT,
-  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  TOO_MANY_REQUESTS: HttpStatus.TOO_MANY_REQUESTS,
-  BAD_GATEWAY: HttpStatus.BAD_GATEWAY,
-  SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
-} as const;
+/**
+ * One entry of an error catalogue: a domain code (what went wrong, e.g. `AUTH_INVALID_CREDENTIALS`,
+ * never an HTTP name), the HTTP status the global filter answers with, and the message the SPA shows
+ * verbatim (contract §1.4). Parameterised messages are functions (`Invalid ${name}`).
+ */
+export interface FixedErrorEntry {
+  readonly code: string;
+  readonly status: HttpStatus;
+  readonly message: string;
+}
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export interface ParameterisedErrorEntry<Args extends unknown[] = never[]> {
+  readonly code: string;
+  readonly status: HttpStatus;
+  readonly message: (...args: Args) => string;
+}
+
+export type ErrorEntry = FixedErrorEntry | ParameterisedErrorEntry;
+
+/** A module's catalogue (`<module>.errors.ts`): entry names to entries. */
+export type ErrorCatalogue = Readonly<Record<string, ErrorEntry>>;
+
+/** The arguments an entry's message takes: none for a fixed message. */
+export type ErrorArgs<E extends ErrorEntry> = E extends { message: (...args: infer A) => string }
+  ? A
+  : [];
 
 /**
  * An expected failure with a message meant for the user (the SPA shows it verbatim).
- * Services throw these; they never build HTTP responses themselves.
+ * Services throw these (built with {@link appError} from a catalogue entry); they never build HTTP
+ * responses themselves.
  */
 export class AppError extends Error {
+  /** The entry's domain code, e.g. `REQUEST_ALREADY_EXISTS`. */
+  readonly code: string;
+  readonly status: number;
+
   constructor(
-    readonly code: ErrorCode,
+    entry: Pick<ErrorEntry, 'code' | 'status'>,
     message: string,
     /** Extra top-level keys for the error body (e.g. `retryAfter` on 429). */
     readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';
+    this.code = entry.code;
+    this.status = entry.status;
   }
+}
 
-  get status(): number {
-    return ERROR_STATUS[this.code];
-  }
+/** The message of an entry, with its arguments for parameterised ones. */
+export function errorMessage<E extends ErrorEntry>(entry: E, ...args: ErrorArgs<E>): string {
+  return typeof entry.message === 'string'
+    ? entry.message
+    : (entry.message as (...values: unknown[]) => string)(...args);
+}
+
+/** The typed way to fail: `throw appError(AUTH_ERRORS.invalidCredentials)`. */
+export function appError<E extends ErrorEntry>(entry: E, ...args: ErrorArgs<E>): AppError {
+  return new AppError(entry, errorMessage(entry, ...args));
+}
+
+/**
+ * A Swagger response description listing the messages a route can answer with, joined by ` | `.
+ * Entries give their message; a string is a message already rendered from an entry (a
+ * parameterised one with a placeholder, e.g. `errorMessage(COMMON_ERRORS.invalidId, 'userId')`) or
+ * a note about messages that do not come from a catalogue (validation).
+ */
+export function describeErrors(...items: (FixedErrorEntry | string)[]): string {
+  return items.map((item) => (typeof item === 'string' ? item : item.message)).join(' | ');
 }

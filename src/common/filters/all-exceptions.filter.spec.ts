@@ -9,12 +9,12 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Error as MongooseError, mongo } from 'mongoose';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../errors/app-error';
-import {
-  AllExceptionsFilter,
-  DUPLICATE_EMAIL_MESSAGE,
-  duplicateKeyMessage,
-} from './all-exceptions.filter';
+import { AppError, appError, errorMessage } from '../errors/app-error';
+import { COMMON_ERRORS } from '../errors/common.errors';
+import { AllExceptionsFilter, duplicateKeyMessage } from './all-exceptions.filter';
+
+const DUPLICATE_EMAIL_MESSAGE = COMMON_ERRORS.emailTaken.message;
+const DUPLICATE_KEY_MESSAGE = COMMON_ERRORS.duplicateKey.message;
 
 describe('duplicateKeyMessage', () => {
   it.each([
@@ -32,18 +32,18 @@ describe('duplicateKeyMessage', () => {
     [
       'another unique key',
       { keyPattern: { pairKey: 1 }, message: 'pairKey_1' },
-      'Resource already exists',
+      DUPLICATE_KEY_MESSAGE,
     ],
     [
       'keyPattern wins over a message that mentions emailId in a value',
       { keyPattern: { key: 1 }, message: 'dup key: { key: "emailId" }' },
-      'Resource already exists',
+      DUPLICATE_KEY_MESSAGE,
     ],
-    ['nothing to go on', {}, 'Resource already exists'],
+    ['nothing to go on', {}, DUPLICATE_KEY_MESSAGE],
     [
       'a field merely containing the word',
       { message: 'index: backupEmailIds_1' },
-      'Resource already exists',
+      DUPLICATE_KEY_MESSAGE,
     ],
   ])('%s', (_name, error, message) => {
     expect(duplicateKeyMessage(error)).toBe(message);
@@ -108,10 +108,10 @@ describe('AllExceptionsFilter', () => {
   });
   afterEach(() => logError.mockRestore());
 
-  it.each(Object.entries(ERROR_STATUS) as [ErrorCode, number][])(
+  it.each(Object.values(COMMON_ERRORS).map((entry) => [entry.code, entry.status, entry] as const))(
     'AppError %s → %i with its message',
-    (code, status) => {
-      expect(respond(new AppError(code, 'What happened'))).toMatchObject({
+    (_code, status, entry) => {
+      expect(respond(new AppError(entry, 'What happened'))).toMatchObject({
         status,
         body: { success: false, message: 'What happened' },
       });
@@ -119,9 +119,16 @@ describe('AllExceptionsFilter', () => {
     },
   );
 
+  it('an AppError from a catalogue entry answers its status and message', () => {
+    expect(respond(appError(COMMON_ERRORS.invalidId, 'userId'))).toMatchObject({
+      status: 400,
+      body: { success: false, message: 'Invalid userId' },
+    });
+  });
+
   it('an AppError carries its extra keys into the body (429 retry times)', () => {
     const extra = { retryAfter: 2, retryAfterSeconds: 90, retryAt: '2025-01-01T00:01:30.000Z' };
-    expect(respond(new AppError('TOO_MANY_REQUESTS', 'Slow down', extra)).body).toEqual({
+    expect(respond(new AppError(COMMON_ERRORS.tooManyRequests, 'Slow down', extra)).body).toEqual({
       success: false,
       message: 'Slow down',
       ...extra,
@@ -129,12 +136,17 @@ describe('AllExceptionsFilter', () => {
   });
 
   it.each<[string, unknown, number, string]>([
-    ['an unmatched route', new NotFoundException('Cannot GET /nope'), 404, 'Not Found'],
+    [
+      'an unmatched route',
+      new NotFoundException('Cannot GET /nope'),
+      404,
+      COMMON_ERRORS.routeNotFound.message,
+    ],
     [
       'an unmatched route (other method)',
       new NotFoundException('Cannot DELETE /a/b'),
       404,
-      'Not Found',
+      COMMON_ERRORS.routeNotFound.message,
     ],
     ['a 404 with its own message', new NotFoundException('User not found'), 404, 'User not found'],
     [
@@ -162,25 +174,25 @@ describe('AllExceptionsFilter', () => {
     ['413 from Nest', new PayloadTooLargeException(), 413, 'Payload Too Large'],
     ['403 from Nest', new ForbiddenException('Nope'), 403, 'Nope'],
     ['a duplicate email', duplicateKey({ emailId: 'a@b.co' }), 409, DUPLICATE_EMAIL_MESSAGE],
-    ['a duplicate pair', duplicateKey({ pairKey: 'a_b' }), 409, 'Resource already exists'],
+    ['a duplicate pair', duplicateKey({ pairKey: 'a_b' }), 409, DUPLICATE_KEY_MESSAGE],
     [
       'a duplicate of a compound key',
       duplicateKey({ fromUserId: 'a', toUserId: 'b' }),
       409,
-      'Resource already exists',
+      DUPLICATE_KEY_MESSAGE,
     ],
     [
       'a cast error',
       new MongooseError.CastError('ObjectId', 'zzz', '_id'),
       400,
-      'Invalid value for _id',
+      errorMessage(COMMON_ERRORS.invalidValue, '_id'),
     ],
     ['a schema validation error', validationError(), 400, 'status is not allowed'],
     [
       'a schema validation error without details',
       new MongooseError.ValidationError(),
       400,
-      'Validation failed',
+      COMMON_ERRORS.validationFailed.message,
     ],
   ])('%s → %i', (_name, exception, status, message) => {
     expect(respond(exception)).toMatchObject({ status, body: { success: false, message } });
@@ -207,7 +219,7 @@ describe('AllExceptionsFilter', () => {
     expect(status).toBe(500);
     expect(body).toEqual({
       success: false,
-      message: 'Internal Server Error',
+      message: COMMON_ERRORS.internal.message,
       errorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(logError).toHaveBeenCalledTimes(1);
@@ -229,7 +241,7 @@ describe('AllExceptionsFilter', () => {
   });
 
   it('writes nothing once the headers are sent', () => {
-    const { response } = respond(new AppError('NOT_FOUND', 'x'), { headersSent: true });
+    const { response } = respond(appError(COMMON_ERRORS.routeNotFound), { headersSent: true });
     expect(response.status).not.toHaveBeenCalled();
     expect(response.json).not.toHaveBeenCalled();
   });

@@ -3,7 +3,6 @@ import {
   Catch,
   ExceptionFilter,
   HttpException,
-  HttpStatus,
   Logger,
   NotFoundException,
 } from '@nestjs/common';
@@ -11,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { mongo, Error as MongooseError } from 'mongoose';
 import { isDuplicateKeyError } from '../database/duplicate-key';
-import { AppError } from '../errors/app-error';
+import { AppError, errorMessage } from '../errors/app-error';
+import { COMMON_ERRORS } from '../errors/common.errors';
 import { pathOnly } from '../logging/logger.options';
 
 export interface ErrorBody {
@@ -24,9 +24,6 @@ interface Mapped {
   status: number;
   body: ErrorBody;
 }
-
-export const DUPLICATE_EMAIL_MESSAGE =
-  'An account with this email already exists. Log in instead, or sign up with another email.';
 
 /**
  * The message for a unique-index violation: specific for the fields users meet (emailId at
@@ -46,7 +43,7 @@ export function duplicateKeyMessage(error: {
     (fields.length === 0 &&
       typeof error.message === 'string' &&
       /\bemailId(_1)?\b/.test(error.message));
-  return mentionsEmail ? DUPLICATE_EMAIL_MESSAGE : 'Resource already exists';
+  return (mentionsEmail ? COMMON_ERRORS.emailTaken : COMMON_ERRORS.duplicateKey).message;
 }
 
 /** Turns every error into the contract's envelope (§1.4). Only real faults become 500. */
@@ -68,20 +65,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return this.envelope(exception.status, exception.message, exception.extra);
     }
     if (exception instanceof NotFoundException && this.isUnmatchedRoute(exception)) {
-      return this.envelope(HttpStatus.NOT_FOUND, 'Not Found');
+      return this.envelope(COMMON_ERRORS.routeNotFound.status, COMMON_ERRORS.routeNotFound.message);
     }
     if (exception instanceof HttpException) {
       return this.envelope(exception.getStatus(), this.httpExceptionMessage(exception));
     }
     if (exception instanceof mongo.MongoServerError && isDuplicateKeyError(exception)) {
-      return this.envelope(HttpStatus.CONFLICT, duplicateKeyMessage(exception));
+      return this.envelope(COMMON_ERRORS.duplicateKey.status, duplicateKeyMessage(exception));
     }
     if (exception instanceof MongooseError.CastError) {
-      return this.envelope(HttpStatus.BAD_REQUEST, `Invalid value for ${exception.path}`);
+      return this.envelope(
+        COMMON_ERRORS.invalidValue.status,
+        errorMessage(COMMON_ERRORS.invalidValue, exception.path),
+      );
     }
     if (exception instanceof MongooseError.ValidationError) {
       const first = Object.values(exception.errors)[0];
-      return this.envelope(HttpStatus.BAD_REQUEST, first?.message ?? 'Validation failed');
+      return this.envelope(
+        COMMON_ERRORS.validationFailed.status,
+        first?.message ?? COMMON_ERRORS.validationFailed.message,
+      );
     }
     const errorId = randomUUID();
     this.logger.error({
@@ -91,7 +94,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       method: request.method,
       url: pathOnly(request.originalUrl),
     });
-    return this.envelope(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error', { errorId });
+    return this.envelope(COMMON_ERRORS.internal.status, COMMON_ERRORS.internal.message, {
+      errorId,
+    });
   }
 
   private envelope(status: number, message: string, extra?: Record<string, unknown>): Mapped {

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
+import { errorMessage, type FixedErrorEntry } from '../errors/app-error';
+import { COMMON_ERRORS } from '../errors/common.errors';
 import { isWellFormedText } from '../validation/text-rules';
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -47,28 +49,38 @@ export function bodyParserErrorResponse(
 ): { status: number; message: string } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { type, status, encoding, charset } = error as BodyParserError;
+  const fixed = ({ status, message }: FixedErrorEntry) => ({ status: status as number, message });
   switch (type) {
     case 'entity.parse.failed':
-      return { status: 400, message: 'Malformed JSON in request body' };
+      return fixed(COMMON_ERRORS.malformedJson);
     case 'entity.too.large':
-      return { status: 413, message: `Request body too large (limit ${JSON_BODY_LIMIT})` };
+      return {
+        status: COMMON_ERRORS.bodyTooLarge.status,
+        message: errorMessage(COMMON_ERRORS.bodyTooLarge, JSON_BODY_LIMIT),
+      };
     case 'encoding.unsupported':
       return {
-        status: 415,
-        message: `Content-Encoding "${typeof encoding === 'string' ? encoding : 'unknown'}" is not supported; send the request body uncompressed`,
+        status: COMMON_ERRORS.encodingUnsupported.status,
+        message: errorMessage(
+          COMMON_ERRORS.encodingUnsupported,
+          typeof encoding === 'string' ? encoding : 'unknown',
+        ),
       };
     case 'charset.unsupported':
       return {
-        status: 415,
-        message: `Charset "${typeof charset === 'string' ? charset : 'unknown'}" is not supported; send the request body as UTF-8`,
+        status: COMMON_ERRORS.charsetUnsupported.status,
+        message: errorMessage(
+          COMMON_ERRORS.charsetUnsupported,
+          typeof charset === 'string' ? charset : 'unknown',
+        ),
       };
     case 'request.aborted':
     case 'request.size.invalid':
-      return { status: 400, message: 'Request body was incomplete' };
+      return fixed(COMMON_ERRORS.bodyIncomplete);
   }
   // Any other client error raised while reading the body (http-errors 4xx) still gets an envelope.
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, message: 'Invalid request body' };
+    return { status, message: COMMON_ERRORS.bodyInvalid.message };
   }
   return undefined;
 }
@@ -92,19 +104,19 @@ function walk(value: unknown, path: string, depth: number, where: string): strin
   if (typeof value === 'string') {
     return isWellFormedText(value)
       ? undefined
-      : `${path || where} is not valid Unicode text (it contains an unpaired surrogate)`;
+      : errorMessage(COMMON_ERRORS.textNotUnicode, path || where);
   }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_INPUT_DEPTH) {
-    return `${where} is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
+    return errorMessage(COMMON_ERRORS.nestedTooDeep, where, MAX_INPUT_DEPTH);
   }
   const inArray = Array.isArray(value);
   for (const [key, child] of Object.entries(value)) {
     if (!isWellFormedText(key)) {
-      return `A field name in the ${where.toLowerCase()} is not valid Unicode text`;
+      return errorMessage(COMMON_ERRORS.fieldNameNotUnicode, where);
     }
     if (key.startsWith('$') || key.includes('[$')) {
-      return `Field names may not start with "$" (got "${key}")`;
+      return errorMessage(COMMON_ERRORS.operatorKey, key);
     }
     const problem = walk(child, childPath(path, key, inArray), depth + 1, where);
     if (problem) return problem;

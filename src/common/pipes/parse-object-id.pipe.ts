@@ -1,6 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { AppError } from '../errors/app-error';
+import { appError } from '../errors/app-error';
+import { COMMON_ERRORS } from '../errors/common.errors';
 import { isObjectIdString } from '../validation/object-id';
 
 /** Validates a path id (24 hex characters) and answers `400 Invalid <name>` otherwise. */
@@ -10,7 +11,7 @@ export class ParseObjectIdPipe implements PipeTransform<unknown, Types.ObjectId>
 
   transform(value: unknown): Types.ObjectId {
     if (!isObjectIdString(value)) {
-      throw new AppError('BAD_REQUEST', `Invalid ${this.name}`);
+      throw appError(COMMON_ERRORS.invalidId, this.name);
     }
     return new Types.ObjectId(value.toLowerCase());
   }

@@ -5,6 +5,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { COMMON_ERRORS } from '../errors/common.errors';
 import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
 
 // When a field breaks several rules, report the most basic one first ("must be a string" before
@@ -35,7 +36,7 @@ export function firstValidationMessage(errors: ValidationError[], parent = ''): 
     }
     if (error.children?.length) return firstValidationMessage(error.children, path);
   }
-  return 'Validation failed';
+  return COMMON_ERRORS.validationFailed.message;
 }
 
 /** Ids are validated by ParseObjectIdPipe, which runs after this pipe and produces the ObjectId. */

@@ -33,7 +33,8 @@ export function tooManyRequests(
   nowMs: number,
 ): AppError {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return new AppError('TOO_MANY_REQUESTS', RATE_LIMITS[name].message(minutes), {
+  const entry = RATE_LIMITS[name].error;
+  return new AppError(entry, entry.message(minutes), {
     retryAfter: minutes,
     retryAfterSeconds,
     retryAt: new Date(nowMs + retryAfterSeconds * 1000).toISOString(),

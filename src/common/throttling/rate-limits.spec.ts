@@ -29,6 +29,6 @@ describe('RATE_LIMITS', () => {
     ['verifyEmail', 7, 'Too many requests. Try again in 7 minute(s)'],
     ['resend', 4, 'Too many verification email request. Please wait a few minutes'],
   ])('%s message for %i minute(s)', (name, minutes, message) => {
-    expect(RATE_LIMITS[name].message(minutes)).toBe(message);
+    expect(RATE_LIMITS[name].error.message(minutes)).toBe(message);
   });
 });

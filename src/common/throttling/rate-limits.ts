@@ -1,39 +1,39 @@
 import { SetMetadata } from '@nestjs/common';
 import type { ThrottlerOptions } from '@nestjs/throttler';
+import { COMMON_ERRORS } from '../errors/common.errors';
 
 const MINUTE = 60_000;
 
-/** The SPA shows these and counts `retryAfter` minutes down. */
-const tryAgainIn = (prefix: string) => (minutes: number) =>
-  `${prefix}. Try again in ${minutes} minute(s)`;
-
-/** Every named limit in the API; a route opts in with `@RateLimit(name)` (per client IP). */
+/**
+ * Every named limit in the API; a route opts in with `@RateLimit(name)` (per client IP). `error` is
+ * the 429's catalogue entry: the SPA shows its message and counts `retryAfter` minutes down.
+ */
 export const RATE_LIMITS = {
   signup: {
     ttl: 15 * MINUTE,
     limit: 10,
-    message: tryAgainIn('Too many attempts'),
+    error: COMMON_ERRORS.tooManyAttempts,
   },
   login: {
     ttl: 15 * MINUTE,
     limit: 10,
-    message: tryAgainIn('Too many attempts'),
+    error: COMMON_ERRORS.tooManyAttempts,
   },
   resend: {
     ttl: 5 * MINUTE,
     limit: 3,
-    message: () => 'Too many verification email request. Please wait a few minutes',
+    error: COMMON_ERRORS.tooManyVerificationEmails,
   },
   // The SPA may refresh several times at once (one per failed request), so this one is generous.
   refresh: {
     ttl: 1 * MINUTE,
     limit: 30,
-    message: tryAgainIn('Too many requests'),
+    error: COMMON_ERRORS.tooManyRequests,
   },
   verifyEmail: {
     ttl: 15 * MINUTE,
     limit: 20,
-    message: tryAgainIn('Too many requests'),
+    error: COMMON_ERRORS.tooManyRequests,
   },
 } as const;
 

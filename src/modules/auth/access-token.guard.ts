@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
 import type { Request } from 'express';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { appError } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { ACCESS_STRATEGY, fromAccessCookie } from './access-token.strategy';
 
 /**
@@ -24,7 +25,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_STRATEGY) {
     ]);
     if (isPublic) return true;
     if (!fromAccessCookie(context.switchToHttp().getRequest<Request>())) {
-      throw new AppError('UNAUTHORIZED', 'Authentication Required');
+      throw appError(COMMON_ERRORS.authRequired);
     }
     return super.canActivate(context);
   }
@@ -35,8 +36,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_STRATEGY) {
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
     if (error instanceof Error) throw error;
-    if (error) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
-    if (!user) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
+    if (error || !user) throw appError(COMMON_ERRORS.accessTokenInvalid);
     return user;
   }
 }

@@ -2,12 +2,14 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { appError } from '../../common/errors/app-error';
 import { STRONG_PASSWORD } from '../../common/validation/transforms';
 import { AppConfig } from '../../config/app-config';
 import { MailProducer } from '../mail/mail.producer';
 import { toSelfView, SelfUserView } from '../users/user.views';
+import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
+import { AUTH_ERRORS } from './auth.errors';
 import type { IssuedTokens } from './auth-cookies';
 import type { LoginDto } from './dto/login.dto';
 import type { SignupDto } from './dto/signup.dto';
@@ -80,10 +82,10 @@ export class AccountsService implements OnModuleInit {
     const matches = await bcrypt.compare(dto.password, user?.password ?? this.dummyHash);
     if (!user || !matches) {
       this.logger.log({ msg: 'Login failed', reason: user ? 'password' : 'unknown-account' });
-      throw new AppError('BAD_REQUEST', 'Invalid Credentials');
+      throw appError(AUTH_ERRORS.invalidCredentials);
     }
     if (!user.emailVerified) {
-      throw new AppError('FORBIDDEN', 'Please verify your email before logging in');
+      throw appError(AUTH_ERRORS.emailNotVerified);
     }
     const tokens = await this.sessions.start(user._id, context);
     this.logger.log({ msg: 'User logged in', userId: user._id.toHexString() });
@@ -92,7 +94,7 @@ export class AccountsService implements OnModuleInit {
 
   async verifyEmail(token: string): Promise<void> {
     const user = await this.users.verifyEmail(sha256Hex(token), new Date());
-    if (!user) throw new AppError('BAD_REQUEST', 'Invalid or expired verification link');
+    if (!user) throw appError(AUTH_ERRORS.verificationLinkInvalid);
     this.logger.log({ msg: 'Email verified', userId: user._id.toHexString() });
     await this.mail.sendWelcome({
       userId: user._id.toHexString(),
@@ -125,26 +127,22 @@ export class AccountsService implements OnModuleInit {
     dto: PasswordChange,
   ): Promise<{ user: SelfUserView; tokens: IssuedTokens }> {
     if (!dto.password || !dto.newPassword) {
-      throw new AppError('BAD_REQUEST', 'Current password and new password are required');
+      throw appError(AUTH_ERRORS.passwordsRequired);
     }
     if (dto.password === dto.newPassword) {
-      throw new AppError(
-        'BAD_REQUEST',
-        'New password should not be the same as the current password',
-      );
+      throw appError(AUTH_ERRORS.passwordUnchanged);
     }
-    if (!STRONG_PASSWORD.test(dto.newPassword))
-      throw new AppError('BAD_REQUEST', 'New password is weak');
+    if (!STRONG_PASSWORD.test(dto.newPassword)) throw appError(AUTH_ERRORS.newPasswordWeak);
     const stored = await this.users.findByIdWithPassword(auth.userId);
-    if (!stored) throw new AppError('NOT_FOUND', 'User not found');
+    if (!stored) throw appError(USER_ERRORS.notFound);
     if (!(await bcrypt.compare(dto.password, stored.password))) {
-      throw new AppError('BAD_REQUEST', 'Current password is incorrect');
+      throw appError(AUTH_ERRORS.currentPasswordIncorrect);
     }
     const updated = await this.users.updatePasswordHash(
       auth.userId,
       await bcrypt.hash(dto.newPassword, this.config.auth.bcryptCost),
     );
-    if (!updated) throw new AppError('NOT_FOUND', 'User not found');
+    if (!updated) throw appError(USER_ERRORS.notFound);
     const tokens = await this.sessions.restartAfterPasswordChange(auth);
     this.logger.log({
       msg: 'Password changed; other sessions revoked',

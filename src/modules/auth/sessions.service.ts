@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { appError } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { isObjectIdString } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { UsersRepository } from '../users/users.repository';
 import type { IssuedTokens } from './auth-cookies';
+import { AUTH_ERRORS } from './auth.errors';
 import { decideRefresh } from './refresh-rotation';
 import { SessionsRepository } from './sessions.repository';
 import { AccessClaims, sha256Hex, TokenService } from './token.service';
@@ -51,8 +53,8 @@ export class SessionsService {
    * generation, so of two concurrent refreshes one rotates and the other takes the grace path.
    */
   async refresh(refreshToken: string | undefined): Promise<IssuedTokens> {
-    if (!refreshToken) throw new AppError('UNAUTHORIZED', 'Refresh token missing');
-    const invalid = () => new AppError('UNAUTHORIZED', 'Invalid refresh token');
+    if (!refreshToken) throw appError(AUTH_ERRORS.refreshTokenMissing);
+    const invalid = () => appError(AUTH_ERRORS.refreshTokenInvalid);
     const claims = this.tokens.verifyRefresh(refreshToken);
     if (!claims) throw invalid();
     const sessionId = new Types.ObjectId(claims.sid);
@@ -142,10 +144,8 @@ export class SessionsService {
    * Checks the session too, so logout and password changes end access tokens at once.
    */
   async authenticate(claims: Partial<AccessClaims>): Promise<AuthenticatedUser> {
-    if (!isObjectIdString(claims.userId)) throw new AppError('UNAUTHORIZED', 'Invalid token');
-    if (!isObjectIdString(claims.sid)) {
-      throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
-    }
+    if (!isObjectIdString(claims.userId)) throw appError(AUTH_ERRORS.tokenInvalid);
+    if (!isObjectIdString(claims.sid)) throw appError(COMMON_ERRORS.accessTokenInvalid);
     const userId = new Types.ObjectId(claims.userId);
     const sessionId = new Types.ObjectId(claims.sid);
     const [session, user] = await Promise.all([
@@ -153,9 +153,9 @@ export class SessionsService {
       this.users.findById(userId),
     ]);
     if (!session || !session.userId.equals(userId)) {
-      throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
+      throw appError(COMMON_ERRORS.accessTokenInvalid);
     }
-    if (!user) throw new AppError('UNAUTHORIZED', 'User not found');
+    if (!user) throw appError(AUTH_ERRORS.userGone);
     return { user, userId, sessionId };
   }
 
@@ -171,9 +171,9 @@ export class SessionsService {
    * cookie, and the session (live, unrevoked, same user) is what decides, as on every request.
    */
   async authenticateSocketToken(token: string | undefined): Promise<AuthenticatedUser> {
-    if (!token) throw new AppError('UNAUTHORIZED', 'Authentication Required');
+    if (!token) throw appError(COMMON_ERRORS.authRequired);
     const claims = this.tokens.verifyAccess(token, { ignoreExpiration: true });
-    if (!claims) throw new AppError('UNAUTHORIZED', 'Invalid or expired access token');
+    if (!claims) throw appError(COMMON_ERRORS.accessTokenInvalid);
     return this.authenticate(claims);
   }
 

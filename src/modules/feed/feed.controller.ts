@@ -9,6 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { describeErrors } from '../../common/errors/app-error';
+import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
@@ -19,7 +21,7 @@ import { FeedService } from './feed.service';
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
   type: ErrorResponse,
-  description: 'Authentication Required | Invalid or expired access token',
+  description: describeErrors(...PROTECTED_ROUTE_ERRORS),
 })
 @Controller('user')
 export class FeedController {

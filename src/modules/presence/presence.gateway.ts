@@ -9,6 +9,7 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { SessionsService } from '../auth/sessions.service';
@@ -85,7 +86,7 @@ export class PresenceGateway
     if (socket.data.retry) return void socket.conn.close();
     const { userId } = socket.data;
     if (!userId) {
-      const message = socket.data.authError ?? 'Authentication Required';
+      const message = socket.data.authError ?? COMMON_ERRORS.authRequired.message;
       this.logger.debug({ msg: 'Socket connected parked', reason: message, socketId: socket.id });
       socket.emit('authRequired', { message });
       return;
@@ -176,7 +177,7 @@ export class PresenceGateway
         refusal ??= error.message;
       }
     }
-    socket.data.authError = refusal ?? 'Authentication Required';
+    socket.data.authError = refusal ?? COMMON_ERRORS.authRequired.message;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { SessionsService } from '../auth/sessions.service';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import {
@@ -146,9 +147,10 @@ export class PresenceService {
   async park(socket: PresenceSocket, reason: string, reconnect: boolean): Promise<void> {
     const { userId, sessionId } = socket.data;
     if (userId) {
-      socket.data = { authError: 'Invalid or expired access token' };
+      const message = COMMON_ERRORS.accessTokenInvalid.message;
+      socket.data = { authError: message };
       for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
-      socket.emit('authRequired', { message: 'Invalid or expired access token' });
+      socket.emit('authRequired', { message });
       this.logger.log({ msg: 'Socket parked', reason, userId, sessionId, socketId: socket.id });
     }
     if (reconnect) socket.conn.close();

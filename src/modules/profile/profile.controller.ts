@@ -21,12 +21,16 @@ import {
 import type { Response } from 'express';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { describeErrors, errorMessage } from '../../common/errors/app-error';
+import { COMMON_ERRORS, PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ApiObjectIdParam } from '../../common/http/api-params.docs';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AccountsService } from '../auth/accounts.service';
+import { AUTH_ERRORS } from '../auth/auth.errors';
+import { USER_ERRORS } from '../users/users.errors';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
 import { EditProfileDto } from './dto/edit-profile.dto';
@@ -37,7 +41,7 @@ import { Types } from 'mongoose';
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
   type: ErrorResponse,
-  description: 'Authentication Required | Invalid or expired access token | User not found',
+  description: describeErrors(...PROTECTED_ROUTE_ERRORS, AUTH_ERRORS.userGone),
 })
 @Controller('profile')
 export class ProfileController {
@@ -75,9 +79,12 @@ export class ProfileController {
   @ApiOkResponse({ type: SelfUserResponse, description: 'Password updated successfully' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description:
-      'Current password and new password are required | New password should not be the same as the current ' +
-      'password | New password is weak | Current password is incorrect',
+    description: describeErrors(
+      AUTH_ERRORS.passwordsRequired,
+      AUTH_ERRORS.passwordUnchanged,
+      AUTH_ERRORS.newPasswordWeak,
+      AUTH_ERRORS.currentPasswordIncorrect,
+    ),
   })
   async changePassword(
     @CurrentUser() caller: AuthenticatedUser,
@@ -93,7 +100,7 @@ export class ProfileController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark onboarding as complete (idempotent)' })
   @ApiOkResponse({ type: SelfUserResponse, description: 'Onboarding completed successfully' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: describeErrors(USER_ERRORS.notFound) })
   async completeOnboarding(@CurrentUser() caller: AuthenticatedUser) {
     return ok(
       'Onboarding completed successfully',
@@ -105,8 +112,11 @@ export class ProfileController {
   @ApiOperation({ summary: "Another user's public profile" })
   @ApiObjectIdParam('userId', 'The user id')
   @ApiOkResponse({ type: ProfileUserResponse, description: 'User profile retrieved successfully' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid userId' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: errorMessage(COMMON_ERRORS.invalidId, 'userId'),
+  })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: describeErrors(USER_ERRORS.notFound) })
   async getPublic(@Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId) {
     return ok('User profile retrieved successfully', await this.profiles.getPublic(userId));
   }

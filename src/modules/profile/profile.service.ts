@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { AppError } from '../../common/errors/app-error';
+import { appError } from '../../common/errors/app-error';
 import { skillsKeyOf, type User } from '../users/user.schema';
 import { ProfileUserView, SelfUserView, toProfileView, toSelfView } from '../users/user.views';
+import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
 import type { EditProfileDto } from './dto/edit-profile.dto';
 
@@ -12,7 +13,7 @@ export class ProfileService {
 
   async getOwn(userId: Types.ObjectId): Promise<SelfUserView> {
     const user = await this.users.findById(userId);
-    if (!user) throw new AppError('NOT_FOUND', 'User not found');
+    if (!user) throw appError(USER_ERRORS.notFound);
     return toSelfView(user);
   }
 
@@ -30,19 +31,19 @@ export class ProfileService {
     }
     if (dto.skills) set.skillsKey = skillsKeyOf(dto.skills);
     const updated = await this.users.updateProfile(userId, set, unset);
-    if (!updated) throw new AppError('NOT_FOUND', 'User not found');
+    if (!updated) throw appError(USER_ERRORS.notFound);
     return toSelfView(updated);
   }
 
   async getPublic(userId: Types.ObjectId): Promise<ProfileUserView> {
     const user = await this.users.findProfileById(userId);
-    if (!user) throw new AppError('NOT_FOUND', 'User not found');
+    if (!user) throw appError(USER_ERRORS.notFound);
     return toProfileView(user);
   }
 
   async completeOnboarding(userId: Types.ObjectId): Promise<SelfUserView> {
     const user = await this.users.completeOnboarding(userId);
-    if (!user) throw new AppError('NOT_FOUND', 'User not found');
+    if (!user) throw appError(USER_ERRORS.notFound);
     return toSelfView(user);
   }
 }

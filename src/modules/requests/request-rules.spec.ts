@@ -1,17 +1,15 @@
 import { Types } from 'mongoose';
-import { AppError } from '../../common/errors/app-error';
+import { AppError, appError } from '../../common/errors/app-error';
 import { IGNORE_EXPIRY_MS, type ConnectionStatus } from '../connections/connection.schema';
 import {
   decideSend,
   PairDocument,
-  REQUEST_ERRORS,
-  RequestErrorName,
-  requestError,
   reviewRefusal,
   roleIn,
   sendToSelfRefusal,
   withdrawRefusal,
 } from './request-rules';
+import { REQUEST_ERRORS, type RequestErrorName } from './requests.errors';
 
 const id = (n: number) => new Types.ObjectId(n.toString(16).padStart(24, '0'));
 const caller = id(1);
@@ -45,14 +43,23 @@ describe('REQUEST_ERRORS', () => {
     ['requestNotFound', 404, 'Request not found or already reviewed'],
     ['connectionNotFound', 404, 'Connection not found'],
   ])('%s → %i %s', (name, status, message) => {
-    const error = requestError(name);
+    const error = appError(REQUEST_ERRORS[name]);
     expect(error).toBeInstanceOf(AppError);
     expect(error.status).toBe(status);
     expect(error.message).toBe(message);
   });
 
-  it('the table above covers every refusal', () => {
-    expect(Object.keys(REQUEST_ERRORS)).toHaveLength(8);
+  it.each([
+    ['invalidSendStatus', 'Interested', 'Invalid Status Type: Interested'],
+    ['invalidReviewStatus', 'interested', 'Invalid Request Status: interested'],
+  ] as const)('%s(%s) → 400 %s', (name, value, message) => {
+    const error = appError(REQUEST_ERRORS[name], value);
+    expect(error.status).toBe(400);
+    expect(error.message).toBe(message);
+  });
+
+  it('the tables above cover every refusal', () => {
+    expect(Object.keys(REQUEST_ERRORS)).toHaveLength(10);
   });
 });
 

@@ -1,35 +1,14 @@
 import type { Types } from 'mongoose';
-import { AppError, type ErrorCode } from '../../common/errors/app-error';
 import { isExpiredIgnore, type Connection } from '../connections/connection.schema';
+import type { RequestErrorName } from './requests.errors';
 
 /**
  * The rules that decide what a request route answers, as pure functions of the facts the service
  * looked up (the pair's document, who is asking, the time). The writes themselves stay atomic in
  * `ConnectionsRepository` (a conditional update or delete); these functions decide what to try and,
- * when a conditional write changed nothing, what that means for the caller.
+ * when a conditional write changed nothing, what that means for the caller. Refusals are named by
+ * their entry in `REQUEST_ERRORS` (`requests.errors.ts`).
  */
-
-/** Every refusal a request route gives, with its domain code (the filter maps it to a status). */
-export const REQUEST_ERRORS = {
-  sendToSelf: { code: 'BAD_REQUEST', message: 'sending request to yourself is not allowed' },
-  userNotFound: { code: 'NOT_FOUND', message: 'User not found' },
-  alreadyExists: { code: 'BAD_REQUEST', message: 'request already exist' },
-  concurrentSend: {
-    code: 'CONFLICT',
-    message: 'A request between you and this user was just created; reload to see it',
-  },
-  onlyReceiverReviews: { code: 'FORBIDDEN', message: 'Only the receiver can review this request' },
-  onlySenderWithdraws: { code: 'FORBIDDEN', message: 'Only the sender can withdraw this request' },
-  requestNotFound: { code: 'NOT_FOUND', message: 'Request not found or already reviewed' },
-  connectionNotFound: { code: 'NOT_FOUND', message: 'Connection not found' },
-} as const satisfies Record<string, { code: ErrorCode; message: string }>;
-
-export type RequestErrorName = keyof typeof REQUEST_ERRORS;
-
-export function requestError(name: RequestErrorName): AppError {
-  const { code, message } = REQUEST_ERRORS[name];
-  return new AppError(code, message);
-}
 
 /** The fields of a pair's document the rules read. */
 export type PairDocument = Pick<Connection, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>;

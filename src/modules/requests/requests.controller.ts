@@ -14,12 +14,15 @@ import {
 import { Types } from 'mongoose';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { describeErrors, errorMessage } from '../../common/errors/app-error';
+import { COMMON_ERRORS, PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ApiObjectIdParam } from '../../common/http/api-params.docs';
 import { ErrorResponse, SuccessResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { ParseStatusPipe } from './parse-status.pipe';
 import { ConnectionResponse } from './requests.docs';
+import { REQUEST_ERRORS } from './requests.errors';
 import {
   REVIEW_STATUSES,
   RequestsService,
@@ -32,7 +35,7 @@ import {
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
   type: ErrorResponse,
-  description: 'Authentication Required | Invalid or expired access token',
+  description: describeErrors(...PROTECTED_ROUTE_ERRORS),
 })
 @Controller('request')
 export class RequestsController {
@@ -55,17 +58,25 @@ export class RequestsController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description:
-      'Invalid Status Type: <status> | Invalid userId | sending request to yourself is not allowed | request already exist',
+    description: describeErrors(
+      errorMessage(REQUEST_ERRORS.invalidSendStatus, '<status>'),
+      errorMessage(COMMON_ERRORS.invalidId, 'userId'),
+      REQUEST_ERRORS.sendToSelf,
+      REQUEST_ERRORS.alreadyExists,
+    ),
   })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'User not found' })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: describeErrors(REQUEST_ERRORS.userNotFound),
+  })
   @ApiConflictResponse({
     type: ErrorResponse,
-    description: 'A concurrent request for the same pair won the race',
+    description: describeErrors(REQUEST_ERRORS.concurrentSend),
   })
   async send(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('status', new ParseStatusPipe(SEND_STATUSES, 'Invalid Status Type')) status: SendStatus,
+    @Param('status', new ParseStatusPipe(SEND_STATUSES, REQUEST_ERRORS.invalidSendStatus))
+    status: SendStatus,
     @Param('toUserId', new ParseObjectIdPipe('userId')) toUserId: Types.ObjectId,
   ) {
     return ok(
@@ -87,19 +98,22 @@ export class RequestsController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'Invalid Request Status: <status> | Invalid requestId',
+    description: describeErrors(
+      errorMessage(REQUEST_ERRORS.invalidReviewStatus, '<status>'),
+      errorMessage(COMMON_ERRORS.invalidId, 'requestId'),
+    ),
   })
   @ApiForbiddenResponse({
     type: ErrorResponse,
-    description: 'Only the receiver can review this request',
+    description: describeErrors(REQUEST_ERRORS.onlyReceiverReviews),
   })
   @ApiNotFoundResponse({
     type: ErrorResponse,
-    description: 'Request not found or already reviewed',
+    description: describeErrors(REQUEST_ERRORS.requestNotFound),
   })
   async review(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('status', new ParseStatusPipe(REVIEW_STATUSES, 'Invalid Request Status'))
+    @Param('status', new ParseStatusPipe(REVIEW_STATUSES, REQUEST_ERRORS.invalidReviewStatus))
     status: ReviewStatus,
     @Param('requestId', new ParseObjectIdPipe('requestId')) requestId: Types.ObjectId,
   ) {
@@ -113,14 +127,17 @@ export class RequestsController {
   @ApiOperation({ summary: 'Withdraw a pending request you sent' })
   @ApiObjectIdParam('requestId', 'The connection id of a request you sent')
   @ApiOkResponse({ type: SuccessResponse, description: 'Request withdrawn' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid requestId' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: errorMessage(COMMON_ERRORS.invalidId, 'requestId'),
+  })
   @ApiForbiddenResponse({
     type: ErrorResponse,
-    description: 'Only the sender can withdraw this request',
+    description: describeErrors(REQUEST_ERRORS.onlySenderWithdraws),
   })
   @ApiNotFoundResponse({
     type: ErrorResponse,
-    description: 'Request not found or already reviewed',
+    description: describeErrors(REQUEST_ERRORS.requestNotFound),
   })
   async withdraw(
     @CurrentUser() caller: AuthenticatedUser,
@@ -134,8 +151,14 @@ export class RequestsController {
   @ApiOperation({ summary: 'Remove an accepted connection (either side); chat history is kept' })
   @ApiObjectIdParam('userId', 'The other user of the connection')
   @ApiOkResponse({ type: SuccessResponse, description: 'Connection removed' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid userId' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Connection not found' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: errorMessage(COMMON_ERRORS.invalidId, 'userId'),
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: describeErrors(REQUEST_ERRORS.connectionNotFound),
+  })
   async removeConnection(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId,

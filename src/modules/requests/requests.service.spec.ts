@@ -12,6 +12,7 @@ import type { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
 import type { UsersRepository } from '../users/users.repository';
 import { RequestsService } from './requests.service';
+import { REQUEST_ERRORS } from './requests.errors';
 
 const id = (n: number) => new Types.ObjectId(n.toString(16).padStart(24, '0'));
 const DAY = 24 * 60 * 60 * 1000;
@@ -22,7 +23,7 @@ const requestId = id(50);
 const caller: AuthenticatedUser = {
   userId: me,
   sessionId: id(99),
-  user: { _id: me, firstName: 'Ada' } as UserRecord,
+  user: { _id: me, firstName: 'Ada' },
 };
 
 function connection(
@@ -120,7 +121,7 @@ describe('RequestsService.send', () => {
       await refusal(s.service.send(caller, 'interested', new Types.ObjectId(me.toHexString()))),
     ).toEqual({
       status: 400,
-      message: 'sending request to yourself is not allowed',
+      message: REQUEST_ERRORS.sendToSelf.message,
     });
     expect(s.users.findById).not.toHaveBeenCalled();
     expect(s.connections.findByPair).not.toHaveBeenCalled();
@@ -132,7 +133,7 @@ describe('RequestsService.send', () => {
     s.users.findById.mockResolvedValue(null);
     expect(await refusal(s.service.send(caller, 'interested', them))).toEqual({
       status: 404,
-      message: 'User not found',
+      message: REQUEST_ERRORS.userNotFound.message,
     });
     expect(s.connections.findByPair).not.toHaveBeenCalled();
     expect(s.writes() + s.emitted()).toBe(0);
@@ -180,7 +181,7 @@ describe('RequestsService.send', () => {
     s.connections.findByPair.mockResolvedValue(existing);
     expect(await refusal(s.service.send(caller, 'interested', them))).toEqual({
       status: 400,
-      message: 'request already exist',
+      message: REQUEST_ERRORS.alreadyExists.message,
     });
     expect(s.writes() + s.emitted()).toBe(0);
   });
@@ -210,7 +211,7 @@ describe('RequestsService.send', () => {
     s.connections.deleteIfExpiredIgnore.mockResolvedValue(false);
     expect(await refusal(s.service.send(caller, 'interested', them))).toEqual({
       status: 400,
-      message: 'request already exist',
+      message: REQUEST_ERRORS.alreadyExists.message,
     });
     expect(s.connections.create).not.toHaveBeenCalled();
     expect(s.emitted()).toBe(0);
@@ -223,7 +224,7 @@ describe('RequestsService.send', () => {
     );
     expect(await refusal(s.service.send(caller, 'interested', them))).toEqual({
       status: 409,
-      message: 'A request between you and this user was just created; reload to see it',
+      message: REQUEST_ERRORS.concurrentSend.message,
     });
     expect(s.emitted()).toBe(0);
   });
@@ -264,36 +265,36 @@ describe('RequestsService.review', () => {
   });
 
   it.each<[string, ConnectionRecord | null, number, string]>([
-    ['no such request', null, 404, 'Request not found or already reviewed'],
+    ['no such request', null, 404, REQUEST_ERRORS.requestNotFound.message],
     [
       'my own pending request',
       connection('interested', me, them),
       403,
-      'Only the receiver can review this request',
+      REQUEST_ERRORS.onlyReceiverReviews.message,
     ],
     [
       "someone else's pending request",
       connection('interested', them, stranger),
       403,
-      'Only the receiver can review this request',
+      REQUEST_ERRORS.onlyReceiverReviews.message,
     ],
     [
       'already accepted',
       connection('accepted', them, me),
       404,
-      'Request not found or already reviewed',
+      REQUEST_ERRORS.requestNotFound.message,
     ],
     [
       'already rejected',
       connection('rejected', them, me),
       404,
-      'Request not found or already reviewed',
+      REQUEST_ERRORS.requestNotFound.message,
     ],
     [
       'an ignored swipe',
       connection('ignored', them, me),
       404,
-      'Request not found or already reviewed',
+      REQUEST_ERRORS.requestNotFound.message,
     ],
   ])('when the update changes nothing: %s → %i', async (_name, existing, status, message) => {
     const s = setup();
@@ -320,30 +321,30 @@ describe('RequestsService.withdraw', () => {
   });
 
   it.each<[string, ConnectionRecord | null, number, string]>([
-    ['no such request', null, 404, 'Request not found or already reviewed'],
+    ['no such request', null, 404, REQUEST_ERRORS.requestNotFound.message],
     [
       'a pending request to me',
       connection('interested', them, me),
       403,
-      'Only the sender can withdraw this request',
+      REQUEST_ERRORS.onlySenderWithdraws.message,
     ],
     [
       "someone else's pending request",
       connection('interested', them, stranger),
       403,
-      'Only the sender can withdraw this request',
+      REQUEST_ERRORS.onlySenderWithdraws.message,
     ],
     [
       'my request, already accepted',
       connection('accepted', me, them),
       404,
-      'Request not found or already reviewed',
+      REQUEST_ERRORS.requestNotFound.message,
     ],
     [
       'my request, rejected',
       connection('rejected', me, them),
       404,
-      'Request not found or already reviewed',
+      REQUEST_ERRORS.requestNotFound.message,
     ],
   ])('when the delete changes nothing: %s → %i', async (_name, existing, status, message) => {
     const s = setup();
@@ -369,7 +370,7 @@ describe('RequestsService.removeConnection', () => {
     const s = setup();
     expect(await refusal(s.service.removeConnection(caller, stranger))).toEqual({
       status: 404,
-      message: 'Connection not found',
+      message: REQUEST_ERRORS.connectionNotFound.message,
     });
     expect(s.emitted()).toBe(0);
   });

@@ -2,19 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
+import { appError } from '../../common/errors/app-error';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
 import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
 import { PresenceService } from '../presence/presence.service';
 import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
-import {
-  decideSend,
-  requestError,
-  reviewRefusal,
-  sendToSelfRefusal,
-  withdrawRefusal,
-} from './request-rules';
+import { decideSend, reviewRefusal, sendToSelfRefusal, withdrawRefusal } from './request-rules';
+import { REQUEST_ERRORS } from './requests.errors';
 
 export const SEND_STATUSES = ['interested', 'ignored'] as const;
 export const REVIEW_STATUSES = ['accepted', 'rejected'] as const;
@@ -58,24 +54,24 @@ export class RequestsService {
    */
   async send(caller: AuthenticatedUser, status: SendStatus, toUserId: Types.ObjectId) {
     const toSelf = sendToSelfRefusal(caller.userId, toUserId);
-    if (toSelf) throw requestError(toSelf);
-    if (!(await this.users.findById(toUserId))) throw requestError('userNotFound');
+    if (toSelf) throw appError(REQUEST_ERRORS[toSelf]);
+    if (!(await this.users.findById(toUserId))) throw appError(REQUEST_ERRORS.userNotFound);
     const now = new Date();
     const existing = await this.connections.findByPair(caller.userId, toUserId);
     const decision = decideSend(existing, now);
-    if (decision.outcome === 'refuse') throw requestError(decision.error);
+    if (decision.outcome === 'refuse') throw appError(REQUEST_ERRORS[decision.error]);
     if (
       decision.outcome === 'replaceExpiredIgnore' &&
       // Someone swiped again since the read: the fresh document stays and blocks this send.
       !(await this.connections.deleteIfExpiredIgnore(decision.expired, now))
     ) {
-      throw requestError('alreadyExists');
+      throw appError(REQUEST_ERRORS.alreadyExists);
     }
     let created: ConnectionRecord;
     try {
       created = await this.connections.create(caller.userId, toUserId, status);
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw requestError('concurrentSend');
+      if (isDuplicateKeyError(error)) throw appError(REQUEST_ERRORS.concurrentSend);
       throw error;
     }
     if (status === 'interested') {
@@ -95,7 +91,7 @@ export class RequestsService {
     const updated = await this.connections.review(requestId, caller.userId, status);
     if (!updated) {
       const existing = await this.connections.findById(requestId);
-      throw requestError(reviewRefusal(existing, caller.userId));
+      throw appError(REQUEST_ERRORS[reviewRefusal(existing, caller.userId)]);
     }
     if (status === 'accepted') {
       this.presence.notify(updated.fromUserId.toHexString(), {
@@ -113,7 +109,7 @@ export class RequestsService {
   async withdraw(caller: AuthenticatedUser, requestId: Types.ObjectId): Promise<void> {
     if (await this.connections.withdraw(requestId, caller.userId)) return;
     const existing = await this.connections.findById(requestId);
-    throw requestError(withdrawRefusal(existing, caller.userId));
+    throw appError(REQUEST_ERRORS[withdrawRefusal(existing, caller.userId)]);
   }
 
   /**
@@ -122,7 +118,7 @@ export class RequestsService {
    */
   async removeConnection(caller: AuthenticatedUser, otherUserId: Types.ObjectId): Promise<void> {
     if (!(await this.connections.removeAccepted(caller.userId, otherUserId))) {
-      throw requestError('connectionNotFound');
+      throw appError(REQUEST_ERRORS.connectionNotFound);
     }
     this.presence.connectionRemoved(caller.userId.toHexString(), otherUserId.toHexString());
   }

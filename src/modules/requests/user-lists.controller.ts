@@ -9,6 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
 import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-user.decorator';
+import { describeErrors } from '../../common/errors/app-error';
+import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
@@ -26,7 +28,7 @@ const PAGING =
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
   type: ErrorResponse,
-  description: 'Authentication Required | Invalid or expired access token',
+  description: describeErrors(...PROTECTED_ROUTE_ERRORS),
 })
 @ApiBadRequestResponse({ type: ErrorResponse, description: 'page/limit validation messages' })
 @Controller('user')

@@ -7,6 +7,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ACCESS_COOKIE_AUTH } from '../../common/bootstrap/swagger';
+import { describeErrors } from '../../common/errors/app-error';
+import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { SkillsResponse } from './skills.docs';
@@ -16,7 +18,7 @@ import PREDEFINED_SKILLS from './skills.json';
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
 @ApiUnauthorizedResponse({
   type: ErrorResponse,
-  description: 'Authentication Required | Invalid or expired access token',
+  description: describeErrors(...PROTECTED_ROUTE_ERRORS),
 })
 @Controller('skills')
 export class SkillsController {

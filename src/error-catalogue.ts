@@ -1,0 +1,24 @@
+import type { ErrorCatalogue, ErrorEntry } from './common/errors/app-error';
+import { COMMON_ERRORS } from './common/errors/common.errors';
+import { AUTH_ERRORS } from './modules/auth/auth.errors';
+import { REQUEST_ERRORS } from './modules/requests/requests.errors';
+import { USER_ERRORS } from './modules/users/users.errors';
+
+/**
+ * Every error the API answers with on purpose, in one place: the generic ones from `common`, and
+ * each feature's own from its `<module>.errors.ts` (so `common` imports no feature). A new module
+ * with errors adds its catalogue here; `error-catalogue.spec.ts` checks the whole list (unique
+ * codes, statuses, messages) and that no code outside a catalogue writes a message of its own.
+ */
+export const ERROR_CATALOGUES = {
+  common: COMMON_ERRORS,
+  auth: AUTH_ERRORS,
+  users: USER_ERRORS,
+  requests: REQUEST_ERRORS,
+} as const satisfies Record<string, ErrorCatalogue>;
+
+/** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */
+export function allErrorEntries(): ErrorEntry[] {
+  const catalogues: ErrorCatalogue[] = Object.values(ERROR_CATALOGUES);
+  return [...new Set(catalogues.flatMap((catalogue) => Object.values(catalogue)))];
+}
