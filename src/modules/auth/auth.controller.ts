@@ -12,6 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
+import { describeErrors } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import {
   ErrorResponse,
@@ -21,6 +23,7 @@ import {
 import { RateLimit } from '../../common/throttling/rate-limits';
 import { AuthCookies, ACCESS_COOKIE, REFRESH_COOKIE } from './auth-cookies';
 import { AccountsService } from './accounts.service';
+import { AUTH_ERRORS } from './auth.errors';
 import { SessionsService } from './sessions.service';
 import { LoginDto } from './dto/login.dto';
 import { ResendVerificationDto } from './dto/resend-verification.dto';
@@ -59,7 +62,7 @@ export class AuthController {
   })
   @ApiConflictResponse({
     type: ErrorResponse,
-    description: 'An account with this email already exists',
+    description: describeErrors(COMMON_ERRORS.emailTaken),
   })
   @ApiTooManyRequestsResponse({
     type: RateLimitedResponse,
@@ -79,10 +82,13 @@ export class AuthController {
     summary: 'Start a session on this device; sets the accessToken and refreshToken cookies',
   })
   @ApiOkResponse({ type: SelfUserResponse, description: 'Login Successful' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid Credentials' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: describeErrors(AUTH_ERRORS.invalidCredentials),
+  })
   @ApiForbiddenResponse({
     type: ErrorResponse,
-    description: 'Please verify your email before logging in (correct password only)',
+    description: `${AUTH_ERRORS.emailNotVerified.message} (correct password only)`,
   })
   @ApiTooManyRequestsResponse({
     type: RateLimitedResponse,
@@ -124,7 +130,7 @@ export class AuthController {
   @ApiOkResponse({ type: SuccessResponse, description: 'Token refreshed; both cookies set' })
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
-    description: 'Refresh token missing | Invalid refresh token',
+    description: describeErrors(AUTH_ERRORS.refreshTokenMissing, AUTH_ERRORS.refreshTokenInvalid),
   })
   @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '30 per minute per IP' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
@@ -139,7 +145,8 @@ export class AuthController {
   @ApiOkResponse({ type: SuccessResponse, description: 'Email verified successfully' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'Invalid verification link | Invalid or expired verification link',
+    // The first is the query DTO's validation message.
+    description: describeErrors('Invalid verification link', AUTH_ERRORS.verificationLinkInvalid),
   })
   @ApiTooManyRequestsResponse({
     type: RateLimitedResponse,
