@@ -4,16 +4,14 @@ import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppConfig } from '../../config/app-config';
+import { readCookie } from '../../common/http/cookies';
 import { ACCESS_COOKIE } from './auth-cookies';
 import { SessionsService } from './sessions.service';
 import { hmacKey, type AccessClaims } from './token.service';
 
 export const ACCESS_STRATEGY = 'access-cookie';
 
-const fromAccessCookie = (req: Request): string | null => {
-  const value: unknown = (req?.cookies as Record<string, unknown> | undefined)?.[ACCESS_COOKIE];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-};
+const fromAccessCookie = (req: Request): string | null => readCookie(req, ACCESS_COOKIE) ?? null;
 
 /** passport-jwt reading only the `accessToken` cookie (the Authorization header is ignored). */
 @Injectable()

@@ -30,11 +30,7 @@ import { ResendVerificationDto } from './dto/resend-verification.dto';
 import { SignupDto } from './dto/signup.dto';
 import { VerifyEmailQueryDto } from './dto/verify-email-query.dto';
 import { SelfUserResponse } from '../users/user.docs';
-
-function cookie(req: Request, name: string): string | undefined {
-  const value: unknown = (req.cookies as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
+import { readCookie } from '../../common/http/cookies';
 
 @ApiTags('auth')
 @Public()
@@ -114,7 +110,7 @@ export class AuthController {
   @ApiOkResponse({ type: SuccessResponse, description: 'Always 200: Logout successful' })
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.cookies.clear(res);
-    await this.sessions.logout(cookie(req, ACCESS_COOKIE), cookie(req, REFRESH_COOKIE));
+    await this.sessions.logout(readCookie(req, ACCESS_COOKIE), readCookie(req, REFRESH_COOKIE));
     return ok('Logout successful');
   }
 
@@ -134,7 +130,7 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '30 per minute per IP' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const tokens = await this.sessions.refresh(cookie(req, REFRESH_COOKIE));
+    const tokens = await this.sessions.refresh(readCookie(req, REFRESH_COOKIE));
     this.cookies.set(res, tokens);
     return ok('Token refreshed');
   }
