@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
 import { RateLimitModule } from './common/throttling/rate-limit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { ChatModule } from './modules/chat/chat.module';
 import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
 import { PresenceModule } from './modules/presence/presence.module';
@@ -28,6 +29,7 @@ export class AppModule {
         FeedModule,
         RequestsModule,
         PresenceModule,
+        ChatModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -16,7 +16,13 @@ function sampleMessage(message: string | ((...args: never[]) => string)): string
 
 describe('the error catalogue', () => {
   it('has entries from common and from the features', () => {
-    expect(Object.keys(ERROR_CATALOGUES).sort()).toEqual(['auth', 'common', 'requests', 'users']);
+    expect(Object.keys(ERROR_CATALOGUES).sort()).toEqual([
+      'auth',
+      'chat',
+      'common',
+      'requests',
+      'users',
+    ]);
     expect(entries.length).toBeGreaterThan(30);
   });
 

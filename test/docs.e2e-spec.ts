@@ -74,12 +74,17 @@ const ROUTES_WITH_DATA = [
   'get /user/requests/sent',
   'post /request/send/{status}/{toUserId}',
   'post /request/review/{status}/{requestId}',
+  'get /chat/recent',
+  'get /chat/unread',
+  'get /chat/{targetUserId}',
+  'post /chat/{targetUserId}/read',
 ];
 /** List routes: `pagination` beside `data`. */
 const PAGINATED = [
   'get /user/connections',
   'get /user/requests/received',
   'get /user/requests/sent',
+  'get /chat/recent',
 ];
 /** Not enveloped (contract §1.11). */
 const NOT_ENVELOPED = ['get /health', 'get /health/ready'];
@@ -137,6 +142,10 @@ describe('Swagger documents every route with its DTOs', () => {
     ['post', '/request/review/{status}/{requestId}'],
     ['delete', '/request/withdraw/{requestId}'],
     ['delete', '/request/connection/{userId}'],
+    ['get', '/chat/recent'],
+    ['get', '/chat/unread'],
+    ['get', '/chat/{targetUserId}'],
+    ['post', '/chat/{targetUserId}/read'],
     ['get', '/health'],
     ['get', '/health/ready'],
   ])('%s %s', (method, path) => {
@@ -501,6 +510,17 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('post', '/request/review/{status}/{requestId}', 200, a.post(review));
       await call('post', '/request/review/{status}/{requestId}', 404, a.post(review));
       await call('get', '/user/connections', 200, a.get('/user/connections?page=1&limit=10'));
+
+      // Chat between the new connections (messages are sent over the socket: none here).
+      await call('get', '/chat/{targetUserId}', 200, a.get(`/chat/${b.id}?limit=10`));
+      await call('get', '/chat/{targetUserId}', 400, a.get('/chat/not-an-id'));
+      await call('get', '/chat/{targetUserId}', 403, a.get(`/chat/${a.id}`));
+      await call('get', '/chat/{targetUserId}', 404, a.get('/chat/665f1c2e9b1e8a3d4c5b6a70'));
+      await call('get', '/chat/recent', 200, a.get('/chat/recent?limit=5'));
+      await call('get', '/chat/recent', 400, a.get('/chat/recent?limit=500'));
+      await call('get', '/chat/unread', 200, a.get('/chat/unread'));
+      await call('post', '/chat/{targetUserId}/read', 200, a.post(`/chat/${b.id}/read`));
+      await call('post', '/chat/{targetUserId}/read', 400, a.post('/chat/nope/read'));
       await call(
         'delete',
         '/request/connection/{userId}',

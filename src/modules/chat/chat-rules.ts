@@ -1,0 +1,154 @@
+import type { Types } from 'mongoose';
+import type { ConnectionStatus } from '../connections/connection.schema';
+import { isObjectIdString } from '../../common/validation/object-id';
+import {
+  CHAT_ERRORS,
+  MAX_CLIENT_MESSAGE_ID_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  type ChatErrorName,
+} from './chat.errors';
+
+/**
+ * The rules that decide what a chat route or socket event answers, as pure functions of the facts
+ * the service looked up. Refusals are named by their entry in `CHAT_ERRORS`.
+ */
+
+/** What the caller may do in a pair's conversation. */
+export type ChatAccess =
+  | { outcome: 'readWrite' }
+  /** The connection is gone (removed) but the pair has history: read it, send nothing. */
+  | { outcome: 'readOnly' }
+  | { outcome: 'refuse'; error: ChatErrorName };
+
+export interface AccessFacts {
+  callerId: Types.ObjectId;
+  targetId: Types.ObjectId;
+  /** The pair's connection status, null without a document. */
+  connection: ConnectionStatus | null;
+  /** Whether the pair has a chat with at least one message. */
+  hasHistory: boolean;
+}
+
+/**
+ * Nobody chats with themselves; an accepted connection reads and sends; a pair that has history
+ * but is no longer connected (a removed connection, or a chat kept from before the rewrite) reads
+ * only; anyone else is refused. The target's existence is checked before (404).
+ */
+export function chatAccess(facts: AccessFacts): ChatAccess {
+  if (facts.callerId.equals(facts.targetId)) return { outcome: 'refuse', error: 'chatWithSelf' };
+  if (facts.connection === 'accepted') return { outcome: 'readWrite' };
+  if (facts.hasHistory) return { outcome: 'readOnly' };
+  return { outcome: 'refuse', error: 'notConnected' };
+}
+
+/** Why a send is refused given the access, or null when it may go ahead. */
+export function sendRefusal(access: ChatAccess): ChatErrorName | null {
+  if (access.outcome === 'refuse') return access.error;
+  return access.outcome === 'readOnly' ? 'sendNotAllowed' : null;
+}
+
+/** A refusal of a socket payload: a fixed entry, or the unexpected-field one with its name. */
+export type PayloadRefusal = { error: ChatErrorName } | { error: 'unexpectedField'; field: string };
+
+export type Parsed<T> = { ok: true; value: T } | ({ ok: false } & PayloadRefusal);
+
+/** Keys the SPA sends that the server ignores (identity comes from the socket). */
+const IGNORED_KEYS = ['userId', 'firstName', 'lastName', 'photoUrl'];
+
+const CLIENT_MESSAGE_ID = new RegExp(`^[A-Za-z0-9_.:-]{1,${MAX_CLIENT_MESSAGE_ID_LENGTH}}$`);
+
+/** Longer raw strings are refused before trimming or counting (cheap bound on huge payloads). */
+const MAX_RAW_TEXT_LENGTH = MAX_MESSAGE_LENGTH * 4;
+
+function asObject(
+  payload: unknown,
+  allowed: string[],
+): { ok: true; value: Record<string, unknown> } | ({ ok: false } & PayloadRefusal) {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { ok: false, error: 'payloadNotObject' };
+  }
+  for (const key of Object.keys(payload)) {
+    if (!allowed.includes(key) && !IGNORED_KEYS.includes(key)) {
+      return { ok: false, error: 'unexpectedField', field: key };
+    }
+  }
+  return { ok: true, value: payload as Record<string, unknown> };
+}
+
+function targetOf(value: unknown): string | null {
+  return isObjectIdString(value) ? value.toLowerCase() : null;
+}
+
+/** Message text: a string, trimmed, 1–2000 characters (code points). */
+export function parseText(value: unknown): Parsed<string> {
+  if (typeof value !== 'string') return { ok: false, error: 'textNotString' };
+  if (value.length > MAX_RAW_TEXT_LENGTH) return { ok: false, error: 'textTooLong' };
+  const text = value.trim();
+  if (text.length === 0) return { ok: false, error: 'textEmpty' };
+  if ([...text].length > MAX_MESSAGE_LENGTH) return { ok: false, error: 'textTooLong' };
+  return { ok: true, value: text };
+}
+
+/** Optional: 1–64 of `A-Z a-z 0-9 _ . : -`. */
+export function parseClientMessageId(value: unknown): Parsed<string | undefined> {
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  if (typeof value === 'string' && CLIENT_MESSAGE_ID.test(value)) return { ok: true, value };
+  return { ok: false, error: 'invalidClientMessageId' };
+}
+
+export function parseTargetPayload(payload: unknown): Parsed<{ targetUserId: string }> {
+  const object = asObject(payload, ['targetUserId']);
+  if (!object.ok) return object;
+  const targetUserId = targetOf(object.value.targetUserId);
+  if (!targetUserId) return { ok: false, error: 'invalidTargetUserId' };
+  return { ok: true, value: { targetUserId } };
+}
+
+export interface SendPayload {
+  targetUserId: string;
+  text: string;
+  clientMessageId?: string;
+}
+
+export function parseSendPayload(payload: unknown): Parsed<SendPayload> {
+  const object = asObject(payload, ['targetUserId', 'text', 'clientMessageId']);
+  if (!object.ok) return object;
+  const targetUserId = targetOf(object.value.targetUserId);
+  if (!targetUserId) return { ok: false, error: 'invalidTargetUserId' };
+  const text = parseText(object.value.text);
+  if (!text.ok) return text;
+  const clientMessageId = parseClientMessageId(object.value.clientMessageId);
+  if (!clientMessageId.ok) return clientMessageId;
+  return {
+    ok: true,
+    value: { targetUserId, text: text.value, clientMessageId: clientMessageId.value },
+  };
+}
+
+export function parseTypingPayload(
+  payload: unknown,
+): Parsed<{ targetUserId: string; isTyping: boolean }> {
+  const object = asObject(payload, ['targetUserId', 'isTyping']);
+  if (!object.ok) return object;
+  const targetUserId = targetOf(object.value.targetUserId);
+  if (!targetUserId) return { ok: false, error: 'invalidTargetUserId' };
+  if (typeof object.value.isTyping !== 'boolean') return { ok: false, error: 'isTypingNotBoolean' };
+  return { ok: true, value: { targetUserId, isTyping: object.value.isTyping } };
+}
+
+/** The message a payload refusal answers with. */
+export function refusalMessage(refusal: PayloadRefusal): string {
+  return refusal.error === 'unexpectedField'
+    ? CHAT_ERRORS.unexpectedField.message(refusal.field)
+    : CHAT_ERRORS[refusal.error].message;
+}
+
+/** Typing indicators: at most one "is typing" per socket per this interval; "stopped" always passes. */
+export const TYPING_INTERVAL_MS = 1000;
+
+export function typingAllowed(isTyping: boolean, lastSentAt: number | undefined, now: number) {
+  return !isTyping || lastSentAt === undefined || now - lastSentAt >= TYPING_INTERVAL_MS;
+}
+
+/** Sends per user per window, shared by every instance (Redis). */
+export const SEND_LIMIT = { max: 20, windowMs: 10_000 } as const;

@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { Types } from 'mongoose';
+import { createHmac } from 'node:crypto';
+import { AppError, appError } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
+import { AppConfig } from '../../config/app-config';
+import { pairKeyOf } from '../connections/connection.schema';
+import {
+  userRoom,
+  type ChatAck,
+  type ChatClientEvent,
+  type JoinChatAck,
+  type MarkReadAck,
+  type PresenceServer,
+  type PresenceSocket,
+  type SendMessageAck,
+  type TypingAck,
+} from '../presence/presence.events';
+import {
+  parseSendPayload,
+  parseTargetPayload,
+  parseTypingPayload,
+  typingAllowed,
+  type Parsed,
+} from './chat-rules';
+import { CHAT_ERRORS } from './chat.errors';
+import { ChatService } from './chat.service';
+
+type AckCallback<A> = ((answer: A) => void) | undefined;
+
+/** The value of a parsed payload, or the catalogue error it was refused with. */
+function valueOf<T>(parsed: Parsed<T>): T {
+  if (parsed.ok) return parsed.value;
+  if (parsed.error === 'unexpectedField') throw appError(CHAT_ERRORS.unexpectedField, parsed.field);
+  throw appError(CHAT_ERRORS[parsed.error]);
+}
+
+/**
+ * Chat events on the presence server's sockets (same Socket.io server, see `installSocketServer`).
+ * Identity is only `socket.data` as the presence handshake set it: a parked socket is refused with
+ * `Authentication Required`, and every id, name or photo in a payload is ignored. Each event is
+ * answered through its acknowledgement callback when the client passes one
+ * (`{ ok: true, … }` / `{ ok: false, error }`); otherwise only refusals are reported, as
+ * `chatError { event, message }`. Nothing a client sends can throw out of a handler.
+ *
+ * Chat rooms are `chat:` + HMAC-SHA256(server secret, pairKey): not computable from public ids,
+ * joined only after the membership check, at most one per socket (M9).
+ */
+@WebSocketGateway()
+export class ChatGateway {
+  private readonly logger = new Logger(ChatGateway.name);
+  /** Last `isTyping: true` relayed per socket (throttle; in memory, dropped with the socket). */
+  private readonly typingAt = new WeakMap<PresenceSocket, number>();
+
+  @WebSocketServer() server!: PresenceServer;
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The pair's room name (server-internal; never sent to clients). */
+  chatRoom(a: string, b: string): string {
+    const mac = createHmac('sha256', this.config.auth.accessSecret)
+      .update(`chat-room:${pairKeyOf(a, b)}`)
+      .digest('hex');
+    return `chat:${mac}`;
+  }
+
+  @SubscribeMessage('joinChat')
+  joinChat(
+    @ConnectedSocket() socket: PresenceSocket,
+    @MessageBody() payload: unknown,
+    @Ack() ack: AckCallback<JoinChatAck>,
+  ): Promise<void> {
+    return this.handle(socket, 'joinChat', ack, async (userId) => {
+      const { targetUserId } = valueOf(parseTargetPayload(payload));
+      const { chat, access } = await this.chat.pair(userId, new Types.ObjectId(targetUserId));
+      if (socket.data.userId !== userId.toHexString()) throw appError(COMMON_ERRORS.authRequired);
+      const room = this.chatRoom(userId.toHexString(), targetUserId);
+      const previous = socket.data.chatRoom;
+      if (previous && previous !== room) await socket.leave(previous);
+      await socket.join(room);
+      socket.data.chatRoom = room;
+      return {
+        chatId: chat ? chat._id.toHexString() : null,
+        canSend: access.outcome === 'readWrite',
+      };
+    });
+  }
+
+  @SubscribeMessage('sendMessage')
+  sendMessage(
+    @ConnectedSocket() socket: PresenceSocket,
+    @MessageBody() payload: unknown,
+    @Ack() ack: AckCallback<SendMessageAck>,
+  ): Promise<void> {
+    return this.handle(socket, 'sendMessage', ack, async (userId) => {
+      const { targetUserId, text, clientMessageId } = valueOf(parseSendPayload(payload));
+      const sent = await this.chat.send(
+        userId,
+        new Types.ObjectId(targetUserId),
+        text,
+        clientMessageId,
+      );
+      if (sent.created) {
+        this.server
+          .to(this.chatRoom(userId.toHexString(), targetUserId))
+          .emit('messageReceived', sent.message);
+      }
+      return { message: sent.message };
+    });
+  }
+
+  @SubscribeMessage('markRead')
+  markRead(
+    @ConnectedSocket() socket: PresenceSocket,
+    @MessageBody() payload: unknown,
+    @Ack() ack: AckCallback<MarkReadAck>,
+  ): Promise<void> {
+    return this.handle(socket, 'markRead', ack, async (userId) => {
+      const { targetUserId } = valueOf(parseTargetPayload(payload));
+      return this.chat.markRead(userId, new Types.ObjectId(targetUserId));
+    });
+  }
+
+  /** Relayed only within the joined chat room, to the other participant; throttled; not stored. */
+  @SubscribeMessage('typing')
+  typing(
+    @ConnectedSocket() socket: PresenceSocket,
+    @MessageBody() payload: unknown,
+    @Ack() ack: AckCallback<TypingAck>,
+  ): Promise<void> {
+    return this.handle(socket, 'typing', ack, (userId) => {
+      const { targetUserId, isTyping } = valueOf(parseTypingPayload(payload));
+      const me = userId.toHexString();
+      const room = this.chatRoom(me, targetUserId);
+      if (socket.data.chatRoom !== room) throw appError(CHAT_ERRORS.notJoined);
+      const now = Date.now();
+      if (typingAllowed(isTyping, this.typingAt.get(socket), now)) {
+        if (isTyping) this.typingAt.set(socket, now);
+        else this.typingAt.delete(socket);
+        this.server.to(room).except(userRoom(me)).emit('userTyping', { userId: me, isTyping });
+      }
+      return Promise.resolve({});
+    });
+  }
+
+  /** Runs one event for an identified socket and answers it (ack, or `chatError` on refusal). */
+  private async handle<T extends object>(
+    socket: PresenceSocket,
+    event: ChatClientEvent,
+    ack: AckCallback<ChatAck<T>>,
+    work: (userId: Types.ObjectId) => Promise<T>,
+  ): Promise<void> {
+    let answer: ChatAck<T>;
+    const userId = socket.data.userId;
+    if (!userId) {
+      answer = { ok: false, error: COMMON_ERRORS.authRequired.message };
+    } else {
+      try {
+        answer = { ok: true, ...(await work(new Types.ObjectId(userId))) };
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          this.logger.error({ msg: 'Chat event failed', event, userId, err: error });
+        }
+        const message = error instanceof AppError ? error.message : COMMON_ERRORS.internal.message;
+        answer = { ok: false, error: message };
+      }
+    }
+    if (typeof ack === 'function') ack(answer);
+    else if (!answer.ok) socket.emit('chatError', { event, message: answer.error });
+  }
+}

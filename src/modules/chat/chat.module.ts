@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ConnectionsModule } from '../connections/connections.module';
+import { PresenceModule } from '../presence/presence.module';
+import { UsersModule } from '../users/users.module';
+import { ChatSendLimiter } from './chat-send-limiter';
+import { ChatController } from './chat.controller';
+import { ChatGateway } from './chat.gateway';
+import { Chat, ChatSchema, Message, MessageSchema } from './chat.schema';
+import { ChatService } from './chat.service';
+import { ChatsRepository } from './chats.repository';
+import { MessagesRepository } from './messages.repository';
+
+/** Conversations between connections: `chats` and `messages`, the `/chat` routes, chat events. */
+@Module({
+  imports: [
+    UsersModule,
+    ConnectionsModule,
+    PresenceModule,
+    MongooseModule.forFeature([
+      { name: Chat.name, schema: ChatSchema },
+      { name: Message.name, schema: MessageSchema },
+    ]),
+  ],
+  controllers: [ChatController],
+  providers: [ChatService, ChatsRepository, MessagesRepository, ChatSendLimiter, ChatGateway],
+})
+export class ChatModule {}

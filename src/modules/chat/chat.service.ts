@@ -1,0 +1,235 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { appError } from '../../common/errors/app-error';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import type { ChatMessageEvent } from '../presence/presence.events';
+import { PresenceService } from '../presence/presence.service';
+import type { UserRecord } from '../users/user.schema';
+import { UsersRepository } from '../users/users.repository';
+import { chatAccess, sendRefusal, type ChatAccess } from './chat-rules';
+import { ChatSendLimiter } from './chat-send-limiter';
+import { CHAT_ERRORS } from './chat.errors';
+import type { ChatRecord } from './chat.schema';
+import { ChatsRepository, type RecentCursor } from './chats.repository';
+import {
+  ChatUserView,
+  ConversationView,
+  ReadReceiptView,
+  RecentChatView,
+  RecentPagination,
+  toChatUserView,
+  toMessageEvent,
+  toMessageView,
+  toRecentChatView,
+  UnreadView,
+  unreadOf,
+} from './chat.views';
+import { MessagesRepository } from './messages.repository';
+
+export const DEFAULT_HISTORY_LIMIT = 50;
+export const MAX_HISTORY_LIMIT = 100;
+export const DEFAULT_RECENT_LIMIT = 20;
+export const MAX_RECENT_LIMIT = 50;
+
+/** `?before=` of `/chat/recent`: `<lastMessageAt epoch ms>_<chat id>`. */
+export const RECENT_CURSOR_PATTERN = /^\d{1,15}_[0-9a-f]{24}$/i;
+
+export function formatRecentCursor(chat: ChatRecord): string {
+  return `${(chat.lastMessageAt ?? chat.updatedAt).getTime()}_${chat._id.toHexString()}`;
+}
+
+export function parseRecentCursor(value: string | undefined): RecentCursor | undefined {
+  if (!value || !RECENT_CURSOR_PATTERN.test(value)) return undefined;
+  const [ms, id] = value.split('_');
+  return { lastMessageAt: new Date(Number(ms)), chatId: new Types.ObjectId(id.toLowerCase()) };
+}
+
+/** The pair as the caller sees it, after the checks. */
+export interface PairContext {
+  target: UserRecord;
+  chat: ChatRecord | null;
+  access: ChatAccess;
+}
+
+export interface SentMessage {
+  message: ChatMessageEvent;
+  /** False for a retry with a `clientMessageId` already stored: nothing new was stored or sent. */
+  created: boolean;
+  pairKey: string;
+}
+
+/**
+ * Conversations between two connected users (rules in `chat-rules.ts`). Storage is two
+ * collections (`chat.schema.ts`): a send is one message insert and one atomic update of the
+ * pair's chat. Live delivery of messages to chat rooms is the gateway's; notifications go
+ * through `PresenceService`.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    private readonly chats: ChatsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly users: UsersRepository,
+    private readonly connections: ConnectionsRepository,
+    private readonly presence: PresenceService,
+    private readonly sendLimiter: ChatSendLimiter,
+  ) {}
+
+  /**
+   * Order of checks: yourself (403), the target exists (404), then the relationship: an accepted
+   * connection reads and sends, a pair with history but no connection reads only, else 403.
+   */
+  async pair(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<PairContext> {
+    if (callerId.equals(targetId)) throw appError(CHAT_ERRORS.chatWithSelf);
+    const target = await this.users.findById(targetId);
+    if (!target) throw appError(CHAT_ERRORS.userNotFound);
+    const [connection, chat] = await Promise.all([
+      this.connections.findByPair(callerId, targetId),
+      this.chats.findByPair(callerId, targetId),
+    ]);
+    const access = chatAccess({
+      callerId,
+      targetId,
+      connection: connection?.status ?? null,
+      hasHistory: Boolean(chat?.lastMessage),
+    });
+    if (access.outcome === 'refuse') throw appError(CHAT_ERRORS[access.error]);
+    return { target, chat, access };
+  }
+
+  /** One page of history, newest page first, messages oldest → newest. Creates nothing. */
+  async conversation(
+    callerId: Types.ObjectId,
+    targetId: Types.ObjectId,
+    page: { before?: Types.ObjectId; limit: number },
+  ): Promise<ConversationView> {
+    const { target, chat, access } = await this.pair(callerId, targetId);
+    const caller = callerId.toHexString();
+    const rows = chat ? await this.messages.newestFirst(chat._id, page.before, page.limit + 1) : [];
+    const hasMore = rows.length > page.limit;
+    const messages = rows.slice(0, page.limit).reverse();
+    const senders = await this.senderViews([callerId, target._id]);
+    return {
+      _id: chat ? chat._id.toHexString() : null,
+      chatId: chat ? chat._id.toHexString() : null,
+      participants: chat
+        ? chat.participants.map((id) => id.toHexString())
+        : [caller, targetId.toHexString()],
+      messages: messages.map((message) =>
+        toMessageView(message, senderOf(senders, message.senderId)),
+      ),
+      pagination: {
+        hasMore,
+        nextBefore: hasMore && messages.length > 0 ? messages[0]._id.toHexString() : null,
+      },
+      unreadCount: unreadOf(chat, caller),
+      canSend: access.outcome === 'readWrite',
+      createdAt: chat ? chat.createdAt.toISOString() : null,
+      updatedAt: chat ? chat.updatedAt.toISOString() : null,
+    };
+  }
+
+  /** Conversations with at least one message, newest activity first; deleted users skipped. */
+  async recent(
+    callerId: Types.ObjectId,
+    page: { before?: string; limit: number },
+  ): Promise<{ data: RecentChatView[]; pagination: RecentPagination }> {
+    const rows = await this.chats.recentPage(
+      callerId,
+      parseRecentCursor(page.before),
+      page.limit + 1,
+    );
+    const hasMore = rows.length > page.limit;
+    const chats = rows.slice(0, page.limit);
+    const caller = callerId.toHexString();
+    const otherOf = (chat: ChatRecord) =>
+      chat.participants.find((id) => id.toHexString() !== caller) ?? null;
+    const others = chats.map(otherOf).filter((id): id is Types.ObjectId => id !== null);
+    const users = new Map(
+      (await this.users.findManyByIds(others)).map((u) => [u._id.toHexString(), u]),
+    );
+    const data = chats.flatMap((chat) => {
+      const user = users.get(otherOf(chat)?.toHexString() ?? '');
+      return user ? [toRecentChatView(chat, toChatUserView(user), caller)] : [];
+    });
+    const last = chats[chats.length - 1];
+    return { data, pagination: { hasMore, nextBefore: hasMore ? formatRecentCursor(last) : null } };
+  }
+
+  async unread(callerId: Types.ObjectId): Promise<UnreadView> {
+    const caller = callerId.toHexString();
+    const chats = await this.chats.unreadOf(callerId);
+    const counts = chats.map((chat) => unreadOf(chat, caller)).filter((n) => n > 0);
+    return { total: counts.reduce((sum, n) => sum + n, 0), conversations: counts.length };
+  }
+
+  /** Read up to now; the other participant gets `messagesRead` (read receipt). */
+  async markRead(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<ReadReceiptView> {
+    const { chat, target } = await this.pair(callerId, targetId);
+    const readAt = new Date();
+    if (!chat) return { chatId: null, readAt: readAt.toISOString() };
+    await this.chats.markRead(chat._id, callerId, readAt);
+    const receipt = {
+      chatId: chat._id.toHexString(),
+      readerId: callerId.toHexString(),
+      readAt: readAt.toISOString(),
+    };
+    this.presence.emitToUsers([target._id.toHexString()], 'messagesRead', receipt);
+    return { chatId: receipt.chatId, readAt: receipt.readAt };
+  }
+
+  /**
+   * Stores a message from the caller (rate limited per user, checked against the relationship),
+   * then notifies the recipient (`newNotification` type `message`). A retry with a stored
+   * `clientMessageId` returns the original and stores or notifies nothing.
+   */
+  async send(
+    callerId: Types.ObjectId,
+    targetId: Types.ObjectId,
+    text: string,
+    clientMessageId?: string,
+  ): Promise<SentMessage> {
+    if (!(await this.sendLimiter.allow(callerId.toHexString()))) {
+      throw appError(CHAT_ERRORS.sendRateLimited);
+    }
+    const { access, target } = await this.pair(callerId, targetId);
+    const refusal = sendRefusal(access);
+    if (refusal) throw appError(CHAT_ERRORS[refusal]);
+    const chat = await this.chats.findOrCreate(callerId, targetId);
+    const { message, created } = await this.messages.insert({
+      chatId: chat._id,
+      senderId: callerId,
+      text,
+      clientMessageId,
+    });
+    const sender = (await this.senderViews([callerId])).get(callerId.toHexString());
+    const event = toMessageEvent(message, sender ?? unknownSender(callerId));
+    if (created) {
+      await this.chats.recordMessage(message, target._id);
+      this.presence.notify(target._id.toHexString(), {
+        type: 'message',
+        from: event.firstName,
+        text: event.text,
+        targetUserId: event.senderId,
+      });
+      this.logger.debug({ msg: 'Message stored', chatId: event.chatId, messageId: event._id });
+    }
+    return { message: event, created, pairKey: chat.pairKey };
+  }
+
+  private async senderViews(ids: Types.ObjectId[]): Promise<Map<string, ChatUserView>> {
+    const users = await this.users.findManyByIds(ids);
+    return new Map(users.map((user) => [user._id.toHexString(), toChatUserView(user)]));
+  }
+}
+
+/** A sender whose account no longer exists. */
+function unknownSender(id: Types.ObjectId): ChatUserView {
+  return { _id: id.toHexString(), firstName: 'Deleted user' };
+}
+
+function senderOf(senders: Map<string, ChatUserView>, id: Types.ObjectId): ChatUserView {
+  return senders.get(id.toHexString()) ?? unknownSender(id);
+}

@@ -1,0 +1,442 @@
+import { Types } from 'mongoose';
+import type { Response } from 'supertest';
+import { ChatsRepository } from '../src/modules/chat/chats.repository';
+import { MessagesRepository } from '../src/modules/chat/messages.repository';
+import type {
+  ChatMessageEvent,
+  ClientToServerEvents,
+} from '../src/modules/presence/presence.events';
+import { signUpAndLogIn, UserSession } from './support/session';
+import { sleep, TestSocket } from './support/sockets';
+import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
+
+type ChatEvent = Exclude<keyof ClientToServerEvents, 'register'>;
+
+/** Any chat acknowledgement, flattened for assertions (each test reads the fields it expects). */
+interface AnyAck {
+  ok: boolean;
+  error: string;
+  message: ChatMessageEvent;
+  chatId: string | null;
+  canSend: boolean;
+  readAt: string;
+}
+
+/** Emits a chat event with an acknowledgement callback and resolves with the answer. */
+function ask(socket: TestSocket, event: ChatEvent, payload: unknown): Promise<AnyAck> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5000);
+    (socket.socket.emit as (...args: unknown[]) => void)(event, payload, (answer: unknown) => {
+      clearTimeout(timer);
+      resolve(answer as AnyAck);
+    });
+  });
+}
+
+async function connect(a: UserSession, b: UserSession) {
+  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
+  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
+}
+
+/** Two API instances sharing the database and Redis, like two replicas behind a balancer. */
+describe('Chat across API instances', () => {
+  let one: TestApp;
+  let two: TestApp;
+  let alice: UserSession;
+  let bob: UserSession;
+  let carol: UserSession;
+  const sockets: TestSocket[] = [];
+
+  const open = async (app: TestApp, session?: UserSession) => {
+    const socket = await TestSocket.connect(app.url, session?.cookieHeader());
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    const namespace = uniqueNamespace('chat');
+    one = await createTestApp({ namespace, listen: true, keepData: true });
+    two = await createTestApp({ namespace, listen: true });
+    alice = await signUpAndLogIn(one, { firstName: 'Alice', lastName: 'Arden' });
+    bob = await signUpAndLogIn(one, { firstName: 'Bobby' });
+    carol = await signUpAndLogIn(one, { firstName: 'Carol' });
+    await connect(alice, bob);
+  });
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await one.close();
+    await two.close();
+  });
+
+  it('story: join, send both ways, notifications, unread counts, read receipts, typing', async () => {
+    const aliceTab = await open(one, alice);
+    const bobTab = await open(two, bob);
+    // Opening the conversation creates nothing.
+    const empty = await alice.get(`/chat/${bob.id}`).expect(200);
+    expect(empty.body.data).toMatchObject({ _id: null, messages: [], canSend: true });
+    expect((await bob.get('/chat/recent').expect(200)).body.data).toEqual([]);
+
+    // The SPA's payload: its own userId/firstName are ignored.
+    const join = { targetUserId: bob.id, userId: carol.id, firstName: 'Mallory' };
+    expect(await ask(aliceTab, 'joinChat', join)).toEqual({
+      ok: true,
+      chatId: null,
+      canSend: true,
+    });
+    expect(await ask(bobTab, 'joinChat', { targetUserId: alice.id })).toMatchObject({ ok: true });
+
+    const ack = await ask(aliceTab, 'sendMessage', {
+      targetUserId: bob.id,
+      text: '  hi Bob  ',
+      userId: carol.id,
+      firstName: 'Mallory',
+      clientMessageId: 'c-1',
+    });
+    expect(ack.ok).toBe(true);
+    const message = ack.message;
+    expect(message).toMatchObject({
+      senderId: alice.id,
+      firstName: 'Alice',
+      lastName: 'Arden',
+      text: 'hi Bob',
+      clientMessageId: 'c-1',
+    });
+    for (const tab of [aliceTab, bobTab]) {
+      expect(await tab.waitFor('messageReceived', (m) => m._id === message._id)).toEqual(message);
+    }
+    expect(await bobTab.waitFor('newNotification')).toEqual({
+      type: 'message',
+      from: 'Alice',
+      text: 'hi Bob',
+      targetUserId: alice.id,
+    });
+    expect((await bob.get('/chat/unread').expect(200)).body.data).toEqual({
+      total: 1,
+      conversations: 1,
+    });
+    const recent = await bob.get('/chat/recent').expect(200);
+    expect(recent.body.data).toEqual([
+      {
+        chatId: message.chatId,
+        userId: alice.id,
+        firstName: 'Alice',
+        lastName: 'Arden',
+        lastMessage: 'hi Bob',
+        lastMessageAt: message.createdAt,
+        unreadCount: 1,
+      },
+    ]);
+    expect(recent.body.pagination).toEqual({ hasMore: false, nextBefore: null });
+
+    // Bob answers without an ack (the SPA's way).
+    bobTab.emit('sendMessage', { targetUserId: alice.id, text: 'hey Alice' });
+    const reply = await aliceTab.waitFor('messageReceived', (m) => m.text === 'hey Alice');
+    expect(reply.senderId).toBe(bob.id);
+    await bobTab.waitFor('messageReceived', (m) => m.text === 'hey Alice');
+    expect((await alice.get('/chat/unread').expect(200)).body.data.total).toBe(1);
+
+    // Typing reaches the other participant only.
+    bobTab.emit('typing', { targetUserId: alice.id, isTyping: true });
+    expect(await aliceTab.waitFor('userTyping')).toEqual({ userId: bob.id, isTyping: true });
+    await sleep(200);
+    expect(bobTab.of('userTyping')).toEqual([]);
+
+    // Read: counts reset, the other side gets a receipt.
+    expect(await ask(bobTab, 'markRead', { targetUserId: alice.id })).toMatchObject({
+      ok: true,
+      chatId: message.chatId,
+    });
+    const receipt = await aliceTab.waitFor('messagesRead');
+    expect(receipt).toMatchObject({ chatId: message.chatId, readerId: bob.id });
+    expect((await bob.get('/chat/unread').expect(200)).body.data).toEqual({
+      total: 0,
+      conversations: 0,
+    });
+    await alice.post(`/chat/${bob.id}/read`).expect(200);
+    expect((await alice.get('/chat/unread').expect(200)).body.data.total).toBe(0);
+
+    // Each message arrived once on each side.
+    for (const tab of [aliceTab, bobTab]) expect(tab.of('messageReceived')).toHaveLength(2);
+    const history = await alice.get(`/chat/${bob.id}`).expect(200);
+    expect(history.body.data.messages.map((m: { text: string }) => m.text)).toEqual([
+      'hi Bob',
+      'hey Alice',
+    ]);
+    expect(history.body.data.messages[0].senderId).toEqual({
+      _id: alice.id,
+      firstName: 'Alice',
+      lastName: 'Arden',
+    });
+  });
+
+  it('a retried clientMessageId stores one message and acks the original', async () => {
+    const tab = await open(one, alice);
+    const bobTab = await open(two, bob);
+    await ask(bobTab, 'joinChat', { targetUserId: alice.id });
+    const payload = { targetUserId: bob.id, text: 'once', clientMessageId: 'retry-1' };
+    const [first, second] = await Promise.all([
+      ask(tab, 'sendMessage', payload),
+      ask(tab, 'sendMessage', payload),
+    ]);
+    const third = await ask(tab, 'sendMessage', { ...payload, text: 'changed' });
+    expect(first.ok && second.ok && third.ok).toBe(true);
+    expect(second.message._id).toBe(first.message._id);
+    expect(third.message).toEqual(first.message);
+    const stored = await one.connection
+      .collection('messages')
+      .countDocuments({ clientMessageId: 'retry-1' });
+    expect(stored).toBe(1);
+    await sleep(300);
+    expect(
+      bobTab.of('messageReceived').filter((m) => m.clientMessageId === 'retry-1'),
+    ).toHaveLength(1);
+  });
+
+  it('history pages back through 200 fast messages without gaps or repeats', async () => {
+    const dave = await signUpAndLogIn(one, { firstName: 'David' });
+    const erin = await signUpAndLogIn(one, { firstName: 'Erin' });
+    await connect(dave, erin);
+    const chats = one.app.get(ChatsRepository);
+    const messages = one.app.get(MessagesRepository);
+    const [d, e] = [new Types.ObjectId(dave.id), new Types.ObjectId(erin.id)];
+    const chat = await chats.findOrCreate(d, e);
+    await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const sender = i % 2 ? d : e;
+        const { message } = await messages.insert({
+          chatId: chat._id,
+          senderId: sender,
+          text: `m${i}`,
+        });
+        await chats.recordMessage(message, sender.equals(d) ? e : d);
+      }),
+    );
+    const seen: string[] = [];
+    let before: string | null = null;
+    let pages = 0;
+    do {
+      const res: Response = await dave
+        .get(`/chat/${erin.id}?limit=30${before ? `&before=${before}` : ''}`)
+        .expect(200);
+      const page = res.body.data.messages as { _id: string }[];
+      const ids = page.map((m) => m._id);
+      expect([...ids].sort()).toEqual(ids); // oldest → newest within a page
+      seen.unshift(...ids);
+      before = res.body.data.pagination.nextBefore;
+      expect(res.body.data.pagination.hasMore).toBe(before !== null);
+      pages++;
+    } while (before);
+    expect(pages).toBe(7);
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+    expect([...seen].sort()).toEqual(seen);
+    const summary = await chats.findByPair(d, e);
+    expect(summary?.lastMessage?.messageId.toHexString()).toBe(seen[199]);
+    expect((summary?.unread[dave.id] ?? 0) + (summary?.unread[erin.id] ?? 0)).toBe(200);
+    await dave.get(`/chat/${erin.id}?limit=101`).expect(400);
+    await dave.get(`/chat/${erin.id}?before=nope`).expect(400);
+  });
+
+  it('concurrent first messages of a pair end in one chat', async () => {
+    const fay = await signUpAndLogIn(one, { firstName: 'Fay' });
+    const gus = await signUpAndLogIn(one, { firstName: 'Gus' });
+    await connect(fay, gus);
+    const [fayTab, gusTab] = [await open(one, fay), await open(two, gus)];
+    const answers = await Promise.all([
+      ask(fayTab, 'sendMessage', { targetUserId: gus.id, text: 'first!' }),
+      ask(gusTab, 'sendMessage', { targetUserId: fay.id, text: 'no, me!' }),
+      ask(fayTab, 'sendMessage', { targetUserId: gus.id, text: 'again' }),
+    ]);
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(new Set(answers.map((a) => a.message.chatId)).size).toBe(1);
+    const pairKey = [fay.id, gus.id].sort().join('_');
+    expect(await one.connection.collection('chats').countDocuments({ pairKey })).toBe(1);
+    const recent = await fay.get('/chat/recent').expect(200);
+    expect(recent.body.data).toHaveLength(1);
+  });
+
+  it('/chat/recent pages by cursor, newest activity first', async () => {
+    const hub = await signUpAndLogIn(one, { firstName: 'Hub' });
+    const hubTab = await open(one, hub);
+    const friends: UserSession[] = [];
+    for (let i = 0; i < 5; i++) {
+      const friend = await signUpAndLogIn(one, { firstName: `Friend${i}` });
+      await connect(hub, friend);
+      friends.push(friend);
+      expect(
+        (await ask(hubTab, 'sendMessage', { targetUserId: friend.id, text: `to ${i}` })).ok,
+      ).toBe(true);
+    }
+    const names: string[] = [];
+    let before: string | null = null;
+    do {
+      const res: Response = await hub
+        .get(`/chat/recent?limit=2${before ? `&before=${before}` : ''}`)
+        .expect(200);
+      names.push(...res.body.data.map((c: { firstName: string }) => c.firstName));
+      before = res.body.pagination.nextBefore;
+    } while (before);
+    expect(names).toEqual(['Friend4', 'Friend3', 'Friend2', 'Friend1', 'Friend0']);
+    await hub.get('/chat/recent?limit=51').expect(400);
+    await hub.get('/chat/recent?before=abc').expect(400);
+  });
+
+  describe('authorization', () => {
+    it('HTTP: bad id 400, unknown user 404, yourself and non-connections 403', async () => {
+      expect((await alice.get('/chat/nope').expect(400)).body.message).toBe('Invalid userId');
+      expect(
+        (await alice.get(`/chat/${new Types.ObjectId().toHexString()}`).expect(404)).body.message,
+      ).toBe('User not found');
+      expect((await alice.get(`/chat/${alice.id}`).expect(403)).body.message).toBe(
+        'You cannot chat with yourself',
+      );
+      expect((await carol.get(`/chat/${alice.id}`).expect(403)).body.message).toBe(
+        'You can only chat with your connections',
+      );
+      await carol.post(`/chat/${alice.id}/read`).expect(403);
+      await carol.get('/chat/recent').expect(200);
+    });
+
+    it('sockets: a non-connection cannot join or send; forged ids are ignored; foreign rooms stay closed', async () => {
+      const aliceTab = await open(one, alice);
+      const bobTab = await open(two, bob);
+      const carolTab = await open(one, carol);
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      await ask(bobTab, 'joinChat', { targetUserId: alice.id });
+      // Carol names Bob as herself and Alice as the target: still Carol, still refused.
+      const join = await ask(carolTab, 'joinChat', { targetUserId: alice.id, userId: bob.id });
+      expect(join).toEqual({ ok: false, error: 'You can only chat with your connections' });
+      const send = await ask(carolTab, 'sendMessage', {
+        targetUserId: alice.id,
+        text: 'let me in',
+        userId: bob.id,
+      });
+      expect(send).toEqual({ ok: false, error: 'You can only chat with your connections' });
+      carolTab.emit('sendMessage', { targetUserId: alice.id, text: 'no ack' });
+      expect(await carolTab.waitFor('chatError')).toEqual({
+        event: 'sendMessage',
+        message: 'You can only chat with your connections',
+      });
+      // Alice and Bob talk; Carol hears nothing of it.
+      const ack = await ask(aliceTab, 'sendMessage', { targetUserId: bob.id, text: 'secret' });
+      await bobTab.waitFor('messageReceived', (m) => m._id === ack.message._id);
+      await sleep(200);
+      expect(carolTab.of('messageReceived')).toEqual([]);
+      expect(carolTab.of('newNotification')).toEqual([]);
+    });
+
+    it('a socket may send before joining (membership is checked on every send)', async () => {
+      const bobTab = await open(two, bob);
+      await ask(bobTab, 'joinChat', { targetUserId: alice.id });
+      const fresh = await open(one, alice);
+      const ack = await ask(fresh, 'sendMessage', { targetUserId: bob.id, text: 'no join' });
+      expect(ack.ok).toBe(true);
+      await bobTab.waitFor('messageReceived', (m) => m._id === ack.message._id);
+      // Typing needs the room.
+      expect(await ask(fresh, 'typing', { targetUserId: bob.id, isTyping: true })).toEqual({
+        ok: false,
+        error: 'Join this chat (joinChat) before sending typing indicators',
+      });
+    });
+
+    it('joining another chat leaves the previous room', async () => {
+      const hal = await signUpAndLogIn(one, { firstName: 'Hal' });
+      await connect(alice, hal);
+      const aliceTab = await open(one, alice);
+      const bobTab = await open(two, bob);
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      await ask(aliceTab, 'joinChat', { targetUserId: hal.id });
+      const ack = await ask(bobTab, 'sendMessage', { targetUserId: alice.id, text: 'elsewhere' });
+      expect(ack.ok).toBe(true);
+      await sleep(300);
+      expect(aliceTab.of('messageReceived').map((m) => m.text)).not.toContain('elsewhere');
+      await aliceTab.waitFor('newNotification', (n) => n.text === 'elsewhere');
+    });
+
+    it('a parked socket is refused with Authentication Required', async () => {
+      const parked = await open(one);
+      expect(await ask(parked, 'sendMessage', { targetUserId: bob.id, text: 'x' })).toEqual({
+        ok: false,
+        error: 'Authentication Required',
+      });
+      parked.emit('joinChat', { targetUserId: bob.id });
+      expect(await parked.waitFor('chatError')).toEqual({
+        event: 'joinChat',
+        message: 'Authentication Required',
+      });
+    });
+
+    it('malformed payloads get an error, never a crash', async () => {
+      const tab = await open(one, alice);
+      const cases: [ChatEvent, unknown][] = [
+        ['sendMessage', 'just a string'],
+        ['sendMessage', null],
+        ['sendMessage', [bob.id, 'hi']],
+        ['sendMessage', { targetUserId: { $ne: null }, text: 'x' }],
+        ['sendMessage', { targetUserId: bob.id, text: { $gt: '' } }],
+        ['sendMessage', { targetUserId: bob.id, text: 'x'.repeat(100_000) }],
+        ['sendMessage', { targetUserId: bob.id, text: '   ' }],
+        ['sendMessage', { targetUserId: bob.id, text: 'x', extra: 1 }],
+        ['sendMessage', { targetUserId: bob.id, text: 'x', clientMessageId: { a: 1 } }],
+        ['joinChat', 42],
+        ['joinChat', { targetUserId: 'not-an-id' }],
+        ['markRead', undefined],
+        ['typing', { targetUserId: bob.id, isTyping: 'yes' }],
+      ];
+      for (const [event, payload] of cases) {
+        const answer = await ask(tab, event, payload);
+        expect({ event, payload, ok: answer.ok, error: typeof answer.error }).toEqual({
+          event,
+          payload,
+          ok: false,
+          error: 'string',
+        });
+      }
+      (tab.socket.emit as (...args: unknown[]) => void)('sendMessage');
+      expect(await tab.waitFor('chatError')).toMatchObject({ event: 'sendMessage' });
+      expect(tab.socket.connected).toBe(true);
+    });
+
+    it('after the connection is removed the history stays readable but sending is refused', async () => {
+      const ivy = await signUpAndLogIn(one, { firstName: 'Ivy' });
+      const jon = await signUpAndLogIn(one, { firstName: 'Jon' });
+      await connect(ivy, jon);
+      const tab = await open(one, ivy);
+      expect((await ask(tab, 'sendMessage', { targetUserId: jon.id, text: 'bye?' })).ok).toBe(true);
+      await jon.delete(`/request/connection/${ivy.id}`).expect(200);
+      const history = await ivy.get(`/chat/${jon.id}`).expect(200);
+      expect(history.body.data).toMatchObject({ canSend: false });
+      expect(history.body.data.messages).toHaveLength(1);
+      const refused = await ask(tab, 'sendMessage', { targetUserId: jon.id, text: 'hello?' });
+      expect(refused).toEqual({
+        ok: false,
+        error:
+          'You are no longer connected with this user: you can read this conversation but not send messages',
+      });
+      expect(await ask(tab, 'joinChat', { targetUserId: jon.id })).toEqual({
+        ok: true,
+        chatId: history.body.data.chatId,
+        canSend: false,
+      });
+      await jon.post(`/chat/${ivy.id}/read`).expect(200);
+    });
+
+    it('sends are rate limited per user across instances (20 per 10 s)', async () => {
+      const kim = await signUpAndLogIn(one, { firstName: 'Kim' });
+      const lee = await signUpAndLogIn(one, { firstName: 'Lee' });
+      await connect(kim, lee);
+      const [tabOne, tabTwo] = [await open(one, kim), await open(two, kim)];
+      const answers = [];
+      for (let i = 0; i < 21; i++) {
+        const tab = i % 2 ? tabTwo : tabOne;
+        answers.push(await ask(tab, 'sendMessage', { targetUserId: lee.id, text: `n${i}` }));
+      }
+      expect(answers.slice(0, 20).every((a) => a.ok)).toBe(true);
+      expect(answers[20]).toEqual({
+        ok: false,
+        error: 'You are sending messages too fast. Wait a few seconds and try again',
+      });
+    });
+  });
+});
