@@ -52,6 +52,7 @@ export class AppConfig {
   };
   readonly log: { level: Environment['LOG_LEVEL']; pretty: boolean };
   readonly digest: { timeZone: string; cron: string };
+  readonly chat: { sendLimit: number };
 
   constructor(env: Environment) {
     this.env = env.NODE_ENV;
@@ -94,6 +95,7 @@ export class AppConfig {
     };
     this.log = { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? false };
     this.digest = { timeZone: env.DIGEST_TIME_ZONE, cron: env.DIGEST_CRON };
+    this.chat = { sendLimit: env.CHAT_SEND_LIMIT };
   }
 
   get paymentsConfigured(): boolean {

@@ -170,6 +170,13 @@ export class Environment {
   @Min(10)
   MAIL_RETRY_DELAY_MS = 5000;
 
+  /** Chat messages one user may send per 10 s, across all instances (benchmarks raise it). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  CHAT_SEND_LIMIT = 20;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';

@@ -150,5 +150,5 @@ export function typingAllowed(isTyping: boolean, lastSentAt: number | undefined,
   return !isTyping || lastSentAt === undefined || now - lastSentAt >= TYPING_INTERVAL_MS;
 }
 
-/** Sends per user per window, shared by every instance (Redis). */
-export const SEND_LIMIT = { max: 20, windowMs: 10_000 } as const;
+/** The window of the per-user send limit (CHAT_SEND_LIMIT sends, default 20), shared via Redis. */
+export const SEND_LIMIT_WINDOW_MS = 10_000;
