@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { MigrationRunner } from '../src/modules/migrations/migration-runner';
 import type { Migration } from '../src/modules/migrations/migration';
 import { MIGRATIONS } from '../src/modules/migrations/migrations';
+import { chatsSplitMessages } from '../src/modules/migrations/scripts/2026-11-28-chats-split-messages';
 import { usersDropDefaultAbout } from '../src/modules/migrations/scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { spawnEntry } from './support/spawn';
@@ -69,6 +70,11 @@ describe('Data migrations (npm run migrate)', () => {
       .find({}, { sort: { _id: 1 } })
       .toArray();
     expect(records).toEqual([
+      expect.objectContaining({
+        _id: chatsSplitMessages.id,
+        state: 'done',
+        result: expect.objectContaining({ changed: 0 }),
+      }),
       expect.objectContaining({ _id: usersDropDefaultAbout.id, state: 'done' }),
       expect.objectContaining({ _id: usersSkillsKey.id, state: 'done', result: { changed: 3 } }),
     ]);
@@ -79,6 +85,7 @@ describe('Data migrations (npm run migrate)', () => {
     expect((await runner().runPending())[0]).toMatchObject({ outcome: 'applied' });
     await db.collection('users').insertOne(legacyUser(['Elm']));
     expect((await runner().runPending()).map((o) => o.outcome)).toEqual([
+      'already-applied',
       'already-applied',
       'already-applied',
     ]);

@@ -1,6 +1,11 @@
 import type { Migration } from './migration';
+import { chatsSplitMessages } from './scripts/2026-11-28-chats-split-messages';
 import { usersDropDefaultAbout } from './scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from './scripts/2026-11-28-users-skillskey';
 
 /** Every migration, oldest first. Append only; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [usersSkillsKey, usersDropDefaultAbout];
+export const MIGRATIONS: readonly Migration[] = [
+  usersSkillsKey,
+  usersDropDefaultAbout,
+  chatsSplitMessages,
+];
