@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Response } from 'supertest';
+import { ChatGateway } from '../src/modules/chat/chat.gateway';
 import { ChatsRepository } from '../src/modules/chat/chats.repository';
 import { MessagesRepository } from '../src/modules/chat/messages.repository';
 import type {
   ChatMessageEvent,
   ClientToServerEvents,
 } from '../src/modules/presence/presence.events';
+import { UserCache } from '../src/modules/users/user.cache';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
@@ -193,7 +196,7 @@ describe('Chat across API instances', () => {
     ).toHaveLength(1);
   });
 
-  it('history pages back through 200 fast messages without gaps or repeats', async () => {
+  it('story: history pages back through a 1,000-message conversation without gaps or repeats', async () => {
     const dave = await signUpAndLogIn(one, { firstName: 'David' });
     const erin = await signUpAndLogIn(one, { firstName: 'Erin' });
     await connect(dave, erin);
@@ -201,8 +204,13 @@ describe('Chat across API instances', () => {
     const messages = one.app.get(MessagesRepository);
     const [d, e] = [new Types.ObjectId(dave.id), new Types.ObjectId(erin.id)];
     const chat = await chats.findOrCreate(d, e);
-    await Promise.all(
-      Array.from({ length: 200 }, async (_, i) => {
+    // Seeded through the repositories (the send path minus the socket and its rate limit), both
+    // ways, 25 at a time: the summary updates race like concurrent sends do.
+    const total = 1000;
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const i = next++;
         const sender = i % 2 ? d : e;
         const { message } = await messages.insert({
           chatId: chat._id,
@@ -210,33 +218,75 @@ describe('Chat across API instances', () => {
           text: `m${i}`,
         });
         await chats.recordMessage(message, sender.equals(d) ? e : d);
-      }),
-    );
-    const seen: string[] = [];
+      }
+    };
+    await Promise.all(Array.from({ length: 25 }, worker));
+    // The newest message also arrives the real way, across instances.
+    const [daveTab, erinTab] = [await open(one, dave), await open(two, erin)];
+    await ask(erinTab, 'joinChat', { targetUserId: dave.id });
+    const live = await ask(daveTab, 'sendMessage', { targetUserId: erin.id, text: 'live' });
+    expect(live.ok).toBe(true);
+    await erinTab.waitFor('messageReceived', (m) => m._id === live.message._id);
+
+    // Default page: the newest 50.
+    const first = await erin.get(`/chat/${dave.id}`).expect(200);
+    expect(first.body.data.messages).toHaveLength(50);
+    expect(first.body.data.messages[49]._id).toBe(live.message._id);
+    expect(first.body.data.pagination.hasMore).toBe(true);
+
+    const seen: { _id: string; text: string; sender: string }[] = [];
     let before: string | null = null;
     let pages = 0;
     do {
       const res: Response = await dave
-        .get(`/chat/${erin.id}?limit=30${before ? `&before=${before}` : ''}`)
+        .get(`/chat/${erin.id}?limit=100${before ? `&before=${before}` : ''}`)
         .expect(200);
-      const page = res.body.data.messages as { _id: string }[];
+      const page = res.body.data.messages as {
+        _id: string;
+        text: string;
+        senderId: { _id: string };
+      }[];
       const ids = page.map((m) => m._id);
       expect([...ids].sort()).toEqual(ids); // oldest → newest within a page
-      seen.unshift(...ids);
+      seen.unshift(...page.map((m) => ({ _id: m._id, text: m.text, sender: m.senderId._id })));
       before = res.body.data.pagination.nextBefore;
       expect(res.body.data.pagination.hasMore).toBe(before !== null);
+      if (before) expect(before).toBe(ids[0]);
       pages++;
     } while (before);
-    expect(pages).toBe(7);
-    expect(seen).toHaveLength(200);
-    expect(new Set(seen).size).toBe(200);
-    expect([...seen].sort()).toEqual(seen);
+    expect(pages).toBe(11); // 1,001 messages, 100 a page
+    const ids = seen.map((m) => m._id);
+    expect(ids).toHaveLength(total + 1);
+    expect(new Set(ids).size).toBe(total + 1);
+    for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+    // No gaps: every seeded message, in the order it was sent, then the live one.
+    expect(seen.map((m) => m.text)).toEqual([
+      ...Array.from({ length: total }, (_, i) => `m${i}`),
+      'live',
+    ]);
+    expect(seen[0].sender).toBe(erin.id);
+    expect(seen[1].sender).toBe(dave.id);
+    expect(await one.connection.collection('messages').countDocuments({ chatId: chat._id })).toBe(
+      total + 1,
+    );
+    // Past the oldest: an empty last page.
+    const end = await dave.get(`/chat/${erin.id}?before=${ids[0]}`).expect(200);
+    expect(end.body.data.messages).toEqual([]);
+    expect(end.body.data.pagination).toEqual({ hasMore: false, nextBefore: null });
+
     const summary = await chats.findByPair(d, e);
-    expect(summary?.lastMessage?.messageId.toHexString()).toBe(seen[199]);
-    expect((summary?.unread[dave.id] ?? 0) + (summary?.unread[erin.id] ?? 0)).toBe(200);
+    expect(summary?.lastMessage?.messageId.toHexString()).toBe(live.message._id);
+    expect(summary?.lastMessage?.text).toBe('live');
+    expect(summary?.unread[dave.id]).toBe(total / 2);
+    expect(summary?.unread[erin.id]).toBe(total / 2 + 1);
+    expect((await erin.get('/chat/unread').expect(200)).body.data).toEqual({
+      total: total / 2 + 1,
+      conversations: 1,
+    });
     await dave.get(`/chat/${erin.id}?limit=101`).expect(400);
+    await dave.get(`/chat/${erin.id}?limit=0`).expect(400);
     await dave.get(`/chat/${erin.id}?before=nope`).expect(400);
-  });
+  }, 30_000);
 
   it('concurrent first messages of a pair end in one chat', async () => {
     const fay = await signUpAndLogIn(one, { firstName: 'Fay' });
@@ -420,6 +470,166 @@ describe('Chat across API instances', () => {
         canSend: false,
       });
       await jon.post(`/chat/${ivy.id}/read`).expect(200);
+    });
+
+    it('a refused joinChat still leaves the previous room (M9)', async () => {
+      const aliceTab = await open(one, alice);
+      const bobTab = await open(two, bob);
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      // The SPA opens Carol's profile chat: refused, and Bob's messages must not show there.
+      expect(await ask(aliceTab, 'joinChat', { targetUserId: carol.id })).toMatchObject({
+        ok: false,
+      });
+      const ack = await ask(bobTab, 'sendMessage', { targetUserId: alice.id, text: 'wrong view' });
+      expect(ack.ok).toBe(true);
+      await aliceTab.waitFor('newNotification', (n) => n.text === 'wrong view');
+      await sleep(200);
+      expect(aliceTab.of('messageReceived')).toEqual([]);
+      // A malformed join leaves it too; a typing indicator then needs a new join.
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      expect(await ask(aliceTab, 'joinChat', { targetUserId: 'nope' })).toMatchObject({
+        ok: false,
+      });
+      expect(await ask(aliceTab, 'typing', { targetUserId: bob.id, isTyping: true })).toMatchObject(
+        { ok: false, error: 'Join this chat (joinChat) before sending typing indicators' },
+      );
+    });
+
+    it('forged ids in markRead and typing payloads are ignored', async () => {
+      const aliceTab = await open(one, alice);
+      const bobTab = await open(two, bob);
+      const carolTab = await open(one, carol);
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      await ask(bobTab, 'joinChat', { targetUserId: alice.id, userId: carol.id });
+      const typing = { targetUserId: bob.id, isTyping: true, userId: carol.id, firstName: 'C' };
+      expect(await ask(aliceTab, 'typing', typing)).toEqual({ ok: true });
+      expect(await bobTab.waitFor('userTyping')).toEqual({ userId: alice.id, isTyping: true });
+      const read = await ask(bobTab, 'markRead', { targetUserId: alice.id, userId: carol.id });
+      expect(read.ok).toBe(true);
+      expect(await aliceTab.waitFor('messagesRead')).toMatchObject({
+        chatId: read.chatId,
+        readerId: bob.id,
+      });
+      await sleep(200);
+      expect(carolTab.of('userTyping')).toEqual([]);
+      expect(carolTab.of('messagesRead')).toEqual([]);
+    });
+
+    it('typing: only the other participant in that chat room, throttled, never stored', async () => {
+      const mia = await signUpAndLogIn(one, { firstName: 'Mia' });
+      const ned = await signUpAndLogIn(one, { firstName: 'Ned' });
+      await connect(mia, ned);
+      const miaTab = await open(one, mia);
+      const miaOther = await open(two, mia);
+      const nedInRoom = await open(two, ned);
+      const nedElsewhere = await open(one, ned);
+      await ask(miaTab, 'joinChat', { targetUserId: ned.id });
+      await ask(miaOther, 'joinChat', { targetUserId: ned.id });
+      await ask(nedInRoom, 'joinChat', { targetUserId: mia.id });
+      const before = await Promise.all(
+        ['chats', 'messages'].map((c) => one.connection.collection(c).countDocuments()),
+      );
+      for (let i = 0; i < 3; i++) {
+        expect(await ask(miaTab, 'typing', { targetUserId: ned.id, isTyping: true })).toEqual({
+          ok: true,
+        });
+      }
+      await ask(miaTab, 'typing', { targetUserId: ned.id, isTyping: false });
+      await nedInRoom.waitFor('userTyping', (t) => !t.isTyping);
+      await sleep(200);
+      // Three "typing" within a second relay once; "stopped" always passes.
+      expect(nedInRoom.of('userTyping')).toEqual([
+        { userId: mia.id, isTyping: true },
+        { userId: mia.id, isTyping: false },
+      ]);
+      expect(nedElsewhere.of('userTyping')).toEqual([]);
+      expect(miaOther.of('userTyping')).toEqual([]);
+      expect(miaTab.of('userTyping')).toEqual([]);
+      const after = await Promise.all(
+        ['chats', 'messages'].map((c) => one.connection.collection(c).countDocuments()),
+      );
+      expect(after).toEqual(before);
+    });
+
+    it('POST /chat/:id/read sends a read receipt; opening or reading an empty chat stores nothing', async () => {
+      const oli = await signUpAndLogIn(one, { firstName: 'Oli' });
+      const pat = await signUpAndLogIn(one, { firstName: 'Pat' });
+      await connect(oli, pat);
+      const pairKey = [oli.id, pat.id].sort().join('_');
+      const chats = one.connection.collection('chats');
+      expect((await oli.post(`/chat/${pat.id}/read`).expect(200)).body.data).toMatchObject({
+        chatId: null,
+      });
+      await oli.get(`/chat/${pat.id}`).expect(200);
+      const [oliTab, patTab] = [await open(one, oli), await open(two, pat)];
+      await ask(oliTab, 'joinChat', { targetUserId: pat.id });
+      expect(await ask(oliTab, 'markRead', { targetUserId: pat.id })).toMatchObject({
+        ok: true,
+        chatId: null,
+      });
+      expect(await chats.countDocuments({ pairKey })).toBe(0);
+      expect(patTab.of('messagesRead')).toEqual([]);
+
+      const sent = await ask(oliTab, 'sendMessage', { targetUserId: pat.id, text: 'read me' });
+      expect((await pat.get('/chat/unread').expect(200)).body.data.total).toBe(1);
+      const read = await pat.post(`/chat/${oli.id}/read`).expect(200);
+      expect(read.body.data.chatId).toBe(sent.message.chatId);
+      expect(await oliTab.waitFor('messagesRead')).toEqual({
+        chatId: sent.message.chatId,
+        readerId: pat.id,
+        readAt: read.body.data.readAt,
+      });
+      expect((await pat.get('/chat/unread').expect(200)).body.data).toEqual({
+        total: 0,
+        conversations: 0,
+      });
+      const stored = await chats.findOne({ pairKey });
+      expect(stored?.lastReadAt[pat.id]?.toISOString()).toBe(read.body.data.readAt);
+      expect(stored?.unread).toEqual({ [oli.id]: 0, [pat.id]: 0 });
+    });
+
+    it('/chat/recent skips conversations with deleted users', async () => {
+      const quinn = await signUpAndLogIn(one, { firstName: 'Quinn' });
+      const [ray, sam] = [
+        await signUpAndLogIn(one, { firstName: 'Ray' }),
+        await signUpAndLogIn(one, { firstName: 'Sam' }),
+      ];
+      await connect(quinn, ray);
+      await connect(quinn, sam);
+      const tab = await open(one, quinn);
+      for (const friend of [ray, sam]) {
+        const ack = await ask(tab, 'sendMessage', { targetUserId: friend.id, text: 'hi' });
+        expect(ack.ok).toBe(true);
+      }
+      await one.connection.collection('users').deleteOne({ _id: new Types.ObjectId(sam.id) });
+      await one.app.get(UserCache).invalidate(sam.id); // deleted outside the API (it has no route)
+      const recent = await quinn.get('/chat/recent').expect(200);
+      expect(recent.body.data.map((c: { userId: string }) => c.userId)).toEqual([ray.id]);
+    });
+
+    it('a chat room is the same on every instance and not computable from the public ids', async () => {
+      const rooms = [one, two].map((app) => app.app.get(ChatGateway).chatRoom(alice.id, bob.id));
+      expect(rooms[1]).toBe(rooms[0]);
+      expect(one.app.get(ChatGateway).chatRoom(bob.id, alice.id)).toBe(rooms[0]);
+      const pairKey = [alice.id, bob.id].sort().join('_');
+      const contractRoom = createHash('sha256').update(pairKey).digest('hex');
+      expect(rooms[0]).not.toContain(contractRoom);
+      expect(rooms[0]).not.toContain(alice.id);
+      expect(rooms[0]).not.toContain(bob.id);
+      // Joined only after the check, seen from the other instance through the Redis adapter.
+      const aliceTab = await open(one, alice);
+      const members = () => two.app.get(ChatGateway).server.in(rooms[0]).fetchSockets();
+      expect((await members()).map((s) => s.id)).not.toContain(aliceTab.socket.id);
+      await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
+      expect((await members()).map((s) => s.id)).toContain(aliceTab.socket.id);
+    });
+
+    it('an event with only an acknowledgement callback is answered with an error', async () => {
+      const tab = await open(one, alice);
+      const answer = await new Promise<AnyAck>((resolve) =>
+        (tab.socket.emit as (...args: unknown[]) => void)('sendMessage', resolve),
+      );
+      expect(answer).toEqual({ ok: false, error: 'The payload must be an object' });
     });
 
     it('sends are rate limited per user across instances (20 per 10 s)', async () => {

@@ -52,7 +52,7 @@ function valueOf<T>(parsed: Parsed<T>): T {
  * `chatError { event, message }`. Nothing a client sends can throw out of a handler.
  *
  * Chat rooms are `chat:` + HMAC-SHA256(server secret, pairKey): not computable from public ids,
- * joined only after the membership check, at most one per socket (M9).
+ * joined only after the membership check, at most one per socket (M9); a refused join leaves it.
  */
 @WebSocketGateway()
 export class ChatGateway {
@@ -82,8 +82,14 @@ export class ChatGateway {
     @Ack() ack: AckCallback<JoinChatAck>,
   ): Promise<void> {
     return this.handle(socket, 'joinChat', ack, async (userId) => {
-      const { targetUserId } = valueOf(parseTargetPayload(payload));
-      const { chat, access } = await this.chat.pair(userId, new Types.ObjectId(targetUserId));
+      // A refused join still leaves the previous room (M9): the client has moved on to another
+      // chat, and that conversation's messages must not show in the view that was refused.
+      const { targetUserId, chat, access } = await this.joinable(userId, payload).catch(
+        async (error: unknown) => {
+          await this.leaveChatRoom(socket);
+          throw error;
+        },
+      );
       if (socket.data.userId !== userId.toHexString()) throw appError(COMMON_ERRORS.authRequired);
       const room = this.chatRoom(userId.toHexString(), targetUserId);
       const previous = socket.data.chatRoom;
@@ -152,6 +158,20 @@ export class ChatGateway {
       }
       return Promise.resolve({});
     });
+  }
+
+  /** The joinChat payload's target and the pair as the caller sees it (refusals throw). */
+  private async joinable(userId: Types.ObjectId, payload: unknown) {
+    const { targetUserId } = valueOf(parseTargetPayload(payload));
+    const pair = await this.chat.pair(userId, new Types.ObjectId(targetUserId));
+    return { targetUserId, ...pair };
+  }
+
+  private async leaveChatRoom(socket: PresenceSocket): Promise<void> {
+    const previous = socket.data.chatRoom;
+    if (!previous) return;
+    socket.data.chatRoom = undefined;
+    await socket.leave(previous);
   }
 
   /** Runs one event for an identified socket and answers it (ack, or `chatError` on refusal). */
