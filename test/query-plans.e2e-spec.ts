@@ -58,6 +58,7 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
     await viewer.post(`/request/send/ignored/${(await signUpAndLogIn(t)).id}`).expect(200);
     await seedBulk(t, 2000);
+    await seedChats(t, viewer.id, other.id, 2000);
 
     t.connection.set(
       'debug',
@@ -70,6 +71,9 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.get('/user/requests/received').expect(200);
     await viewer.get('/user/requests/sent').expect(200);
     await viewer.get('/user/connections').expect(200);
+    await viewer.get('/chat/recent').expect(200);
+    await viewer.get('/chat/unread').expect(200);
+    await viewer.get(`/chat/${other.id}`).expect(200);
     t.connection.set('debug', false);
   }, 60_000);
 
@@ -88,13 +92,15 @@ describe('Queries behind the list routes are index-backed', () => {
     const shapes = captured.map(
       (q) => `${q.collection}.${q.method}:${Object.keys(q.filter).sort().join(',')}`,
     );
-    expect(shapes).toEqual(
+    expect([...new Set(shapes)]).toEqual(
       expect.arrayContaining([
         'connectionmodels.find:$or',
         'users.find:_id,emailVerified,onboardingComplete',
         'users.find:_id,emailVerified,onboardingComplete,skillsKey',
         'users.countDocuments:_id,emailVerified,onboardingComplete',
         'users.find:_id',
+        'chats.find:lastMessageAt,participants',
+        'messages.find:chatId',
       ]),
     );
   });
@@ -102,7 +108,7 @@ describe('Queries behind the list routes are index-backed', () => {
   it('every captured find/count on users and connections is served by an index', async () => {
     const queries = captured.filter(
       (q) =>
-        ['users', 'connectionmodels'].includes(q.collection) &&
+        ['users', 'connectionmodels', 'chats', 'messages'].includes(q.collection) &&
         ['find', 'findOne', 'countDocuments'].includes(q.method),
     );
     expect(queries.length).toBeGreaterThanOrEqual(5);
@@ -194,4 +200,54 @@ async function seedBulk(t: TestApp, count: number) {
     };
   });
   await t.connection.collection('connectionmodels').insertMany(connections);
+}
+
+/** Bulk chats (one message each) and one conversation of the viewer, shaped as chat.schema.ts says. */
+async function seedChats(t: TestApp, viewerId: string, otherId: string, count: number) {
+  const now = Date.now();
+  const users = await t.connection
+    .collection('users')
+    .find({ emailId: /@plans\.test$/ }, { projection: { _id: 1 } })
+    .limit(count + 1)
+    .toArray();
+  const chats: Document[] = [];
+  const messages: Document[] = [];
+  const addChat = (a: Types.ObjectId, b: Types.ObjectId, length: number) => {
+    const participants = [a, b].sort((x, y) => x.toHexString().localeCompare(y.toHexString()));
+    const chatId = new Types.ObjectId();
+    let last: Document | null = null;
+    for (let i = 0; i < length; i++) {
+      const _id = new Types.ObjectId();
+      last = {
+        _id,
+        chatId,
+        senderId: a,
+        text: `m${i}`,
+        clientMessageId: _id.toHexString(),
+        createdAt: new Date(now + i),
+      };
+      messages.push(last);
+    }
+    chats.push({
+      _id: chatId,
+      pairKey: participants.map((p) => p.toHexString()).join('_'),
+      participants,
+      lastMessage: last && {
+        messageId: last._id,
+        senderId: a,
+        text: last.text,
+        createdAt: last.createdAt,
+      },
+      lastMessageAt: last?.createdAt ?? null,
+      unread: { [a.toHexString()]: 0, [b.toHexString()]: 1 },
+      lastReadAt: { [a.toHexString()]: null, [b.toHexString()]: null },
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+  };
+  for (let i = 0; i + 1 < users.length; i++)
+    addChat(users[i]._id, users[i + 1]._id, 1);
+  addChat(new Types.ObjectId(otherId), new Types.ObjectId(viewerId), 30);
+  await t.connection.collection('chats').insertMany(chats);
+  await t.connection.collection('messages').insertMany(messages);
 }
