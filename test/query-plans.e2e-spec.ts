@@ -245,8 +245,7 @@ async function seedChats(t: TestApp, viewerId: string, otherId: string, count: n
       updatedAt: new Date(now),
     });
   };
-  for (let i = 0; i + 1 < users.length; i++)
-    addChat(users[i]._id, users[i + 1]._id, 1);
+  for (let i = 0; i + 1 < users.length; i++) addChat(users[i]._id, users[i + 1]._id, 1);
   addChat(new Types.ObjectId(otherId), new Types.ObjectId(viewerId), 30);
   await t.connection.collection('chats').insertMany(chats);
   await t.connection.collection('messages').insertMany(messages);
