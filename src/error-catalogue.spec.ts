@@ -20,6 +20,7 @@ describe('the error catalogue', () => {
       'auth',
       'chat',
       'common',
+      'membership',
       'requests',
       'users',
     ]);
