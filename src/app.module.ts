@@ -8,6 +8,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { ChatModule } from './modules/chat/chat.module';
 import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
+import { MembershipModule } from './modules/membership/membership.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
@@ -30,6 +31,7 @@ export class AppModule {
         RequestsModule,
         PresenceModule,
         ChatModule,
+        MembershipModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

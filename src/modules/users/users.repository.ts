@@ -176,6 +176,73 @@ export class UsersRepository {
       .exec();
   }
 
+  /**
+   * Index: `_id`. Writes a membership (`next`) in ONE conditional update, so concurrent grants
+   * cannot both extend: it applies only while the stored membership still equals `expected` (the
+   * values the caller computed `next` from; `null` matches a missing field) and `paymentId` is not
+   * yet in `appliedPayments`, which it then joins. `appliedPayments` is not a schema path (only this
+   * method reads or writes it), hence `strict: false`. On a miss, returns the fresh stored state so
+   * the caller can recompute and retry, or see that the payment was already applied.
+   */
+  async grantMembership(
+    userId: Types.ObjectId,
+    next: Pick<User, 'membershipType' | 'billingCycle' | 'membershipExpiry'>,
+    expected: {
+      membershipType: string | null;
+      billingCycle: string | null;
+      membershipExpiry: Date | null;
+    },
+    paymentId: string,
+  ): Promise<
+    | { applied: true; user: UserRecord }
+    | {
+        applied: false;
+        current:
+          | (Pick<User, 'membershipType' | 'billingCycle' | 'membershipExpiry'> & {
+              paymentApplied: boolean;
+            })
+          | null;
+      }
+  > {
+    const user = await this.users
+      .findOneAndUpdate(
+        {
+          _id: userId,
+          membershipType: { $eq: expected.membershipType },
+          billingCycle: { $eq: expected.billingCycle },
+          membershipExpiry: { $eq: expected.membershipExpiry },
+          appliedPayments: { $ne: paymentId },
+        },
+        { $set: next, $addToSet: { appliedPayments: paymentId } },
+        { new: true, strict: false },
+      )
+      .lean<UserRecord>()
+      .exec();
+    if (user) {
+      await this.cache.invalidate(userId.toHexString());
+      return { applied: true, user: withoutSecrets(user)! };
+    }
+    const fresh = await this.users
+      .findById(userId, {
+        membershipType: 1,
+        billingCycle: 1,
+        membershipExpiry: 1,
+        appliedPayments: 1,
+      })
+      .lean<UserRecord & { appliedPayments?: string[] }>()
+      .exec();
+    if (!fresh) return { applied: false, current: null };
+    return {
+      applied: false,
+      current: {
+        membershipType: fresh.membershipType,
+        billingCycle: fresh.billingCycle,
+        membershipExpiry: fresh.membershipExpiry,
+        paymentApplied: (fresh.appliedPayments ?? []).includes(paymentId),
+      },
+    };
+  }
+
   /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */
   updatePasswordHash(id: Types.ObjectId, passwordHash: string): Promise<UserRecord | null> {
     return this.updateFields(id, { password: passwordHash });
