@@ -220,7 +220,10 @@ describe('Chat across API instances', () => {
         await chats.recordMessage(message, sender.equals(d) ? e : d);
       }
     };
-    await Promise.all(Array.from({ length: 25 }, worker));
+    // FerretDB 1.24 on SQLite (the last-resort test engine) applies concurrent `$inc`s on one
+    // document as read-modify-write and loses some; MongoDB and FerretDB v2 do not.
+    const racers = process.env.TEST_MONGODB_KIND === 'ferretdb-sqlite' ? 1 : 25;
+    await Promise.all(Array.from({ length: racers }, worker));
     // The newest message also arrives the real way, across instances.
     const [daveTab, erinTab] = [await open(one, dave), await open(two, erin)];
     await ask(erinTab, 'joinChat', { targetUserId: dave.id });

@@ -3,6 +3,8 @@ import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { appError } from '../../common/errors/app-error';
+import { COMMON_ERRORS } from '../../common/errors/common.errors';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import { STRONG_PASSWORD } from '../../common/validation/transforms';
 import { AppConfig } from '../../config/app-config';
 import { MailProducer } from '../mail/mail.producer';
@@ -50,14 +52,21 @@ export class AccountsService implements OnModuleInit {
 
   async signup(dto: SignupDto): Promise<SelfUserView> {
     const { token, tokenHash, expiry } = this.newVerificationToken();
-    const user = await this.users.create({
-      firstName: dto.firstName,
-      lastName: dto.lastName,
-      emailId: dto.emailId,
-      password: await bcrypt.hash(dto.password, this.config.auth.bcryptCost),
-      emailVerifyToken: tokenHash,
-      emailVerifyExpiry: expiry,
-    });
+    const user = await this.users
+      .create({
+        firstName: dto.firstName,
+        lastName: dto.lastName,
+        emailId: dto.emailId,
+        password: await bcrypt.hash(dto.password, this.config.auth.bcryptCost),
+        emailVerifyToken: tokenHash,
+        emailVerifyExpiry: expiry,
+      })
+      .catch((error: unknown) => {
+        // `emailId` is the users collection's only unique key besides `_id`: say so here, not
+        // by guessing from the error text (FerretDB does not name the index).
+        if (isDuplicateKeyError(error)) throw appError(COMMON_ERRORS.emailTaken);
+        throw error;
+      });
     // The account is committed: a queue outage must not turn this into an error. The user can
     // ask for the email again (resend-verification), which issues a new link.
     await this.mail.sendVerification({
