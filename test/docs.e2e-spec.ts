@@ -78,6 +78,8 @@ const ROUTES_WITH_DATA = [
   'get /chat/unread',
   'get /chat/{targetUserId}',
   'post /chat/{targetUserId}/read',
+  'get /payment/plans',
+  'get /payment/status',
 ];
 /** List routes: `pagination` beside `data`. */
 const PAGINATED = [
@@ -496,6 +498,9 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('get', '/profile/{userId}', 404, b.get('/profile/665f1c2e9b1e8a3d4c5b6a70'));
       await call('get', '/profile/{userId}', 400, b.get('/profile/not-an-id'));
       await call('get', '/skills', 200, a.get('/skills'));
+      await call('get', '/payment/plans', 200, anonymous().get('/payment/plans'));
+      await call('get', '/payment/status', 200, a.get('/payment/status'));
+      await call('get', '/payment/status', 401, anonymous().get('/payment/status'));
 
       // Feed, a request and its review, the lists, removal and withdrawal.
       const feed = await call('get', '/user/feed', 200, b.get('/user/feed?limit=5'));

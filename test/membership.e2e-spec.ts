@@ -1,6 +1,9 @@
 import { Types } from 'mongoose';
 import { MembershipService } from '../src/modules/membership/membership.service';
 import { UsersRepository } from '../src/modules/users/users.repository';
+import request from 'supertest';
+import { PLANS } from '../src/modules/membership/plans';
+import { signUpAndLogIn } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
 
 const NOW = new Date('2026-01-31T09:00:00.000Z');
@@ -126,5 +129,91 @@ describe('Membership grants against the real database', () => {
       NOW,
     );
     expect(result.outcome).toBe('user-not-found');
+  });
+
+  describe('GET /payment/plans and GET /payment/status', () => {
+    it('serves the plan table publicly, with prices in INR and paise and every entitlement', async () => {
+      const res = await request(api.server).get('/payment/plans').expect(200);
+      expect(res.body.message).toBe('Plans retrieved successfully');
+      const data = res.body.data as {
+        membershipType: string;
+        priceInr: unknown;
+        amountPaise: unknown;
+        entitlements: unknown;
+      }[];
+      expect(data.map((p) => p.membershipType)).toEqual(['FREE', 'PRO', 'ELITE']);
+      expect(data[1]).toMatchObject({
+        currency: 'INR',
+        priceInr: { MONTHLY: 499, YEARLY: 3999 },
+        amountPaise: { MONTHLY: 49900, YEARLY: 399900 },
+      });
+      expect(data[2]).toMatchObject({
+        priceInr: { MONTHLY: 999, YEARLY: 7999 },
+        amountPaise: { MONTHLY: 99900, YEARLY: 799900 },
+      });
+      expect(data.map((p) => p.entitlements)).toEqual(PLANS.map((p) => p.entitlements));
+    });
+
+    it('needs authentication for the status', async () => {
+      await request(api.server).get('/payment/status').expect(401);
+    });
+
+    it.each([
+      ['FREE', null, null, 'FREE'],
+      ['PRO', 'MONTHLY', '2999-01-01T00:00:00.000Z', 'PRO'],
+      ['ELITE', 'YEARLY', '2999-01-01T00:00:00.000Z', 'ELITE'],
+      ['PRO (expired)', 'MONTHLY', '2001-01-01T00:00:00.000Z', 'FREE'],
+    ])(
+      'a %s member gets their plan in force and its entitlements',
+      async (stored, cycle, expiry, shown) => {
+        const session = await signUpAndLogIn(api);
+        await api.connection
+          .collection('users')
+          .updateOne(
+            { _id: new Types.ObjectId(session.id) },
+            {
+              $set: {
+                membershipType: stored.split(' ')[0],
+                billingCycle: cycle,
+                membershipExpiry: expiry ? new Date(expiry) : null,
+              },
+            },
+          );
+        const res = await request(api.server)
+          .get('/payment/status')
+          .set('Cookie', session.cookieHeader())
+          .expect(200);
+        const active = shown !== 'FREE';
+        expect(res.body.data).toEqual({
+          membershipType: shown,
+          billingCycle: active ? cycle : null,
+          membershipExpiry: active ? expiry : null,
+          entitlements: PLANS.find((p) => p.membershipType === shown)?.entitlements,
+        });
+      },
+    );
+
+    it('shows a grant at once (the grant invalidates the cached user)', async () => {
+      const session = await signUpAndLogIn(api);
+      await request(api.server)
+        .get('/payment/status')
+        .set('Cookie', session.cookieHeader())
+        .expect(200);
+      await membership.grant(
+        session.id,
+        { membershipType: 'ELITE', billingCycle: 'MONTHLY' },
+        'pay_live',
+        new Date(),
+      );
+      const res = await request(api.server)
+        .get('/payment/status')
+        .set('Cookie', session.cookieHeader())
+        .expect(200);
+      expect(res.body.data).toMatchObject({
+        membershipType: 'ELITE',
+        billingCycle: 'MONTHLY',
+        entitlements: { verifiedBadge: true },
+      });
+    });
   });
 });
