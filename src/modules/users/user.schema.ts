@@ -69,6 +69,10 @@ export class User {
   @Prop({ type: Boolean, default: false })
   emailVerified!: boolean;
 
+  /** Ids of the payments whose plan was applied (each applies once); see grantMembership. */
+  @Prop({ type: [String], default: undefined })
+  appliedPayments?: string[];
+
   /** SHA-256 hex of the emailed verification token; removed once verified. */
   @Prop({ type: String })
   emailVerifyToken?: string;

@@ -6,7 +6,12 @@ import { User, UserRecord } from './user.schema';
 import { UserCache } from './user.cache';
 
 /** Secrets never read outside the auth paths that need them. */
-const PRIVATE_FIELDS = { password: 0, emailVerifyToken: 0, emailVerifyExpiry: 0 } as const;
+const PRIVATE_FIELDS = {
+  password: 0,
+  emailVerifyToken: 0,
+  emailVerifyExpiry: 0,
+  appliedPayments: 0,
+} as const;
 
 /**
  * FerretDB 1.24 does not implement projections on findAndModify, so updates return the whole
@@ -14,7 +19,7 @@ const PRIVATE_FIELDS = { password: 0, emailVerifyToken: 0, emailVerifyExpiry: 0 
  */
 function withoutSecrets(user: UserRecord | null): UserRecord | null {
   if (!user) return null;
-  const { password, emailVerifyToken, emailVerifyExpiry, ...rest } = user;
+  const { password, emailVerifyToken, emailVerifyExpiry, appliedPayments, ...rest } = user;
   return rest as UserRecord;
 }
 
@@ -180,8 +185,8 @@ export class UsersRepository {
    * Index: `_id`. Writes a membership (`next`) in ONE conditional update, so concurrent grants
    * cannot both extend: it applies only while the stored membership still equals `expected` (the
    * values the caller computed `next` from; `null` matches a missing field) and `paymentId` is not
-   * yet in `appliedPayments`, which it then joins. `appliedPayments` is not a schema path (only this
-   * method reads or writes it), hence `strict: false`. On a miss, returns the fresh stored state so
+   * yet in `appliedPayments`, which it then joins (only this method reads or writes that path; it
+   * never reaches the caches or the views). On a miss, returns the fresh stored state so
    * the caller can recompute and retry, or see that the payment was already applied.
    */
   async grantMembership(
