@@ -9,6 +9,7 @@ import { ChatModule } from './modules/chat/chat.module';
 import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembershipModule } from './modules/membership/membership.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
@@ -32,6 +33,7 @@ export class AppModule {
         PresenceModule,
         ChatModule,
         MembershipModule,
+        PaymentsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -21,6 +21,7 @@ describe('the error catalogue', () => {
       'chat',
       'common',
       'membership',
+      'payments',
       'requests',
       'users',
     ]);

@@ -3,6 +3,7 @@ import { COMMON_ERRORS } from './common/errors/common.errors';
 import { AUTH_ERRORS } from './modules/auth/auth.errors';
 import { CHAT_ERRORS } from './modules/chat/chat.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
+import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
 import { USER_ERRORS } from './modules/users/users.errors';
 
@@ -19,6 +20,7 @@ export const ERROR_CATALOGUES = {
   requests: REQUEST_ERRORS,
   chat: CHAT_ERRORS,
   membership: MEMBERSHIP_ERRORS,
+  payments: PAYMENT_ERRORS,
 } as const satisfies Record<string, ErrorCatalogue>;
 
 /** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import request, { Response } from 'supertest';
 import { SignupDto } from '../src/modules/auth/dto/signup.dto';
 import { SelfUserDoc } from '../src/modules/users/user.docs';
@@ -8,7 +9,12 @@ import {
   STRONG_PASSWORD,
   UserSession,
 } from './support/session';
+import { RazorpayStub } from './support/razorpay-stub';
 import { createTestApp, TestApp } from './support/test-app';
+
+const KEY_ID = 'rzp_test_docs000001';
+const KEY_SECRET = 'docs-key-secret-0123456789';
+const WEBHOOK_SECRET = 'docs-webhook-secret-0123456789';
 
 /**
  * The OpenAPI document is generated from the code: the @nestjs/swagger CLI plugin (nest-cli.json,
@@ -80,7 +86,18 @@ const ROUTES_WITH_DATA = [
   'post /chat/{targetUserId}/read',
   'get /payment/plans',
   'get /payment/status',
+  'post /payment/create',
+  'post /payment/order',
+  'get /payment/status/{orderId}',
 ];
+/** Top-level keys beside the envelope's (all and required), e.g. the SPA's polling shape (M1). */
+const EXTRA_KEYS: Record<string, { all: string[]; required: string[]; dataOptional?: boolean }> = {
+  'get /payment/status/{orderId}': {
+    all: ['status', 'ready', 'user'],
+    required: ['status', 'ready'],
+    dataOptional: true,
+  },
+};
 /** List routes: `pagination` beside `data`. */
 const PAGINATED = [
   'get /user/connections',
@@ -114,13 +131,24 @@ describe('Swagger documents every route with its DTOs', () => {
   const jsonSchemaOf = (response: ResponseObject | undefined) =>
     response?.content?.['application/json']?.schema;
 
+  let stub: RazorpayStub;
+
   beforeAll(async () => {
-    t = await createTestApp();
+    stub = await new RazorpayStub(KEY_ID, KEY_SECRET).start();
+    t = await createTestApp({
+      env: {
+        RAZORPAY_KEY_ID: KEY_ID,
+        RAZORPAY_KEY_SECRET: KEY_SECRET,
+        RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        RAZORPAY_API_URL: stub.url,
+      },
+    });
     spec = (await request(t.server).get('/docs-json').expect(200)).body as OpenApi;
   });
 
   afterAll(async () => {
     await t.close();
+    await stub.stop();
   });
 
   it.each([
@@ -150,6 +178,12 @@ describe('Swagger documents every route with its DTOs', () => {
     ['post', '/chat/{targetUserId}/read'],
     ['get', '/health'],
     ['get', '/health/ready'],
+    ['get', '/payment/plans'],
+    ['get', '/payment/status'],
+    ['post', '/payment/create'],
+    ['post', '/payment/order'],
+    ['post', '/payment/verify'],
+    ['get', '/payment/status/{orderId}'],
   ])('%s %s', (method, path) => {
     expect(spec.paths[path]?.[method]).toBeDefined();
   });
@@ -316,11 +350,20 @@ describe('Swagger documents every route with its DTOs', () => {
           });
           if (NOT_ENVELOPED.includes(key)) continue;
           const hasData = ROUTES_WITH_DATA.includes(key);
+          const extra = EXTRA_KEYS[key];
           const expected = [
             'message',
             'success',
             ...(hasData ? ['data'] : []),
             ...(PAGINATED.includes(key) ? ['pagination'] : []),
+            ...(extra?.all ?? []),
+          ];
+          const required = [
+            'message',
+            'success',
+            ...(hasData && !extra?.dataOptional ? ['data'] : []),
+            ...(PAGINATED.includes(key) ? ['pagination'] : []),
+            ...(extra?.required ?? []),
           ];
           expect({ key, fields: Object.keys(schema?.properties ?? {}).sort() }).toEqual({
             key,
@@ -328,7 +371,7 @@ describe('Swagger documents every route with its DTOs', () => {
           });
           expect({ key, required: [...(schema?.required ?? [])].sort() }).toEqual({
             key,
-            required: expected.sort(),
+            required: required.sort(),
           });
         }
       }
@@ -501,6 +544,37 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('get', '/payment/plans', 200, anonymous().get('/payment/plans'));
       await call('get', '/payment/status', 200, a.get('/payment/status'));
       await call('get', '/payment/status', 401, anonymous().get('/payment/status'));
+
+      // Payments through the Razorpay stand-in: order, verify, status polling.
+      const plan = { membershipType: 'PRO', billingCycle: 'MONTHLY' };
+      const order = await call('post', '/payment/create', 201, a.post('/payment/create', plan));
+      const orderId = (order.body as { data: { orderId: string } }).data.orderId;
+      await call(
+        'post',
+        '/payment/create',
+        400,
+        a.post('/payment/create', { membershipType: 'FREE' }),
+      );
+      await call('post', '/payment/order', 201, a.post('/payment/order', plan));
+      await call('post', '/payment/order', 400, a.post('/payment/order', {}));
+      await call('get', '/payment/status/{orderId}', 200, a.get(`/payment/status/${orderId}`));
+      await call('get', '/payment/status/{orderId}', 404, b.get(`/payment/status/${orderId}`));
+      const paymentId = stub.addPayment(orderId).id;
+      const checkout = {
+        razorpay_order_id: orderId,
+        razorpay_payment_id: paymentId,
+        razorpay_signature: createHmac('sha256', KEY_SECRET)
+          .update(`${orderId}|${paymentId}`)
+          .digest('hex'),
+      };
+      await call('post', '/payment/verify', 200, a.post('/payment/verify', checkout));
+      await call('post', '/payment/verify', 404, b.post('/payment/verify', checkout));
+      await call(
+        'post',
+        '/payment/verify',
+        400,
+        a.post('/payment/verify', { ...checkout, razorpay_signature: '00' }),
+      );
 
       // Feed, a request and its review, the lists, removal and withdrawal.
       const feed = await call('get', '/user/feed', 200, b.get('/user/feed?limit=5'));

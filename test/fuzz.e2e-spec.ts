@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import request, { Response } from 'supertest';
 import { cookiesFrom, logIn, signUp, signUpAndLogIn, UserSession } from './support/session';
+import { RazorpayStub } from './support/razorpay-stub';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -912,11 +913,23 @@ describe('Fuzz: every documented operation answers 4xx envelopes, never 5xx', ()
   const password = `Fz!${randomBytes(9).toString('hex')}A1`;
   let fuzzerEmail: string;
   let relogins = 0;
+  let stub: RazorpayStub;
 
   beforeAll(async () => {
     // One proxy hop is trusted, so each generated request picks its own client address and the
     // per-IP limits (10 logins per 15 min, ...) do not turn most requests into 429s.
-    t = await createTestApp({ env: { TRUST_PROXY_HOPS: '1' } });
+    // Payments need keys (without them the routes answer 503 by design, which fuzz counts as a
+    // failure): a local Razorpay stand-in plays the gateway.
+    stub = await new RazorpayStub('rzp_test_fuzz000001', 'fuzz-key-secret-0123456789').start();
+    t = await createTestApp({
+      env: {
+        TRUST_PROXY_HOPS: '1',
+        RAZORPAY_KEY_ID: stub.keyId,
+        RAZORPAY_KEY_SECRET: stub.keySecret,
+        RAZORPAY_WEBHOOK_SECRET: 'fuzz-webhook-secret-0123456789',
+        RAZORPAY_API_URL: stub.url,
+      },
+    });
     const doc = (await request(t.server).get('/docs-json').expect(200)).body as OpenApiDocument;
     // Socket.io (/socket.io) is not an HTTP operation in the document; it has its own tests.
     operations = operationsOf(doc);
@@ -942,6 +955,7 @@ describe('Fuzz: every documented operation answers 4xx envelopes, never 5xx', ()
 
   afterAll(async () => {
     await t?.close();
+    await stub?.stop();
   });
 
   /** Cookies for a case. POST /auth/logout never gets the fuzzer's own cookies: it would revoke

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { Types } from 'mongoose';
-import { PaymentsModule } from '../src/modules/payments/payments.module';
 import { RazorpayStub } from './support/razorpay-stub';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
@@ -23,9 +22,7 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
 
   beforeAll(async () => {
     stub = await new RazorpayStub(KEY_ID, KEY_SECRET).start();
-    // PaymentsModule is mounted here until it is registered in AppModule (see README).
     t = await createTestApp({
-      imports: [PaymentsModule],
       env: {
         RAZORPAY_KEY_ID: KEY_ID,
         RAZORPAY_KEY_SECRET: KEY_SECRET,
@@ -284,7 +281,7 @@ describe('Payments without Razorpay keys', () => {
   let session: UserSession;
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [PaymentsModule] });
+    t = await createTestApp();
     session = await signUpAndLogIn(t);
   });
 
