@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
+import request from 'supertest';
 import { RazorpayStub } from './support/razorpay-stub';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
@@ -274,6 +276,321 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
       await buyer.get(`/payment/status/${'x'.repeat(300)}`).expect(404);
     });
   });
+
+  describe('POST /payment/webhook (signed by Razorpay)', () => {
+    const sign = (raw: string, secret = WEBHOOK_SECRET) =>
+      createHmac('sha256', secret).update(raw).digest('hex');
+    let deliveries = 0;
+    const nextEventId = () => `evt_${Date.now()}_${deliveries++}`;
+
+    /** Sends `raw` as Razorpay would: JSON, signed, with a delivery id (unless null). */
+    const deliver = (
+      body: object | string,
+      options: { signature?: string | null; eventId?: string | null } = {},
+    ) => {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const req = request(t.server)
+        .post('/payment/webhook')
+        .set('Content-Type', 'application/json');
+      const signature = options.signature === undefined ? sign(raw) : options.signature;
+      if (signature !== null) req.set('x-razorpay-signature', signature);
+      const eventId = options.eventId === undefined ? nextEventId() : options.eventId;
+      if (eventId !== null) req.set('x-razorpay-event-id', eventId);
+      return req.send(raw);
+    };
+
+    interface Order {
+      orderId: string;
+      amount: number;
+    }
+    /** A Razorpay event for a payment of `order` (order.paid also carries the order entity). */
+    const eventFor = (
+      name: string,
+      order: Order,
+      paymentId: string,
+      overrides: Record<string, unknown> = {},
+    ) => ({
+      entity: 'event',
+      account_id: 'acc_Test0000000001',
+      event: name,
+      contains: name === 'order.paid' ? ['payment', 'order'] : ['payment'],
+      payload: {
+        payment: {
+          entity: {
+            id: paymentId,
+            entity: 'payment',
+            amount: order.amount,
+            currency: 'INR',
+            status: name === 'payment.failed' ? 'failed' : 'captured',
+            order_id: order.orderId,
+            method: 'upi',
+            ...overrides,
+          },
+        },
+        ...(name === 'order.paid'
+          ? {
+              order: {
+                entity: {
+                  id: order.orderId,
+                  entity: 'order',
+                  amount: order.amount,
+                  amount_paid: order.amount,
+                  currency: 'INR',
+                  status: 'paid',
+                },
+              },
+            }
+          : {}),
+      },
+      created_at: Math.floor(Date.now() / 1000),
+    });
+
+    const newOrder = async (session: UserSession, plan = 'PRO', cycle = 'MONTHLY') => {
+      const res = await session
+        .post('/payment/create', { membershipType: plan, billingCycle: cycle })
+        .expect(201);
+      return res.body.data as Order;
+    };
+    const userRow = (session: UserSession) =>
+      users().findOne({ _id: new Types.ObjectId(session.id) });
+    const DAY = 86_400_000;
+
+    let logs: { error: jest.SpyInstance; warn: jest.SpyInstance; log: jest.SpyInstance };
+    beforeEach(() => {
+      logs = {
+        error: jest.spyOn(Logger.prototype, 'error'),
+        warn: jest.spyOn(Logger.prototype, 'warn'),
+        log: jest.spyOn(Logger.prototype, 'log'),
+      };
+    });
+    afterEach(() => jest.restoreAllMocks());
+    const logged = (spy: jest.SpyInstance, msg: RegExp) =>
+      spy.mock.calls.some(([entry]) => msg.test(JSON.stringify(entry)));
+
+    it('story: order → verify → signed capture → polling answers ready:true with the upgraded user', async () => {
+      const session = await signUpAndLogIn(t);
+      const order = await newOrder(session);
+      const paymentId = stub.addPayment(order.orderId).id;
+      await session
+        .post('/payment/verify', {
+          razorpay_order_id: order.orderId,
+          razorpay_payment_id: paymentId,
+          razorpay_signature: checkoutSignature(order.orderId, paymentId),
+        })
+        .expect(200);
+      const pending = await session.get(`/payment/status/${order.orderId}`).expect(200);
+      expect(pending.body).toMatchObject({ status: 'authorized', ready: false });
+
+      const res = await deliver(eventFor('payment.captured', order, paymentId)).expect(200);
+      expect(res.body).toEqual({ success: true, message: 'Webhook processed successfully' });
+
+      expect(await payments().findOne({ orderId: order.orderId })).toMatchObject({
+        status: 'captured',
+        paymentId,
+      });
+      const polled = await session.get(`/payment/status/${order.orderId}`).expect(200);
+      expect(polled.body).toMatchObject({ status: 'captured', ready: true });
+      expect(polled.body.user).toEqual(polled.body.data);
+      expect(polled.body.user).toMatchObject({
+        _id: session.id,
+        membershipType: 'PRO',
+        billingCycle: 'MONTHLY',
+      });
+      const expiry = new Date(polled.body.user.membershipExpiry as string).getTime();
+      expect(expiry).toBeGreaterThan(Date.now() + 27 * DAY);
+      expect(expiry).toBeLessThan(Date.now() + 32 * DAY);
+      for (const secret of ['password', 'refreshToken', 'appliedPayments', '__v']) {
+        expect(polled.body.user).not.toHaveProperty(secret);
+      }
+      expect(polled.body.user).toEqual((await session.get('/profile')).body.data);
+    });
+
+    /** A PRO member whose plan ends in 10 days, and a PRO MONTHLY renewal order. */
+    const renewal = async () => {
+      const session = await signUpAndLogIn(t);
+      const expiry = new Date(Date.now() + 10 * DAY);
+      await users().updateOne(
+        { _id: new Types.ObjectId(session.id) },
+        { $set: { membershipType: 'PRO', billingCycle: 'MONTHLY', membershipExpiry: expiry } },
+      );
+      const order = await newOrder(session);
+      const paymentId = stub.addPayment(order.orderId).id;
+      return { session, expiry, order, paymentId };
+    };
+    /** The plan was renewed from the old expiry exactly once (one month, not two). */
+    const expectRenewedOnce = async (session: UserSession, from: Date, paymentId: string) => {
+      const row = await userRow(session);
+      expect(row).toMatchObject({ membershipType: 'PRO', billingCycle: 'MONTHLY' });
+      const extended = (row!.membershipExpiry as Date).getTime() - from.getTime();
+      expect(extended).toBeGreaterThanOrEqual(28 * DAY);
+      expect(extended).toBeLessThanOrEqual(31 * DAY);
+      expect((row!.appliedPayments as string[]).filter((id) => id === paymentId)).toHaveLength(1);
+    };
+
+    it('the same delivery replayed, and redelivered under a new id, extends the plan once', async () => {
+      const { session, expiry, order, paymentId } = await renewal();
+      const body = eventFor('payment.captured', order, paymentId);
+      const first = await deliver(body, { eventId: 'evt_replayed_1' + order.orderId }).expect(200);
+      expect(first.body.message).toBe('Webhook processed successfully');
+      const replay = await deliver(body, { eventId: 'evt_replayed_1' + order.orderId }).expect(200);
+      expect(replay.body).toEqual({ success: true, message: 'Payment already processed' });
+      const redelivered = await deliver(body).expect(200);
+      expect(redelivered.body.message).toBe('Payment already processed');
+      const noId = await deliver(body, { eventId: null }).expect(200);
+      expect(noId.body.message).toBe('Payment already processed');
+      await expectRenewedOnce(session, expiry, paymentId);
+      expect(
+        await t.connection
+          .collection('paymentwebhookevents')
+          .countDocuments({ eventId: 'evt_replayed_1' + order.orderId }),
+      ).toBe(1);
+    });
+
+    it('10 concurrent deliveries (same and different delivery ids) apply once', async () => {
+      const { session, expiry, order, paymentId } = await renewal();
+      const body = eventFor('payment.captured', order, paymentId);
+      const paid = eventFor('order.paid', order, paymentId);
+      const sameId = `evt_same_${order.orderId}`;
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          i < 5 ? deliver(body, { eventId: sameId }) : deliver(i % 2 ? paid : body),
+        ),
+      );
+      expect(answers.map((res) => res.status)).toEqual(Array(10).fill(200));
+      const messages = answers.map((res) => res.body.message as string);
+      expect(messages.filter((m) => m === 'Webhook processed successfully')).toHaveLength(1);
+      expect(messages.filter((m) => m === 'Payment already processed')).toHaveLength(9);
+      await expectRenewedOnce(session, expiry, paymentId);
+      expect(await payments().findOne({ orderId: order.orderId })).toMatchObject({
+        status: 'captured',
+        paymentId,
+      });
+    });
+
+    it('order.paid before payment.captured, and the webhook before verify, apply once', async () => {
+      const { session, expiry, order, paymentId } = await renewal();
+      const paid = await deliver(eventFor('order.paid', order, paymentId)).expect(200);
+      expect(paid.body.message).toBe('Webhook processed successfully');
+      const captured = await deliver(eventFor('payment.captured', order, paymentId)).expect(200);
+      expect(captured.body.message).toBe('Payment already processed');
+      // Checkout's handler returns after the webhook: verify succeeds and keeps `captured`.
+      await session
+        .post('/payment/verify', {
+          razorpay_order_id: order.orderId,
+          razorpay_payment_id: paymentId,
+          razorpay_signature: checkoutSignature(order.orderId, paymentId),
+        })
+        .expect(200);
+      expect(await payments().findOne({ orderId: order.orderId })).toMatchObject({
+        status: 'captured',
+        paymentId,
+      });
+      await expectRenewedOnce(session, expiry, paymentId);
+      const polled = await session.get(`/payment/status/${order.orderId}`).expect(200);
+      expect(polled.body).toMatchObject({ ready: true, user: { membershipType: 'PRO' } });
+    });
+
+    it('payment.failed marks the order failed; it never moves a captured payment back', async () => {
+      const session = await signUpAndLogIn(t);
+      const order = await newOrder(session);
+      const failedRes = await deliver(eventFor('payment.failed', order, 'pay_failedattempt1'));
+      expect(failedRes.status).toBe(200);
+      expect(await payments().findOne({ orderId: order.orderId })).toMatchObject({
+        status: 'failed',
+      });
+      // A later attempt on the same order succeeds (Razorpay allows retries on one order).
+      const paymentId = stub.addPayment(order.orderId).id;
+      await deliver(eventFor('payment.captured', order, paymentId)).expect(200);
+      await deliver(eventFor('payment.failed', order, 'pay_failedattempt2')).expect(200);
+      expect(await payments().findOne({ orderId: order.orderId })).toMatchObject({
+        status: 'captured',
+        paymentId,
+      });
+      expect(await userRow(session)).toMatchObject({ membershipType: 'PRO' });
+    });
+
+    /** Everything a rejected delivery must leave as it was. */
+    const snapshot = async (session: UserSession, order: Order) => {
+      const row = await userRow(session);
+      const payment = await payments().findOne({ orderId: order.orderId });
+      return {
+        membership: [row?.membershipType, row?.billingCycle, row?.membershipExpiry],
+        applied: row?.appliedPayments ?? [],
+        payment: [payment?.status, payment?.paymentId],
+      };
+    };
+
+    it('a tampered body, a wrong or missing signature: 400 Invalid webhook signature, nothing changes', async () => {
+      const session = await signUpAndLogIn(t);
+      const order = await newOrder(session);
+      const before = await snapshot(session, order);
+      const body = eventFor('payment.captured', order, 'pay_tampered00001');
+      const raw = JSON.stringify(body);
+      const tampered = raw.replace('"upi"', '"card"');
+      const cases = [
+        deliver(tampered, { signature: sign(raw) }),
+        deliver(`${raw} `, { signature: sign(raw) }),
+        deliver(raw, { signature: sign(raw, 'another-secret') }),
+        deliver(raw, { signature: sign(raw).toUpperCase().slice(0, 63) }),
+        deliver(raw, { signature: null }),
+        deliver(raw, { signature: '' }),
+      ];
+      for (const res of await Promise.all(cases)) {
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 400,
+          body: { success: false, message: 'Invalid webhook signature' },
+        });
+      }
+      expect(await snapshot(session, order)).toEqual(before);
+      expect(logged(logs.warn, /Webhook signature mismatch/)).toBe(true);
+    });
+
+    it.each([
+      ['amount', { amount: 100 }],
+      ['currency', { currency: 'USD' }],
+      ['amount type', { amount: '49900' }],
+    ])('a wrong %s: 200, no upgrade, an error log', async (_what, overrides) => {
+      const session = await signUpAndLogIn(t);
+      const order = await newOrder(session);
+      const before = await snapshot(session, order);
+      for (const name of ['payment.captured', 'order.paid']) {
+        const res = await deliver(eventFor(name, order, 'pay_wrongamount01', overrides));
+        expect({ status: res.status, body: res.body }).toEqual({
+          status: 200,
+          body: { success: true, message: 'Webhook processed successfully' },
+        });
+      }
+      expect(await snapshot(session, order)).toEqual(before);
+      expect(before.payment[0]).toBe('created');
+      expect(logged(logs.error, /amount or currency differs/)).toBe(true);
+    });
+
+    it('an unknown order, an unknown event, an event without a payment: 200 and a log line', async () => {
+      const unknown = { orderId: 'order_notours00001', amount: 49900 };
+      const count = await payments().countDocuments();
+      const res = await deliver(eventFor('payment.captured', unknown, 'pay_x')).expect(200);
+      expect(res.body).toEqual({ success: true, message: 'Webhook processed successfully' });
+      expect(logged(logs.warn, /unknown order/)).toBe(true);
+      await deliver({ event: 'refund.created', payload: {} }).expect(200);
+      expect(logged(logs.log, /not handled/)).toBe(true);
+      await deliver({ event: 'payment.captured', payload: {} }).expect(200);
+      await deliver('[]').expect(200);
+      expect(logged(logs.warn, /without a payment entity/)).toBe(true);
+      expect(await payments().countDocuments()).toBe(count);
+    });
+
+    it('malformed JSON with a valid signature is 400 and changes nothing', async () => {
+      const session = await signUpAndLogIn(t);
+      const order = await newOrder(session);
+      const before = await snapshot(session, order);
+      const raw = JSON.stringify(eventFor('payment.captured', order, 'pay_malformed0001'));
+      const broken = raw.slice(0, -5);
+      const res = await deliver(broken, { signature: sign(broken) });
+      expect(res.status).toBe(400);
+      expect(res.body.success).toBe(false);
+      expect(await snapshot(session, order)).toEqual(before);
+    });
+  });
 });
 
 describe('Payments without Razorpay keys', () => {
@@ -307,6 +624,14 @@ describe('Payments without Razorpay keys', () => {
         body: { success: false, message },
       });
     }
+    const webhook = await request(t.server)
+      .post('/payment/webhook')
+      .set('x-razorpay-signature', 'a'.repeat(64))
+      .send({ event: 'payment.captured' });
+    expect({ status: webhook.status, body: webhook.body }).toEqual({
+      status: 503,
+      body: { success: false, message },
+    });
     await session.get('/profile').expect(200);
   });
 });

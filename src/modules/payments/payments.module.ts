@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { MembershipModule } from '../membership/membership.module';
 import { UsersModule } from '../users/users.module';
+import { PaymentWebhookController } from './payment-webhook.controller';
+import { PaymentWebhookService } from './payment-webhook.service';
 import {
   Payment,
   PaymentSchema,
@@ -16,13 +19,14 @@ import { RazorpayClient } from './razorpay.client';
 @Module({
   imports: [
     UsersModule,
+    MembershipModule,
     MongooseModule.forFeature([
       { name: Payment.name, schema: PaymentSchema },
       { name: PaymentWebhookEvent.name, schema: PaymentWebhookEventSchema },
     ]),
   ],
-  controllers: [PaymentsController],
-  providers: [RazorpayClient, PaymentsRepository, PaymentsService],
+  controllers: [PaymentsController, PaymentWebhookController],
+  providers: [RazorpayClient, PaymentsRepository, PaymentsService, PaymentWebhookService],
   exports: [RazorpayClient, PaymentsRepository],
 })
 export class PaymentsModule {}

@@ -87,6 +87,11 @@ export class PaymentsRepository {
     return (await this.events.exists({ eventId }).exec()) !== null;
   }
 
+  /** Forgets a delivery id whose processing failed, so the gateway's retry is processed. */
+  async forgetEvent(eventId: string): Promise<void> {
+    await this.events.deleteOne({ eventId }).exec();
+  }
+
   /** Records a processed delivery id; false when it was already recorded (unique index). */
   async recordEvent(eventId: string, event: string, orderId: string | null): Promise<boolean> {
     try {
