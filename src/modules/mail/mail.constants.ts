@@ -7,6 +7,7 @@ export const EmailJob = {
   Verification: 'sendVerificationEmail',
   Welcome: 'sendWelcomeEmail',
   Digest: 'sendDigest',
+  PaymentReceipt: 'sendPaymentReceipt',
 } as const;
 export type EmailJobName = (typeof EmailJob)[keyof typeof EmailJob];
 
@@ -31,7 +32,24 @@ export interface DigestEmailJob {
   count: number;
 }
 
-export type EmailJobData = VerificationEmailJob | WelcomeEmailJob | DigestEmailJob;
+/** After a captured payment whose plan was applied (issue 10); one per payment id. */
+export interface PaymentReceiptEmailJob {
+  userId: string;
+  to: string;
+  firstName: string;
+  orderId: string;
+  paymentId: string;
+  membershipType: string;
+  billingCycle: string;
+  /** In the smallest unit (paise for INR), as stored on the payments row. */
+  amount: number;
+  currency: string;
+  /** ISO-8601 instant: the membership's new expiry. */
+  membershipExpiry: string;
+}
+
+export type EmailJobData =
+  VerificationEmailJob | WelcomeEmailJob | DigestEmailJob | PaymentReceiptEmailJob;
 
 /** The product promises at most 2 emails per second (the provider's limit), 5 in flight. */
 export const EMAIL_WORKER_CONCURRENCY = 5;

@@ -9,10 +9,17 @@ import {
   EMAIL_WORKER_CONCURRENCY,
   EmailJob,
   EmailJobData,
+  PaymentReceiptEmailJob,
   VerificationEmailJob,
 } from './mail.constants';
 import { MailSender } from './mail.sender';
-import { digestEmail, RenderedEmail, verificationEmail, welcomeEmail } from './mail.templates';
+import {
+  digestEmail,
+  paymentReceiptEmail,
+  RenderedEmail,
+  verificationEmail,
+  welcomeEmail,
+} from './mail.templates';
 
 /** The worker side of email: renders and sends each job, at most 2 per second across workers. */
 @Processor(EMAIL_QUEUE, { concurrency: EMAIL_WORKER_CONCURRENCY, limiter: EMAIL_RATE_LIMIT })
@@ -40,6 +47,8 @@ export class MailProcessor extends WorkerHost {
         return welcomeEmail(job.data, frontendUrl);
       case EmailJob.Digest:
         return digestEmail(job.data as DigestEmailJob, frontendUrl);
+      case EmailJob.PaymentReceipt:
+        return paymentReceiptEmail(job.data as PaymentReceiptEmailJob, frontendUrl);
       default:
         throw new Error(`unknown job type: ${job.name}`);
     }

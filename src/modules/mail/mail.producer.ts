@@ -9,6 +9,7 @@ import {
   EmailJob,
   EmailJobData,
   EmailJobName,
+  PaymentReceiptEmailJob,
   VerificationEmailJob,
   WelcomeEmailJob,
 } from './mail.constants';
@@ -39,6 +40,11 @@ export class MailProducer {
   /** `day` (YYYY-MM-DD) makes the digest once per user per day, whichever replica enqueues it. */
   sendDigest(job: DigestEmailJob, day: string): Promise<boolean> {
     return this.enqueue(EmailJob.Digest, job, `digest-${job.userId}-${day}`);
+  }
+
+  /** One receipt per gateway payment id, whichever path (webhook, reconciliation) applied it. */
+  sendPaymentReceipt(job: PaymentReceiptEmailJob): Promise<boolean> {
+    return this.enqueue(EmailJob.PaymentReceipt, job, `receipt-${job.paymentId}`);
   }
 
   private async enqueue(name: EmailJobName, data: EmailJobData, jobId: string): Promise<boolean> {

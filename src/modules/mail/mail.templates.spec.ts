@@ -1,4 +1,11 @@
-import { digestEmail, escapeHtml, verificationEmail, welcomeEmail } from './mail.templates';
+import {
+  digestEmail,
+  escapeHtml,
+  formatAmount,
+  paymentReceiptEmail,
+  verificationEmail,
+  welcomeEmail,
+} from './mail.templates';
 
 describe('email templates', () => {
   const frontendUrl = 'https://app.devlink.test';
@@ -39,5 +46,34 @@ describe('email templates', () => {
 
   it('escapeHtml covers the five HTML-significant characters', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
+  });
+
+  it('payment receipt: plan, cycle, amount in INR and the new expiry; the name escaped', () => {
+    const email = paymentReceiptEmail(
+      {
+        userId: 'u',
+        to: 'x@y.co',
+        firstName: '<b>Asha</b>',
+        orderId: 'order_1',
+        paymentId: 'pay_1',
+        membershipType: 'ELITE',
+        billingCycle: 'YEARLY',
+        amount: 799900,
+        currency: 'INR',
+        membershipExpiry: '2027-02-28T10:00:00.000Z',
+      },
+      frontendUrl,
+    );
+    expect(email.subject).toBe('Your DevLink Elite receipt');
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('Plan: Elite (Yearly)');
+      expect(part).toContain('Amount paid: ₹7,999.00');
+      expect(part).toContain('Valid until: 28 February 2027');
+      expect(part).toContain('pay_1');
+    }
+    expect(email.html).not.toContain('<b>Asha');
+    expect(email.html).toContain('&lt;b&gt;Asha&lt;/b&gt;');
+    expect(email.text).toContain('Hi <b>Asha</b>,');
+    expect(formatAmount(49900, 'INR')).toBe('₹499.00');
   });
 });

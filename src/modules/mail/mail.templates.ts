@@ -1,4 +1,9 @@
-import type { DigestEmailJob, VerificationEmailJob, WelcomeEmailJob } from './mail.constants';
+import type {
+  DigestEmailJob,
+  PaymentReceiptEmailJob,
+  VerificationEmailJob,
+  WelcomeEmailJob,
+} from './mail.constants';
 
 export interface RenderedEmail {
   subject: string;
@@ -103,6 +108,67 @@ export function digestEmail(job: DigestEmailJob, frontendUrl: string): RenderedE
       `View requests: ${link}`,
       '',
       'You receive this email because developers asked to connect with you on DevLink.',
+    ].join('\n'),
+  };
+}
+
+const titleCase = (value: string) => value.charAt(0) + value.slice(1).toLowerCase();
+
+/** 49900 paise → "₹499.00" (en-IN grouping: 799900 → "₹7,999.00"); other currencies by code. */
+export function formatAmount(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en-IN', { style: 'currency', currency }).format(amount / 100);
+  } catch {
+    return `${(amount / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+/** "28 February 2026" in UTC (the expiry is stored as a UTC instant). */
+function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(iso));
+}
+
+export function paymentReceiptEmail(
+  job: PaymentReceiptEmailJob,
+  frontendUrl: string,
+): RenderedEmail {
+  const link = `${frontendUrl}/app/premium`;
+  const plan = titleCase(job.membershipType);
+  const cycle = titleCase(job.billingCycle);
+  const amount = formatAmount(job.amount, job.currency);
+  const expiry = formatDate(job.membershipExpiry);
+  const lines = [
+    `Plan: ${plan} (${cycle})`,
+    `Amount paid: ${amount}`,
+    `Valid until: ${expiry}`,
+    `Payment: ${job.paymentId}`,
+    `Order: ${job.orderId}`,
+  ];
+  return {
+    subject: `Your DevLink ${plan} receipt`,
+    html: layout(
+      `Thanks for upgrading to ${escapeHtml(plan)}`,
+      [
+        `Hi ${escapeHtml(job.firstName)},`,
+        'Your payment was received and your plan is active.',
+      ].concat([lines.map(escapeHtml).join('<br>')]),
+      { label: 'View your plan', href: escapeHtml(link) },
+      'Keep this email as your receipt. Questions about a payment? Reply with the payment id.',
+    ),
+    text: [
+      `Hi ${job.firstName},`,
+      'Your payment was received and your plan is active.',
+      '',
+      ...lines,
+      '',
+      `View your plan: ${link}`,
+      '',
+      'Keep this email as your receipt. Questions about a payment? Reply with the payment id.',
     ].join('\n'),
   };
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { appError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
-import { MembershipService } from '../membership/membership.service';
-import { amountMatches, isHandledEvent, webhookSignatureValid } from './payment-rules';
+import { PaymentCaptureService } from './payment-capture.service';
+import { isHandledEvent, webhookSignatureValid } from './payment-rules';
 import { PAYMENT_ERRORS } from './payments.errors';
 import { PaymentsRepository } from './payments.repository';
 
@@ -46,7 +46,7 @@ export class PaymentWebhookService {
 
   constructor(
     private readonly payments: PaymentsRepository,
-    private readonly membership: MembershipService,
+    private readonly capture: PaymentCaptureService,
     private readonly config: AppConfig,
   ) {}
 
@@ -119,42 +119,11 @@ export class PaymentWebhookService {
     }
 
     // payment.captured or order.paid (Razorpay sends both for one payment).
-    if (!amountMatches(payment, entity)) {
-      this.logger.error({
-        msg: 'Webhook amount or currency differs from the order: no upgrade',
-        event,
-        orderId,
-        paymentId,
-        expected: { amount: payment.amount, currency: payment.currency },
-        received: { amount: entity.amount, currency: entity.currency },
-      });
-      return WEBHOOK_PROCESSED;
-    }
-    const captured = await this.payments.markCaptured(orderId, paymentId);
-    const current = captured ?? (await this.payments.findByOrderId(orderId));
-    if (!current || current.status !== 'captured' || current.paymentId !== paymentId) {
-      this.logger.error({
-        msg: 'Capture not applied: the order is captured by another payment (refund?)',
-        orderId,
-        paymentId,
-        capturedPaymentId: current?.paymentId ?? null,
-      });
-      return WEBHOOK_ALREADY_PROCESSED;
-    }
-    // Also after a lost race or a replay: the grant is idempotent per payment id, and re-running
-    // it completes a capture whose grant was interrupted.
-    const grant = await this.membership.grant(
-      current.userId,
-      { membershipType: current.membershipType, billingCycle: current.billingCycle },
-      paymentId,
+    const outcome = await this.capture.capture(
+      orderId,
+      { id: paymentId, amount: entity.amount, currency: entity.currency },
+      `webhook:${event}`,
     );
-    if (grant.outcome === 'user-not-found') {
-      this.logger.error({ msg: 'Captured payment for a missing user', orderId, paymentId });
-    } else if (grant.outcome === 'kept-higher-tier') {
-      this.logger.warn({ msg: 'Captured payment below the active plan: refund', orderId });
-    }
-    return captured && grant.outcome !== 'already-applied'
-      ? WEBHOOK_PROCESSED
-      : WEBHOOK_ALREADY_PROCESSED;
+    return outcome === 'already-applied' ? WEBHOOK_ALREADY_PROCESSED : WEBHOOK_PROCESSED;
   }
 }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { MailQueueModule } from '../mail/mail-queue.module';
 import { MembershipModule } from '../membership/membership.module';
 import { UsersModule } from '../users/users.module';
+import { PaymentCaptureService } from './payment-capture.service';
 import { PaymentWebhookController } from './payment-webhook.controller';
 import { PaymentWebhookService } from './payment-webhook.service';
 import {
@@ -20,13 +22,20 @@ import { RazorpayClient } from './razorpay.client';
   imports: [
     UsersModule,
     MembershipModule,
+    MailQueueModule,
     MongooseModule.forFeature([
       { name: Payment.name, schema: PaymentSchema },
       { name: PaymentWebhookEvent.name, schema: PaymentWebhookEventSchema },
     ]),
   ],
   controllers: [PaymentsController, PaymentWebhookController],
-  providers: [RazorpayClient, PaymentsRepository, PaymentsService, PaymentWebhookService],
-  exports: [RazorpayClient, PaymentsRepository],
+  providers: [
+    RazorpayClient,
+    PaymentsRepository,
+    PaymentsService,
+    PaymentCaptureService,
+    PaymentWebhookService,
+  ],
+  exports: [RazorpayClient, PaymentsRepository, PaymentCaptureService],
 })
 export class PaymentsModule {}
