@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { SessionCleanupModule } from './modules/auth/session-cleanup.module';
 import { DigestModule } from './modules/digest/digest.module';
 import { MailModule } from './modules/mail/mail.module';
+import { PaymentJobsModule } from './modules/payments/payment-jobs.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
 @Module({})
@@ -18,6 +19,7 @@ export class WorkerModule {
         MailModule,
         SessionCleanupModule,
         DigestModule,
+        PaymentJobsModule,
       ],
     };
   }

@@ -82,6 +82,19 @@ export class PaymentsRepository {
       .exec();
   }
 
+  /**
+   * Orders still `created`/`authorized` that were created in [`after`, `before`), oldest first
+   * (reconciliation). Index: `{ status: 1, createdAt: 1 }`.
+   */
+  findOpen(after: Date, before: Date, limit: number): Promise<PaymentRecord[]> {
+    return this.payments
+      .find({ status: { $in: ['created', 'authorized'] }, createdAt: { $gte: after, $lt: before } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<PaymentRecord[]>()
+      .exec();
+  }
+
   /** Index: unique `eventId`. */
   async eventSeen(eventId: string): Promise<boolean> {
     return (await this.events.exists({ eventId }).exec()) !== null;

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PaymentReconciliationService } from './payment-reconciliation.service';
+import { PaymentsModule } from './payments.module';
+
+/** The worker's payment jobs (needs ScheduleModule): reconciliation of lost webhooks. */
+@Module({
+  imports: [PaymentsModule],
+  providers: [PaymentReconciliationService],
+  exports: [PaymentReconciliationService],
+})
+export class PaymentJobsModule {}
