@@ -37,9 +37,10 @@ async function seed(client, db, count) {
       skills,
       skillsKey: skills.map((s) => s.toLowerCase()),
       githubUsername: null,
-      membershipType: 'FREE',
-      billingCycle: null,
-      membershipExpiry: null,
+      // The viewer (user0) is ELITE: the benchmarks use the skill filter, a paid entitlement.
+      membershipType: i === 0 ? 'ELITE' : 'FREE',
+      billingCycle: i === 0 ? 'YEARLY' : null,
+      membershipExpiry: i === 0 ? new Date(now + 365 * DAY) : null,
       onboardingComplete: i % 10 !== 9,
       emailVerified: i % 20 !== 19,
       createdAt: new Date(now - i * 1000),

@@ -6,6 +6,14 @@ import { feedFilterKey } from '../src/modules/feed/feed-paging';
 import { FEED_POSITION_TTL_MS, FeedPositionStore } from '../src/modules/feed/feed-position.store';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
+import { givePlan } from './support/plans';
+
+/** Viewers here swipe more than FREE's 10 a day and filter by skills: both need a paid plan. */
+async function paidViewer(t: TestApp): Promise<UserSession> {
+  const session = await signUpAndLogIn(t);
+  await givePlan(t, session.id, 'ELITE');
+  return session;
+}
 
 const LIMIT = 5;
 
@@ -63,7 +71,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('page=1 twice, swipes, page=3, page=2: nobody is skipped and the short page comes only at the end', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     const served: string[][] = [];
     const fetch = async (n: number) => {
       const ids = await page(viewer, `page=${n}&limit=${LIMIT}`);
@@ -91,7 +99,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('swiping every card before each next page (1, 1, 3, 4, …) walks all twelve', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     const swiped: string[] = [];
     let next = 1;
     let mounts = 2;
@@ -110,7 +118,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('page=1 starts over: from the first unswiped profile, and page=2 continues from there', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     await page(viewer, 'page=1&limit=5');
     await page(viewer, 'page=2&limit=5');
     expect(await page(viewer, 'page=3&limit=5')).toEqual(c.slice(10, 12));
@@ -124,7 +132,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('after= still pages without skipping while swiping, takes precedence, and leaves the position alone', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     const seen: string[] = [];
     let cursor = '';
     for (let guard = 0; guard < 10; guard++) {
@@ -140,7 +148,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
     }
     expect(seen).toEqual(c);
 
-    const other = await signUpAndLogIn(t);
+    const other = await paidViewer(t);
     expect(await page(other, `page=2&limit=5&after=${c[9]}`)).toEqual(c.slice(10, 12));
     expect(await page(other, 'page=2&limit=5')).toEqual(c.slice(5, 10)); // an offset: no position
     expect(await page(other, 'page=1&limit=5')).toEqual(c.slice(0, 5));
@@ -149,7 +157,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('the skills filter keeps its own position (any spelling of the same skills shares it)', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     expect(await page(viewer, 'page=1&limit=5')).toEqual(c.slice(0, 5));
     expect(await page(viewer, 'page=1&limit=5&skills=Go')).toEqual(go.slice(0, 5));
     expect(await page(viewer, 'page=2&limit=5&skills=go')).toEqual(go.slice(5));
@@ -167,8 +175,8 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it("two viewers' positions are independent", async () => {
-    const v1 = await signUpAndLogIn(t);
-    const v2 = await signUpAndLogIn(t);
+    const v1 = await paidViewer(t);
+    const v2 = await paidViewer(t);
     expect(await page(v1, 'page=1&limit=5')).toEqual(c.slice(0, 5));
     expect(await page(v1, 'page=2&limit=5')).toEqual(c.slice(5, 10));
     expect(await page(v2, 'page=1&limit=5')).toEqual(c.slice(0, 5));
@@ -177,7 +185,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('without a stored position, page>1 is an offset (and becomes the position); Redis errors do not fail it', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     expect(await page(viewer, 'page=2&limit=4')).toEqual(c.slice(4, 8));
     expect(await page(viewer, 'page=2&limit=4')).toEqual(c.slice(8, 12));
 
@@ -205,7 +213,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   });
 
   it('a continuing page sends only the exclusions after its position to the database', async () => {
-    const viewer = await signUpAndLogIn(t);
+    const viewer = await paidViewer(t);
     expect(viewer.id > c[11]).toBe(true); // newer than every candidate, so always "ahead"
     await page(viewer, 'page=1&limit=5');
     await swipe(viewer, [...c.slice(0, 4), c[11]]); // four behind the position, one ahead

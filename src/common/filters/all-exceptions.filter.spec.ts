@@ -58,14 +58,24 @@ describe('duplicateKeyMessage', () => {
 
 /** Runs the filter on one exception as an HTTP request would, capturing the response. */
 function respond(exception: unknown, { headersSent = false, url = '/x?token=secret' } = {}) {
-  const sent: { status?: number; body?: Record<string, unknown> } = {};
+  const sent: {
+    status?: number;
+    body?: Record<string, unknown>;
+    headers: Record<string, string>;
+  } = { headers: {} };
   interface FakeResponse {
     headersSent: boolean;
+    getHeader: (name: string) => string | undefined;
+    setHeader: (name: string, value: string) => void;
     status: jest.Mock<FakeResponse, [number]>;
     json: jest.Mock<FakeResponse, [Record<string, unknown>]>;
   }
   const response: FakeResponse = {
     headersSent,
+    getHeader: (name: string) => sent.headers[name],
+    setHeader: (name: string, value: string) => {
+      sent.headers[name] = value;
+    },
     status: jest.fn((status: number) => {
       sent.status = status;
       return response;
@@ -133,6 +143,12 @@ describe('AllExceptionsFilter', () => {
       message: 'Slow down',
       ...extra,
     });
+  });
+
+  it('a 429 AppError with retryAfterSeconds sets Retry-After (e.g. the daily swipe limit)', () => {
+    const extra = { retryAfter: 2, retryAfterSeconds: 90, retryAt: '2025-01-01T00:01:30.000Z' };
+    const { headers } = respond(new AppError(COMMON_ERRORS.tooManyRequests, 'Slow down', extra));
+    expect(headers).toEqual({ 'Retry-After': '90' });
   });
 
   it.each<[string, unknown, number, string]>([

@@ -57,6 +57,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.map(exception, request);
     if (response.headersSent) return;
+    // A 429 thrown by a service (e.g. the daily swipe limit) carries its seconds in the body.
+    if (
+      status === 429 &&
+      typeof body.retryAfterSeconds === 'number' &&
+      !response.getHeader('Retry-After')
+    ) {
+      response.setHeader('Retry-After', String(body.retryAfterSeconds));
+    }
     response.status(status).json(body);
   }
 

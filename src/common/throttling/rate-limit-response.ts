@@ -32,11 +32,16 @@ export function tooManyRequests(
   retryAfterSeconds: number,
   nowMs: number,
 ): AppError {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
   const entry = RATE_LIMITS[name].error;
-  return new AppError(entry, entry.message(minutes), {
-    retryAfter: minutes,
+  const extra = retryAfterFields(retryAfterSeconds, nowMs);
+  return new AppError(entry, entry.message(extra.retryAfter), extra);
+}
+
+/** The retry fields of every 429 body (the named limits and the daily swipe limit). */
+export function retryAfterFields(retryAfterSeconds: number, nowMs: number) {
+  return {
+    retryAfter: Math.max(1, Math.ceil(retryAfterSeconds / 60)),
     retryAfterSeconds,
     retryAt: new Date(nowMs + retryAfterSeconds * 1000).toISOString(),
-  });
+  };
 }

@@ -58,8 +58,16 @@ describe('REQUEST_ERRORS', () => {
     expect(error.message).toBe(message);
   });
 
+  it('dailySwipeLimit(10, 42) → 429 naming the limit, the upgrade and the minutes', () => {
+    const error = appError(REQUEST_ERRORS.dailySwipeLimit, 10, 42);
+    expect(error.status).toBe(429);
+    expect(error.message).toBe(
+      'You have used your 10 swipes for today. Upgrade to PRO or ELITE for unlimited swipes, or try again in 42 minute(s)',
+    );
+  });
+
   it('the tables above cover every refusal', () => {
-    expect(Object.keys(REQUEST_ERRORS)).toHaveLength(10);
+    expect(Object.keys(REQUEST_ERRORS)).toHaveLength(11);
   });
 });
 

@@ -52,6 +52,12 @@ export const REQUEST_ERRORS = {
     status: HttpStatus.NOT_FOUND,
     message: 'Request not found or already reviewed',
   },
+  dailySwipeLimit: {
+    code: 'REQUEST_DAILY_SWIPE_LIMIT',
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    message: (limit: number, minutes: number) =>
+      `You have used your ${limit} swipes for today. Upgrade to PRO or ELITE for unlimited swipes, or try again in ${minutes} minute(s)`,
+  } satisfies ParameterisedErrorEntry<[limit: number, minutes: number]>,
   connectionNotFound: {
     code: 'CONNECTION_NOT_FOUND',
     status: HttpStatus.NOT_FOUND,

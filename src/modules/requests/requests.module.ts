@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
+import { MembershipModule } from '../membership/membership.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
+import { SwipeClock, SwipeCounter } from './swipe-counter';
 import { UserListsController } from './user-lists.controller';
 
 @Module({
-  imports: [ConnectionsModule, UsersModule, PresenceModule],
+  imports: [ConnectionsModule, UsersModule, PresenceModule, MembershipModule],
   controllers: [RequestsController, UserListsController],
-  providers: [RequestsService],
+  providers: [RequestsService, SwipeCounter, SwipeClock],
+  exports: [SwipeCounter, SwipeClock],
 })
 export class RequestsModule {}

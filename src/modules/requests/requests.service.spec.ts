@@ -11,7 +11,9 @@ import type { ConnectionsRepository } from '../connections/connections.repositor
 import type { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
 import type { UsersRepository } from '../users/users.repository';
+import type { EntitlementsService } from '../membership/entitlements.service';
 import { RequestsService } from './requests.service';
+import { SwipeClock, type SwipeCounter, type SwipeReservation } from './swipe-counter';
 import { REQUEST_ERRORS } from './requests.errors';
 
 const id = (n: number) => new Types.ObjectId(n.toString(16).padStart(24, '0'));
@@ -80,10 +82,23 @@ function setup() {
     connectionAdded: jest.fn(),
     connectionRemoved: jest.fn(),
   };
+  // Unlimited swipes unless a test sets dailySwipes (the counter has its own e2e tests).
+  const entitlements = {
+    forUser: jest.fn(() => Promise.resolve({ entitlements: { dailySwipes: null as number | null } })),
+  };
+  const swipes = {
+    reserve: jest.fn<Promise<SwipeReservation>, [string, number, Date]>(() =>
+      Promise.resolve({ outcome: 'reserved', key: 'k', limit: 10, used: 1 }),
+    ),
+    release: jest.fn(() => Promise.resolve()),
+  };
   const service = new RequestsService(
     connections as unknown as ConnectionsRepository,
     users as unknown as UsersRepository,
     presence as unknown as PresenceService,
+    entitlements as unknown as EntitlementsService,
+    swipes as unknown as SwipeCounter,
+    new SwipeClock(),
   );
   const writes = () =>
     [
@@ -97,7 +112,7 @@ function setup() {
     presence.notify.mock.calls.length +
     presence.connectionAdded.mock.calls.length +
     presence.connectionRemoved.mock.calls.length;
-  return { service, connections, users, presence, writes, emitted };
+  return { service, connections, users, presence, writes, emitted, entitlements, swipes };
 }
 
 /** The AppError a promise rejects with, as status and message. */
@@ -235,6 +250,56 @@ describe('RequestsService.send', () => {
     s.connections.create.mockRejectedValue(failure);
     await expect(s.service.send(caller, 'interested', them)).rejects.toBe(failure);
     expect(s.emitted()).toBe(0);
+  });
+});
+
+describe('RequestsService.send: daily swipes', () => {
+  const limited = () => {
+    const s = setup();
+    s.entitlements.forUser.mockResolvedValue({ entitlements: { dailySwipes: 10 } });
+    return s;
+  };
+
+  it('unlimited plans never touch the counter', async () => {
+    const s = setup();
+    await s.service.send(caller, 'interested', them);
+    expect(s.swipes.reserve).not.toHaveBeenCalled();
+  });
+
+  it('a limited plan reserves one swipe and keeps it when the write succeeds', async () => {
+    const s = limited();
+    await s.service.send(caller, 'ignored', them);
+    expect(s.swipes.reserve).toHaveBeenCalledWith(me.toHexString(), 10, expect.any(Date));
+    expect(s.swipes.release).not.toHaveBeenCalled();
+  });
+
+  it('a failed write releases the reserved swipe', async () => {
+    const s = limited();
+    s.connections.create.mockRejectedValue(
+      Object.assign(new Error('E11000 duplicate key error index: pairKey_1'), { code: 11000 }),
+    );
+    expect((await refusal(s.service.send(caller, 'interested', them))).status).toBe(409);
+    expect(s.swipes.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('a rule refusal is decided before counting (nothing reserved)', async () => {
+    const s = limited();
+    expect((await refusal(s.service.send(caller, 'interested', me))).status).toBe(400);
+    expect(s.swipes.reserve).not.toHaveBeenCalled();
+  });
+
+  it('over the limit → 429 with the retry fields, limit and remaining, nothing written', async () => {
+    const s = limited();
+    s.swipes.reserve.mockResolvedValue({
+      outcome: 'refused',
+      limit: 10,
+      resetsAt: new Date(Date.now() + 90 * 60_000),
+    });
+    const error = (await s.service.send(caller, 'interested', them).catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.status).toBe(429);
+    expect(error.extra).toMatchObject({ limit: 10, remaining: 0, retryAfter: 90 });
+    expect(s.writes()).toBe(0);
   });
 });
 

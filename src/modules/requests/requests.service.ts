@@ -2,15 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
-import { appError } from '../../common/errors/app-error';
+import { AppError, appError } from '../../common/errors/app-error';
+import { retryAfterFields } from '../../common/throttling/rate-limit-response';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
 import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
+import { EntitlementsService } from '../membership/entitlements.service';
 import { PresenceService } from '../presence/presence.service';
 import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
-import { decideSend, reviewRefusal, sendToSelfRefusal, withdrawRefusal } from './request-rules';
+import {
+  decideSend,
+  type SendDecision,
+  reviewRefusal, sendToSelfRefusal, withdrawRefusal } from './request-rules';
 import { REQUEST_ERRORS } from './requests.errors';
+import { SwipeClock, SwipeCounter, type SwipeReservation } from './swipe-counter';
 
 export const SEND_STATUSES = ['interested', 'ignored'] as const;
 export const REVIEW_STATUSES = ['accepted', 'rejected'] as const;
@@ -44,6 +50,9 @@ export class RequestsService {
     private readonly connections: ConnectionsRepository,
     private readonly users: UsersRepository,
     private readonly presence: PresenceService,
+    private readonly entitlements: EntitlementsService,
+    private readonly swipes: SwipeCounter,
+    private readonly clock: SwipeClock,
   ) {}
 
   /**
@@ -51,15 +60,53 @@ export class RequestsService {
    * `ignored` swipe older than 30 days is deleted and replaced; anything else blocks a new
    * request. A `rejected` request blocks the pair permanently for both sides (only an accepted
    * connection can be removed). Notifies only after the insert succeeded.
+   *
+   * Daily swipes (plan `dailySwipes`, FREE 10): after the rules pass, one swipe is reserved in
+   * {@link SwipeCounter} (atomic, shared by instances); if the write then fails it is released, so
+   * only successful sends count. Over the limit: 429 with the retry fields, `limit`, `remaining`.
    */
   async send(caller: AuthenticatedUser, status: SendStatus, toUserId: Types.ObjectId) {
     const toSelf = sendToSelfRefusal(caller.userId, toUserId);
     if (toSelf) throw appError(REQUEST_ERRORS[toSelf]);
     if (!(await this.users.findById(toUserId))) throw appError(REQUEST_ERRORS.userNotFound);
-    const now = new Date();
+    const now = this.clock.now();
     const existing = await this.connections.findByPair(caller.userId, toUserId);
     const decision = decideSend(existing, now);
     if (decision.outcome === 'refuse') throw appError(REQUEST_ERRORS[decision.error]);
+    const reservation = await this.reserveSwipe(caller.userId, now);
+    try {
+      return await this.write(caller, status, toUserId, decision, now);
+    } catch (error) {
+      await this.swipes.release(reservation);
+      throw error;
+    }
+  }
+
+  /** Counts one swipe against the caller's plan; throws the 429 when today's are used up. */
+  private async reserveSwipe(userId: Types.ObjectId, now: Date): Promise<SwipeReservation | null> {
+    const { entitlements } = await this.entitlements.forUser(userId, now);
+    if (entitlements.dailySwipes === null) return null;
+    const reservation = await this.swipes.reserve(userId.toHexString(), entitlements.dailySwipes, now);
+    if (reservation.outcome === 'refused') {
+      const seconds = Math.max(1, Math.ceil((reservation.resetsAt.getTime() - now.getTime()) / 1000));
+      const retry = retryAfterFields(seconds, now.getTime());
+      const entry = REQUEST_ERRORS.dailySwipeLimit;
+      throw new AppError(entry, entry.message(reservation.limit, retry.retryAfter), {
+        ...retry,
+        limit: reservation.limit,
+        remaining: 0,
+      });
+    }
+    return reservation;
+  }
+
+  private async write(
+    caller: AuthenticatedUser,
+    status: SendStatus,
+    toUserId: Types.ObjectId,
+    decision: SendDecision<ConnectionRecord>,
+    now: Date,
+  ) {
     if (
       decision.outcome === 'replaceExpiredIgnore' &&
       // Someone swiped again since the read: the fresh document stays and blocks this send.
