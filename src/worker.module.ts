@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { SessionCleanupModule } from './modules/auth/session-cleanup.module';
 import { DigestModule } from './modules/digest/digest.module';
 import { MailModule } from './modules/mail/mail.module';
+import { MembershipJobsModule } from './modules/membership/membership-jobs.module';
 import { PaymentJobsModule } from './modules/payments/payment-jobs.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
@@ -20,6 +21,7 @@ export class WorkerModule {
         SessionCleanupModule,
         DigestModule,
         PaymentJobsModule,
+        MembershipJobsModule,
       ],
     };
   }

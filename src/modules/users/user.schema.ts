@@ -91,5 +91,6 @@ export type UserRecord = User & { _id: Types.ObjectId; __v?: number };
 export const UserSchema = SchemaFactory.createForClass(User);
 // emailId: unique (declared on the prop) — signup, login, resend.
 UserSchema.index({ emailVerifyToken: 1 }); // verify-email
+UserSchema.index({ membershipExpiry: 1 }); // worker: expired memberships to downgrade
 UserSchema.index({ skillsKey: 1 }); // feed skills filter (case-insensitive via the lowercased copy)
 UserSchema.index({ emailVerified: 1, onboardingComplete: 1, _id: 1 }); // feed candidates in _id order

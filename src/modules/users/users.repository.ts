@@ -248,6 +248,31 @@ export class UsersRepository {
     };
   }
 
+  /**
+   * Index: `{ membershipExpiry: 1 }`. Writes FREE (cycle and expiry cleared) for up to `limit`
+   * users whose expiry is before `now`, in one conditional update (a grant that extended the
+   * expiry meanwhile no longer matches; a grant racing it retries from FREE), then invalidates
+   * their cache entries. Returns how many were downgraded.
+   */
+  async downgradeExpired(now: Date, limit: number): Promise<number> {
+    const expired = await this.users
+      .find({ membershipExpiry: { $lt: now } }, { _id: 1 })
+      .sort({ membershipExpiry: 1 })
+      .limit(limit)
+      .lean<Pick<UserRecord, '_id'>[]>()
+      .exec();
+    if (expired.length === 0) return 0;
+    const ids = expired.map((user) => user._id);
+    const result = await this.users
+      .updateMany(
+        { _id: { $in: ids }, membershipExpiry: { $lt: now } },
+        { $set: { membershipType: 'FREE', billingCycle: null, membershipExpiry: null } },
+      )
+      .exec();
+    await this.cache.invalidate(...ids.map((id) => id.toHexString()));
+    return result.modifiedCount;
+  }
+
   /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */
   updatePasswordHash(id: Types.ObjectId, passwordHash: string): Promise<UserRecord | null> {
     return this.updateFields(id, { password: passwordHash });
