@@ -20,6 +20,7 @@ describe('the error catalogue', () => {
       'auth',
       'chat',
       'common',
+      'feed',
       'membership',
       'payments',
       'requests',

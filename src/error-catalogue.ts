@@ -2,6 +2,7 @@ import type { ErrorCatalogue, ErrorEntry } from './common/errors/app-error';
 import { COMMON_ERRORS } from './common/errors/common.errors';
 import { AUTH_ERRORS } from './modules/auth/auth.errors';
 import { CHAT_ERRORS } from './modules/chat/chat.errors';
+import { FEED_ERRORS } from './modules/feed/feed.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
@@ -18,6 +19,7 @@ export const ERROR_CATALOGUES = {
   auth: AUTH_ERRORS,
   users: USER_ERRORS,
   requests: REQUEST_ERRORS,
+  feed: FEED_ERRORS,
   chat: CHAT_ERRORS,
   membership: MEMBERSHIP_ERRORS,
   payments: PAYMENT_ERRORS,

@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import { Types } from 'mongoose';
+import { givePlan } from './support/plans';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -52,6 +53,7 @@ describe('Queries behind the list routes are index-backed', () => {
   beforeAll(async () => {
     t = await createTestApp();
     viewer = await signUpAndLogIn(t);
+    await givePlan(t, viewer.id, 'PRO'); // the skills filter below is a paid entitlement
     const other = await signUpAndLogIn(t);
     await other.post('/profile/onboarding/complete').expect(200);
     const sent = await other.post(`/request/send/interested/${viewer.id}`).expect(200);

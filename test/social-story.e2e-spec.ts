@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
+import { givePlan } from './support/plans';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
@@ -191,6 +192,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
 
   it('the skills filter is case-insensitive and accepts a list or a repeated parameter', async () => {
     const viewer = await onboarded('Skillseeker');
+    await givePlan(t, viewer.id, 'PRO'); // the skills filter is a paid entitlement
     expect(await feedIds(viewer, '?limit=50&skills=NODE.JS')).toEqual([b.id]);
     expect((await feedIds(viewer, '?limit=50&skills=react,rust')).sort()).toEqual(
       [a.id, c.id].sort(),

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCookieAuth,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -15,6 +16,7 @@ import { ok } from '../../common/http/api-response';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedResponse } from './feed.docs';
+import { FEED_ERRORS } from './feed.errors';
 import { FeedService } from './feed.service';
 
 @ApiTags('feed')
@@ -39,12 +41,17 @@ export class FeedController {
       'skips anyone; without a remembered position `page` is a plain offset. `after` ' +
       '(= `pagination.nextCursor`) is a stateless cursor that takes precedence over `page`. A page with ' +
       'fewer than `limit` items means no unserved candidates remain. `currentPage` echoes `page`; ' +
-      '`totalUsers` counts every current candidate (cached up to 30 s) and `totalPages = ceil(totalUsers / limit)`.',
+      '`totalUsers` counts every current candidate (cached up to 30 s) and `totalPages = ceil(totalUsers / limit)`. ' +
+      'Filtering by `skills` is a PRO/ELITE feature (`403` on FREE).',
   })
   @ApiOkResponse({ type: FeedResponse, description: 'Feed fetched successfully' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description: 'page/limit/skills/after validation messages',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description: `\`skills\` on the FREE plan: ${describeErrors(FEED_ERRORS.skillFilterNotInPlan)}`,
   })
   async feed(@CurrentUser() caller: AuthenticatedUser, @Query() query: FeedQueryDto) {
     return ok('Feed fetched successfully', await this.feeds.feed(caller.userId, query));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
+import { MembershipModule } from '../membership/membership.module';
 import { UsersModule } from '../users/users.module';
 import { FeedCountCache } from './feed-count.cache';
 import { FeedPositionStore } from './feed-position.store';
@@ -7,7 +8,7 @@ import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
 
 @Module({
-  imports: [UsersModule, ConnectionsModule],
+  imports: [UsersModule, ConnectionsModule, MembershipModule],
   controllers: [FeedController],
   providers: [FeedService, FeedCountCache, FeedPositionStore],
 })

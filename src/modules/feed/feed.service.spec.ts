@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
+import { AppError } from '../../common/errors/app-error';
 import type { ConnectionsRepository } from '../connections/connections.repository';
+import type { EntitlementsService } from '../membership/entitlements.service';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import type { FeedCountCache } from './feed-count.cache';
@@ -58,15 +60,20 @@ function feedWith(candidateCount: number) {
       },
     ),
   };
+  // A paid plan unless a test says otherwise (the plan gate has its own tests below and e2e).
+  const entitlements = {
+    forUser: jest.fn(() => Promise.resolve({ entitlements: { skillFilter: true } })),
+  };
   const service = new FeedService(
     users as unknown as UsersRepository,
     connections as unknown as ConnectionsRepository,
     counts as unknown as FeedCountCache,
     store as unknown as FeedPositionStore,
+    entitlements as unknown as EntitlementsService,
   );
   const get = async (query: Partial<FeedQueryDto>) =>
     (await service.feed(viewer, { page: 1, limit: 5, ...query })).items.map((u) => u._id);
-  return { viewer, candidates, swiped, pages, counted, store, get };
+  return { viewer, candidates, swiped, pages, counted, store, get, entitlements };
 }
 
 describe('FeedService paging', () => {
@@ -122,5 +129,25 @@ describe('FeedService paging', () => {
     expect(await f.get({ page: 2 })).toEqual(hex(f.candidates.slice(5, 10)));
     const keys = f.store.restart.mock.calls.map(([, filterKey]) => filterKey);
     expect(new Set(keys).size).toBe(2);
+  });
+});
+
+describe('FeedService skill filter (a PRO/ELITE entitlement)', () => {
+  it('a plan without skillFilter naming a skill → 403 with the upgrade message, nothing read', async () => {
+    const f = feedWith(3);
+    f.entitlements.forUser.mockResolvedValue({ entitlements: { skillFilter: false } });
+    const error = await f.get({ skills: ['Go'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(403);
+    expect((error as AppError).message).toMatch(/PRO and ELITE.*Upgrade/);
+    expect(f.pages).toHaveLength(0);
+  });
+
+  it('without a filter (or an empty one) the plan is not consulted', async () => {
+    const f = feedWith(3);
+    f.entitlements.forUser.mockResolvedValue({ entitlements: { skillFilter: false } });
+    expect(await f.get({})).toHaveLength(3);
+    expect(await f.get({ skills: [] })).toHaveLength(3);
+    expect(f.entitlements.forUser).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Types } from 'mongoose';
+import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
+import { EntitlementsService } from '../membership/entitlements.service';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
@@ -15,6 +17,7 @@ import {
   type FeedStart,
 } from './feed-paging';
 import { FeedPositionStore } from './feed-position.store';
+import { FEED_ERRORS } from './feed.errors';
 
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
@@ -24,6 +27,9 @@ import { FeedPositionStore } from './feed-position.store';
  * last profile this viewer was served under this filter ({@link FeedPositionStore}), so a client
  * that pages by number while its swipes shrink the set never skips anyone (contract §9.6 M6).
  * `totalUsers` comes from {@link FeedCountCache} (may lag by up to 30 s).
+ *
+ * The skills filter is a paid entitlement (`skillFilter`): a FREE caller (or an expired plan) who
+ * names at least one skill gets 403 with an upgrade message; an empty `skills=` is no filter.
  */
 @Injectable()
 export class FeedService {
@@ -32,10 +38,14 @@ export class FeedService {
     private readonly connections: ConnectionsRepository,
     private readonly counts: FeedCountCache,
     private readonly positions: FeedPositionStore,
+    private readonly entitlements: EntitlementsService,
   ) {}
 
   async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
     const skillsKey = query.skills?.length ? skillsKeyOf(query.skills) : undefined;
+    if (skillsKey && !(await this.entitlements.forUser(callerId, now)).entitlements.skillFilter) {
+      throw appError(FEED_ERRORS.skillFilterNotInPlan);
+    }
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
     const [excluded, position] = await Promise.all([
