@@ -9,6 +9,7 @@ import type {
   ClientToServerEvents,
 } from '../src/modules/presence/presence.events';
 import { UserCache } from '../src/modules/users/user.cache';
+import { givePlan } from './support/plans';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
@@ -61,6 +62,7 @@ describe('Chat across API instances', () => {
     one = await createTestApp({ namespace, listen: true, keepData: true });
     two = await createTestApp({ namespace, listen: true });
     alice = await signUpAndLogIn(one, { firstName: 'Alice', lastName: 'Arden' });
+    await givePlan(one, alice.id, 'PRO'); // read receipts are a PRO/ELITE entitlement
     bob = await signUpAndLogIn(one, { firstName: 'Bobby' });
     carol = await signUpAndLogIn(one, { firstName: 'Carol' });
     await connect(alice, bob);
@@ -556,6 +558,7 @@ describe('Chat across API instances', () => {
 
     it('POST /chat/:id/read sends a read receipt; opening or reading an empty chat stores nothing', async () => {
       const oli = await signUpAndLogIn(one, { firstName: 'Oli' });
+      await givePlan(one, oli.id, 'ELITE'); // read receipts are a PRO/ELITE entitlement
       const pat = await signUpAndLogIn(one, { firstName: 'Pat' });
       await connect(oli, pat);
       const pairKey = [oli.id, pat.id].sort().join('_');
@@ -590,6 +593,32 @@ describe('Chat across API instances', () => {
       expect(stored?.lastReadAt[pat.id]?.toISOString()).toBe(read.body.data.readAt);
       expect(stored?.unread).toEqual({ [oli.id]: 0, [pat.id]: 0 });
     });
+
+    it.each(['FREE', 'PRO', 'ELITE'] as const)(
+      'read receipts reach a %s sender only on a paid plan; the reader’s unread resets on every plan',
+      async (plan) => {
+        const sender = await signUpAndLogIn(one, { firstName: 'Sender' });
+        const reader = await signUpAndLogIn(one, { firstName: 'Reader' });
+        if (plan !== 'FREE') await givePlan(one, sender.id, plan);
+        await connect(sender, reader);
+        const senderTab = await open(one, sender);
+        const sent = await ask(senderTab, 'sendMessage', { targetUserId: reader.id, text: 'hi' });
+        expect((await reader.get('/chat/unread').expect(200)).body.data.total).toBe(1);
+        const read = await reader.post(`/chat/${sender.id}/read`).expect(200);
+        expect(read.body.data.chatId).toBe(sent.message.chatId);
+        expect((await reader.get('/chat/unread').expect(200)).body.data.total).toBe(0);
+        if (plan === 'FREE') {
+          await sleep(300);
+          expect(senderTab.of('messagesRead')).toEqual([]);
+        } else {
+          expect(await senderTab.waitFor('messagesRead')).toEqual({
+            chatId: sent.message.chatId,
+            readerId: reader.id,
+            readAt: read.body.data.readAt,
+          });
+        }
+      },
+    );
 
     it('/chat/recent skips conversations with deleted users', async () => {
       const quinn = await signUpAndLogIn(one, { firstName: 'Quinn' });

@@ -98,7 +98,8 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Mark the conversation read up to now (also the socket event `markRead`)',
-    description: 'The other participant receives `messagesRead` (read receipt) on their sockets.',
+    description:
+      'The other participant receives `messagesRead` (read receipt) on their sockets if their plan has read receipts (PRO/ELITE).',
   })
   @ApiObjectIdParam('targetUserId', 'The other user')
   @ApiOkResponse({ type: ReadReceiptResponse, description: 'Chat marked as read' })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ConnectionsModule } from '../connections/connections.module';
+import { MembershipModule } from '../membership/membership.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { ChatSendLimiter } from './chat-send-limiter';
@@ -17,6 +18,7 @@ import { MessagesRepository } from './messages.repository';
     UsersModule,
     ConnectionsModule,
     PresenceModule,
+    MembershipModule,
     MongooseModule.forFeature([
       { name: Chat.name, schema: ChatSchema },
       { name: Message.name, schema: MessageSchema },

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { ChatMessageEvent } from '../presence/presence.events';
+import { EntitlementsService } from '../membership/entitlements.service';
 import { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
 import { UsersRepository } from '../users/users.repository';
@@ -75,6 +76,7 @@ export class ChatService {
     private readonly connections: ConnectionsRepository,
     private readonly presence: PresenceService,
     private readonly sendLimiter: ChatSendLimiter,
+    private readonly entitlements: EntitlementsService,
   ) {}
 
   /**
@@ -165,7 +167,10 @@ export class ChatService {
     return { total: counts.reduce((sum, n) => sum + n, 0), conversations: counts.length };
   }
 
-  /** Read up to now; the other participant gets `messagesRead` (read receipt). */
+  /**
+   * Read up to now (the caller's unread resets on every plan); the other participant gets
+   * `messagesRead` (read receipt) only if their plan has `readReceipts` (PRO/ELITE; expired = FREE).
+   */
   async markRead(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<ReadReceiptView> {
     const { chat, target } = await this.pair(callerId, targetId);
     const readAt = new Date();
@@ -176,7 +181,9 @@ export class ChatService {
       readerId: callerId.toHexString(),
       readAt: readAt.toISOString(),
     };
-    this.presence.emitToUsers([target._id.toHexString()], 'messagesRead', receipt);
+    if (this.entitlements.of(target, readAt).entitlements.readReceipts) {
+      this.presence.emitToUsers([target._id.toHexString()], 'messagesRead', receipt);
+    }
     return { chatId: receipt.chatId, readAt: receipt.readAt };
   }
 
