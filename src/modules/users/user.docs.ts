@@ -61,6 +61,8 @@ export class SafeUserDoc {
   gender?: Gender;
   /** An expired membership reads as FREE. */
   membershipType!: MembershipType;
+  /** `true` for ELITE members (an entitlement); absent otherwise. @example true */
+  verifiedBadge?: boolean;
 }
 
 /** A user in the request lists (contract §2.2 `RequestUser`): the safe view without skills. */

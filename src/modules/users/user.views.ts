@@ -1,3 +1,4 @@
+import { PLANS } from '../membership/plans';
 import type { UserRecord } from './user.schema';
 
 /** The caller's own profile (contract §2.1): the document minus secrets and `__v`. */
@@ -105,6 +106,8 @@ export interface SafeUserView {
   age?: number;
   gender?: string;
   membershipType: string;
+  /** `true` for ELITE (plan entitlement `verifiedBadge`); absent otherwise. */
+  verifiedBadge?: boolean;
 }
 
 /** Request lists (contract §2.2 `RequestUser`): no skills. */
@@ -134,6 +137,7 @@ export const REQUEST_USER_PROJECTION = {
 } as const;
 
 export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView {
+  const { membershipType } = effectiveMembership(user, now);
   return withoutUndefined({
     _id: user._id.toHexString(),
     firstName: user.firstName,
@@ -143,7 +147,12 @@ export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView
     skills: user.skills ?? [],
     age: user.age,
     gender: user.gender,
-    membershipType: effectiveMembership(user, now).membershipType,
+    membershipType,
+    verifiedBadge: PLANS.some(
+      (plan) => plan.membershipType === membershipType && plan.entitlements.verifiedBadge,
+    )
+      ? true
+      : undefined,
   });
 }
 
