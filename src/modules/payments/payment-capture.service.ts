@@ -96,6 +96,8 @@ export class PaymentCaptureService {
     if (captured) {
       this.logger.log({ msg: 'Payment captured', source, orderId, paymentId });
     }
-    return captured && grant.outcome !== 'already-applied' ? 'applied' : 'already-applied';
+    // The delivery that moved the payment to `captured` is the one that "processed" it, whichever
+    // concurrent delivery's grant call happened to apply the plan (the grant applies once).
+    return captured ? 'applied' : 'already-applied';
   }
 }
