@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { claimRun, startCronJob, stopCronJob } from '../../common/scheduling/worker-jobs';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
@@ -37,31 +37,18 @@ export class DigestService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({
-      cronTime: this.config.digest.cron,
-      timeZone: this.config.digest.timeZone,
-      onTick: () => void this.run(),
-    });
-    this.scheduler.addCronJob('daily-digest', job);
-    job.start();
+    const { cron, timeZone } = this.config.digest;
+    startCronJob(this.scheduler, 'daily-digest', cron, () => void this.run(), timeZone);
   }
 
   onModuleDestroy(): void {
-    if (this.scheduler.doesExist('cron', 'daily-digest'))
-      this.scheduler.deleteCronJob('daily-digest');
+    stopCronJob(this.scheduler, 'daily-digest');
   }
 
   /** Returns how many digests this process enqueued (0 when another process holds the day's lock). */
   async run(now = new Date()): Promise<number> {
     const { day, start, end } = yesterdayIn(now, this.config.digest.timeZone);
-    const locked = await this.redis.set(
-      `digest:lock:${day}`,
-      String(process.pid),
-      'PX',
-      LOCK_TTL_MS,
-      'NX',
-    );
-    if (locked !== 'OK') {
+    if (!(await claimRun(this.redis, `digest:lock:${day}`, LOCK_TTL_MS))) {
       this.logger.log({ msg: 'Digest already handled by another process', day });
       return 0;
     }

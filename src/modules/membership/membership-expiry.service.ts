@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { claimRun, startCronJob, stopCronJob } from '../../common/scheduling/worker-jobs';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { UsersRepository } from '../users/users.repository';
@@ -41,25 +41,16 @@ export class MembershipExpiryService implements OnApplicationBootstrap, OnModule
   ) {}
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: DOWNGRADE_CRON, onTick: () => void this.run() });
-    this.scheduler.addCronJob(JOB_NAME, job);
-    job.start();
+    startCronJob(this.scheduler, JOB_NAME, DOWNGRADE_CRON, () => void this.run());
   }
 
   onModuleDestroy(): void {
-    if (this.scheduler.doesExist('cron', JOB_NAME)) this.scheduler.deleteCronJob(JOB_NAME);
+    stopCronJob(this.scheduler, JOB_NAME);
   }
 
   async run(now = new Date()): Promise<DowngradeResult> {
     const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-    const locked = await this.redis.set(
-      `membership:downgrade:lock:${hour}`,
-      String(process.pid),
-      'PX',
-      LOCK_TTL_MS,
-      'NX',
-    );
-    if (locked !== 'OK') {
+    if (!(await claimRun(this.redis, `membership:downgrade:lock:${hour}`, LOCK_TTL_MS))) {
       this.logger.log({ msg: 'Membership downgrade already handled by another process', hour });
       return { ran: false, downgraded: 0 };
     }

@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { claimRun, startCronJob, stopCronJob } from '../../common/scheduling/worker-jobs';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { PaymentCaptureService } from './payment-capture.service';
@@ -52,13 +52,11 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, OnM
   ) {}
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: RECONCILIATION_CRON, onTick: () => void this.run() });
-    this.scheduler.addCronJob(JOB_NAME, job);
-    job.start();
+    startCronJob(this.scheduler, JOB_NAME, RECONCILIATION_CRON, () => void this.run());
   }
 
   onModuleDestroy(): void {
-    if (this.scheduler.doesExist('cron', JOB_NAME)) this.scheduler.deleteCronJob(JOB_NAME);
+    stopCronJob(this.scheduler, JOB_NAME);
   }
 
   async run(now = new Date()): Promise<ReconciliationResult> {
@@ -67,14 +65,7 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, OnM
       return { ran: false, checked: 0, captured: 0 };
     }
     const slot = Math.floor(now.getTime() / SLOT_MS) * SLOT_MS;
-    const locked = await this.redis.set(
-      `payments:reconcile:lock:${slot}`,
-      String(process.pid),
-      'PX',
-      LOCK_TTL_MS,
-      'NX',
-    );
-    if (locked !== 'OK') {
+    if (!(await claimRun(this.redis, `payments:reconcile:lock:${slot}`, LOCK_TTL_MS))) {
       this.logger.log({ msg: 'Reconciliation already handled by another process', slot });
       return { ran: false, checked: 0, captured: 0 };
     }
