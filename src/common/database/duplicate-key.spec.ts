@@ -12,6 +12,14 @@ describe('isDuplicateKeyError', () => {
       },
       true,
     ],
+    [
+      'FerretDB v2 + DocumentDB concurrent upserts of one key',
+      {
+        code: 1,
+        message: 'conflicting key value violates exclusion constraint "documents_rum_index_3"',
+      },
+      true,
+    ],
     ['another internal error', { code: 1, message: 'disk I/O error' }, false],
     ['another code', { code: 11001, message: 'UNIQUE constraint failed: index x' }, false],
     ['not an object', 'E11000', false],
