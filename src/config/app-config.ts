@@ -53,6 +53,22 @@ export class AppConfig {
   readonly log: { level: Environment['LOG_LEVEL']; pretty: boolean };
   readonly digest: { timeZone: string; cron: string };
   readonly chat: { sendLimit: number };
+  readonly presence: { heartbeatMs: number; ttlMs: number; sweepMs: number };
+  readonly sockets: {
+    eventsPerSecond: number;
+    eventBurst: number;
+    maxPayloadBytes: number;
+    maxPerUser: number;
+    anonHandshakesPerIpPerMinute: number;
+    anonHandshakesPerSecond: number;
+    parkedIdleMs: number;
+  };
+  /** Operations: the /metrics token, the queue dashboard's credentials, the worker's health port. */
+  readonly ops: {
+    metricsToken?: string;
+    queueDashboard?: { user: string; password: string };
+    workerHealthPort: number;
+  };
 
   constructor(env: Environment) {
     this.env = env.NODE_ENV;
@@ -96,6 +112,28 @@ export class AppConfig {
     this.log = { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? false };
     this.digest = { timeZone: env.DIGEST_TIME_ZONE, cron: env.DIGEST_CRON };
     this.chat = { sendLimit: env.CHAT_SEND_LIMIT };
+    this.presence = {
+      heartbeatMs: env.PRESENCE_HEARTBEAT_MS,
+      ttlMs: env.PRESENCE_TTL_MS,
+      sweepMs: env.PRESENCE_SWEEP_MS,
+    };
+    this.sockets = {
+      eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
+      eventBurst: env.SOCKET_EVENT_BURST,
+      maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
+      maxPerUser: env.SOCKET_MAX_PER_USER,
+      anonHandshakesPerIpPerMinute: env.SOCKET_ANON_HANDSHAKES_PER_IP_PER_MINUTE,
+      anonHandshakesPerSecond: env.SOCKET_ANON_HANDSHAKES_PER_SECOND,
+      parkedIdleMs: env.SOCKET_PARKED_IDLE_MS,
+    };
+    this.ops = {
+      metricsToken: env.METRICS_TOKEN,
+      queueDashboard:
+        env.ADMIN_USER && env.ADMIN_PASSWORD
+          ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
+          : undefined,
+      workerHealthPort: env.WORKER_HEALTH_PORT,
+    };
   }
 
   get paymentsConfigured(): boolean {

@@ -177,6 +177,77 @@ export class Environment {
   @Min(1)
   CHAT_SEND_LIMIT = 20;
 
+  /** Presence heartbeat: each instance re-marks its sockets live in Redis this often. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  PRESENCE_HEARTBEAT_MS = 10_000;
+
+  /** A socket not re-marked for this long (its instance died) no longer counts as online. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(300)
+  PRESENCE_TTL_MS = 30_000;
+
+  /** How often each instance removes expired sockets and announces `userOffline` for them. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  PRESENCE_SWEEP_MS = 10_000;
+
+  /** Events one socket may send per second (token bucket refill), across all events. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  SOCKET_EVENTS_PER_SECOND = 20;
+
+  /** Events one socket may send at once before the per-second rate applies (bucket size). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  SOCKET_EVENT_BURST = 40;
+
+  /** Largest socket frame (engine.io maxHttpBufferSize); a bigger one closes that connection. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(4096)
+  @Max(1_000_000)
+  SOCKET_MAX_PAYLOAD_BYTES = 16_384;
+
+  /** Bound sockets one user may hold across instances; a new one disconnects the oldest. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  SOCKET_MAX_PER_USER = 10;
+
+  /** Handshakes without a signed credential admitted per client IP per minute, per instance. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  SOCKET_ANON_HANDSHAKES_PER_IP_PER_MINUTE = 60;
+
+  /** Handshakes without a signed credential admitted per second in all, per instance. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  SOCKET_ANON_HANDSHAKES_PER_SECOND = 50;
+
+  /** A parked socket that never authenticated has its transport closed after this long. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  SOCKET_PARKED_IDLE_MS = 120_000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
@@ -193,6 +264,33 @@ export class Environment {
   @IsOptional()
   @IsString()
   DIGEST_CRON = '0 8 * * *';
+
+  /** Bearer token for GET /metrics (API and worker); unset, /metrics is not served (404). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** HTTP basic credentials of the queue dashboard (/admin/queues); both unset: not mounted. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_USER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** The worker's health and metrics port (GET /health, GET /metrics); 0 turns it off. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HEALTH_PORT = 3001;
 }
 
 export class ConfigValidationError extends Error {
@@ -221,6 +319,12 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   }
   if (env.ACCESS_TOKEN_SECRET_KEY && env.ACCESS_TOKEN_SECRET_KEY === env.REFRESH_TOKEN_SECRET_KEY) {
     problems.push('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');
+  }
+  if (Boolean(env.ADMIN_USER) !== Boolean(env.ADMIN_PASSWORD)) {
+    problems.push('ADMIN_USER and ADMIN_PASSWORD must be set together (or both left unset)');
+  }
+  if (env.PRESENCE_TTL_MS < 2 * env.PRESENCE_HEARTBEAT_MS) {
+    problems.push('PRESENCE_TTL_MS must be at least twice PRESENCE_HEARTBEAT_MS');
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
