@@ -44,6 +44,8 @@ export function testEnvironment(
     // Tests stand in for one reverse proxy: each request's X-Forwarded-For picks its client IP
     // (randomClientIp keeps helpers clear of the per-IP auth limits). The default is 0.
     TRUST_PROXY_HOPS: '1',
+    // Spawned workers run in parallel: no health port unless a test asks for one.
+    WORKER_HEALTH_PORT: '0',
     ...overrides,
   };
 }
