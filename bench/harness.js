@@ -1,6 +1,7 @@
 'use strict';
-// Shared by the benchmarks: starts the compiled API with production settings on the embedded
-// database and Redis (same resolution as the tests) in a fresh namespace, and tears it all down.
+// Shared by the benchmarks: finds or starts the database and Redis (same resolution as the tests:
+// MONGODB_URI for a real MongoDB), starts compiled API processes with production settings in a
+// fresh namespace, and tears it all down.
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -10,63 +11,132 @@ const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/servi
 
 // BENCH_APP_DIR=/other/checkout benchmarks that checkout's build (before/after) on the same services.
 const APP_DIR = process.env.BENCH_APP_DIR ? path.resolve(process.env.BENCH_APP_DIR) : ROOT;
+const PROBE = path.join(__dirname, 'probe.js');
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+/** p50/p95/p99/mean/max of millisecond samples. */
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+  return { n: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), mean, max: s.at(-1) };
+}
 
 /** "name n=… p50=… p95=… p99=… mean=…" for a list of millisecond samples. */
 function summary(name, samples, width = 28) {
-  const s = [...samples].sort((a, b) => a - b);
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const { n, p50, p95, p99, mean } = stats(samples);
   const f = (v) => `${v.toFixed(1)}ms`;
-  return `${name.padEnd(width)} n=${s.length} p50=${f(pct(s, 50))} p95=${f(pct(s, 95))} p99=${f(pct(s, 99))} mean=${f(mean)}`;
+  return `${name.padEnd(width)} n=${n} p50=${f(p50)} p95=${f(p95)} p99=${f(p99)} mean=${f(mean)}`;
 }
 
-/** @returns {Promise<{ base: string, mongo: { uri: string, kind: string }, db: string, stop: () => Promise<void> }>} */
-async function startBenchApi(extraEnv = {}) {
-  if (!fs.existsSync(path.join(APP_DIR, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${APP_DIR})`);
+/**
+ * The database and Redis, once per run; every API started on them gets its own database and
+ * Redis key prefix.
+ * @returns {Promise<{ mongo: { uri: string, kind: string }, redis: { url: string, kind: string }, stop: () => Promise<void> }>}
+ */
+async function startServices() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devlink-bench-'));
   const mongo = await resolveMongo({ dataDir });
   const redis = await resolveRedis({ dataDir });
+  const stop = async () => {
+    await mongo.stop();
+    await redis.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { mongo, redis, stop };
+}
+
+/** A fresh namespace: database name and Redis key prefix. */
+const newNamespace = () => `bench_${crypto.randomBytes(3).toString('hex')}`;
+
+/**
+ * One compiled API process on `services`, database `db`. Instances started with the same `db` and
+ * `secrets` form one deployment (shared sessions, Redis adapter, caches).
+ * With `probe: true` the process preloads bench/probe.js, which answers RSS and event-loop delay
+ * over the IPC channel (see `probe()`).
+ */
+async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false }) {
+  if (!fs.existsSync(path.join(APP_DIR, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${APP_DIR})`);
   const port = await freePort();
-  const db = `bench_${crypto.randomBytes(3).toString('hex')}`;
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     PORT: String(port),
-    MONGODB_URI: mongo.uri,
+    MONGODB_URI: services.mongo.uri,
     MONGODB_DB_NAME: db,
-    REDIS_URL: redis.url,
+    REDIS_URL: services.redis.url,
     REDIS_KEY_PREFIX: db,
     FRONTEND_URL: 'http://localhost:5173',
-    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    ACCESS_TOKEN_SECRET_KEY: secrets.access,
+    REFRESH_TOKEN_SECRET_KEY: secrets.refresh,
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
   const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: APP_DIR, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (probe) nodeArgs.push('--require', PROBE);
+  const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+    cwd: APP_DIR,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit', ...(probe ? ['ipc'] : [])],
+  });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (api.exitCode === null) {
+    if (api.exitCode === null && api.signalCode === null) {
       api.kill('SIGTERM');
       await new Promise((r) => api.once('exit', r));
     }
-    await mongo.stop();
-    await redis.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   };
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {
-      if (i > 300) {
+      if (i > 600 || api.exitCode !== null) {
         await stop();
         throw new Error('API did not start');
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { base, mongo, db, stop };
+  /** Asks the preloaded probe; `reset` starts a new event-loop delay window. */
+  const probeRequest = (command) =>
+    new Promise((resolve, reject) => {
+      if (!probe) return reject(new Error('started without probe'));
+      const id = crypto.randomUUID();
+      const timer = setTimeout(() => reject(new Error('probe did not answer')), 10_000);
+      const onMessage = (message) => {
+        if (message?.probeAnswer !== id) return;
+        clearTimeout(timer);
+        api.off('message', onMessage);
+        resolve(message.value);
+      };
+      api.on('message', onMessage);
+      api.send({ probe: command, id });
+    });
+  return { base, pid: api.pid, stop, probe: probeRequest };
 }
 
-module.exports = { startBenchApi, summary, APP_DIR };
+const newSecrets = () => ({ access: crypto.randomBytes(32).toString('hex'), refresh: crypto.randomBytes(32).toString('hex') });
+
+/**
+ * Services plus one API in a fresh namespace; `stop` ends both (the single-API scripts).
+ * @returns {Promise<{ base: string, mongo: { uri: string, kind: string }, db: string, secrets: { access: string, refresh: string }, stop: () => Promise<void> }>}
+ */
+async function startBenchApi(extraEnv = {}) {
+  const services = await startServices();
+  const db = newNamespace();
+  const secrets = newSecrets();
+  let api;
+  try {
+    api = await startApi(services, { db, secrets, env: extraEnv });
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  const stop = async () => {
+    await api.stop();
+    await services.stop();
+  };
+  return { base: api.base, mongo: services.mongo, db, secrets, stop };
+}
+
+module.exports = { startBenchApi, startServices, startApi, newNamespace, newSecrets, summary, stats, APP_DIR };

@@ -5,7 +5,7 @@
 // (bench/seed.js), logs in as user0, then loads each route for --duration seconds after a 2 s
 // warm-up whose numbers are discarded. Any non-200 response or connection error fails the run.
 // Usage: node bench/http.js [--users 1000,10000] [--duration 10] [--connections 10]
-//          [--routes profile,skills,feed,feed-skills,received,connections,login] [--json out.json] [--label before]
+//          [--routes profile,skills,feed,feed-skills,received,connections,chat-recent,chat-history,payment-status,login] [--json out.json] [--label before]
 // Compare two --json outputs with: node bench/compare.js before.json after.json
 const fs = require('node:fs');
 const os = require('node:os');
@@ -26,7 +26,10 @@ const nextIp = () => {
   return `10.${(loginIp >> 16) & 255}.${(loginIp >> 8) & 255}.${loginIp & 255}`;
 };
 
-/** name → request; `auth` routes carry the viewer's cookies. Every route must answer 200. */
+/**
+ * name → request; `auth` routes carry the viewer's cookies; a function path gets the seeded data
+ * set (bench/seed.js). Every route must answer 200.
+ */
 const ROUTES = {
   profile: { path: '/profile', auth: true },
   skills: { path: '/skills', auth: true },
@@ -34,6 +37,10 @@ const ROUTES = {
   'feed-skills': { path: '/user/feed?page=1&limit=10&skills=React,Go', auth: true },
   received: { path: '/user/requests/received', auth: true },
   connections: { path: '/user/connections', auth: true },
+  'chat-recent': { path: '/chat/recent', auth: true },
+  // Newest page of the viewer's long conversation (bench/seed.js: 10,000 messages by default).
+  'chat-history': { path: (seeded) => `/chat/${seeded.partner}`, auth: true },
+  'payment-status': { path: '/payment/status', auth: true },
   login: {
     path: '/auth/login',
     method: 'POST',
@@ -75,9 +82,10 @@ function options() {
 }
 
 /** One autocannon run of `route`; returns autocannon's result. */
-function load(base, route, cookie, { duration, connections }) {
+function load(base, route, cookie, seeded, { duration, connections }) {
   const headers = { ...route.headers, ...(route.auth ? { cookie } : {}) };
-  const request = { method: route.method || 'GET', path: route.path, headers, body: route.body };
+  const path = typeof route.path === 'function' ? route.path(seeded) : route.path;
+  const request = { method: route.method || 'GET', path, headers, body: route.body };
   if (route.setupRequest) request.setupRequest = route.setupRequest;
   return autocannon({ url: base, connections, duration, requests: [request] });
 }
@@ -85,44 +93,62 @@ function load(base, route, cookie, { duration, connections }) {
 const statusCounts = (result) =>
   Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count]));
 
+/**
+ * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded.
+ * @returns {Promise<{ results: object[], failures: string[] }>}
+ */
+async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, onRoute }) {
+  const results = [];
+  const failures = [];
+  for (const name of routes) {
+    const route = ROUTES[name];
+    // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
+    await load(base, route, cookie, seeded, { connections, duration: warmup });
+    const result = await load(base, route, cookie, seeded, { connections, duration });
+    const codes = statusCounts(result);
+    const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === '200' ? n : n + count), 0);
+    if (notOk > 0 || result.errors > 0) {
+      failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
+    }
+    const row = {
+      route: name,
+      path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId' }) : route.path}`,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+    results.push(row);
+    onRoute?.(row);
+  }
+  return { results, failures };
+}
+
 async function benchUsers(users, opts, machine) {
   const { base, mongo, db, stop } = await startBenchApi({ TRUST_PROXY_HOPS: '1' }); // login spreads over X-Forwarded-For addresses
   const client = await MongoClient.connect(mongo.uri);
-  const results = [];
-  const failures = [];
+  let run;
   try {
     const seeded = await seed(client, db, users);
-    console.log(`\nseeded ${users} users and ${seeded.connections} connections in ${seeded.seconds.toFixed(1)}s (database: ${mongo.kind})`);
+    console.log(
+      `\nseeded ${users} users, ${seeded.connections} connections and ${seeded.messages} messages in ${seeded.seconds.toFixed(1)}s (database: ${mongo.kind})`,
+    );
     const cookie = await viewerCookie(base);
-    for (const name of opts.routes) {
-      const route = ROUTES[name];
-      // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
-      await load(base, route, cookie, { ...opts, duration: WARMUP_SECONDS });
-      const result = await load(base, route, cookie, opts);
-      const codes = statusCounts(result);
-      const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === '200' ? n : n + count), 0);
-      if (notOk > 0 || result.errors > 0) {
-        failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
-      }
-      results.push({
-        route: name,
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        non2xx: result.non2xx,
-      });
-    }
+    run = await runRoutes(base, cookie, seeded, opts);
     await client.db(db).dropDatabase();
   } finally {
     await client.close();
     await stop();
   }
+  const { results, failures } = run;
 
   console.log(`\n=== ${users} users | database ${mongo.kind} | ${machine.cpus}x ${machine.cpuModel} | Node ${machine.node}`);
   console.log(`    ${opts.connections} connections, ${opts.duration}s per route after ${WARMUP_SECONDS}s warm-up | app ${APP_DIR}`);
-  const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(12) : String(c).padStart(9))).join(' ');
-  console.log(row(['route', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx']));
-  for (const r of results) console.log(row([r.route, r.rps.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.non2xx]));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(15) : String(c).padStart(9))).join(' ');
+  console.log(line(['route', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx']));
+  for (const r of results) console.log(line([r.route, r.rps.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.non2xx]));
   return { label: opts.label, users, database: mongo.kind, machine, results, failures };
 }
 
@@ -147,7 +173,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { ROUTES, runRoutes, WARMUP_SECONDS };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

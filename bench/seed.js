@@ -1,8 +1,17 @@
 'use strict';
-// The benchmark data set, written straight into the database (the API would need minutes for it):
-// USERS users with predefined skills, ~5 random connections each, and a viewer (user0) with 300
-// interactions in every status and both directions. Indexes are the API's own (created at boot),
-// so start the API before seeding.
+// The one benchmark data set, written straight into the database in bulk (the API would need
+// minutes for it). Every scenario seeds through `seed()`:
+// - `count` users ({prefix}{i}@bench.test, all with PASSWORD, one bcrypt hash shared by all) with
+//   predefined skills; every 10th has not finished onboarding, every 20th is unverified;
+// - ~5 random interactions per user (all four statuses), and for the viewer ({prefix}0) 300 more in
+//   every status and both directions;
+// - the viewer's chats: a conversation of `conversation` messages with {prefix}1 and `chats` more
+//   of 5 messages with {prefix}2…, every partner an accepted connection.
+// The viewer and {prefix}1 are PRO (monthly, expiring in a year): the feed's skills filter is a paid
+// entitlement and FREE users have 10 swipes a day. Indexes are the API's own (created at boot), so
+// start the API before seeding.
+// `mintSessions()` gives users sessions without logging them in (login is bcrypt-bound: ~30 ms of
+// CPU each): session documents plus access JWTs signed like TokenService's.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,74 +23,197 @@ const SKILLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/modules/skills/sk
 const DAY = 86_400_000;
 const PASSWORD = 'Str0ng!pass';
 const VIEWER_EMAIL = 'user0@bench.test';
+const BATCH = 2000;
+const STATUSES = ['interested', 'ignored', 'accepted', 'rejected'];
+
+let passwordHash;
+/** bcrypt of PASSWORD, computed once per process: per-user hashing would dominate seeding. */
+async function sharedPasswordHash() {
+  passwordHash ??= await bcrypt.hash(PASSWORD, 10);
+  return passwordHash;
+}
+
+const pairKey = (a, b) => [String(a), String(b)].sort().join('_');
+
+/** Inserts `docs` in batches, a few batches in flight. */
+async function insertAll(collection, docs, parallel = 2) {
+  const batches = [];
+  for (let i = 0; i < docs.length; i += BATCH) batches.push(docs.slice(i, i + BATCH));
+  for (let i = 0; i < batches.length; i += parallel) {
+    await Promise.all(batches.slice(i, i + parallel).map((batch) => collection.insertMany(batch, { ordered: false })));
+  }
+}
+
+/** A chat between x and y with `count` messages (alternating senders, oldest first) and its summary. */
+function conversation(x, y, count, now) {
+  const chatId = new ObjectId();
+  const participants = [x, y].sort((p, q) => String(p).localeCompare(String(q)));
+  const messages = Array.from({ length: count }, (_, i) => {
+    const _id = new ObjectId(); // increasing: history is ordered by _id
+    return {
+      _id,
+      chatId,
+      senderId: i % 2 ? y : x,
+      text: `message ${i} of ${count}`,
+      clientMessageId: _id.toHexString(),
+      createdAt: new Date(now - (count - i) * 1000),
+    };
+  });
+  const last = messages.at(-1);
+  const chat = {
+    _id: chatId,
+    pairKey: pairKey(x, y),
+    participants,
+    lastMessage: last ? { messageId: last._id, senderId: last.senderId, text: last.text, createdAt: last.createdAt } : null,
+    lastMessageAt: last ? last.createdAt : null,
+    unread: { [String(x)]: 0, [String(y)]: 0 },
+    lastReadAt: { [String(x)]: null, [String(y)]: null },
+    createdAt: new Date(now - count * 1000),
+    updatedAt: new Date(now),
+    __v: 0,
+  };
+  return { chat, messages };
+}
 
 /**
- * Seeds `count` users (user{i}@bench.test, all with PASSWORD) and their connections into `db`.
- * @returns {Promise<{ ids: import('mongodb').ObjectId[], connections: number, seconds: number }>}
+ * Seeds the data set described above into database `db`.
+ * @param {import('mongodb').MongoClient} client
+ * @param {string} db
+ * @param {number} count users (at least chats + 2)
+ * @param {{ prefix?: string, conversation?: number, chats?: number }} [options]
+ * @returns {Promise<{ ids: import('mongodb').ObjectId[], viewer: import('mongodb').ObjectId,
+ *   partner: import('mongodb').ObjectId, emails: (i: number) => string, connections: number,
+ *   messages: number, conversation: number, seconds: number }>}
  */
-async function seed(client, db, count) {
+async function seed(client, db, count, { prefix = 'user', conversation: length = 10_000, chats = 50 } = {}) {
+  if (count < chats + 2) throw new Error(`seed: ${count} users cannot hold ${chats} chats`);
   const started = Date.now();
-  // Hashed once: every user shares it, and bcrypt per user would dominate the seeding time.
-  const password = await bcrypt.hash(PASSWORD, 10);
+  const database = client.db(db);
+  const password = await sharedPasswordHash();
   const now = Date.now();
+  const email = (i) => `${prefix}${i}@bench.test`;
   const ids = Array.from({ length: count }, () => new ObjectId());
+  const paid = (i) => i <= 1;
+  const chatPartners = Array.from({ length: chats + 1 }, (_, i) => i + 1); // 1 (long conversation), 2…chats+1
   const users = ids.map((_id, i) => {
     const skills = [SKILLS[i % SKILLS.length], SKILLS[(i * 7) % SKILLS.length]].filter((s, j, a) => a.indexOf(s) === j);
+    const partner = i <= chats + 1; // viewer and chat partners are complete accounts
     return {
       _id,
       firstName: `User${i}`,
       lastName: 'Bench',
-      emailId: `user${i}@bench.test`,
+      emailId: email(i),
       password,
       about: `Developer number ${i}.`,
       skills,
       skillsKey: skills.map((s) => s.toLowerCase()),
       githubUsername: null,
-      // The viewer (user0) is ELITE: the benchmarks use the skill filter, a paid entitlement.
-      membershipType: i === 0 ? 'ELITE' : 'FREE',
-      billingCycle: i === 0 ? 'YEARLY' : null,
-      membershipExpiry: i === 0 ? new Date(now + 365 * DAY) : null,
-      onboardingComplete: i % 10 !== 9,
-      emailVerified: i % 20 !== 19,
+      membershipType: paid(i) ? 'PRO' : 'FREE',
+      billingCycle: paid(i) ? 'MONTHLY' : null,
+      membershipExpiry: paid(i) ? new Date(now + 365 * DAY) : null,
+      onboardingComplete: partner || i % 10 !== 9,
+      emailVerified: partner || i % 20 !== 19,
       createdAt: new Date(now - i * 1000),
       updatedAt: new Date(now - i * 1000),
       __v: 0,
     };
   });
-  for (let i = 0; i < users.length; i += 1000) await client.db(db).collection('users').insertMany(users.slice(i, i + 1000));
-  // Each user has interacted with ~5 others; the viewer (user0) with 300 (all statuses, both directions).
-  const statuses = ['interested', 'ignored', 'accepted', 'rejected'];
+  const usersDone = insertAll(database.collection('users'), users);
+
   const seen = new Set();
   const connections = [];
   const link = (a, b, status, createdAt) => {
-    const pairKey = [String(a), String(b)].sort().join('_');
-    if (a.equals(b) || seen.has(pairKey)) return;
-    seen.add(pairKey);
-    connections.push({ pairKey, fromUserId: a, toUserId: b, status, createdAt, updatedAt: createdAt, __v: 0 });
+    const key = pairKey(a, b);
+    if (a.equals(b) || seen.has(key)) return;
+    seen.add(key);
+    connections.push({ pairKey: key, fromUserId: a, toUserId: b, status, createdAt, updatedAt: createdAt, __v: 0 });
   };
+  for (const i of chatPartners) link(ids[i], ids[0], 'accepted', new Date(now - 30 * DAY));
+  // The viewer has interacted with 300 more users (all statuses, both directions).
   for (let i = 1; i <= 300; i++) {
     const other = ids[(i * 31) % count];
     const [from, to] = i % 2 ? [ids[0], other] : [other, ids[0]];
-    link(from, to, statuses[i % 4], new Date(now - (i % 60) * DAY));
+    link(from, to, STATUSES[i % 4], new Date(now - (i % 60) * DAY));
   }
+  // Everyone else with ~5 others.
   for (let i = 0; i < count * 5; i++) {
-    link(ids[crypto.randomInt(count)], ids[crypto.randomInt(count)], statuses[i % 4], new Date(now - crypto.randomInt(60) * DAY));
+    link(ids[crypto.randomInt(count)], ids[crypto.randomInt(count)], STATUSES[i % 4], new Date(now - crypto.randomInt(60) * DAY));
   }
-  for (let i = 0; i < connections.length; i += 1000) {
-    await client.db(db).collection('connectionmodels').insertMany(connections.slice(i, i + 1000));
+  const chatDocs = [];
+  const messages = [];
+  for (const i of chatPartners) {
+    const { chat, messages: list } = conversation(ids[0], ids[i], i === 1 ? length : 5, now - i * 60_000);
+    chatDocs.push(chat);
+    messages.push(...list);
   }
-  return { ids, connections: connections.length, seconds: (Date.now() - started) / 1000 };
+  await Promise.all([
+    usersDone,
+    insertAll(database.collection('connectionmodels'), connections),
+    insertAll(database.collection('messages'), messages),
+  ]);
+  await database.collection('chats').insertMany(chatDocs);
+  return {
+    ids,
+    viewer: ids[0],
+    partner: ids[1],
+    emails: email,
+    connections: connections.length,
+    messages: messages.length,
+    conversation: length,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
-/** Logs the viewer in; returns the session cookies as a Cookie header (`name=value; …`). */
-async function viewerCookie(base) {
+const base64url = (value) => Buffer.from(value).toString('base64url');
+
+/** An HS256 access JWT with TokenService's claims ({ userId, sid }), valid for `ttlSeconds`. */
+function accessToken(secret, userId, sessionId, ttlSeconds = 3600) {
+  const iat = Math.floor(Date.now() / 1000);
+  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ userId: String(userId), sid: String(sessionId), iat, exp: iat + ttlSeconds }));
+  const signature = crypto.createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/**
+ * A live session per user (documents as SessionsService writes them) and a Cookie header for each,
+ * as after a login. `accessSecret` is the API's ACCESS_TOKEN_SECRET_KEY.
+ * @returns {Promise<string[]>} `accessToken=…` cookie headers, in the order of `userIds`
+ */
+async function mintSessions(client, db, userIds, accessSecret) {
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const sessions = userIds.map((userId) => ({
+    _id: new ObjectId(),
+    userId,
+    generation: 0,
+    tokenHash: crypto.randomBytes(32).toString('hex'), // no refresh token: the bench never refreshes
+    previousTokenHash: null,
+    issuedAt: now,
+    rotatedAt: null,
+    expiresAt: new Date(now.getTime() + 7 * DAY),
+    revokedAt: null,
+    revokedReason: null,
+    userAgent: 'devlink-bench',
+    createdAt: now,
+    updatedAt: now,
+    __v: 0,
+  }));
+  await insertAll(client.db(db).collection('sessions'), sessions);
+  return sessions.map((s) => `accessToken=${accessToken(accessSecret, s.userId, s._id)}`);
+}
+
+/** Logs a user in (one X-Forwarded-For address per call when the API trusts a proxy hop); returns the Cookie header. */
+async function loginCookie(base, emailId = VIEWER_EMAIL, ip = '10.255.0.1') {
   const login = await fetch(`${base}/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ emailId: VIEWER_EMAIL, password: PASSWORD }),
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ emailId, password: PASSWORD }),
   });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  if (login.status !== 200) throw new Error(`login ${emailId} answered ${login.status}`);
   return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-module.exports = { seed, viewerCookie, PASSWORD, VIEWER_EMAIL, DAY };
+/** Logs the viewer in; returns the session cookies as a Cookie header (`name=value; …`). */
+const viewerCookie = (base) => loginCookie(base);
+
+module.exports = { seed, mintSessions, loginCookie, viewerCookie, sharedPasswordHash, PASSWORD, VIEWER_EMAIL, DAY };

@@ -1,0 +1,313 @@
+'use strict';
+// docs/benchmarks.md and its charts (hand-written SVG) from one bench/run.js result.
+// bench/run.js calls it at the end; to regenerate from a stored result:
+//   node bench/report.js [bench/results/<timestamp>.json]   (default: the newest such file)
+// BENCH_NOTE="…" adds a sentence about the conditions of the run (e.g. a busy machine).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const DOC = 'docs/benchmarks.md';
+const HTTP_SVG = 'docs/benchmarks-http-latency.svg';
+const SOCKETS_SVG = 'docs/benchmarks-sockets.svg';
+const P50 = '#1f77b4';
+const P99 = '#d62728';
+const EXTRA = '#2ca02c';
+
+const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const num = (v, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const size = (n) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+const f1 = (v) => (v >= 100 ? num(v) : num(v, 1));
+
+/** A round upper bound for an axis: 1, 2, 2.5 or 5 × 10^k. */
+function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v);
+}
+
+/**
+ * One panel: lines of `series` ({ label, color, dash, points: [x, y][] }) over x (log or linear).
+ * Returns SVG elements placed at (left, top) with the given size.
+ */
+function panel({ left, top, width, height, title, xs, logX, series, yLabel, xLabel }) {
+  const pad = { l: 52, r: 22, t: 22, b: 30 };
+  const w = width - pad.l - pad.r;
+  const h = height - pad.t - pad.b;
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  const tx = (x) => {
+    if (xMax === xMin) return w / 2;
+    return logX ? ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * w : ((x - xMin) / (xMax - xMin)) * w;
+  };
+  const yMax = niceMax(Math.max(...series.flatMap((s) => s.points.map(([, y]) => y))) * 1.05);
+  const ty = (y) => h - (y / yMax) * h;
+  const out = [`<g transform="translate(${left},${top})">`, `<text x="${pad.l + w / 2}" y="14" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
+  out.push(`<g transform="translate(${pad.l},${pad.t})">`);
+  for (let i = 0; i <= 4; i++) {
+    const y = (yMax * i) / 4;
+    out.push(`<line x1="0" x2="${w}" y1="${ty(y)}" y2="${ty(y)}" stroke="#ddd"/>`);
+    out.push(`<text x="-4" y="${ty(y) + 4}" text-anchor="end" fill="#555">${esc(num(y, Number.isInteger(y) ? 0 : 1))}</text>`);
+  }
+  for (const x of xs) {
+    out.push(`<line x1="${tx(x)}" x2="${tx(x)}" y1="${h}" y2="${h + 4}" stroke="#555"/>`);
+    out.push(`<text x="${tx(x)}" y="${h + 15}" text-anchor="middle" fill="#555">${esc(size(x))}</text>`);
+  }
+  out.push(`<line x1="0" x2="${w}" y1="${h}" y2="${h}" stroke="#555"/><line x1="0" x2="0" y1="0" y2="${h}" stroke="#555"/>`);
+  if (yLabel) out.push(`<text transform="translate(-42,${h / 2}) rotate(-90)" text-anchor="middle" fill="#555">${esc(yLabel)}</text>`);
+  if (xLabel) out.push(`<text x="${w / 2}" y="${h + 27}" text-anchor="middle" fill="#555">${esc(xLabel)}</text>`);
+  for (const s of series) {
+    const points = s.points.map(([x, y]) => `${tx(x).toFixed(1)},${ty(y).toFixed(1)}`);
+    out.push(
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ' stroke-dasharray="5,3"' : ''} points="${points.join(' ')}"/>`,
+    );
+    for (const [x, y] of s.points) {
+      out.push(`<circle cx="${tx(x).toFixed(1)}" cy="${ty(y).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(`${s.label} at ${size(x)}: ${f1(y)}`)}</title></circle>`);
+    }
+  }
+  out.push('</g></g>');
+  return out.join('\n');
+}
+
+function svgDocument(width, height, title, legend, body) {
+  const legendItems = legend
+    .map(
+      (item, i) =>
+        `<g transform="translate(${16 + i * 170},36)"><line x1="0" x2="24" y1="0" y2="0" stroke="${item.color}" stroke-width="2"${item.dash ? ' stroke-dasharray="5,3"' : ''}/><text x="30" y="4">${esc(item.label)}</text></g>`,
+    )
+    .join('\n');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="16" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    legendItems,
+    body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** p50/p99 latency against data size, one panel per HTTP route. */
+function httpChart(result) {
+  const routes = Object.keys(result.routes);
+  const xs = result.http.map((h) => h.users);
+  const cols = 3;
+  const pw = 300;
+  const ph = 190;
+  const rows = Math.ceil(routes.length / cols);
+  const panels = routes.map((route, i) => {
+    const points = (key) => result.http.map((h) => [h.users, h.results.find((r) => r.route === route)?.[key] ?? 0]);
+    return panel({
+      left: (i % cols) * pw,
+      top: 50 + Math.floor(i / cols) * ph,
+      width: pw,
+      height: ph,
+      title: result.routes[route],
+      xs,
+      logX: true,
+      yLabel: 'ms',
+      series: [
+        { label: 'p50', color: P50, points: points('p50') },
+        { label: 'p99', color: P99, dash: true, points: points('p99') },
+      ],
+    });
+  });
+  return svgDocument(
+    cols * pw,
+    60 + rows * ph,
+    `HTTP latency (ms) against data size (users, log scale): ${result.settings.connections} connections, autocannon`,
+    [
+      { label: 'p50', color: P50 },
+      { label: 'p99', color: P99, dash: true },
+    ],
+    panels.join('\n'),
+  );
+}
+
+/** RSS and event-loop delay against open sockets. */
+function socketsChart(result) {
+  const steps = result.sockets.scale.steps;
+  const xs = steps.map((s) => s.sockets);
+  const pw = 420;
+  const ph = 230;
+  const body = [
+    panel({
+      left: 0,
+      top: 50,
+      width: pw,
+      height: ph,
+      title: 'API process RSS (MB)',
+      xs,
+      logX: false,
+      yLabel: 'MB',
+      xLabel: 'open authenticated sockets',
+      series: [{ label: 'RSS', color: EXTRA, points: steps.map((s) => [s.sockets, s.rssMb]) }],
+    }),
+    panel({
+      left: pw,
+      top: 50,
+      width: pw,
+      height: ph,
+      title: 'Event-loop delay and GET /health (ms)',
+      xs,
+      logX: false,
+      yLabel: 'ms',
+      xLabel: 'open authenticated sockets',
+      series: [
+        { label: 'loop p50', color: P50, points: steps.map((s) => [s.sockets, s.loopP50]) },
+        { label: 'loop p99', color: P99, dash: true, points: steps.map((s) => [s.sockets, s.loopP99]) },
+        { label: '/health p99', color: EXTRA, dash: true, points: steps.map((s) => [s.sockets, s.httpP99]) },
+      ],
+    }),
+  ];
+  return svgDocument(
+    2 * pw,
+    60 + ph,
+    `One API instance with N idle authenticated sockets (${num(result.sockets.users)} users seeded)`,
+    [
+      { label: 'RSS', color: EXTRA },
+      { label: 'event-loop delay p50', color: P50 },
+      { label: 'event-loop delay p99', color: P99, dash: true },
+      { label: 'GET /health p99', color: EXTRA, dash: true },
+    ],
+    body.join('\n'),
+  );
+}
+
+function markdown(result, resultFile) {
+  const m = result.machine;
+  const s = result.settings;
+  const sizes = result.http.map((h) => h.users);
+  const lines = [];
+  const push = (...l) => lines.push(...l);
+  push(
+    '# Benchmarks',
+    '',
+    `Generated by \`${result.command}\` (bench/run.js, then bench/report.js) on ${result.date.slice(0, 10)} at ${result.date.slice(11, 16)} UTC;`,
+    `raw results in [\`${resultFile}\`](../${resultFile}). Profile **${result.profile}**: data sizes ${sizes.map((n) => num(n)).join(', ')} users,`,
+    `${s.duration} s of load per route after a ${s.warmup} s warm-up, ${num(s.sockets)} sockets, ${s.sends} timed sends per measure.`,
+    `The whole run took ${Math.round(result.seconds)} s (plus \`npm run build\`).`,
+    '',
+    '| machine | |',
+    '|---|---|',
+    `| CPU | ${m.nproc} × ${esc(m.cpuModel)} (\`nproc\` = ${m.nproc}) |`,
+    `| RAM | ${m.ramGiB} GiB |`,
+    `| Node | ${m.node} (${esc(m.platform)}) |`,
+    `| database | ${esc(result.database.log)}${result.database.serverVersion ? ` (server ${esc(result.database.serverVersion)})` : ''} |`,
+    `| Redis | ${esc(result.redis)} |`,
+    `| load average at start | ${m.loadAverage.join(', ')} |`,
+    '',
+    'The load generator (autocannon, socket.io-client) runs on the same machine as the API, the',
+    'database and Redis, so every figure includes their competition for the same cores.',
+  );
+  if (process.env.BENCH_NOTE) push('', `**Conditions:** ${process.env.BENCH_NOTE}`);
+  if (result.failures.length > 0) {
+    push('', '**This run had failures; its numbers are not comparable:**', '', ...result.failures.map((f) => `- ${f}`));
+  }
+
+  push('', '## Data set', '', 'Seeded by `bench/seed.js` straight into the database (insertMany in batches, one bcrypt hash shared by all users):', '');
+  push('| users | connections (all statuses) | messages | seeded in |', '|---|---|---|---|');
+  for (const d of result.seeds) push(`| ${num(d.users)} | ${num(d.connections)} | ${num(d.messages)} | ${d.seconds.toFixed(1)} s |`);
+  push(
+    '',
+    'Every user has ~5 interactions with random others; the viewer (`user0`, PRO monthly) has 300 more in every',
+    'status and both directions, a 10,000-message conversation with `user1` (PRO) and 50 more chats of 5 messages.',
+  );
+
+  push('', '## HTTP', '', `autocannon, ${s.connections} connections, one route at a time, the viewer's session cookie (login: a new`);
+  push('X-Forwarded-For address per request so the per-IP login limit never applies). req/s, then p50 / p99 in ms:', '');
+  push(`| route | ${sizes.map((n) => `${num(n)} users`).join(' | ')} |`, `|---|${sizes.map(() => '---|').join('')}`);
+  for (const [route, label] of Object.entries(result.routes)) {
+    const cells = result.http.map((h) => {
+      const r = h.results.find((x) => x.route === route);
+      return r ? `${num(r.rps)} req/s · ${r.p50} / ${r.p99} ms` : 'n/a';
+    });
+    push(`| \`${label}\` | ${cells.join(' | ')} |`);
+  }
+  push('', `![p50 and p99 latency against data size per route](${path.basename(HTTP_SVG)})`);
+
+  const sock = result.sockets;
+  if (sock.scale) {
+    push('', '## Sockets', '', `${num(s.sockets)} authenticated sockets on one API instance at ${num(sock.users)} users: sessions minted in bulk`);
+    push(
+      '(session documents and access JWTs signed like `TokenService`, the `accessToken` cookie on the handshake),',
+      'websocket transport, 50 handshakes in flight; a socket counts once the server bound it (its `onlineList`).',
+      'RSS and event-loop delay are read inside the API process by `bench/probe.js` (preloaded with `--require`:',
+      '`perf_hooks.monitorEventLoopDelay`, 10 ms resolution, delay beyond the timer) over a',
+      '3 s window at each step, while `GET /health` is requested sequentially from outside.',
+      '',
+      '| open sockets | RSS | heap used | event-loop delay p50 / p99 / max | `GET /health` p50 / p99 |',
+      '|---|---|---|---|---|',
+    );
+    for (const r of sock.scale.steps) {
+      push(`| ${num(r.sockets)} | ${num(r.rssMb)} MB | ${num(r.heapMb)} MB | ${f1(r.loopP50)} / ${f1(r.loopP99)} / ${f1(r.loopMax)} ms | ${f1(r.httpP50)} / ${f1(r.httpP99)} ms |`);
+    }
+    const c = sock.scale.connectMs;
+    push('', `Handshake to bound socket: p50 ${f1(c.p50)} ms, p99 ${f1(c.p99)} ms; ${sock.scale.failed} failed.`);
+    push('', `![RSS and event-loop delay against open sockets](${path.basename(SOCKETS_SVG)})`);
+  }
+  if (sock.send) {
+    const { oneInstance: one, twoInstances: two } = sock.send;
+    push('', '## Chat: send → receive', '');
+    push(
+      `${s.sends} sequential \`sendMessage\` (after 20 discarded) from the viewer, each timed from the emit to the partner's`,
+      `\`messageReceived\`, in their ${num(sock.send.conversation)}-message conversation (both sockets joined the chat; no other sockets open):`,
+      '',
+      '| sender and receiver | p50 | p99 | max |',
+      '|---|---|---|---|',
+      `| on one instance | ${f1(one.p50)} ms | ${f1(one.p99)} ms | ${f1(one.max)} ms |`,
+      `| across two instances (sender on A, receiver on B; Redis adapter) | ${f1(two.p50)} ms | ${f1(two.p99)} ms | ${f1(two.max)} ms |`,
+    );
+  }
+  push(
+    '',
+    '## Running it',
+    '',
+    '```sh',
+    'npm run bench                      # short profile: 1k and 10k users, 1,000 sockets (under 10 minutes on 2 cores)',
+    'npm run bench -- --profile full    # 1k, 10k and 100k users, 10,000 sockets, 10 s per route',
+    'MONGODB_URI=mongodb://127.0.0.1:27017 npm run bench   # the same scripts against MongoDB',
+    'node bench/report.js bench/results/<timestamp>.json   # regenerate this page from a stored run',
+    '```',
+    '',
+    'Options of `bench/run.js`: `--sizes 1000,10000`, `--sockets N`, `--duration S`, `--no-doc`. Without `MONGODB_URI`',
+    'the database is resolved as for the tests (`scripts/services.js`: mongod if installed, else FerretDB v2 +',
+    'DocumentDB on a private PostgreSQL cluster); Redis is 127.0.0.1:6379 or a private `redis-server`. Each data',
+    'size gets a fresh database and API process (production settings, `dist/`), so caches start cold and are warmed',
+    'by the warm-up. Every route must answer 200; any other status, error or unbound socket marks the run as failed.',
+    'The single-purpose scripts (`npm run bench:http`, `bench:feed`, `bench:chat`, `bench:auth`) use the same seed.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Writes the page and both charts; returns the paths written (relative to the repository). */
+function writeReport(result, resultFile) {
+  const written = [];
+  const write = (rel, text) => {
+    fs.writeFileSync(path.join(ROOT, rel), text);
+    written.push(rel);
+  };
+  write(HTTP_SVG, httpChart(result));
+  if (result.sockets.scale) write(SOCKETS_SVG, socketsChart(result));
+  write(DOC, markdown(result, resultFile));
+  return written;
+}
+
+module.exports = { writeReport };
+
+if (require.main === module) {
+  const dir = path.join(__dirname, 'results');
+  const file =
+    process.argv[2] ||
+    path.join(
+      dir,
+      fs
+        .readdirSync(dir)
+        .filter((f) => /^\d{4}-\d\d-\d\dT.*\.json$/.test(f))
+        .sort()
+        .at(-1) ?? '',
+    );
+  const result = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const written of writeReport(result, path.relative(ROOT, path.resolve(file)))) console.log(`wrote ${written}`);
+}

@@ -1,0 +1,205 @@
+'use strict';
+// `npm run bench` (short profile) and `npm run bench -- --profile full`: every scenario of issue 11
+// on one database and Redis (FerretDB v2 + DocumentDB here unless MONGODB_URI points at MongoDB),
+// then bench/results/<timestamp>.json and docs/benchmarks.md with its charts (bench/report.js).
+//
+// Per data size (users; each seeded by bench/seed.js with ~5 interactions per user and the viewer's
+// 10,000-message conversation): a fresh database and API instance, then the HTTP routes under
+// autocannon (bench/http.js `runRoutes`). At one size (the first with at least as many users as
+// sockets): N concurrent authenticated sockets with the API's RSS and event-loop delay, then send →
+// receive latency on one instance and across two (a second API on the same database and Redis).
+//
+// Options: --profile short|full, --sizes 1000,10000 (overrides the profile's), --sockets N,
+//          --duration S (per HTTP route), --no-doc (results JSON only)
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { MongoClient } = require('mongodb');
+const { startServices, startApi, newNamespace, newSecrets, APP_DIR } = require('./harness');
+const { seed, mintSessions, viewerCookie } = require('./seed');
+const { ROUTES, runRoutes } = require('./http');
+const { socketScale, sendLatency } = require('./sockets');
+const { writeReport } = require('./report');
+
+const PROFILES = {
+  // Fits in 10 minutes on 2 cores, build included.
+  short: { sizes: [1000, 10000], duration: 5, warmup: 1, connections: 10, sockets: 1000, sends: 200 },
+  full: { sizes: [1000, 10000, 100000], duration: 10, warmup: 2, connections: 10, sockets: 10000, sends: 500 },
+};
+const HTTP_ROUTES = ['login', 'profile', 'feed', 'feed-skills', 'received', 'connections', 'chat-recent', 'chat-history', 'payment-status'];
+const API_ENV = {
+  TRUST_PROXY_HOPS: '1', // logins spread over X-Forwarded-For addresses (per-IP login limit)
+  CHAT_SEND_LIMIT: '1000000', // the per-user send limit would otherwise pace the send benchmark
+};
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'short' },
+      sizes: { type: 'string' },
+      sockets: { type: 'string' },
+      duration: { type: 'string' },
+      'no-doc': { type: 'boolean', default: false },
+    },
+  });
+  const profile = PROFILES[values.profile];
+  if (!profile) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+  const positive = (name, text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive integer, got "${text}"`);
+    return n;
+  };
+  return {
+    profile: values.profile,
+    ...profile,
+    ...(values.sizes ? { sizes: values.sizes.split(',').map((s) => positive('sizes', s)) } : {}),
+    ...(values.sockets ? { sockets: positive('sockets', values.sockets) } : {}),
+    ...(values.duration ? { duration: positive('duration', values.duration) } : {}),
+    doc: !values['no-doc'],
+  };
+}
+
+/** Runs `fn` while copying the `[services] storage: …` lines services.js writes to stderr. */
+async function captureStorageLog(fn) {
+  const lines = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk, ...rest) => {
+    const text = String(chunk);
+    // "[services] storage: FerretDB v2.7.0 + … (why) on 127.0.0.1:PORT; …": the engine, without ports and paths.
+    for (const line of text.split('\n')) {
+      if (line.startsWith('[services] storage:')) lines.push(line.slice('[services] storage: '.length).replace(/ on 127\.0\.0\.1:.*$/, ''));
+    }
+    return write(chunk, ...rest);
+  };
+  try {
+    return { value: await fn(), lines };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const ms = (v) => `${v.toFixed(1)} ms`;
+
+async function benchSize(services, client, users, opts, result) {
+  const db = newNamespace();
+  const secrets = newSecrets();
+  const api = await startApi(services, { db, secrets, env: API_ENV, probe: true });
+  const stopping = [api];
+  try {
+    const seeded = await seed(client, db, users);
+    log(`${users} users: seeded ${seeded.connections} connections and ${seeded.messages} messages in ${seeded.seconds.toFixed(1)}s`);
+    result.seeds.push({ users, connections: seeded.connections, messages: seeded.messages, seconds: seeded.seconds });
+
+    const cookie = await viewerCookie(api.base);
+    const http = await runRoutes(api.base, cookie, seeded, {
+      routes: HTTP_ROUTES,
+      duration: opts.duration,
+      warmup: opts.warmup,
+      connections: opts.connections,
+      onRoute: (r) => log(`${users} users ${r.route.padEnd(15)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`),
+    });
+    result.http.push({ users, results: http.results });
+    result.failures.push(...http.failures.map((f) => `${users} users, ${f}`));
+
+    if (users === result.sockets.users) {
+      const count = opts.sockets;
+      // One session and socket per user from user2 on (wrapping round when there are fewer users).
+      const crowd = Array.from({ length: count }, (_, i) => seeded.ids[(2 + i) % users]);
+      const cookies = await mintSessions(client, db, crowd, secrets.access);
+      const steps = [...new Set([Math.round(count / 4), Math.round(count / 2), count])];
+      log(`${count} sockets on one instance (steps ${steps.join(', ')})`);
+      const scale = await socketScale(api, cookies, {
+        steps,
+        parallel: 50,
+        log: (row) =>
+          log(
+            `  ${String(row.sockets).padStart(6)} sockets: RSS ${row.rssMb.toFixed(0)} MB, loop delay p50 ${ms(row.loopP50)} p99 ${ms(row.loopP99)}, GET /health p50 ${ms(row.httpP50)} p99 ${ms(row.httpP99)}`,
+          ),
+      });
+      result.sockets.scale = scale;
+      if (scale.failed > 0) result.failures.push(`${scale.failed} of ${count} sockets failed to connect or bind`);
+      log(`  handshake to bound: p50 ${ms(scale.connectMs.p50)} p99 ${ms(scale.connectMs.p99)}`);
+
+      const [senderCookie, receiverCookie] = await mintSessions(client, db, [seeded.viewer, seeded.partner], secrets.access);
+      const pair = { senderCookie, receiverCookie, senderId: seeded.viewer, receiverId: seeded.partner, n: opts.sends };
+      const one = await sendLatency({ ...pair, senderBase: api.base, receiverBase: api.base, tag: 'one' });
+      log(`send → messageReceived, one instance: p50 ${ms(one.p50)} p99 ${ms(one.p99)}`);
+      const second = await startApi(services, { db, secrets, env: API_ENV });
+      stopping.push(second);
+      const two = await sendLatency({ ...pair, senderBase: api.base, receiverBase: second.base, tag: 'two' });
+      log(`send → messageReceived, across two instances: p50 ${ms(two.p50)} p99 ${ms(two.p99)}`);
+      result.sockets.send = { oneInstance: one, twoInstances: two, conversation: seeded.conversation };
+    }
+  } finally {
+    for (const instance of stopping) await instance.stop();
+    await client.db(db).dropDatabase().catch(() => {});
+  }
+}
+
+async function main() {
+  const opts = options();
+  const started = Date.now();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const { value: services, lines: storage } = await captureStorageLog(() => startServices());
+  const result = {
+    date: new Date().toISOString(),
+    command,
+    profile: opts.profile,
+    settings: { sizes: opts.sizes, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends },
+    machine: machine(),
+    database: { kind: services.mongo.kind, log: storage.join('; ') || services.mongo.kind },
+    redis: services.redis.kind,
+    app: APP_DIR,
+    routes: Object.fromEntries(
+      HTTP_ROUTES.map((r) => [r, `${ROUTES[r].method || 'GET'} ${typeof ROUTES[r].path === 'function' ? ROUTES[r].path({ partner: ':targetUserId' }) : ROUTES[r].path}`]),
+    ),
+    seeds: [],
+    http: [],
+    sockets: { users: opts.sizes.find((s) => s >= opts.sockets) ?? opts.sizes.at(-1) },
+    failures: [],
+  };
+  log(`profile ${opts.profile}: sizes ${opts.sizes.join(', ')}, ${opts.sockets} sockets; database ${result.database.log}`);
+  const client = await MongoClient.connect(services.mongo.uri);
+  const info = await client.db('admin').command({ buildInfo: 1 }).catch(() => ({}));
+  result.database.serverVersion = [info.version && `reports MongoDB ${info.version}`, info.ferretdb?.version && `FerretDB ${info.ferretdb.version}`]
+    .filter(Boolean)
+    .join(', ');
+  try {
+    for (const users of opts.sizes) await benchSize(services, client, users, opts, result);
+  } finally {
+    await client.close();
+    await services.stop();
+  }
+  result.seconds = (Date.now() - started) / 1000;
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  const file = path.join(__dirname, 'results', `${result.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), file)} (${result.seconds.toFixed(0)} s after start, build not included)`);
+  if (opts.doc) {
+    for (const written of writeReport(result, path.relative(path.join(__dirname, '..'), file))) log(`wrote ${written}`);
+  }
+  if (result.failures.length > 0) {
+    console.error('\n!!! NON-200 RESPONSES, ERRORS OR FAILED SOCKETS: these numbers are not comparable !!!');
+    for (const f of result.failures) console.error(`!!! ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
