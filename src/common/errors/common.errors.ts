@@ -125,6 +125,12 @@ export const COMMON_ERRORS = {
     // Same signature as the other limits; this one does not name the minutes.
     message: (_minutes: number) => 'Too many verification email request. Please wait a few minutes',
   } satisfies RateLimitedEntry,
+  /** Redis or MongoDB unreachable (an outage, a restart): retry shortly (`Retry-After`). */
+  serviceUnavailable: {
+    code: 'SERVICE_UNAVAILABLE',
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    message: 'Service temporarily unavailable, try again shortly',
+  },
   internal: {
     code: 'INTERNAL_ERROR',
     status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -250,6 +250,22 @@ describe('AllExceptionsFilter', () => {
     );
   });
 
+  it.each<[string, unknown]>([
+    ['Redis unreachable (ioredis, no offline queue)', new Error('Connection is closed.')],
+    ['MongoDB unreachable', new mongo.MongoNetworkError('connection 1 to 127.0.0.1:27017 closed')],
+  ])('%s → 503 envelope with Retry-After, a warning, no errorId', (_name, exception) => {
+    const logWarn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { status, body, headers } = respond(exception);
+    expect(status).toBe(503);
+    expect(body).toEqual({ success: false, message: COMMON_ERRORS.serviceUnavailable.message });
+    expect(headers['Retry-After']).toBe('5');
+    expect(logError).not.toHaveBeenCalled();
+    expect(logWarn).toHaveBeenCalledWith(
+      expect.objectContaining({ msg: 'Dependency unavailable; answered 503', url: '/x' }),
+    );
+    logWarn.mockRestore();
+  });
+
   it('each 500 gets its own errorId', () => {
     const first = respond(new Error('a')).body?.errorId;
     const second = respond(new Error('a')).body?.errorId;

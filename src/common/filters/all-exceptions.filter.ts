@@ -12,6 +12,10 @@ import { mongo, Error as MongooseError } from 'mongoose';
 import { isDuplicateKeyError } from '../database/duplicate-key';
 import { AppError, errorMessage } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
+import {
+  isDependencyUnavailable,
+  RETRY_AFTER_UNAVAILABLE_SECONDS,
+} from '../errors/dependency-unavailable';
 import { pathOnly } from '../logging/logger.options';
 
 export interface ErrorBody {
@@ -23,6 +27,8 @@ export interface ErrorBody {
 interface Mapped {
   status: number;
   body: ErrorBody;
+  /** Sent as `Retry-After` (seconds). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -55,7 +61,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
-    const { status, body } = this.map(exception, request);
+    const { status, body, retryAfterSeconds } = this.map(exception, request);
     if (response.headersSent) return;
     // A 429 thrown by a service (e.g. the daily swipe limit) carries its seconds in the body.
     if (
@@ -64,6 +70,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       !response.getHeader('Retry-After')
     ) {
       response.setHeader('Retry-After', String(body.retryAfterSeconds));
+    }
+    if (retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(retryAfterSeconds));
     }
     response.status(status).json(body);
   }
@@ -80,6 +89,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof mongo.MongoServerError && isDuplicateKeyError(exception)) {
       return this.envelope(COMMON_ERRORS.duplicateKey.status, duplicateKeyMessage(exception));
+    }
+    if (isDependencyUnavailable(exception)) {
+      this.logger.warn({
+        msg: 'Dependency unavailable; answered 503',
+        err: { name: (exception as Error).name, message: (exception as Error).message },
+        method: request.method,
+        url: pathOnly(request.originalUrl),
+      });
+      return {
+        ...this.envelope(
+          COMMON_ERRORS.serviceUnavailable.status,
+          COMMON_ERRORS.serviceUnavailable.message,
+        ),
+        retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
+      };
     }
     if (exception instanceof MongooseError.CastError) {
       return this.envelope(
