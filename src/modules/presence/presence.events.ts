@@ -70,6 +70,13 @@ export interface ServerToClientEvents {
   userTyping: (typing: { userId: string; isTyping: boolean }) => void;
   /** A chat event was refused and the client passed no acknowledgement callback. */
   chatError: (error: { event: ChatClientEvent; message: string }) => void;
+  /**
+   * Events were dropped (over SOCKET_EVENTS_PER_SECOND): at most one per second; `event` is the
+   * first dropped one. Dropped events with an acknowledgement callback get `{ ok: false, error }`.
+   */
+  rateLimited: (notice: { event: string; message: string; retryAfterMs: number }) => void;
+  /** Sent just before the server disconnects this socket for good (the user's oldest, over the cap). */
+  connectionLimit: (notice: { message: string; limit: number }) => void;
 }
 
 export type ServerEvent = keyof ServerToClientEvents;
@@ -83,9 +90,12 @@ export interface Delivery<E extends ServerEvent = ServerEvent> {
 }
 
 export const DELIVER_EVENT = 'presence:deliver';
+/** Sockets over a user's cap (`SOCKET_MAX_PER_USER`): the instance holding each disconnects it. */
+export const EVICT_EVENT = 'presence:evict';
 
 export interface InterServerEvents {
   [DELIVER_EVENT]: (delivery: Delivery) => void;
+  [EVICT_EVENT]: (eviction: { socketIds: string[]; limit: number }) => void;
 }
 
 /** Who a socket is. Absent on a parked socket (no valid credential, or its session ended). */

@@ -13,10 +13,17 @@ import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { SessionsService } from '../auth/sessions.service';
+import { PRESENCE_ERRORS } from './presence.errors';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
-import { PRESENCE_HEARTBEAT_MS, PresenceStore } from './presence.store';
+import { LocalSocket, PresenceStore } from './presence.store';
 import { handshakeTokens, socketCookie } from './socket-credentials';
+import { clientIpOf, HandshakeGuard, SocketEventLimiter } from './socket-limits';
+
+type AllowRequest = (
+  req: IncomingMessage,
+  callback: (err: string | null | undefined, success: boolean) => void,
+) => void;
 
 /**
  * Socket.io presence. The SPA opens one socket per tab and never recreates it, and
@@ -31,6 +38,14 @@ import { handshakeTokens, socketCookie } from './socket-credentials';
  *   closed so the client reconnects with the browser's current cookies.
  * - `register` on a parked socket closes its transport the same way: the SPA emits it after a
  *   login, so the reconnect carries the new cookie.
+ *
+ * Faults and limits (README, Presence):
+ * - Every instance heartbeats its sockets into Redis and sweeps sockets whose instance stopped
+ *   heartbeating (killed): their users go offline (`userOffline`) unless they reconnected.
+ * - Per socket, events are rate limited (`SocketEventLimiter`); per user, at most
+ *   `SOCKET_MAX_PER_USER` bound sockets (the oldest is disconnected); handshakes without a signed
+ *   credential are rate limited per IP and per instance (`HandshakeGuard`), and their parked
+ *   sockets are closed after `SOCKET_PARKED_IDLE_MS`.
  */
 @WebSocketGateway()
 export class PresenceGateway
@@ -38,6 +53,8 @@ export class PresenceGateway
 {
   private readonly logger = new Logger(PresenceGateway.name);
   private heartbeat?: NodeJS.Timeout;
+  private sweeper?: NodeJS.Timeout;
+  private readonly handshakes: HandshakeGuard;
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
 
@@ -48,11 +65,18 @@ export class PresenceGateway
     private readonly presence: PresenceService,
     private readonly store: PresenceStore,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.handshakes = new HandshakeGuard(
+      config.sockets.anonHandshakesPerIpPerMinute,
+      config.sockets.anonHandshakesPerSecond,
+    );
+  }
 
   afterInit(server: PresenceServer): void {
     this.presence.attach(server);
+    this.guardHandshakes(server);
     server.use((socket: PresenceSocket, next) => {
+      this.limitEvents(socket);
       this.identify(socket).then(
         () => next(),
         (error: unknown) => {
@@ -65,8 +89,11 @@ export class PresenceGateway
     server.engine.on('initial_headers', (headers: Record<string, string>, req: IncomingMessage) =>
       this.setSocketCookie(headers, req),
     );
-    this.heartbeat = setInterval(() => void this.refreshLocalSockets(), PRESENCE_HEARTBEAT_MS);
+    const { heartbeatMs, sweepMs } = this.config.presence;
+    this.heartbeat = setInterval(() => void this.refreshLocalSockets(), heartbeatMs);
     this.heartbeat.unref();
+    this.sweeper = setInterval(() => void this.sweepExpiredSockets(), sweepMs);
+    this.sweeper.unref();
   }
 
   /** Drops this instance's sockets from Redis while it is still reachable (no events: clients reconnect). */
@@ -74,6 +101,7 @@ export class PresenceGateway
     this.closing = true;
     this.presence.stop();
     clearInterval(this.heartbeat);
+    clearInterval(this.sweeper);
     await this.store
       .forget(this.localSockets())
       .catch((error: unknown) =>
@@ -89,12 +117,18 @@ export class PresenceGateway
       const message = socket.data.authError ?? COMMON_ERRORS.authRequired.message;
       this.logger.debug({ msg: 'Socket connected parked', reason: message, socketId: socket.id });
       socket.emit('authRequired', { message });
+      this.closeWhenIdle(socket);
       return;
     }
     await socket.join(userRoom(userId));
     try {
-      if (await this.store.add(userId, socket.id))
-        await this.presence.announce(userId, 'userOnline');
+      const limit = this.config.sockets.maxPerUser;
+      const { cameOnline, evicted } = await this.store.connect(userId, socket.id, {
+        connectedAt: socket.handshake.issued,
+        maxPerUser: limit,
+      });
+      this.presence.evict(evicted, limit);
+      if (cameOnline) await this.presence.announce(userId, 'userOnline');
       socket.emit('onlineList', await this.presence.onlineListFor(userId));
     } catch (error) {
       this.logger.error({ msg: 'Presence registration failed', userId, err: error });
@@ -150,11 +184,105 @@ export class PresenceGateway
         .filter((socket) => states.get(socket.data.sessionId!) === false)
         .map((socket) => this.presence.park(socket, 'session-ended', true)),
     );
+    const entries = this.localSockets();
+    const back = await this.store.heartbeat(entries).catch((error: unknown) => {
+      this.logger.warn({ msg: 'Presence heartbeat failed', err: error });
+      return [];
+    });
+    // Sockets that disconnected while the heartbeat ran were written back: remove them again.
+    const local = this.server.sockets.sockets;
+    const gone = entries.filter(({ socketId }) => !local.get(socketId)?.data.userId);
     await this.store
-      .heartbeat(this.localSockets())
-      .catch((error: unknown) =>
-        this.logger.warn({ msg: 'Presence heartbeat failed', err: error }),
+      .forget(gone)
+      .catch((error: unknown) => this.logger.warn({ msg: 'Presence clean-up failed', err: error }));
+    // A sweep took these users offline while this instance stalled: they are back.
+    const returned = new Set(back.filter((s) => !gone.includes(s)).map((s) => s.userId));
+    for (const userId of returned) {
+      await this.presence
+        .announce(userId, 'userOnline')
+        .catch((error: unknown) =>
+          this.logger.error({ msg: 'Presence announcement failed', userId, err: error }),
+        );
+    }
+  }
+
+  /**
+   * Removes sockets whose instance stopped heartbeating (killed, frozen) and announces
+   * `userOffline` for users left without a live socket. Every instance sweeps; each expired
+   * socket is claimed once (see `PresenceStore.sweep`).
+   */
+  async sweepExpiredSockets(): Promise<void> {
+    try {
+      const { removed, wentOffline } = await this.store.sweep();
+      if (removed > 0) {
+        this.logger.log({ msg: 'Expired sockets swept', removed, wentOffline: wentOffline.length });
+      }
+      for (const userId of wentOffline) await this.presence.announce(userId, 'userOffline');
+    } catch (error) {
+      this.logger.warn({ msg: 'Presence sweep failed', err: error });
+    }
+  }
+
+  /**
+   * Rate limits handshakes that carry no credential signed by us, per client IP and per
+   * instance (`HandshakeGuard`), after the adapter's origin check. Refused: engine.io answers
+   * 403 and socket.io-client retries with its backoff (unlike a refused namespace connection).
+   */
+  private guardHandshakes(server: PresenceServer): void {
+    const opts = server.engine.opts as { allowRequest?: AllowRequest };
+    const checkOrigin = opts.allowRequest;
+    const admit: AllowRequest = (req, callback) => {
+      const signed = handshakeTokens(req.headers.cookie).some((token) =>
+        this.auth.isSignedAccessToken(token),
       );
+      if (signed) return callback(null, true);
+      const ip = clientIpOf(req.headers, req.socket.remoteAddress, this.config.trustProxyHops);
+      if (this.handshakes.admitAnonymous(ip)) return callback(null, true);
+      this.logger.debug({ msg: 'Anonymous socket handshake refused (rate limit)', ip });
+      callback(PRESENCE_ERRORS.handshakeLimited.message, false);
+    };
+    opts.allowRequest = (req, callback) => {
+      if (!checkOrigin) return admit(req, callback);
+      checkOrigin(req, (err, success) => (success ? admit(req, callback) : callback(err, false)));
+    };
+  }
+
+  /**
+   * Per-socket event rate limit (token bucket over every event). A dropped event with an
+   * acknowledgement callback is answered `{ ok: false, error }`; the client gets at most one
+   * `rateLimited` per second; a socket that keeps flooding has its transport closed.
+   */
+  private limitEvents(socket: PresenceSocket): void {
+    const { eventsPerSecond, eventBurst } = this.config.sockets;
+    const limiter = new SocketEventLimiter(eventsPerSecond, eventBurst);
+    socket.use((packet, next) => {
+      const verdict = limiter.check();
+      if (verdict === 'allow') return next();
+      const message = PRESENCE_ERRORS.tooManyEvents.message;
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack === 'function')
+        (ack as (answer: unknown) => void)({ ok: false, error: message });
+      if (verdict === 'notify') {
+        const event = typeof packet[0] === 'string' ? packet[0] : 'unknown';
+        socket.emit('rateLimited', { event, message, retryAfterMs: limiter.retryAfterMs() });
+      } else if (verdict === 'close') {
+        this.logger.warn({
+          msg: 'Socket closed: event flood',
+          userId: socket.data.userId,
+          socketId: socket.id,
+        });
+        socket.conn.close();
+      }
+    });
+  }
+
+  /** A socket parked at the handshake is closed after SOCKET_PARKED_IDLE_MS (it reconnects). */
+  private closeWhenIdle(socket: PresenceSocket): void {
+    const timer = setTimeout(() => {
+      if (!socket.data.userId && socket.connected) socket.conn.close();
+    }, this.config.sockets.parkedIdleMs);
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
   }
 
   /** Binds the socket to a session, or leaves it parked with the reason. Never rejects. */
@@ -195,10 +323,14 @@ export class PresenceGateway
     });
   }
 
-  private localSockets(): { userId: string; socketId: string }[] {
+  private localSockets(): LocalSocket[] {
     if (!this.server) return [];
     return [...this.server.sockets.sockets.values()]
       .filter((socket) => socket.data.userId)
-      .map((socket) => ({ userId: socket.data.userId!, socketId: socket.id }));
+      .map((socket) => ({
+        userId: socket.data.userId!,
+        socketId: socket.id,
+        connectedAt: socket.handshake.issued,
+      }));
   }
 }

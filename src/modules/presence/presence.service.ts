@@ -6,6 +6,7 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import {
   Delivery,
   DELIVER_EVENT,
+  EVICT_EVENT,
   Notification,
   PresenceServer,
   PresenceSocket,
@@ -13,6 +14,7 @@ import {
   ServerEventPayload,
   userRoom,
 } from './presence.events';
+import { PRESENCE_ERRORS } from './presence.errors';
 import { PresenceStore } from './presence.store';
 
 const MAX_EVENTS_BEFORE_ATTACH = 10_000;
@@ -50,6 +52,7 @@ export class PresenceService {
   attach(server: PresenceServer): void {
     this.server = server;
     server.on(DELIVER_EVENT, (delivery) => this.deliverLocally(delivery));
+    server.on(EVICT_EVENT, (eviction) => this.evictLocally(eviction));
     for (const delivery of this.beforeAttach.splice(0)) this.publish(delivery);
   }
 
@@ -90,6 +93,37 @@ export class PresenceService {
       });
     }
     this.deliverLocally(delivery);
+  }
+
+  /**
+   * Disconnects these sockets for good, on whichever instance holds them (a user's oldest sockets
+   * over `SOCKET_MAX_PER_USER`). A final disconnect, not a transport close: socket.io-client does
+   * not reconnect it, so the user's newer tabs are not pushed out in turn.
+   */
+  evict(socketIds: string[], limit: number): void {
+    if (socketIds.length === 0 || !this.server || this.closing) return;
+    const eviction = { socketIds, limit };
+    try {
+      this.server.serverSideEmit(EVICT_EVENT, eviction);
+    } catch (error) {
+      this.logger.error({ msg: 'Publishing an eviction to other instances failed', err: error });
+    }
+    this.evictLocally(eviction);
+  }
+
+  private evictLocally({ socketIds, limit }: { socketIds: string[]; limit: number }): void {
+    for (const socketId of socketIds) {
+      const socket = this.server?.sockets.sockets.get(socketId);
+      if (!socket) continue;
+      socket.emit('connectionLimit', { message: PRESENCE_ERRORS.tooManySockets.message, limit });
+      this.logger.log({
+        msg: 'Socket disconnected: over the per-user cap',
+        userId: socket.data.userId,
+        socketId,
+        limit,
+      });
+      socket.disconnect(true);
+    }
   }
 
   /** A request was accepted: each side learns whether the other is online right now. */

@@ -40,7 +40,8 @@ export class RedisIoAdapter extends IoAdapter {
       ...options,
       path: '/socket.io',
       cors: { origin: this.config.frontendUrl, credentials: true },
-      maxHttpBufferSize: 1e6,
+      // A bigger frame closes that connection only (engine.io; the client reconnects).
+      maxHttpBufferSize: this.config.sockets.maxPayloadBytes,
       // Browsers always send Origin; only the SPA's may open a cookie-authenticated socket.
       allowRequest: (
         req: IncomingMessage,
