@@ -33,6 +33,8 @@ async function main() {
   const { base, mongo, db: dbName, stop } = await startBenchApi({
     TRUST_PROXY_HOPS: '1', // logins spread over X-Forwarded-For addresses
     CHAT_SEND_LIMIT: '1000000', // the per-user send limit would otherwise pace the benchmark
+    SOCKET_EVENTS_PER_SECOND: '1000000', // likewise the per-socket event rate
+    SOCKET_EVENT_BURST: '1000000',
   });
   const client = await MongoClient.connect(mongo.uri);
   const sockets = [];

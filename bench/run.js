@@ -11,6 +11,7 @@
 //
 // Options: --profile short|full, --sizes 1000,10000 (overrides the profile's), --sockets N,
 //          --duration S (per HTTP route), --no-doc (results JSON only)
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -31,6 +32,8 @@ const HTTP_ROUTES = ['login', 'profile', 'feed', 'feed-skills', 'received', 'con
 const API_ENV = {
   TRUST_PROXY_HOPS: '1', // logins spread over X-Forwarded-For addresses (per-IP login limit)
   CHAT_SEND_LIMIT: '1000000', // the per-user send limit would otherwise pace the send benchmark
+  SOCKET_EVENTS_PER_SECOND: '1000000', // likewise the per-socket event rate
+  SOCKET_EVENT_BURST: '1000000',
 };
 
 function options() {
@@ -97,7 +100,8 @@ const ms = (v) => `${v.toFixed(1)} ms`;
 async function benchSize(services, client, users, opts, result) {
   const db = newNamespace();
   const secrets = newSecrets();
-  const api = await startApi(services, { db, secrets, env: API_ENV, probe: true });
+  const metricsToken = crypto.randomBytes(16).toString('hex'); // read /metrics when the build serves it
+  const api = await startApi(services, { db, secrets, env: { ...API_ENV, METRICS_TOKEN: metricsToken }, probe: true });
   const stopping = [api];
   try {
     const seeded = await seed(client, db, users);
@@ -125,6 +129,7 @@ async function benchSize(services, client, users, opts, result) {
       const scale = await socketScale(api, cookies, {
         steps,
         parallel: 50,
+        metricsToken,
         log: (row) =>
           log(
             `  ${String(row.sockets).padStart(6)} sockets: RSS ${row.rssMb.toFixed(0)} MB, loop delay p50 ${ms(row.loopP50)} p99 ${ms(row.loopP99)}, GET /health p50 ${ms(row.httpP50)} p99 ${ms(row.httpP99)}`,

@@ -2,8 +2,8 @@
 // Socket scenarios, used by bench/run.js (and the socket helpers by bench/chat.js):
 // - scale: N concurrent authenticated sockets on one API instance (sessions minted in bulk, see
 //   seed.js `mintSessions`), sampling at 0, N/4, N/2 and N sockets the API's RSS and event-loop
-//   delay (from the preloaded bench/probe.js) and the latency of a trivial HTTP request
-//   (`GET /health`, sequential) while the sockets are connected;
+//   delay (from the preloaded bench/probe.js, and from the API's /metrics when it serves them) and
+//   the latency of a trivial HTTP request (`GET /health`, sequential) while the sockets are connected;
 // - send → receive: sequential `sendMessage` acks timed to the receiver's `messageReceived`, with
 //   both users on one instance, or the sender on instance A and the receiver on instance B (Redis
 //   adapter between them).
@@ -118,19 +118,47 @@ async function probeHttp(base, ms) {
 }
 
 /**
+ * The API's own Prometheus figures when it serves them (`GET /metrics` with METRICS_TOKEN, prom-client
+ * default metrics): event-loop lag p50/p99 since the previous scrape (prom-client resets its
+ * histogram on every scrape) and RSS. Null when /metrics is absent or refuses.
+ */
+async function scrapeMetrics(base, token) {
+  if (!token) return null;
+  try {
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    if (res.status !== 200) return null;
+    const value = (pattern) => {
+      const match = text.match(new RegExp(`^\\w*${pattern}(?:\\{[^}]*\\})? ([-+\\d.eE]+)$`, 'm'));
+      return match ? Number(match[1]) : null;
+    };
+    const p50 = value('eventloop_lag_p50_seconds');
+    const p99 = value('eventloop_lag_p99_seconds');
+    const rss = value('process_resident_memory_bytes');
+    if (p50 === null && p99 === null && rss === null) return null;
+    // prom-client reports the whole sampling interval (10 ms idle), as monitorEventLoopDelay does.
+    return { loopP50: p50 === null ? null : p50 * 1000, loopP99: p99 === null ? null : p99 * 1000, rssMb: rss === null ? null : rss / 1048576 };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Opens sockets for `cookies` (one per user) on `api` (started with `probe: true`), `parallel`
  * handshakes at a time, and measures at 0 and at each of `steps` open sockets.
  * @returns {Promise<{ steps: object[], connectMs: object, failed: number }>}
  */
-async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 3000, settleMs = 1000, log = () => {} }) {
+async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 3000, settleMs = 1000, metricsToken, log = () => {} }) {
   const sockets = [];
   const connectSamples = [];
   let failed = 0;
   const measure = async (count) => {
     await sleep(settleMs);
     await api.probe('reset');
+    await scrapeMetrics(api.base, metricsToken); // starts prom-client's window too
     const http = await probeHttp(api.base, windowMs);
     const sample = await api.probe('read');
+    const metrics = await scrapeMetrics(api.base, metricsToken);
     const row = {
       sockets: count,
       rssMb: sample.rss,
@@ -140,6 +168,7 @@ async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 3000
       loopMax: sample.loop.max,
       httpP50: stats(http).p50,
       httpP99: stats(http).p99,
+      metrics, // the API's /metrics over the same window, when served
     };
     log(row);
     return row;
