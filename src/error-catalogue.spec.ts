@@ -23,6 +23,7 @@ describe('the error catalogue', () => {
       'feed',
       'membership',
       'payments',
+      'profile',
       'requests',
       'users',
     ]);

@@ -5,6 +5,7 @@ import { CHAT_ERRORS } from './modules/chat/chat.errors';
 import { FEED_ERRORS } from './modules/feed/feed.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
+import { PROFILE_ERRORS } from './modules/profile/profile.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
 import { USER_ERRORS } from './modules/users/users.errors';
 
@@ -18,6 +19,7 @@ export const ERROR_CATALOGUES = {
   common: COMMON_ERRORS,
   auth: AUTH_ERRORS,
   users: USER_ERRORS,
+  profile: PROFILE_ERRORS,
   requests: REQUEST_ERRORS,
   feed: FEED_ERRORS,
   chat: CHAT_ERRORS,

@@ -200,7 +200,12 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
   it('a page>1 that raced a page=1 cannot move the position past what the restart served', async () => {
     const store = t.app.get(FeedPositionStore);
     const viewer = new Types.ObjectId();
-    const [p1, p2, p3] = [c[2], c[5], c[9]].map((id) => new Types.ObjectId(id));
+    const asOf = new Date('2026-11-28T12:00:00.000Z');
+    const [p1, p2, p3] = [c[2], c[5], c[9]].map((id) => ({
+      tier: 2 as const,
+      afterId: new Types.ObjectId(id),
+      asOf,
+    }));
     await store.advance(viewer, 'all', null, p2); // none yet: set
     expect(await store.get(viewer, 'all')).toEqual(p2);
     await store.advance(viewer, 'all', null, p3); // stale "none": ignored
@@ -220,7 +225,14 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
 
     const finds: Document[] = [];
     t.connection.set('debug', (collection: string, method: string, filter: Document) => {
-      if (collection === 'users' && method === 'find' && 'emailVerified' in filter)
+      // The last tier's pages (everyone; the two priority tiers are empty here).
+      const nor = filter.$nor as unknown[] | undefined;
+      if (
+        collection === 'users' &&
+        method === 'find' &&
+        'emailVerified' in filter &&
+        nor?.length === 2
+      )
         finds.push(filter);
     });
     try {

@@ -4,6 +4,7 @@ import { MigrationRunner } from '../src/modules/migrations/migration-runner';
 import type { Migration } from '../src/modules/migrations/migration';
 import { MIGRATIONS } from '../src/modules/migrations/migrations';
 import { chatsSplitMessages } from '../src/modules/migrations/scripts/2026-11-28-chats-split-messages';
+import { usersFeedPriority } from '../src/modules/migrations/scripts/2026-11-28-users-feed-priority';
 import { usersDropDefaultAbout } from '../src/modules/migrations/scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { spawnEntry } from './support/spawn';
@@ -76,6 +77,7 @@ describe('Data migrations (npm run migrate)', () => {
         result: expect.objectContaining({ changed: 0 }),
       }),
       expect.objectContaining({ _id: usersDropDefaultAbout.id, state: 'done' }),
+      expect.objectContaining({ _id: usersFeedPriority.id, state: 'done' }),
       expect.objectContaining({ _id: usersSkillsKey.id, state: 'done', result: { changed: 3 } }),
     ]);
   });
@@ -84,11 +86,9 @@ describe('Data migrations (npm run migrate)', () => {
     await db.collection('users').insertOne(legacyUser(['Go']));
     expect((await runner().runPending())[0]).toMatchObject({ outcome: 'applied' });
     await db.collection('users').insertOne(legacyUser(['Elm']));
-    expect((await runner().runPending()).map((o) => o.outcome)).toEqual([
-      'already-applied',
-      'already-applied',
-      'already-applied',
-    ]);
+    expect((await runner().runPending()).map((o) => o.outcome)).toEqual(
+      MIGRATIONS.map(() => 'already-applied'),
+    );
     expect(await db.collection('users').countDocuments({ skillsKey: { $exists: false } })).toBe(1);
   });
 
@@ -131,6 +131,32 @@ describe('Data migrations (npm run migrate)', () => {
       (await db.collection('users').findOne({ _id: id }))?.about as unknown;
     expect(await about(placeholder._id)).toBeUndefined();
     expect(await about(written._id)).toBe('I build compilers.');
+  });
+
+  it('gives ELITE members granted before the priority tier their feedPriorityUntil, once', async () => {
+    const expiry = new Date('2027-01-31T10:00:00.000Z');
+    const elite = { ...legacyUser(['Go']), membershipType: 'ELITE', membershipExpiry: expiry };
+    const kept = {
+      ...legacyUser(['Go']),
+      membershipType: 'ELITE',
+      membershipExpiry: expiry,
+      feedPriorityUntil: new Date('2027-05-01'),
+    };
+    const pro = { ...legacyUser(['Go']), membershipType: 'PRO', membershipExpiry: expiry };
+    const free = { ...legacyUser(['Go']), membershipType: 'FREE', membershipExpiry: null };
+    await db.collection('users').insertMany([elite, kept, pro, free]);
+    const outcomes = await runner().runPending();
+    expect(outcomes.find((o) => o.id === usersFeedPriority.id)).toMatchObject({
+      outcome: 'applied',
+      result: { changed: 1 },
+    });
+    const priority = async (id: Types.ObjectId) =>
+      (await db.collection('users').findOne({ _id: id }))?.feedPriorityUntil as unknown;
+    expect(await priority(elite._id)).toEqual(expiry);
+    expect(await priority(kept._id)).toEqual(new Date('2027-05-01'));
+    expect(await priority(pro._id)).toBeUndefined();
+    expect(await priority(free._id)).toBeUndefined();
+    expect(await usersFeedPriority.up(db)).toEqual({ changed: 0 });
   });
 
   it('a failing migration is not recorded as done and stops the run', async () => {

@@ -68,8 +68,8 @@ describe('Queries behind the list routes are index-backed', () => {
         captured.push({ collection, method, filter: filter ?? {}, options: options ?? {} });
       },
     );
-    await viewer.get('/user/feed?limit=5').expect(200);
-    await viewer.get('/user/feed?limit=5&skills=Go').expect(200);
+    await viewer.get('/user/feed?limit=40').expect(200); // spans all three tiers
+    await viewer.get('/user/feed?limit=40&skills=Go').expect(200);
     await viewer.get('/user/requests/received').expect(200);
     await viewer.get('/user/requests/sent').expect(200);
     await viewer.get('/user/connections').expect(200);
@@ -97,8 +97,13 @@ describe('Queries behind the list routes are index-backed', () => {
     expect([...new Set(shapes)]).toEqual(
       expect.arrayContaining([
         'connectionmodels.find:$or',
-        'users.find:_id,emailVerified,onboardingComplete',
-        'users.find:_id,emailVerified,onboardingComplete,skillsKey',
+        // the feed's three tiers: boosted, ELITE, everyone else (with and without skills)
+        'users.find:_id,boostedAt,boostedUntil,emailVerified,onboardingComplete',
+        'users.find:$nor,_id,emailVerified,feedPriorityUntil,onboardingComplete',
+        'users.find:$nor,_id,emailVerified,feedPriorityUntil,onboardingComplete,skillsKey',
+        'users.find:$nor,_id,emailVerified,onboardingComplete',
+        'users.find:_id,boostedAt,boostedUntil,emailVerified,onboardingComplete,skillsKey',
+        'users.find:$nor,_id,emailVerified,onboardingComplete,skillsKey',
         'users.countDocuments:_id,emailVerified,onboardingComplete',
         'users.find:_id',
         'chats.find:lastMessageAt,participants',
@@ -158,7 +163,13 @@ describe('Queries behind the list routes are index-backed', () => {
 
   it('the feed page walks the _id index in order instead of sorting every candidate', async () => {
     if ((await engineOf()) !== 'ferretdb-documentdb') return;
-    const page = captured.find((q) => q.collection === 'users' && 'emailVerified' in q.filter);
+    // The last tier (everyone not boosted or ELITE): the walk that grows with the data.
+    const page = captured.find(
+      (q) =>
+        q.collection === 'users' &&
+        'emailVerified' in q.filter &&
+        (q.filter.$nor as unknown[] | undefined)?.length === 2,
+    );
     const explain = await t.connection
       .db!.collection('users')
       .find(page!.filter, { sort: { _id: 1 }, limit: 5, hint: { _id: 1 } })
@@ -180,9 +191,14 @@ async function seedBulk(t: TestApp, count: number) {
     skills: ['Go'],
     skillsKey: ['go'],
     githubUsername: null,
-    membershipType: 'FREE',
-    billingCycle: null,
-    membershipExpiry: null,
+    // A few ELITE members and running boosts, so the feed's priority tiers have rows.
+    membershipType: i % 100 === 1 ? 'ELITE' : 'FREE',
+    billingCycle: i % 100 === 1 ? 'MONTHLY' : null,
+    membershipExpiry: i % 100 === 1 ? new Date(now + 86_400_000) : null,
+    ...(i % 100 === 1 ? { feedPriorityUntil: new Date(now + 86_400_000) } : {}),
+    ...(i % 200 === 3
+      ? { boostedAt: new Date(now - 60_000), boostedUntil: new Date(now + 60_000) }
+      : {}),
     onboardingComplete: i % 10 !== 0,
     emailVerified: true,
     createdAt: new Date(now),

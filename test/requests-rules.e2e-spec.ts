@@ -98,7 +98,7 @@ describe('Requests: rules, races and bad inputs', () => {
     ['get', '/user/feed?limit=abc', 400, 'limit must be an integer'],
     ['get', '/user/feed?page=1&page=2', 400, 'page must be an integer'],
     ['get', '/user/feed?page[$gt]=1', 400, 'Field names may not start with "$" (got "page[$gt]")'],
-    ['get', '/user/feed?after=zzz', 400, 'after must be a user id'],
+    ['get', '/user/feed?after=zzz', 400, 'after must be a feed cursor (pagination.nextCursor)'],
     ['get', '/user/feed?sort=name', 400, 'property sort should not exist'],
     ['get', '/user/requests/received?limit=101', 400, 'limit must be at most 100'],
     ['get', '/user/connections?page=x', 400, 'page must be an integer'],

@@ -1,85 +1,139 @@
 import { Types } from 'mongoose';
 import {
-  afterIdOf,
+  decodeFeedPosition,
+  encodeFeedPosition,
   exclusionsAfter,
-  FEED_START_POSITION,
+  FEED_CURSOR_PATTERN,
   feedFilterKey,
   feedStart,
   nextPosition,
+  walkStart,
+  type FeedPosition,
   type FeedStart,
 } from './feed-paging';
 
 const id = (n: number) => new Types.ObjectId(n.toString(16).padStart(24, '0'));
 const hex = (ids: Types.ObjectId[] | undefined) => ids?.map((x) => x.toHexString());
+const now = new Date('2026-11-28T12:00:00.000Z');
+const earlier = new Date('2026-11-28T11:40:00.000Z');
+const at = (tier: 0 | 1 | 2, afterId: Types.ObjectId | null, asOf = earlier): FeedPosition => ({
+  tier,
+  afterId,
+  asOf,
+});
+
+describe('feed positions: encoded for Redis and as the cursor', () => {
+  it.each<[string, FeedPosition]>([
+    ['mid-tier', at(1, id(7))],
+    ['a tier start', at(2, null)],
+    ['the walk start', walkStart(now)],
+  ])('%s round-trips and matches the after= pattern', (_name, position) => {
+    const encoded = encodeFeedPosition(position);
+    expect(FEED_CURSOR_PATTERN.test(encoded)).toBe(true);
+    expect(decodeFeedPosition(encoded, now)).toEqual(position);
+    expect(decodeFeedPosition(encoded)).toEqual(position);
+  });
+
+  it('a bare user id (the older cursor) continues in the last tier as of now, only as a cursor', () => {
+    const legacy = id(7).toHexString();
+    expect(FEED_CURSOR_PATTERN.test(legacy)).toBe(true);
+    expect(FEED_CURSOR_PATTERN.test(legacy.toUpperCase())).toBe(true);
+    expect(decodeFeedPosition(legacy, now)).toEqual(at(2, id(7), now));
+    // As a stored position (no `now`), an old bare id reads as none: the page takes the offset.
+    expect(decodeFeedPosition(legacy)).toBeNull();
+  });
+
+  it.each([
+    '',
+    'zzz',
+    '3.-.1',
+    '1.xyz.1',
+    `1.${id(1).toHexString()}`,
+    `1.-.1.2`,
+    '1.-.1234567890123456',
+  ])('rejects %p', (raw) => {
+    expect(decodeFeedPosition(raw, now)).toBeNull();
+    if (raw !== '') expect(FEED_CURSOR_PATTERN.test(raw)).toBe(false);
+  });
+});
 
 describe('feedStart: after= beats page=1 beats a stored position beats the offset', () => {
-  const position = id(40);
+  const position = at(2, id(40));
+  const cursor = at(1, id(7));
   it.each<
-    [string, { page: number; limit: number; after?: string }, Types.ObjectId | null, FeedStart]
+    [string, { page: number; limit: number; after?: string }, FeedPosition | null, FeedStart]
   >([
     [
       'cursor on page 1',
-      { page: 1, limit: 5, after: id(7).toHexString() },
+      { page: 1, limit: 5, after: encodeFeedPosition(cursor) },
       null,
-      { kind: 'cursor', afterId: id(7) },
+      { kind: 'cursor', from: cursor },
     ],
     [
       'cursor beats a position',
-      { page: 3, limit: 5, after: id(7).toHexString() },
+      { page: 3, limit: 5, after: encodeFeedPosition(cursor) },
       position,
-      { kind: 'cursor', afterId: id(7) },
+      { kind: 'cursor', from: cursor },
     ],
-    ['page 1 restarts even with a position', { page: 1, limit: 5 }, position, { kind: 'restart' }],
-    ['page 1 restarts without one', { page: 1, limit: 5 }, null, { kind: 'restart' }],
     [
-      'page 3 continues after the position',
+      'page 1 restarts a walk as of now, even with a position',
+      { page: 1, limit: 5 },
+      position,
+      { kind: 'restart', from: walkStart(now) },
+    ],
+    [
+      'page 1 restarts without one',
+      { page: 1, limit: 5 },
+      null,
+      { kind: 'restart', from: walkStart(now) },
+    ],
+    [
+      'page 3 continues after the position, keeping its asOf',
       { page: 3, limit: 5 },
       position,
-      { kind: 'continue', afterId: position },
+      { kind: 'continue', from: position },
     ],
     [
-      'page 2 continues after the position',
-      { page: 2, limit: 5 },
-      position,
-      { kind: 'continue', afterId: position },
-    ],
-    [
-      'page 3 without a position is an offset',
+      'page 3 without a position is an offset into a new walk',
       { page: 3, limit: 5 },
       null,
-      { kind: 'offset', skip: 10 },
+      { kind: 'offset', from: walkStart(now), skip: 10 },
     ],
-    ['page 2 of 7 without a position', { page: 2, limit: 7 }, null, { kind: 'offset', skip: 7 }],
+    [
+      'page 2 of 7 without a position',
+      { page: 2, limit: 7 },
+      null,
+      { kind: 'offset', from: walkStart(now), skip: 7 },
+    ],
   ])('%s', (_name, query, stored, expected) => {
-    expect(feedStart(query, stored)).toEqual(expected);
-  });
-
-  it('only cursor and continue walk after an id', () => {
-    expect(afterIdOf({ kind: 'cursor', afterId: id(1) })).toEqual(id(1));
-    expect(afterIdOf({ kind: 'continue', afterId: id(2) })).toEqual(id(2));
-    expect(afterIdOf({ kind: 'restart' })).toBeUndefined();
-    expect(afterIdOf({ kind: 'offset', skip: 10 })).toBeUndefined();
+    expect(feedStart(query, stored, now)).toEqual(expected);
   });
 });
 
 describe('nextPosition: what a served page leaves behind', () => {
-  const served = [id(11), id(12), id(13)];
-  it.each<[string, FeedStart, Types.ObjectId[], Types.ObjectId | undefined]>([
-    ['a cursor page never touches it', { kind: 'cursor', afterId: id(10) }, served, undefined],
-    ['an empty cursor page neither', { kind: 'cursor', afterId: id(10) }, [], undefined],
-    ['restart: the last served', { kind: 'restart' }, served, id(13)],
-    ['restart with nobody: the start', { kind: 'restart' }, [], FEED_START_POSITION],
-    ['continue: the last served', { kind: 'continue', afterId: id(10) }, served, id(13)],
-    ['continue with nobody: unchanged', { kind: 'continue', afterId: id(10) }, [], id(10)],
-    ['offset: the last served', { kind: 'offset', skip: 10 }, served, id(13)],
-    ['offset with nobody: none', { kind: 'offset', skip: 10 }, [], undefined],
-  ])('%s', (_name, start, ids, expected) => {
-    expect(nextPosition(start, ids)).toEqual(expected);
-  });
-
-  it('the start position sorts before every real id', () => {
-    const real = new Types.ObjectId();
-    expect(exclusionsAfter([real], FEED_START_POSITION)).toEqual([real]);
+  const last = at(2, id(13));
+  const from = at(1, id(10));
+  it.each<[string, FeedStart, FeedPosition | undefined, FeedPosition | undefined]>([
+    ['a cursor page never touches it', { kind: 'cursor', from }, last, undefined],
+    ['an empty cursor page neither', { kind: 'cursor', from }, undefined, undefined],
+    ['restart: the last served', { kind: 'restart', from: walkStart(now) }, last, last],
+    [
+      'restart with nobody: the walk start',
+      { kind: 'restart', from: walkStart(now) },
+      undefined,
+      walkStart(now),
+    ],
+    ['continue: the last served', { kind: 'continue', from }, last, last],
+    ['continue with nobody: unchanged', { kind: 'continue', from }, undefined, from],
+    ['offset: the last served', { kind: 'offset', from: walkStart(now), skip: 10 }, last, last],
+    [
+      'offset with nobody: none',
+      { kind: 'offset', from: walkStart(now), skip: 10 },
+      undefined,
+      undefined,
+    ],
+  ])('%s', (_name, start, lastServed, expected) => {
+    expect(nextPosition(start, lastServed)).toEqual(expected);
   });
 });
 

@@ -1,11 +1,72 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 
 /**
- * A stored position meaning "nothing served yet": `page=1` found no one. Every real id sorts
- * after it, so continuing after it starts from the beginning.
+ * The feed is one walk over three tiers, each in `_id` order (issue 10):
+ * 0. boosted profiles (an ELITE boost running when the walk began),
+ * 1. ELITE members (plan in force when the walk began), not boosted,
+ * 2. everyone else.
+ * Tiers are evaluated at the walk's `asOf` (set by `page=1`, kept by every later page and cursor),
+ * not at each page's time, so a boost or plan that starts or ends while someone pages moves no
+ * one between tiers mid-walk: nobody is served twice, and nobody is skipped except a profile that
+ * became boosted/ELITE after `asOf` while the walk was already past its new tier (it is served on
+ * the next `page=1`).
  */
-export const FEED_START_POSITION = new Types.ObjectId('000000000000000000000000');
+export const FEED_TIERS = ['boosted', 'elite', 'everyone'] as const;
+export type FeedTier = 0 | 1 | 2;
+export const LAST_FEED_TIER: FeedTier = 2;
+
+/** A point in the walk: after `afterId` in `tier` (`null`: the tier's start), tiers as of `asOf`. */
+export interface FeedPosition {
+  tier: FeedTier;
+  afterId: Types.ObjectId | null;
+  asOf: Date;
+}
+
+/** The walk's start: nothing served yet. */
+export function walkStart(asOf: Date): FeedPosition {
+  return { tier: 0, afterId: null, asOf };
+}
+
+/** `<tier>.<id or ->.<asOf ms>`: the stored position and `pagination.nextCursor`. */
+export function encodeFeedPosition({ tier, afterId, asOf }: FeedPosition): string {
+  return `${tier}.${afterId ? afterId.toHexString() : '-'}.${asOf.getTime()}`;
+}
+
+const ENCODED_POSITION = /^([0-2])\.([0-9a-fA-F]{24}|-)\.(\d{1,15})$/;
+const LEGACY_CURSOR = OBJECT_ID_PATTERN;
+
+/** Matches what {@link decodeFeedPosition} accepts (for the `after=` validator). */
+export const FEED_CURSOR_PATTERN = new RegExp(
+  `${ENCODED_POSITION.source}|${LEGACY_CURSOR.source}`,
+  'i',
+);
+
+/**
+ * Reads an encoded position. With `now`, a bare user id (the `after=` cursor before tiers existed)
+ * continues after that id in the last tier, with tiers as of `now`. Anything else: `null`.
+ */
+export function decodeFeedPosition(
+  raw: string | null | undefined,
+  now?: Date,
+): FeedPosition | null {
+  if (!raw) return null;
+  const match = ENCODED_POSITION.exec(raw);
+  if (match) {
+    const asOf = new Date(Number(match[3]));
+    if (Number.isNaN(asOf.getTime())) return null;
+    return {
+      tier: Number(match[1]) as FeedTier,
+      afterId: match[2] === '-' ? null : new Types.ObjectId(match[2]),
+      asOf,
+    };
+  }
+  if (now && LEGACY_CURSOR.test(raw)) {
+    return { tier: LAST_FEED_TIER, afterId: new Types.ObjectId(raw), asOf: now };
+  }
+  return null;
+}
 
 /** Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order. */
 export function feedFilterKey(skillsKey: string[] | undefined): string {
@@ -18,53 +79,50 @@ export function feedFilterKey(skillsKey: string[] | undefined): string {
 /**
  * Where a feed page starts, in order of precedence:
  * - `cursor`: `after=` was given; stateless, the stored position is neither read nor written.
- * - `restart`: `page=1`; from the beginning, and the stored position is reset to what it serves.
+ * - `restart`: `page=1`; a new walk (tiers as of now), and the stored position is reset to what
+ *   it serves.
  * - `continue`: `page>1` with a stored position; after the last profile this viewer was served
  *   under this filter, whatever the page number (a client whose swipes shrink the set cannot
  *   skip anyone this way).
  * - `offset`: `page>1` without a stored position (a client starting at page>1, an hour idle, or
- *   Redis unavailable): the plain `(page − 1) × limit` offset, which then becomes the position.
+ *   Redis unavailable): the plain `(page − 1) × limit` offset into a new walk, which then becomes
+ *   the position.
  */
 export type FeedStart =
-  | { kind: 'cursor'; afterId: Types.ObjectId }
-  | { kind: 'restart' }
-  | { kind: 'continue'; afterId: Types.ObjectId }
-  | { kind: 'offset'; skip: number };
+  | { kind: 'cursor'; from: FeedPosition }
+  | { kind: 'restart'; from: FeedPosition }
+  | { kind: 'continue'; from: FeedPosition }
+  | { kind: 'offset'; from: FeedPosition; skip: number };
 
 export function feedStart(
   query: { page: number; limit: number; after?: string },
-  position: Types.ObjectId | null,
+  position: FeedPosition | null,
+  now: Date,
 ): FeedStart {
-  if (query.after) return { kind: 'cursor', afterId: new Types.ObjectId(query.after) };
-  if (query.page <= 1) return { kind: 'restart' };
-  if (position) return { kind: 'continue', afterId: position };
-  return { kind: 'offset', skip: (query.page - 1) * query.limit };
-}
-
-/** The `_id` the page walks after, if any. */
-export function afterIdOf(start: FeedStart): Types.ObjectId | undefined {
-  return start.kind === 'cursor' || start.kind === 'continue' ? start.afterId : undefined;
+  const cursor = decodeFeedPosition(query.after, now);
+  if (cursor) return { kind: 'cursor', from: cursor };
+  if (query.page <= 1) return { kind: 'restart', from: walkStart(now) };
+  if (position) return { kind: 'continue', from: position };
+  return { kind: 'offset', from: walkStart(now), skip: (query.page - 1) * query.limit };
 }
 
 /**
  * What the stored position becomes once a page was served (`undefined`: leave it alone): the
  * last profile served; after an empty page, unchanged (`continue`, refreshing its TTL) or the
- * start (`restart`).
+ * walk's start (`restart`).
  */
 export function nextPosition(
   start: FeedStart,
-  servedIds: Types.ObjectId[],
-): Types.ObjectId | undefined {
-  const last = servedIds.at(-1);
+  lastServed: FeedPosition | undefined,
+): FeedPosition | undefined {
   switch (start.kind) {
     case 'cursor':
       return undefined;
     case 'restart':
-      return last ?? FEED_START_POSITION;
     case 'continue':
-      return last ?? start.afterId;
+      return lastServed ?? start.from;
     case 'offset':
-      return last;
+      return lastServed;
   }
 }
 
@@ -75,7 +133,7 @@ export function nextPosition(
  */
 export function exclusionsAfter(
   ids: Types.ObjectId[],
-  afterId: Types.ObjectId | undefined,
+  afterId: Types.ObjectId | null | undefined,
 ): Types.ObjectId[] {
   if (!afterId) return ids;
   const after = afterId.toHexString();

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
-import { isObjectIdString } from '../../common/validation/object-id';
+import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
 
 /** How long a viewer's feed position outlives their last page. */
 export const FEED_POSITION_TTL_MS = 60 * 60_000;
@@ -18,7 +18,8 @@ const keyOf = (viewerId: Types.ObjectId, filterKey: string) =>
   `feed-pos:${viewerId.toHexString()}:${filterKey}`;
 
 /**
- * The last feed profile each viewer was served, per skills filter (`feed-pos:<id>:<filter>`), so
+ * The last feed position each viewer was served, per skills filter (`feed-pos:<id>:<filter>`,
+ * the encoded {@link FeedPosition}: tier, last id, the walk's `asOf`), so
  * `page>1` continues after it instead of counting an offset over a set the viewer's swipes keep
  * shrinking. Never invalidated: continuing after the last served id is always correct, since
  * everyone before it was either swiped (now excluded) or already shown. Redis errors never fail
@@ -30,10 +31,10 @@ export class FeedPositionStore {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  async get(viewerId: Types.ObjectId, filterKey: string): Promise<Types.ObjectId | null> {
+  /** A value stored before tiers existed (a bare id) reads as none: the page falls back to the offset. */
+  async get(viewerId: Types.ObjectId, filterKey: string): Promise<FeedPosition | null> {
     try {
-      const raw = await this.redis.get(keyOf(viewerId, filterKey));
-      return isObjectIdString(raw) ? new Types.ObjectId(raw) : null;
+      return decodeFeedPosition(await this.redis.get(keyOf(viewerId, filterKey)));
     } catch (error) {
       this.logger.warn({ msg: 'Feed position read failed; paging by offset', err: error });
       return null;
@@ -41,11 +42,11 @@ export class FeedPositionStore {
   }
 
   /** `page=1`: the position becomes `to`, whatever it was. */
-  async restart(viewerId: Types.ObjectId, filterKey: string, to: Types.ObjectId): Promise<void> {
+  async restart(viewerId: Types.ObjectId, filterKey: string, to: FeedPosition): Promise<void> {
     try {
       await this.redis.set(
         keyOf(viewerId, filterKey),
-        to.toHexString(),
+        encodeFeedPosition(to),
         'PX',
         FEED_POSITION_TTL_MS,
       );
@@ -58,16 +59,16 @@ export class FeedPositionStore {
   async advance(
     viewerId: Types.ObjectId,
     filterKey: string,
-    from: Types.ObjectId | null,
-    to: Types.ObjectId,
+    from: FeedPosition | null,
+    to: FeedPosition,
   ): Promise<void> {
     try {
       await this.redis.eval(
         ADVANCE,
         1,
         keyOf(viewerId, filterKey),
-        from?.toHexString() ?? '',
-        to.toHexString(),
+        from ? encodeFeedPosition(from) : '',
+        encodeFeedPosition(to),
         FEED_POSITION_TTL_MS,
       );
     } catch (error) {

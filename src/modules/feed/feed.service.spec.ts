@@ -5,6 +5,7 @@ import type { EntitlementsService } from '../membership/entitlements.service';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import type { FeedCountCache } from './feed-count.cache';
+import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
 import type { FeedPositionStore } from './feed-position.store';
 import { FeedService } from './feed.service';
 
@@ -22,40 +23,53 @@ function feedWith(candidateCount: number) {
   const swiped: Types.ObjectId[] = [];
   const pages: { filter: FeedFilter; skip: number; limit: number }[] = [];
   const counted: FeedFilter[] = [];
-  const positions = new Map<string, Types.ObjectId>();
+  const positions = new Map<string, string>();
+  /** Each candidate's tier as a function of the walk's asOf (default: everyone, tier 2). */
+  const tiers = new Map<string, (asOf: Date) => number>();
+  const tierOf = (c: Types.ObjectId, asOf: Date) => tiers.get(c.toHexString())?.(asOf) ?? 2;
+  const matching = (filter: FeedFilter) => {
+    const excluded = new Set(filter.excludeIds.map((x) => x.toHexString()));
+    const after = filter.afterId?.toHexString() ?? '';
+    return candidates.filter(
+      (c) =>
+        !excluded.has(c.toHexString()) &&
+        c.toHexString() > after &&
+        (!filter.tier || tierOf(c, filter.tier.asOf) === filter.tier.tier),
+    );
+  };
 
   const users = {
     feedPage: (filter: FeedFilter, skip: number, limit: number) => {
       pages.push({ filter, skip, limit });
-      const excluded = new Set(filter.excludeIds.map((x) => x.toHexString()));
-      const after = filter.afterId?.toHexString() ?? '';
       return Promise.resolve(
-        candidates
-          .filter((c) => !excluded.has(c.toHexString()) && c.toHexString() > after)
+        matching(filter)
           .slice(skip, skip + limit)
           .map((_id) => ({ _id, firstName: 'x' })),
       );
     },
     countFeed: (filter: FeedFilter) => {
       counted.push(filter);
-      return Promise.resolve(candidateCount - swiped.length);
+      return Promise.resolve(
+        filter.tier ? matching(filter).length : candidateCount - swiped.length,
+      );
     },
   };
   const connections = { feedExclusions: () => Promise.resolve([...swiped]) };
   const counts = { count: (_v: unknown, _s: unknown, load: () => Promise<number>) => load() };
+  const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
   const store = {
     get: jest.fn((v: Types.ObjectId, f: string) =>
-      Promise.resolve(positions.get(`${v.toHexString()}:${f}`) ?? null),
+      Promise.resolve(decodeFeedPosition(positions.get(keyOf(v, f)))),
     ),
-    restart: jest.fn((v: Types.ObjectId, f: string, to: Types.ObjectId) => {
-      positions.set(`${v.toHexString()}:${f}`, to);
+    restart: jest.fn((v: Types.ObjectId, f: string, to: FeedPosition) => {
+      positions.set(keyOf(v, f), encodeFeedPosition(to));
       return Promise.resolve();
     }),
     advance: jest.fn(
-      (v: Types.ObjectId, f: string, from: Types.ObjectId | null, to: Types.ObjectId) => {
-        const key = `${v.toHexString()}:${f}`;
-        if ((positions.get(key)?.toHexString() ?? null) === (from?.toHexString() ?? null))
-          positions.set(key, to);
+      (v: Types.ObjectId, f: string, from: FeedPosition | null, to: FeedPosition) => {
+        const key = keyOf(v, f);
+        if ((positions.get(key) ?? '') === (from ? encodeFeedPosition(from) : ''))
+          positions.set(key, encodeFeedPosition(to));
         return Promise.resolve();
       },
     ),
@@ -71,9 +85,24 @@ function feedWith(candidateCount: number) {
     store as unknown as FeedPositionStore,
     entitlements as unknown as EntitlementsService,
   );
-  const get = async (query: Partial<FeedQueryDto>) =>
-    (await service.feed(viewer, { page: 1, limit: 5, ...query })).items.map((u) => u._id);
-  return { viewer, candidates, swiped, pages, counted, store, get, entitlements };
+  let clock = new Date('2026-11-28T12:00:00.000Z');
+  const feed = (query: Partial<FeedQueryDto>) =>
+    service.feed(viewer, { page: 1, limit: 5, ...query }, clock);
+  const get = async (query: Partial<FeedQueryDto>) => (await feed(query)).items.map((u) => u._id);
+  const tick = (ms: number) => (clock = new Date(clock.getTime() + ms));
+  return {
+    viewer,
+    candidates,
+    swiped,
+    pages,
+    counted,
+    store,
+    get,
+    feed,
+    entitlements,
+    tiers,
+    tick,
+  };
 }
 
 describe('FeedService paging', () => {
@@ -97,6 +126,7 @@ describe('FeedService paging', () => {
     await f.get({ page: 2 });
     const page = f.pages.at(-1)!;
     expect(page.filter.afterId).toEqual(id(104));
+    expect(page.filter.tier!.tier).toBe(2);
     expect(page.skip).toBe(0);
     expect(hex(page.filter.excludeIds)).toEqual(hex([id(110)])); // not the viewer (id 1) either
     expect(hex(f.counted.at(-1)!.excludeIds)).toEqual(hex([f.viewer, id(100), id(101), id(110)]));
@@ -106,9 +136,9 @@ describe('FeedService paging', () => {
     const f = feedWith(12);
     await f.get({ page: 1 });
     f.store.get.mockClear();
-    expect(await f.get({ page: 3, after: id(101).toHexString() })).toEqual(
-      hex(f.candidates.slice(2, 7)),
-    );
+    expect(
+      await f.get({ page: 3, after: id(101).toHexString() /* the older bare-id cursor */ }),
+    ).toEqual(hex(f.candidates.slice(2, 7)));
     expect(f.store.get).not.toHaveBeenCalled();
     expect(f.store.advance).not.toHaveBeenCalled();
     expect(await f.get({ page: 2 })).toEqual(hex(f.candidates.slice(5, 10)));
@@ -129,6 +159,57 @@ describe('FeedService paging', () => {
     expect(await f.get({ page: 2 })).toEqual(hex(f.candidates.slice(5, 10)));
     const keys = f.store.restart.mock.calls.map(([, filterKey]) => filterKey);
     expect(new Set(keys).size).toBe(2);
+  });
+});
+
+describe('FeedService tiers: boosted, then ELITE, then everyone, each in _id order', () => {
+  it('serves the tiers in order across page boundaries, by page and by cursor alike', async () => {
+    const f = feedWith(12);
+    const [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11] = f.candidates;
+    f.tiers.set(c7.toHexString(), () => 0).set(c3.toHexString(), () => 0);
+    f.tiers.set(c9.toHexString(), () => 1).set(c1.toHexString(), () => 1);
+    const order = hex([c3, c7, c1, c9, c0, c2, c4, c5, c6, c8, c10, c11]);
+    expect(await f.get({ page: 1 })).toEqual(order.slice(0, 5));
+    expect(await f.get({ page: 2 })).toEqual(order.slice(5, 10));
+    expect(await f.get({ page: 3 })).toEqual(order.slice(10));
+    const byCursor: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const res = await f.feed({ limit: 3, ...(cursor ? { after: cursor } : {}) });
+      byCursor.push(...res.items.map((u) => u._id));
+      cursor = res.pagination.nextCursor;
+    } while (cursor);
+    expect(byCursor).toEqual(order);
+  });
+
+  it('an offset (no stored position) skips whole tiers by their count', async () => {
+    const f = feedWith(12);
+    const [c0, , , c3, , , , c7] = f.candidates;
+    f.tiers.set(c7.toHexString(), () => 0).set(c3.toHexString(), () => 1);
+    const rest = f.candidates.filter((c) => c !== c3 && c !== c7);
+    expect(await f.get({ page: 2, limit: 4 })).toEqual(hex(rest.slice(2, 6)));
+    expect(f.pages.at(-1)!.skip).toBe(2); // 4 − the boosted one − the ELITE one
+    expect(f.pages.at(-1)!.filter.tier!.tier).toBe(2);
+    expect(hex(rest.slice(0, 1))).toEqual(hex([c0]));
+  });
+
+  it('tiers stay as of the walk start: a boost ending mid-walk serves no one twice', async () => {
+    const f = feedWith(10);
+    const [, , , , , , , , c8] = f.candidates;
+    const walkStart = new Date('2026-11-28T12:00:00.000Z');
+    const boostEnds = walkStart.getTime() + 60_000;
+    // c8 is boosted until a minute after the walk starts, then is back in the last tier.
+    f.tiers.set(c8.toHexString(), (asOf) => (asOf.getTime() < boostEnds ? 0 : 2));
+    const first = await f.get({ page: 1 });
+    expect(first[0]).toBe(c8.toHexString());
+    f.tick(120_000);
+    const second = await f.get({ page: 2 });
+    const third = await f.get({ page: 3 });
+    const served = [...first, ...second, ...third];
+    expect(new Set(served).size).toBe(served.length);
+    expect(served).toHaveLength(10);
+    // A new walk (page 1) sees the boost has ended.
+    expect((await f.get({ page: 1 }))[0]).toBe(f.candidates[0].toHexString());
   });
 });
 

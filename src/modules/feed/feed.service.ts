@@ -4,29 +4,34 @@ import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
 import { skillsKeyOf } from '../users/user.schema';
-import { toSafeView } from '../users/user.views';
+import { toSafeView, type UserViewSource } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
 import {
-  afterIdOf,
+  encodeFeedPosition,
   exclusionsAfter,
   feedFilterKey,
   feedStart,
+  LAST_FEED_TIER,
   nextPosition,
+  type FeedPosition,
   type FeedStart,
+  type FeedTier,
 } from './feed-paging';
 import { FeedPositionStore } from './feed-position.store';
 import { FEED_ERRORS } from './feed.errors';
 
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
- * `ignored` rule is shared with the send route), in `_id` order so pages never repeat anyone.
+ * `ignored` rule is shared with the send route), walked tier by tier (boosted, ELITE, everyone;
+ * see feed-paging.ts), each tier in `_id` order, so pages never repeat anyone.
  *
- * Paging: `after=` is a stateless cursor; `page=1` starts over and `page>1` continues after the
- * last profile this viewer was served under this filter ({@link FeedPositionStore}), so a client
- * that pages by number while its swipes shrink the set never skips anyone (contract §9.6 M6).
- * `totalUsers` comes from {@link FeedCountCache} (may lag by up to 30 s).
+ * Paging: `after=` is a stateless cursor (`pagination.nextCursor`); `page=1` starts a new walk
+ * and `page>1` continues after the last profile this viewer was served under this filter
+ * ({@link FeedPositionStore}), so a client that pages by number while its swipes shrink the set
+ * never skips anyone (contract §9.6 M6). `totalUsers` comes from {@link FeedCountCache} (may lag
+ * by up to 30 s).
  *
  * The skills filter is a paid entitlement (`skillFilter`): a FREE caller (or an expired plan) who
  * names at least one skill gets 403 with an upgrade message; an empty `skills=` is no filter.
@@ -52,32 +57,64 @@ export class FeedService {
       this.connections.feedExclusions(callerId, now),
       needsPosition ? this.positions.get(callerId, filterKey) : null,
     ]);
-    const start = feedStart(query, position);
-    const afterId = afterIdOf(start);
+    const start = feedStart(query, position, now);
     const allExcluded = [callerId, ...excluded];
-    const [items, totalUsers] = await Promise.all([
-      this.users.feedPage(
-        // Only exclusions ahead of the walk's start can match it.
-        { excludeIds: exclusionsAfter(allExcluded, afterId), skillsKey, afterId },
-        start.kind === 'offset' ? start.skip : 0,
-        query.limit,
-      ),
+    const [served, totalUsers] = await Promise.all([
+      this.walk(start, { excludeIds: allExcluded, skillsKey }, query.limit),
       this.counts.count(callerId, skillsKey, () =>
         this.users.countFeed({ excludeIds: allExcluded, skillsKey }),
       ),
     ]);
-    await this.remember(callerId, filterKey, start, position, items);
-    const last = items.at(-1);
+    const lastServed = served.at(-1)?.position;
+    await this.remember(callerId, filterKey, start, position, lastServed);
     return {
-      items: items.map((user) => toSafeView(user, now)),
+      items: served.map(({ user }) => toSafeView(user, now)),
       pagination: {
         totalUsers,
         currentPage: query.page,
         totalPages: Math.ceil(totalUsers / query.limit),
         limit: query.limit,
-        nextCursor: items.length === query.limit && last ? last._id.toHexString() : null,
+        nextCursor:
+          served.length === query.limit && lastServed ? encodeFeedPosition(lastServed) : null,
       },
     };
+  }
+
+  /**
+   * One page of the walk from `start`: the rest of the start's tier, then the next tiers from
+   * their beginning, until `limit` profiles. An offset skips whole tiers by their count (tiers 0
+   * and 1 only: the last tier takes the remaining offset as `skip`).
+   */
+  private async walk(
+    start: FeedStart,
+    filter: { excludeIds: Types.ObjectId[]; skillsKey?: string[] },
+    limit: number,
+  ): Promise<{ user: UserViewSource; position: FeedPosition }[]> {
+    const { asOf } = start.from;
+    const served: { user: UserViewSource; position: FeedPosition }[] = [];
+    let skip = start.kind === 'offset' ? start.skip : 0;
+    for (let t: number = start.from.tier; t <= LAST_FEED_TIER && served.length < limit; t++) {
+      const tier = t as FeedTier;
+      const afterId = tier === start.from.tier ? start.from.afterId : null;
+      const tierFilter = {
+        // Only exclusions ahead of the walk's start can match it.
+        excludeIds: exclusionsAfter(filter.excludeIds, afterId),
+        skillsKey: filter.skillsKey,
+        afterId,
+        tier: { tier, asOf },
+      };
+      if (skip > 0 && tier < LAST_FEED_TIER) {
+        const inTier = await this.users.countFeed(tierFilter);
+        if (skip >= inTier) {
+          skip -= inTier;
+          continue;
+        }
+      }
+      const users = await this.users.feedPage(tierFilter, skip, limit - served.length);
+      skip = 0;
+      for (const user of users) served.push({ user, position: { tier, afterId: user._id, asOf } });
+    }
+    return served;
   }
 
   /** Moves the viewer's position to the last profile served (see {@link nextPosition}). */
@@ -85,13 +122,10 @@ export class FeedService {
     callerId: Types.ObjectId,
     filterKey: string,
     start: FeedStart,
-    position: Types.ObjectId | null,
-    items: { _id: Types.ObjectId }[],
+    position: FeedPosition | null,
+    lastServed: FeedPosition | undefined,
   ): Promise<void> {
-    const to = nextPosition(
-      start,
-      items.map((user) => user._id),
-    );
+    const to = nextPosition(start, lastServed);
     if (!to) return;
     if (start.kind === 'restart') await this.positions.restart(callerId, filterKey, to);
     else await this.positions.advance(callerId, filterKey, position, to);

@@ -101,7 +101,12 @@ describe('MembershipService.grant', () => {
     );
     expect(result.outcome).toBe(outcome);
     expect(result.membership).toEqual(expected);
-    expect(stored()).toEqual(expected);
+    // An ELITE write also stores the feed priority (feedPriorityUntil = expiry); other plans don't.
+    expect(stored()).toEqual(
+      expected.membershipType === 'ELITE'
+        ? { ...expected, feedPriorityUntil: expected.membershipExpiry }
+        : expected,
+    );
   });
 
   it('applies a payment id once: a replay answers already-applied and changes nothing', async () => {

@@ -23,6 +23,7 @@ import { USER_ERRORS } from '../users/users.errors';
 import type { UserRecord } from '../users/user.schema';
 import { UsersRepository } from '../users/users.repository';
 import { grantPlan, type Membership, type Purchase, purchaseRefusal } from './membership-rules';
+import { planOf } from './plans';
 
 /** Lost races before giving up; each loss means another grant for this user was just applied. */
 const MAX_ATTEMPTS = 25;
@@ -72,7 +73,12 @@ export class MembershipService {
     let current: Partial<Membership> = cached;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const next = grantPlan(current, purchase, now);
-      const result = await this.users.grantMembership(id, next, asExpected(current), paymentId);
+      const result = await this.users.grantMembership(
+        id,
+        withFeedPriority(next),
+        asExpected(current),
+        paymentId,
+      );
       if (result.applied) {
         const kept = next.membershipType !== purchase.membershipType;
         this.logger.log({
@@ -103,4 +109,14 @@ function asMembership(m: Partial<Membership>): Membership {
     billingCycle: m.billingCycle ?? null,
     membershipExpiry: m.membershipExpiry ?? null,
   };
+}
+
+/**
+ * A plan with `feedPriority` (ELITE) also writes `feedPriorityUntil` = its expiry: the feed's
+ * priority tier reads that field, which the expiry downgrade never clears, so a walk that began
+ * while the plan was in force keeps its order after the downgrade (see feed-paging.ts).
+ */
+function withFeedPriority<T extends Membership>(next: T): T & { feedPriorityUntil?: Date } {
+  if (!planOf(next.membershipType).entitlements.feedPriority || !next.membershipExpiry) return next;
+  return { ...next, feedPriorityUntil: next.membershipExpiry };
 }

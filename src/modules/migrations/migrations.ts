@@ -1,5 +1,6 @@
 import type { Migration } from './migration';
 import { chatsSplitMessages } from './scripts/2026-11-28-chats-split-messages';
+import { usersFeedPriority } from './scripts/2026-11-28-users-feed-priority';
 import { usersDropDefaultAbout } from './scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from './scripts/2026-11-28-users-skillskey';
 
@@ -8,4 +9,5 @@ export const MIGRATIONS: readonly Migration[] = [
   usersSkillsKey,
   usersDropDefaultAbout,
   chatsSplitMessages,
+  usersFeedPriority,
 ];

@@ -12,10 +12,12 @@ import {
 import {
   ApiBadRequestResponse,
   ApiCookieAuth,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -25,7 +27,7 @@ import { describeErrors, errorMessage } from '../../common/errors/app-error';
 import { COMMON_ERRORS, PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ApiObjectIdParam } from '../../common/http/api-params.docs';
-import { ErrorResponse } from '../../common/http/api-response.docs';
+import { ErrorResponse, RateLimitedResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AccountsService } from '../auth/accounts.service';
@@ -34,6 +36,8 @@ import { USER_ERRORS } from '../users/users.errors';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
 import { EditProfileDto } from './dto/edit-profile.dto';
+import { BoostResponse } from './profile.docs';
+import { PROFILE_ERRORS } from './profile.errors';
 import { ProfileService } from './profile.service';
 import { Types } from 'mongoose';
 
@@ -106,6 +110,27 @@ export class ProfileController {
       'Onboarding completed successfully',
       await this.profiles.completeOnboarding(caller.userId),
     );
+  }
+
+  @Post('boost')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "ELITE: put your profile first in everyone's feed for 30 minutes (once per 7 days)",
+    description:
+      'New feed walks (page=1) that start while the boost runs serve boosted profiles first, ' +
+      'then ELITE members, then everyone else.',
+  })
+  @ApiOkResponse({ type: BoostResponse, description: 'Profile boosted successfully' })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description: describeErrors(PROFILE_ERRORS.boostNotInPlan),
+  })
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: `${errorMessage(PROFILE_ERRORS.boostCoolingDown, '<nextBoostAt>')} (body also carries nextBoostAt)`,
+  })
+  async boost(@CurrentUser() caller: AuthenticatedUser) {
+    return ok('Profile boosted successfully', await this.profiles.boost(caller.userId));
   }
 
   @Get(':userId')

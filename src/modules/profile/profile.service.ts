@@ -1,15 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { appError } from '../../common/errors/app-error';
+import { AppError, appError } from '../../common/errors/app-error';
+import { retryAfterFields } from '../../common/throttling/rate-limit-response';
+import { EntitlementsService } from '../membership/entitlements.service';
 import { skillsKeyOf, type User } from '../users/user.schema';
 import { ProfileUserView, SelfUserView, toProfileView, toSelfView } from '../users/user.views';
 import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
 import type { EditProfileDto } from './dto/edit-profile.dto';
+import { boostWindow, nextBoostAt, toBoostView, type BoostView } from './profile-boost.rules';
+import { PROFILE_ERRORS } from './profile.errors';
 
 @Injectable()
 export class ProfileService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly entitlements: EntitlementsService,
+  ) {}
+
+  /**
+   * ELITE profile boost: first in everyone's feed for 30 minutes, once per 7 days (from the
+   * previous boost's start). One conditional update decides, so concurrent requests start one
+   * boost. FREE/PRO (or an expired ELITE): 403; too soon: 429 with `retryAfter` and `nextBoostAt`.
+   */
+  async boost(userId: Types.ObjectId, now = new Date()): Promise<BoostView> {
+    const { entitlements } = await this.entitlements.forUser(userId, now);
+    if (!entitlements.profileBoost) throw appError(PROFILE_ERRORS.boostNotInPlan);
+    const { until, blockedAfter } = boostWindow(now);
+    const boosted = await this.users.startBoost(userId, now, until, blockedAfter);
+    if (boosted) return toBoostView(now, until);
+    const current = await this.users.findById(userId);
+    if (!current) throw appError(USER_ERRORS.notFound);
+    const next = nextBoostAt(current.boostedAt) ?? now;
+    const entry = PROFILE_ERRORS.boostCoolingDown;
+    const seconds = Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
+    throw new AppError(entry, entry.message(next.toISOString()), {
+      ...retryAfterFields(seconds, now.getTime()),
+      nextBoostAt: next.toISOString(),
+    });
+  }
 
   async getOwn(userId: Types.ObjectId): Promise<SelfUserView> {
     const user = await this.users.findById(userId);

@@ -69,6 +69,21 @@ export class User {
   @Prop({ type: Boolean, default: false })
   emailVerified!: boolean;
 
+  /**
+   * Until when the profile comes first in feeds (ELITE): the expiry of the last ELITE grant. Never
+   * cleared by the expiry downgrade (the feed evaluates it at each walk's start).
+   */
+  @Prop({ type: Date, default: undefined })
+  feedPriorityUntil?: Date;
+
+  /** When the user's last ELITE profile boost started (one per 7 days). */
+  @Prop({ type: Date, default: undefined })
+  boostedAt?: Date;
+
+  /** Until when that boost puts the profile first in everyone's feed (30 minutes). */
+  @Prop({ type: Date, default: undefined })
+  boostedUntil?: Date;
+
   /** Ids of the payments whose plan was applied (each applies once); see grantMembership. */
   @Prop({ type: [String], default: undefined })
   appliedPayments?: string[];
@@ -94,3 +109,5 @@ UserSchema.index({ emailVerifyToken: 1 }); // verify-email
 UserSchema.index({ membershipExpiry: 1 }); // worker: expired memberships to downgrade
 UserSchema.index({ skillsKey: 1 }); // feed skills filter (case-insensitive via the lowercased copy)
 UserSchema.index({ emailVerified: 1, onboardingComplete: 1, _id: 1 }); // feed candidates in _id order
+UserSchema.index({ boostedUntil: 1 }); // feed tier 0: boosts running
+UserSchema.index({ feedPriorityUntil: 1 }); // feed tier 1: ELITE in force

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { type FeedTier, LAST_FEED_TIER } from '../feed/feed-paging';
 import { SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { User, UserRecord } from './user.schema';
 import { UserCache } from './user.cache';
@@ -28,8 +29,32 @@ export interface FeedFilter {
   excludeIds: Types.ObjectId[];
   skillsKey?: string[];
   /** Cursor: only users after this id. */
-  afterId?: Types.ObjectId;
+  afterId?: Types.ObjectId | null;
+  /** One tier of the feed walk (see feed-paging.ts), evaluated at `asOf`; absent: every tier. */
+  tier?: { tier: FeedTier; asOf: Date };
 }
+
+/** Tier 0: a boost running at `asOf`. */
+const boostedAt = (asOf: Date) => ({ boostedAt: { $lte: asOf }, boostedUntil: { $gt: asOf } });
+/**
+ * Tier 1: a plan with feed priority (ELITE) in force at `asOf`. `feedPriorityUntil` is written by
+ * every ELITE grant and never cleared by the expiry downgrade, so the answer for a past `asOf`
+ * stays what it was then.
+ */
+const eliteAt = (asOf: Date) => ({ feedPriorityUntil: { $gt: asOf } });
+
+/** Each tier's condition and the index its page walks (tiers 0 and 1 are small: sorted in memory). */
+const FEED_TIER_QUERIES: Record<
+  FeedTier,
+  { where: (asOf: Date) => Record<string, unknown>; index: Record<string, 1> }
+> = {
+  0: { where: boostedAt, index: { boostedUntil: 1 } },
+  1: {
+    where: (asOf) => ({ ...eliteAt(asOf), $nor: [boostedAt(asOf)] }),
+    index: { feedPriorityUntil: 1 },
+  },
+  2: { where: (asOf) => ({ $nor: [boostedAt(asOf), eliteAt(asOf)] }), index: { _id: 1 } },
+};
 
 export type NewUser = Pick<User, 'firstName' | 'emailId' | 'password'> &
   Partial<Pick<User, 'lastName' | 'emailVerifyToken' | 'emailVerifyExpiry'>>;
@@ -129,7 +154,7 @@ export class UsersRepository {
     return this.users
       .find(this.feedQuery(filter), SAFE_USER_PROJECTION)
       .sort({ _id: 1 })
-      .hint({ _id: 1 })
+      .hint(FEED_TIER_QUERIES[filter.tier?.tier ?? LAST_FEED_TIER].index)
       .skip(skip)
       .limit(limit)
       .lean<UserViewSource[]>()
@@ -141,16 +166,47 @@ export class UsersRepository {
     return this.users.countDocuments(this.feedQuery(filter)).exec();
   }
 
-  private feedQuery({ excludeIds, skillsKey, afterId }: FeedFilter) {
+  private feedQuery({ excludeIds, skillsKey, afterId, tier }: FeedFilter) {
     const idFilter: Record<string, unknown> = { $nin: excludeIds };
     if (afterId) idFilter.$gt = afterId;
     const query: Record<string, unknown> = {
+      ...(tier ? FEED_TIER_QUERIES[tier.tier].where(tier.asOf) : {}),
       emailVerified: true,
       onboardingComplete: true,
       _id: idFilter,
     };
     if (skillsKey && skillsKey.length > 0) query.skillsKey = { $in: skillsKey };
     return query;
+  }
+
+  /**
+   * Index: `_id`. Starts an ELITE profile boost (`boostedAt` = now, until `until`) in one
+   * conditional update, only if no boost started after `cooldownFrom` (once per 7 days, however
+   * many requests race). Returns the user as stored after the boost, or `null` if refused.
+   */
+  async startBoost(
+    id: Types.ObjectId,
+    now: Date,
+    until: Date,
+    cooldownFrom: Date,
+  ): Promise<UserRecord | null> {
+    const user = await this.users
+      .findOneAndUpdate(
+        {
+          _id: id,
+          $or: [
+            { boostedAt: { $exists: false } },
+            { boostedAt: null },
+            { boostedAt: { $lte: cooldownFrom } },
+          ],
+        },
+        { $set: { boostedAt: now, boostedUntil: until } },
+        { new: true },
+      )
+      .lean<UserRecord>()
+      .exec();
+    if (user) await this.cache.invalidate(id.toHexString());
+    return withoutSecrets(user);
   }
 
   /**
@@ -191,7 +247,7 @@ export class UsersRepository {
    */
   async grantMembership(
     userId: Types.ObjectId,
-    next: Pick<User, 'membershipType' | 'billingCycle' | 'membershipExpiry'>,
+    next: Pick<User, 'membershipType' | 'billingCycle' | 'membershipExpiry' | 'feedPriorityUntil'>,
     expected: {
       membershipType: string | null;
       billingCycle: string | null;

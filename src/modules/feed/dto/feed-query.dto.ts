@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { OBJECT_ID_DOC_PATTERN } from '../../../common/http/api-params.docs';
 import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
-import { OBJECT_ID_PATTERN } from '../../../common/validation/object-id';
+import { FEED_CURSOR_PATTERN } from '../feed-paging';
 
 export const MAX_FEED_LIMIT = 50;
 
@@ -43,11 +42,11 @@ export class FeedQueryDto {
   skills?: string[];
 
   /**
-   * Cursor: the last `_id` you received (pagination.nextCursor). Takes precedence over page,
-   * never skips.
+   * Cursor: `pagination.nextCursor` of the previous page (opaque; a bare user id, the older form,
+   * is still accepted). Takes precedence over page, never skips.
    */
-  @ApiPropertyOptional({ pattern: OBJECT_ID_DOC_PATTERN })
+  @ApiPropertyOptional({ example: '2.64f1c0a2b3d4e5f601234567.1764331200000' })
   @IsOptional()
-  @Matches(OBJECT_ID_PATTERN, { message: 'after must be a user id' })
+  @Matches(FEED_CURSOR_PATTERN, { message: 'after must be a feed cursor (pagination.nextCursor)' })
   after?: string;
 }
