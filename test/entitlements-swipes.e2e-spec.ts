@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { SwipeClock } from '../src/modules/requests/swipe-counter';
+import { SwipeClock } from '../src/modules/membership/swipe-counter';
 import { givePlan } from './support/plans';
 import { signUpAndLogIn, type UserSession } from './support/session';
 import { createTestApp, type TestApp, uniqueNamespace } from './support/test-app';

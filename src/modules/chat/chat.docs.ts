@@ -22,6 +22,9 @@ export class ChatUserDoc {
   lastName?: string;
   /** Absent until set. */
   photoUrl?: string;
+  /** `true` for ELITE members; absent otherwise. */
+  @ApiProperty({ enum: [true], required: false })
+  verifiedBadge?: true;
 }
 
 /** One message, its sender populated. */
@@ -39,6 +42,13 @@ export class MessageDoc {
   /** Messages are never edited: equals createdAt. */
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
+  /**
+   * Read receipt, on the caller's own messages when the caller's plan has read receipts
+   * (PRO/ELITE): when the other participant had read up to it; null while unread. Absent on
+   * received messages and for FREE callers.
+   */
+  @ApiProperty({ format: 'date-time', nullable: true, required: false, type: String })
+  readAt?: string | null;
 }
 
 @Describes<HistoryPagination>()
@@ -90,6 +100,9 @@ export class RecentChatDoc {
   /** Messages the caller has not read yet. */
   @ApiProperty({ type: 'integer' })
   unreadCount!: number;
+  /** `true` when the other participant is ELITE; absent otherwise. */
+  @ApiProperty({ enum: [true], required: false })
+  verifiedBadge?: true;
 }
 
 @Describes<RecentPagination>()

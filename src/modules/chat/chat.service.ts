@@ -112,7 +112,14 @@ export class ChatService {
     const rows = chat ? await this.messages.newestFirst(chat._id, page.before, page.limit + 1) : [];
     const hasMore = rows.length > page.limit;
     const messages = rows.slice(0, page.limit).reverse();
-    const senders = await this.senderViews([callerId, target._id]);
+    const now = new Date();
+    const users = await this.users.findManyByIds([callerId, target._id]);
+    const senders = new Map(users.map((u) => [u._id.toHexString(), toChatUserView(u, now)]));
+    const callerRecord = users.find((u) => u._id.equals(callerId));
+    const receipt =
+      chat && callerRecord && this.entitlements.of(callerRecord, now).entitlements.readReceipts
+        ? { viewerId: caller, otherLastReadAt: chat.lastReadAt?.[target._id.toHexString()] ?? null }
+        : undefined;
     return {
       _id: chat ? chat._id.toHexString() : null,
       chatId: chat ? chat._id.toHexString() : null,
@@ -120,7 +127,7 @@ export class ChatService {
         ? chat.participants.map((id) => id.toHexString())
         : [caller, targetId.toHexString()],
       messages: messages.map((message) =>
-        toMessageView(message, senderOf(senders, message.senderId)),
+        toMessageView(message, senderOf(senders, message.senderId), receipt),
       ),
       pagination: {
         hasMore,

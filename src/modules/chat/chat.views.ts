@@ -1,5 +1,5 @@
 import type { ChatMessageEvent } from '../presence/presence.events';
-import type { UserViewSource } from '../users/user.views';
+import { toSafeView, type UserViewSource } from '../users/user.views';
 import type { ChatRecord, MessageRecord } from './chat.schema';
 
 /** A user as chats show them (contract §2.2 `ChatUser`); absent fields stay absent. */
@@ -8,12 +8,15 @@ export interface ChatUserView {
   firstName: string;
   lastName?: string;
   photoUrl?: string;
+  /** `true` for ELITE (plan entitlement `verifiedBadge`), as in every public view; absent otherwise. */
+  verifiedBadge?: true;
 }
 
-export function toChatUserView(user: UserViewSource): ChatUserView {
+export function toChatUserView(user: UserViewSource, now = new Date()): ChatUserView {
   const view: ChatUserView = { _id: user._id.toHexString(), firstName: user.firstName };
   if (user.lastName !== undefined) view.lastName = user.lastName;
   if (user.photoUrl !== undefined) view.photoUrl = user.photoUrl;
+  if (toSafeView(user, now).verifiedBadge) view.verifiedBadge = true;
   return view;
 }
 
@@ -27,11 +30,25 @@ export interface MessageView {
   createdAt: string;
   /** Messages are never edited: the same as `createdAt`. */
   updatedAt: string;
+  /**
+   * Read receipt (PRO/ELITE viewers, on their own sent messages only): when the other participant
+   * had read up to this message (their latest read at or after it), null while unread. Absent on
+   * received messages and for FREE viewers.
+   */
+  readAt?: string | null;
 }
 
-export function toMessageView(message: MessageRecord, sender: ChatUserView): MessageView {
+/**
+ * `readBy`: the other participant's last read, when the viewer's plan has read receipts and
+ * `message` is the viewer's own; `undefined` leaves `readAt` out.
+ */
+export function toMessageView(
+  message: MessageRecord,
+  sender: ChatUserView,
+  receipt?: { viewerId: string; otherLastReadAt: Date | null },
+): MessageView {
   const createdAt = message.createdAt.toISOString();
-  return {
+  const view: MessageView = {
     _id: message._id.toHexString(),
     chatId: message.chatId.toHexString(),
     senderId: sender,
@@ -40,6 +57,11 @@ export function toMessageView(message: MessageRecord, sender: ChatUserView): Mes
     createdAt,
     updatedAt: createdAt,
   };
+  if (receipt && message.senderId.toHexString() === receipt.viewerId) {
+    const read = receipt.otherLastReadAt;
+    view.readAt = read && read.getTime() >= message.createdAt.getTime() ? read.toISOString() : null;
+  }
+  return view;
 }
 
 /** `messageReceived` and the send acknowledgement: the SPA's fields plus the ids. */
@@ -91,6 +113,8 @@ export interface RecentChatView {
   lastMessage: string;
   lastMessageAt: string;
   unreadCount: number;
+  /** `true` when the other participant is ELITE; absent otherwise. */
+  verifiedBadge?: true;
 }
 
 export function toRecentChatView(chat: ChatRecord, other: ChatUserView, viewerId: string) {
@@ -104,6 +128,7 @@ export function toRecentChatView(chat: ChatRecord, other: ChatUserView, viewerId
   };
   if (other.lastName !== undefined) view.lastName = other.lastName;
   if (other.photoUrl !== undefined) view.photoUrl = other.photoUrl;
+  if (other.verifiedBadge) view.verifiedBadge = true;
   return view;
 }
 

@@ -16,6 +16,7 @@ import { ErrorResponse } from '../../common/http/api-response.docs';
 import { EntitlementsService } from './entitlements.service';
 import { MembershipStatusResponse, PlansResponse } from './membership.docs';
 import { toPlanViews, toStatusView } from './membership.views';
+import { SwipeClock, SwipeCounter } from './swipe-counter';
 
 /**
  * The plan table and the caller's membership. Shares the `/payment` prefix with the payments
@@ -24,7 +25,11 @@ import { toPlanViews, toStatusView } from './membership.views';
 @ApiTags('payment')
 @Controller('payment')
 export class MembershipController {
-  constructor(private readonly entitlements: EntitlementsService) {}
+  constructor(
+    private readonly entitlements: EntitlementsService,
+    private readonly swipes: SwipeCounter,
+    private readonly clock: SwipeClock,
+  ) {}
 
   @Public()
   @Get('plans')
@@ -43,7 +48,7 @@ export class MembershipController {
   @ApiCookieAuth(ACCESS_COOKIE_AUTH)
   @ApiOperation({
     summary:
-      "The caller's plan in force (an expired plan reads FREE), cycle, expiry and entitlements",
+      "The caller's plan in force (an expired plan reads FREE), cycle, expiry, entitlements and today's remaining swipes",
   })
   @ApiOkResponse({
     type: MembershipStatusResponse,
@@ -54,9 +59,11 @@ export class MembershipController {
     description: describeErrors(...PROTECTED_ROUTE_ERRORS),
   })
   async status(@CurrentUser() caller: AuthenticatedUser) {
-    return ok(
-      'Membership status retrieved successfully',
-      toStatusView(await this.entitlements.forUser(caller.userId)),
-    );
+    const now = this.clock.now();
+    const [entitlements, swipes] = await Promise.all([
+      this.entitlements.forUser(caller.userId, now),
+      this.swipes.today(caller.userId.toHexString(), now),
+    ]);
+    return ok('Membership status retrieved successfully', toStatusView(entitlements, swipes));
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Describes, SuccessResponse } from '../../common/http/api-response.docs';
 import type { BillingCycle, MembershipType } from '../users/user.schema';
-import type { MembershipStatusView, PlanView } from './membership.views';
+import type { MembershipStatusView, PlanView, SwipesTodayView } from './membership.views';
 import type { Entitlements } from './plans';
 
 /** What a plan entitles its holder to; enforced by the API. */
@@ -52,6 +52,23 @@ export class PlanDoc {
   entitlements!: EntitlementsDoc;
 }
 
+/** Today's swipes, the day in DIGEST_TIME_ZONE. */
+@Describes<SwipesTodayView>()
+export class SwipesTodayDoc {
+  /** Swipes allowed per day; null = unlimited. @example 10 */
+  @ApiProperty({ type: 'integer', nullable: true })
+  limit!: number | null;
+  /** Swipes made today. @example 3 */
+  @ApiProperty({ type: 'integer' })
+  used!: number;
+  /** Swipes left today; null = unlimited. @example 7 */
+  @ApiProperty({ type: 'integer', nullable: true })
+  remaining!: number | null;
+  /** When today's count resets (midnight in DIGEST_TIME_ZONE). */
+  @ApiProperty({ format: 'date-time' })
+  resetsAt!: string;
+}
+
 /** The caller's plan in force: an expired plan reads as FREE with no cycle or expiry. */
 @Describes<MembershipStatusView>()
 export class MembershipStatusDoc {
@@ -62,6 +79,7 @@ export class MembershipStatusDoc {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   membershipExpiry!: string | null;
   entitlements!: EntitlementsDoc;
+  swipesToday!: SwipesTodayDoc;
 }
 
 export class PlansResponse extends SuccessResponse {

@@ -3,12 +3,13 @@ import { UsersModule } from '../users/users.module';
 import { EntitlementsService } from './entitlements.service';
 import { MembershipController } from './membership.controller';
 import { MembershipService } from './membership.service';
+import { SwipeClock, SwipeCounter } from './swipe-counter';
 
 /** Plans, membership grants and entitlements (issue 10). Exports what payments and enforcement use. */
 @Module({
   imports: [UsersModule],
   controllers: [MembershipController],
-  providers: [MembershipService, EntitlementsService],
-  exports: [MembershipService, EntitlementsService],
+  providers: [MembershipService, EntitlementsService, SwipeCounter, SwipeClock],
+  exports: [MembershipService, EntitlementsService, SwipeCounter, SwipeClock],
 })
 export class MembershipModule {}

@@ -10,11 +10,20 @@ export interface PlanView {
   entitlements: Entitlements;
 }
 
+/** Today's swipes (the day in DIGEST_TIME_ZONE); `limit`/`remaining` null = unlimited. */
+export interface SwipesTodayView {
+  limit: number | null;
+  used: number;
+  remaining: number | null;
+  resetsAt: string;
+}
+
 export interface MembershipStatusView {
   membershipType: MembershipType;
   billingCycle: BillingCycle | null;
   membershipExpiry: string | null;
   entitlements: Entitlements;
+  swipesToday: SwipesTodayView;
 }
 
 /** GET /payment/plans: the plan table, lowest tier first. */
@@ -31,8 +40,12 @@ export function toPlanViews(): PlanView[] {
   }));
 }
 
-/** GET /payment/status: the plan in force (expired = FREE) and its entitlements. */
-export function toStatusView({ membership, entitlements }: UserEntitlements): MembershipStatusView {
+/** GET /payment/status: the plan in force (expired = FREE), its entitlements, today's swipes. */
+export function toStatusView(
+  { membership, entitlements }: UserEntitlements,
+  swipes: { used: number; resetsAt: Date },
+): MembershipStatusView {
+  const limit = entitlements.dailySwipes;
   return {
     membershipType: membership.membershipType,
     billingCycle: membership.billingCycle,
@@ -40,5 +53,11 @@ export function toStatusView({ membership, entitlements }: UserEntitlements): Me
       ? membership.membershipExpiry.toISOString()
       : null,
     entitlements: { ...entitlements },
+    swipesToday: {
+      limit,
+      used: swipes.used,
+      remaining: limit === null ? null : Math.max(0, limit - swipes.used),
+      resetsAt: swipes.resetsAt.toISOString(),
+    },
   };
 }

@@ -5,13 +5,11 @@ import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
-import { SwipeClock, SwipeCounter } from './swipe-counter';
 import { UserListsController } from './user-lists.controller';
 
 @Module({
   imports: [ConnectionsModule, UsersModule, PresenceModule, MembershipModule],
   controllers: [RequestsController, UserListsController],
-  providers: [RequestsService, SwipeCounter, SwipeClock],
-  exports: [SwipeCounter, SwipeClock],
+  providers: [RequestsService],
 })
 export class RequestsModule {}

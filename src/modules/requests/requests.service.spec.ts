@@ -13,7 +13,7 @@ import type { UserRecord } from '../users/user.schema';
 import type { UsersRepository } from '../users/users.repository';
 import type { EntitlementsService } from '../membership/entitlements.service';
 import { RequestsService } from './requests.service';
-import { SwipeClock, type SwipeCounter, type SwipeReservation } from './swipe-counter';
+import { SwipeClock, type SwipeCounter, type SwipeReservation } from '../membership/swipe-counter';
 import { REQUEST_ERRORS } from './requests.errors';
 
 const id = (n: number) => new Types.ObjectId(n.toString(16).padStart(24, '0'));
@@ -84,7 +84,9 @@ function setup() {
   };
   // Unlimited swipes unless a test sets dailySwipes (the counter has its own e2e tests).
   const entitlements = {
-    forUser: jest.fn(() => Promise.resolve({ entitlements: { dailySwipes: null as number | null } })),
+    forUser: jest.fn(() =>
+      Promise.resolve({ entitlements: { dailySwipes: null as number | null } }),
+    ),
   };
   const swipes = {
     reserve: jest.fn<Promise<SwipeReservation>, [string, number, Date]>(() =>
@@ -295,7 +297,9 @@ describe('RequestsService.send: daily swipes', () => {
       limit: 10,
       resetsAt: new Date(Date.now() + 90 * 60_000),
     });
-    const error = (await s.service.send(caller, 'interested', them).catch((e: unknown) => e)) as AppError;
+    const error = (await s.service
+      .send(caller, 'interested', them)
+      .catch((e: unknown) => e)) as AppError;
     expect(error).toBeInstanceOf(AppError);
     expect(error.status).toBe(429);
     expect(error.extra).toMatchObject({ limit: 10, remaining: 0, retryAfter: 90 });

@@ -14,9 +14,12 @@ import { UsersRepository } from '../users/users.repository';
 import {
   decideSend,
   type SendDecision,
-  reviewRefusal, sendToSelfRefusal, withdrawRefusal } from './request-rules';
+  reviewRefusal,
+  sendToSelfRefusal,
+  withdrawRefusal,
+} from './request-rules';
 import { REQUEST_ERRORS } from './requests.errors';
-import { SwipeClock, SwipeCounter, type SwipeReservation } from './swipe-counter';
+import { SwipeClock, SwipeCounter, type SwipeReservation } from '../membership/swipe-counter';
 
 export const SEND_STATUSES = ['interested', 'ignored'] as const;
 export const REVIEW_STATUSES = ['accepted', 'rejected'] as const;
@@ -86,9 +89,16 @@ export class RequestsService {
   private async reserveSwipe(userId: Types.ObjectId, now: Date): Promise<SwipeReservation | null> {
     const { entitlements } = await this.entitlements.forUser(userId, now);
     if (entitlements.dailySwipes === null) return null;
-    const reservation = await this.swipes.reserve(userId.toHexString(), entitlements.dailySwipes, now);
+    const reservation = await this.swipes.reserve(
+      userId.toHexString(),
+      entitlements.dailySwipes,
+      now,
+    );
     if (reservation.outcome === 'refused') {
-      const seconds = Math.max(1, Math.ceil((reservation.resetsAt.getTime() - now.getTime()) / 1000));
+      const seconds = Math.max(
+        1,
+        Math.ceil((reservation.resetsAt.getTime() - now.getTime()) / 1000),
+      );
       const retry = retryAfterFields(seconds, now.getTime());
       const entry = REQUEST_ERRORS.dailySwipeLimit;
       throw new AppError(entry, entry.message(reservation.limit, retry.retryAfter), {

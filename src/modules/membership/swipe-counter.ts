@@ -96,12 +96,14 @@ export class SwipeCounter {
     }
   }
 
-  /** Swipes used today (0 when Redis is unavailable). */
-  async used(userId: string, now: Date): Promise<number> {
+  /** Swipes used today (0 when Redis is unavailable) and when today ends. */
+  async today(userId: string, now: Date): Promise<{ used: number; resetsAt: Date }> {
+    const { key, resetsAt } = this.keyOf(userId, now);
     try {
-      return Number((await this.redis.get(this.keyOf(userId, now).key)) ?? 0);
-    } catch {
-      return 0;
+      return { used: Number((await this.redis.get(key)) ?? 0), resetsAt };
+    } catch (error) {
+      this.logger.warn({ msg: 'Swipe counter unavailable; reporting 0 used', userId, err: error });
+      return { used: 0, resetsAt };
     }
   }
 }
