@@ -1,21 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
+import { type FeedTier, LAST_FEED_TIER } from '../users/feed-tiers';
 
 /**
- * The feed is one walk over three tiers, each in `_id` order (issue 10):
- * 0. boosted profiles (an ELITE boost running when the walk began),
- * 1. ELITE members (plan in force when the walk began), not boosted,
- * 2. everyone else.
- * Tiers are evaluated at the walk's `asOf` (set by `page=1`, kept by every later page and cursor),
- * not at each page's time, so a boost or plan that starts or ends while someone pages moves no
- * one between tiers mid-walk: nobody is served twice, and nobody is skipped except a profile that
- * became boosted/ELITE after `asOf` while the walk was already past its new tier (it is served on
- * the next `page=1`).
+ * The feed is one walk over three tiers (users/feed-tiers.ts: boosted, ELITE, everyone else),
+ * each in `_id` order. Tiers are evaluated at the walk's `asOf` (set by `page=1`, kept by every
+ * later page and cursor), not at each page's time, so a boost or plan that starts or ends while
+ * someone pages moves no one between tiers mid-walk: nobody is served twice, and nobody is skipped
+ * except a profile that became boosted/ELITE after `asOf` while the walk was already past its new
+ * tier (it is served on the next `page=1`).
  */
-export const FEED_TIERS = ['boosted', 'elite', 'everyone'] as const;
-export type FeedTier = 0 | 1 | 2;
-export const LAST_FEED_TIER: FeedTier = 2;
+export { type FeedTier, LAST_FEED_TIER } from '../users/feed-tiers';
 
 /** A point in the walk: after `afterId` in `tier` (`null`: the tier's start), tiers as of `asOf`. */
 export interface FeedPosition {

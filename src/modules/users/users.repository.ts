@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { type FeedTier, LAST_FEED_TIER } from '../feed/feed-paging';
+import { type FeedTier, LAST_FEED_TIER } from './feed-tiers';
 import { SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { User, UserRecord } from './user.schema';
 import { UserCache } from './user.cache';
