@@ -5,10 +5,11 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, MongooseHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator';
 import { HealthReportDto, HealthStatusDto } from './health.dto';
+import { MongoHealthIndicator } from './mongo.health';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
@@ -17,7 +18,7 @@ import { RedisHealthIndicator } from './redis.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongoose: MongooseHealthIndicator,
+    private readonly mongo: MongoHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -38,7 +39,7 @@ export class HealthController {
   async readiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
-        () => this.mongoose.pingCheck('mongodb', { timeout: 1500 }),
+        () => this.mongo.isHealthy('mongodb'),
         () => this.redis.isHealthy('redis'),
       ]);
     } catch (error) {

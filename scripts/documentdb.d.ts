@@ -1,0 +1,9 @@
+export function ensureDocumentdb(
+  root: string,
+  log: (message: string) => void,
+): { ok: true; how: string } | { ok: false; reason: string };
+export function startCluster(options: { preferredDir: string; port: number }): {
+  dir: string;
+  url: string;
+  stop(): void;
+};
