@@ -31,6 +31,7 @@ import {
   typingAllowed,
   type Parsed,
 } from './chat-rules';
+import { ChatEmitClaims } from './chat-emit-claims';
 import { CHAT_ERRORS } from './chat.errors';
 import { ChatService } from './chat.service';
 
@@ -65,6 +66,7 @@ export class ChatGateway {
   constructor(
     private readonly chat: ChatService,
     private readonly config: AppConfig,
+    private readonly claims: ChatEmitClaims,
   ) {}
 
   /** The pair's room name (server-internal; never sent to clients). */
@@ -117,7 +119,12 @@ export class ChatGateway {
         text,
         clientMessageId,
       );
-      if (sent.created) {
+      // One `messageReceived` per stored message: a retry emits only if the send that stored it
+      // never did (its instance died in between; see ChatEmitClaims).
+      const emit = sent.created
+        ? await this.claims.claimStored(sent.message._id)
+        : await this.claims.claimRetry(sent.message._id, sent.message.createdAt);
+      if (emit) {
         this.server
           .to(this.chatRoom(userId.toHexString(), targetUserId))
           .emit('messageReceived', sent.message);

@@ -4,6 +4,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { MembershipModule } from '../membership/membership.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
+import { ChatEmitClaims } from './chat-emit-claims';
 import { ChatSendLimiter } from './chat-send-limiter';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -25,6 +26,13 @@ import { MessagesRepository } from './messages.repository';
     ]),
   ],
   controllers: [ChatController],
-  providers: [ChatService, ChatsRepository, MessagesRepository, ChatSendLimiter, ChatGateway],
+  providers: [
+    ChatService,
+    ChatsRepository,
+    MessagesRepository,
+    ChatSendLimiter,
+    ChatEmitClaims,
+    ChatGateway,
+  ],
 })
 export class ChatModule {}
