@@ -13,6 +13,7 @@ import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { SessionsService } from '../auth/sessions.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { PRESENCE_ERRORS } from './presence.errors';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
@@ -65,6 +66,7 @@ export class PresenceGateway
     private readonly presence: PresenceService,
     private readonly store: PresenceStore,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.handshakes = new HandshakeGuard(
       config.sockets.anonHandshakesPerIpPerMinute,
@@ -74,6 +76,7 @@ export class PresenceGateway
 
   afterInit(server: PresenceServer): void {
     this.presence.attach(server);
+    this.metrics.observeSocketServer(server);
     this.guardHandshakes(server);
     server.use((socket: PresenceSocket, next) => {
       this.limitEvents(socket);
