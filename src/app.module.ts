@@ -9,6 +9,7 @@ import { ChatModule } from './modules/chat/chat.module';
 import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembershipModule } from './modules/membership/membership.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { RequestsModule } from './modules/requests/requests.module';
@@ -23,6 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot(config, 'api'),
+        MetricsModule.forRoot(config, 'api'),
         RateLimitModule,
         HealthModule,
         AuthModule,

@@ -26,6 +26,8 @@ export class InfrastructureModule {
           autoIndex: false,
           autoCreate: false,
           serverSelectionTimeoutMS: 5000,
+          // Command events with their duration, for the latency histogram (metrics module).
+          monitorCommands: true,
         }),
         BullModule.forRoot({
           connection: redisOptionsFromUrl(config.redis.url),

@@ -7,6 +7,7 @@ import { exitWithFatal } from './common/bootstrap/application-context';
 import { configureHttpApp } from './common/bootstrap/configure-http-app';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './config/load-config-or-exit';
+import { installHttpMetrics } from './modules/metrics/http-metrics.middleware';
 import { installSocketServer } from './modules/presence/socket-server';
 
 async function bootstrap(): Promise<void> {
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
+  installHttpMetrics(app);
   configureHttpApp(app, config);
   installSocketServer(app, config);
   exitOnSignals(app, logger);

@@ -6,6 +6,7 @@ import { SessionCleanupModule } from './modules/auth/session-cleanup.module';
 import { DigestModule } from './modules/digest/digest.module';
 import { MailModule } from './modules/mail/mail.module';
 import { MembershipJobsModule } from './modules/membership/membership-jobs.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { PaymentJobsModule } from './modules/payments/payment-jobs.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
@@ -16,6 +17,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         InfrastructureModule.forRoot(config, 'worker'),
+        MetricsModule.forRoot(config, 'worker'),
         ScheduleModule.forRoot(),
         MailModule,
         SessionCleanupModule,

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { appError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
+import type { WebhookOutcome } from '../metrics/metrics.constants';
+import { MetricsService } from '../metrics/metrics.service';
 import { PaymentCaptureService } from './payment-capture.service';
 import { isHandledEvent, webhookSignatureValid } from './payment-rules';
 import { PAYMENT_ERRORS } from './payments.errors';
@@ -48,6 +50,7 @@ export class PaymentWebhookService {
     private readonly payments: PaymentsRepository,
     private readonly capture: PaymentCaptureService,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Returns the success message; throws 400 on a bad signature, 503 without a webhook secret. */
@@ -58,9 +61,13 @@ export class PaymentWebhookService {
     body: unknown,
   ): Promise<string> {
     const secret = this.config.payments.webhookSecret;
-    if (!secret) throw appError(PAYMENT_ERRORS.notConfigured);
+    if (!secret) {
+      this.metrics.webhookOutcome('not_configured');
+      throw appError(PAYMENT_ERRORS.notConfigured);
+    }
     if (!webhookSignatureValid(secret, rawBody, signature)) {
       this.logger.warn({ msg: 'Webhook signature mismatch: ignored', bytes: rawBody?.length ?? 0 });
+      this.metrics.webhookOutcome('invalid_signature');
       throw appError(PAYMENT_ERRORS.invalidWebhookSignature);
     }
     const event = isObject(body) && typeof body.event === 'string' ? body.event : null;
@@ -75,11 +82,15 @@ export class PaymentWebhookService {
         : null;
     if (eventId && !(await this.payments.recordEvent(eventId, event ?? 'unknown', orderId))) {
       this.logger.log({ msg: 'Webhook delivery already processed', eventId, event, orderId });
+      this.metrics.webhookOutcome('duplicate');
       return WEBHOOK_ALREADY_PROCESSED;
     }
     try {
-      return await this.apply(event, entity, orderId, eventId);
+      const [message, outcome] = await this.apply(event, entity, orderId, eventId);
+      this.metrics.webhookOutcome(outcome);
+      return message;
     } catch (error: unknown) {
+      this.metrics.webhookOutcome('error');
       // Let the gateway's retry be processed: forget the delivery id, then answer 5xx.
       if (eventId) await this.payments.forgetEvent(eventId).catch(() => undefined);
       throw error;
@@ -91,20 +102,20 @@ export class PaymentWebhookService {
     entity: PaymentEntity | null,
     orderId: string | null,
     eventId: string | null,
-  ): Promise<string> {
+  ): Promise<[message: string, outcome: WebhookOutcome]> {
     if (!isHandledEvent(event)) {
       this.logger.log({ msg: 'Webhook event not handled: acknowledged', event, eventId });
-      return WEBHOOK_PROCESSED;
+      return [WEBHOOK_PROCESSED, 'ignored_event'];
     }
     const paymentId = typeof entity?.id === 'string' ? entity.id : null;
     if (!entity || !orderId || !paymentId) {
       this.logger.warn({ msg: 'Webhook event without a payment entity', event, eventId });
-      return WEBHOOK_PROCESSED;
+      return [WEBHOOK_PROCESSED, 'no_payment'];
     }
     const payment = await this.payments.findByOrderId(orderId);
     if (!payment) {
       this.logger.warn({ msg: 'Webhook for an unknown order: acknowledged', event, orderId });
-      return WEBHOOK_PROCESSED;
+      return [WEBHOOK_PROCESSED, 'unknown_order'];
     }
 
     if (event === 'payment.failed') {
@@ -115,7 +126,7 @@ export class PaymentWebhookService {
         paymentId,
         status: failed?.status ?? payment.status,
       });
-      return WEBHOOK_PROCESSED;
+      return [WEBHOOK_PROCESSED, 'payment_failed'];
     }
 
     // payment.captured or order.paid (Razorpay sends both for one payment).
@@ -124,6 +135,8 @@ export class PaymentWebhookService {
       { id: paymentId, amount: entity.amount, currency: entity.currency },
       `webhook:${event}`,
     );
-    return outcome === 'already-applied' ? WEBHOOK_ALREADY_PROCESSED : WEBHOOK_PROCESSED;
+    if (outcome === 'already-applied') return [WEBHOOK_ALREADY_PROCESSED, 'already_applied'];
+    // The order is known (checked above): `ignored` means its amount or currency differs.
+    return [WEBHOOK_PROCESSED, outcome === 'applied' ? 'processed' : 'mismatch'];
   }
 }
