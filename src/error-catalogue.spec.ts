@@ -22,6 +22,7 @@ describe('the error catalogue', () => {
       'common',
       'feed',
       'membership',
+      'metrics',
       'payments',
       'profile',
       'requests',

@@ -4,6 +4,7 @@ import { AUTH_ERRORS } from './modules/auth/auth.errors';
 import { CHAT_ERRORS } from './modules/chat/chat.errors';
 import { FEED_ERRORS } from './modules/feed/feed.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
+import { METRICS_ERRORS } from './modules/metrics/metrics.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
 import { PROFILE_ERRORS } from './modules/profile/profile.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
@@ -25,6 +26,7 @@ export const ERROR_CATALOGUES = {
   chat: CHAT_ERRORS,
   membership: MEMBERSHIP_ERRORS,
   payments: PAYMENT_ERRORS,
+  metrics: METRICS_ERRORS,
 } as const satisfies Record<string, ErrorCatalogue>;
 
 /** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */
