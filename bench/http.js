@@ -110,6 +110,8 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
     if (notOk > 0 || result.errors > 0) {
       failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
     }
+    // autocannon drops requests still in flight when the duration ends: none back means none finished.
+    if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
     const row = {
       route: name,
       path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId' }) : route.path}`,

@@ -96,7 +96,12 @@ function httpChart(result) {
   const ph = 190;
   const rows = Math.ceil(routes.length / cols);
   const panels = routes.map((route, i) => {
-    const points = (key) => result.http.map((h) => [h.users, h.results.find((r) => r.route === route)?.[key] ?? 0]);
+    // Sizes where the route answered nothing in the run have no point (not a zero).
+    const points = (key) =>
+      result.http.flatMap((h) => {
+        const r = h.results.find((x) => x.route === route);
+        return r && r.requests > 0 ? [[h.users, r[key]]] : [];
+      });
     return panel({
       left: (i % cols) * pw,
       top: 50 + Math.floor(i / cols) * ph,
@@ -220,7 +225,8 @@ function markdown(result, resultFile) {
   for (const [route, label] of Object.entries(result.routes)) {
     const cells = result.http.map((h) => {
       const r = h.results.find((x) => x.route === route);
-      return r ? `${num(r.rps)} req/s · ${r.p50} / ${r.p99} ms` : 'n/a';
+      if (!r) return 'n/a';
+      return r.requests === 0 ? `no response in ${s.duration} s` : `${num(r.rps)} req/s · ${r.p50} / ${r.p99} ms`;
     });
     push(`| \`${label}\` | ${cells.join(' | ')} |`);
   }

@@ -205,6 +205,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  // Driver errors carry every inserted id: print the message and where, not the whole object.
+  console.error(error.stack ?? error);
+  if (error.errorResponse) console.error(error.errorResponse);
   process.exit(1);
 });

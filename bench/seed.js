@@ -35,12 +35,30 @@ async function sharedPasswordHash() {
 
 const pairKey = (a, b) => [String(a), String(b)].sort().join('_');
 
-/** Inserts `docs` in batches, a few batches in flight. */
+/**
+ * One batch, retried twice after a transient failure (FerretDB under a loaded machine has answered
+ * "unexpected EOF"); documents a failed attempt did insert come back as duplicate keys, ignored.
+ */
+async function insertBatch(collection, batch) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await collection.insertMany(batch, { ordered: false });
+    } catch (error) {
+      const writeErrors = error.writeErrors ?? [];
+      if (writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000) && attempt > 1) return undefined;
+      if (attempt >= 3) throw new Error(`insertMany into ${collection.collectionName} failed ${attempt} times: ${error.message}`);
+      process.stderr.write(`[seed] insertMany into ${collection.collectionName} failed (${error.message}); retrying\n`);
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
+/** Inserts `docs` in batches, `parallel` batches in flight. */
 async function insertAll(collection, docs, parallel = 2) {
   const batches = [];
   for (let i = 0; i < docs.length; i += BATCH) batches.push(docs.slice(i, i + BATCH));
   for (let i = 0; i < batches.length; i += parallel) {
-    await Promise.all(batches.slice(i, i + parallel).map((batch) => collection.insertMany(batch, { ordered: false })));
+    await Promise.all(batches.slice(i, i + parallel).map((batch) => insertBatch(collection, batch)));
   }
 }
 
@@ -118,7 +136,7 @@ async function seed(client, db, count, { prefix = 'user', conversation: length =
       __v: 0,
     };
   });
-  const usersDone = insertAll(database.collection('users'), users);
+  await insertAll(database.collection('users'), users);
 
   const seen = new Set();
   const connections = [];
@@ -146,11 +164,9 @@ async function seed(client, db, count, { prefix = 'user', conversation: length =
     chatDocs.push(chat);
     messages.push(...list);
   }
-  await Promise.all([
-    usersDone,
-    insertAll(database.collection('connectionmodels'), connections),
-    insertAll(database.collection('messages'), messages),
-  ]);
+  // One collection at a time: more concurrent bulk inserts only contend on a small machine.
+  await insertAll(database.collection('connectionmodels'), connections);
+  await insertAll(database.collection('messages'), messages);
   await database.collection('chats').insertMany(chatDocs);
   return {
     ids,
