@@ -43,6 +43,7 @@ export class AppConfig {
     from: string;
     outboxDir: string;
     retryDelayMs: number;
+    lockDurationMs: number;
   };
   readonly payments: {
     keyId?: string;
@@ -102,6 +103,7 @@ export class AppConfig {
       from: env.FROM_EMAIL,
       outboxDir: env.MAIL_OUTBOX_DIR,
       retryDelayMs: env.MAIL_RETRY_DELAY_MS,
+      lockDurationMs: env.MAIL_LOCK_DURATION_MS,
     };
     this.payments = {
       keyId: env.RAZORPAY_KEY_ID,

@@ -170,6 +170,17 @@ export class Environment {
   @Min(10)
   MAIL_RETRY_DELAY_MS = 5000;
 
+  /**
+   * How long a worker's lock on an email job lasts (renewed at half of it) and how often workers
+   * look for jobs whose worker died: a job held by a killed worker is retried (same idempotency
+   * key, so never sent twice) within at most three times this. Tests shorten it.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  MAIL_LOCK_DURATION_MS = 30000;
+
   /** Chat messages one user may send per 10 s, across all instances (benchmarks raise it). */
   @Transform(toInt)
   @IsOptional()

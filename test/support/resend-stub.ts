@@ -16,12 +16,18 @@ export interface ReceivedEmail {
  * A local HTTP server speaking the part of Resend's API the SDK uses (`POST /emails`). Records
  * every delivered email; `failNext(n)` makes the next n requests answer 500 like an outage.
  * Repeats of an idempotency key that already succeeded get the same id and are not re-delivered,
- * as Resend does.
+ * as Resend does (it keeps keys 24 hours). `holdNext(n)` accepts and records the next n emails
+ * but answers only on `releaseHeld()`: a provider that took the email while the sender died
+ * waiting for the answer.
  */
 export class ResendStub {
   readonly delivered: ReceivedEmail[] = [];
   requests = 0;
+  /** The Idempotency-Key of every POST /emails received, in order (absent: empty string). */
+  readonly requestKeys: string[] = [];
   private failuresLeft = 0;
+  private holdsLeft = 0;
+  private readonly held: (() => void)[] = [];
   private readonly byIdempotencyKey = new Map<string, string>();
   private server?: Server;
 
@@ -32,6 +38,20 @@ export class ResendStub {
 
   failNext(count: number): void {
     this.failuresLeft = count;
+  }
+
+  /** The next `count` emails are recorded as delivered but their responses wait for release. */
+  holdNext(count: number): void {
+    this.holdsLeft = count;
+  }
+
+  /** How many responses are being held right now. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  releaseHeld(): void {
+    for (const release of this.held.splice(0)) release();
   }
 
   async start(): Promise<this> {
@@ -46,6 +66,7 @@ export class ResendStub {
   }
 
   async stop(): Promise<void> {
+    this.releaseHeld();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
@@ -75,6 +96,7 @@ export class ResendStub {
     if (req.method !== 'POST' || req.url !== '/emails') {
       return { status: 404, body: { name: 'not_found', message: 'Not found', statusCode: 404 } };
     }
+    this.requestKeys.push((req.headers['idempotency-key'] as string | undefined) ?? '');
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
       return {
@@ -96,6 +118,10 @@ export class ResendStub {
       recipients: [body.to].flat(),
       body,
     });
+    if (this.holdsLeft > 0) {
+      this.holdsLeft--;
+      await new Promise<void>((resolve) => this.held.push(resolve));
+    }
     return { status: 200, body: { id } };
   }
 }

@@ -55,6 +55,21 @@ export type EmailJobData =
 export const EMAIL_WORKER_CONCURRENCY = 5;
 export const EMAIL_RATE_LIMIT = { max: 2, duration: 1000 };
 
+/**
+ * Lock timing of the email worker (MAIL_LOCK_DURATION_MS). A worker renews its lock at half the
+ * duration; a worker killed mid-job stops renewing, and the stalled-job check (same interval, in
+ * every worker) moves the job back to waiting once the lock has expired, once per job
+ * (`maxStalledCount` 1, BullMQ's default; a second stall fails it). The retry sends with the same
+ * idempotency key, so the provider never delivers it twice.
+ */
+export function mailLockOptions(lockDurationMs: number) {
+  return {
+    lockDuration: lockDurationMs,
+    lockRenewTime: Math.floor(lockDurationMs / 2),
+    stalledInterval: lockDurationMs,
+  };
+}
+
 /** Defaults for every email job (contract §6.1); failed jobs are kept for inspection. */
 export function emailJobOptions(retryDelayMs: number): DefaultJobOptions {
   return {

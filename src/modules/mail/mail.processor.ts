@@ -9,6 +9,7 @@ import {
   EMAIL_WORKER_CONCURRENCY,
   EmailJob,
   EmailJobData,
+  mailLockOptions,
   PaymentReceiptEmailJob,
   VerificationEmailJob,
 } from './mail.constants';
@@ -21,8 +22,17 @@ import {
   welcomeEmail,
 } from './mail.templates';
 
+/**
+ * The options BullMQ's worker is built with. @nestjs/bullmq creates the worker from this object
+ * once the providers exist, so the constructor below first adds the configured lock timing.
+ */
+const workerOptions: NonNullable<Parameters<typeof Processor>[1]> = {
+  concurrency: EMAIL_WORKER_CONCURRENCY,
+  limiter: EMAIL_RATE_LIMIT,
+};
+
 /** The worker side of email: renders and sends each job, at most 2 per second across workers. */
-@Processor(EMAIL_QUEUE, { concurrency: EMAIL_WORKER_CONCURRENCY, limiter: EMAIL_RATE_LIMIT })
+@Processor(EMAIL_QUEUE, workerOptions)
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger(MailProcessor.name);
 
@@ -31,6 +41,7 @@ export class MailProcessor extends WorkerHost {
     private readonly config: AppConfig,
   ) {
     super();
+    Object.assign(workerOptions, mailLockOptions(config.mail.lockDurationMs));
   }
 
   async process(job: Job<EmailJobData>): Promise<string> {
