@@ -265,6 +265,36 @@ describe("GET /payment/status: today's swipes", () => {
   });
 });
 
+describe('Received requests ("see who liked you") stay open to every plan', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(PLANS)('a %s user sees and accepts the requests sent to them', async (plan) => {
+    const user = await signUpAndLogIn(t);
+    const admirer = await signUpAndLogIn(t);
+    if (plan !== 'FREE') await givePlan(t, user.id, plan);
+    await onboardEveryone(t);
+    const sent = await admirer.post(`/request/send/interested/${user.id}`).expect(200);
+    const received = await user.get('/user/requests/received').expect(200);
+    expect((received.body.data as { _id: string }[]).map((r) => r._id)).toEqual([
+      sent.body.data._id,
+    ]);
+    await user.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
+    const plans = await user.get('/payment/plans').expect(200);
+    const row = (
+      plans.body.data as { membershipType: string; entitlements: { receivedRequests: boolean } }[]
+    ).find((p) => p.membershipType === plan);
+    expect(row?.entitlements.receivedRequests).toBe(true);
+  });
+});
+
 describe('Chat: read receipts in history (PRO/ELITE) and the badge in chat views (ELITE)', () => {
   let t: TestApp;
 
