@@ -12,6 +12,7 @@ import { MembershipModule } from './modules/membership/membership.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { PresenceModule } from './modules/presence/presence.module';
+import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { SkillsModule } from './modules/skills/skills.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ChatModule,
         MembershipModule,
         PaymentsModule,
+        QueueDashboardModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -25,6 +25,7 @@ describe('the error catalogue', () => {
       'metrics',
       'payments',
       'profile',
+      'queueDashboard',
       'requests',
       'users',
     ]);

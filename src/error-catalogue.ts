@@ -7,6 +7,7 @@ import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
 import { METRICS_ERRORS } from './modules/metrics/metrics.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
 import { PROFILE_ERRORS } from './modules/profile/profile.errors';
+import { QUEUE_DASHBOARD_ERRORS } from './modules/queue-dashboard/queue-dashboard.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
 import { USER_ERRORS } from './modules/users/users.errors';
 
@@ -27,6 +28,7 @@ export const ERROR_CATALOGUES = {
   membership: MEMBERSHIP_ERRORS,
   payments: PAYMENT_ERRORS,
   metrics: METRICS_ERRORS,
+  queueDashboard: QUEUE_DASHBOARD_ERRORS,
 } as const satisfies Record<string, ErrorCatalogue>;
 
 /** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */
