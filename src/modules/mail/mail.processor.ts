@@ -2,6 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   DigestEmailJob,
   EMAIL_QUEUE,
@@ -22,6 +23,10 @@ import {
   welcomeEmail,
 } from './mail.templates';
 
+const JOB_NAMES: ReadonlySet<string> = new Set(Object.values(EmailJob));
+/** A job name for metric labels: one of ours, or `unknown` (names come from the queue). */
+const jobLabel = (name: string | undefined) => (name && JOB_NAMES.has(name) ? name : 'unknown');
+
 /**
  * The options BullMQ's worker is built with. @nestjs/bullmq creates the worker from this object
  * once the providers exist, so the constructor below first adds the configured lock timing.
@@ -39,6 +44,7 @@ export class MailProcessor extends WorkerHost {
   constructor(
     private readonly sender: MailSender,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     super();
     Object.assign(workerOptions, mailLockOptions(config.mail.lockDurationMs));
@@ -67,6 +73,8 @@ export class MailProcessor extends WorkerHost {
 
   @OnWorkerEvent('completed')
   onCompleted(job: Job<EmailJobData>, messageId: string): void {
+    this.metrics.emailResult(jobLabel(job.name), 'sent');
+    this.metrics.jobCompletedNow(EMAIL_QUEUE);
     this.logger.log({
       msg: 'Email sent',
       jobId: job.id,
@@ -78,6 +86,9 @@ export class MailProcessor extends WorkerHost {
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<EmailJobData> | undefined, error: Error): void {
+    // BullMQ emits `failed` on every failed attempt; the job is retried while attempts remain.
+    const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.metrics.emailResult(jobLabel(job?.name), final ? 'failed' : 'retrying');
     this.logger.warn({
       msg: 'Email job failed',
       jobId: job?.id,
