@@ -24,6 +24,7 @@ describe('the error catalogue', () => {
       'membership',
       'metrics',
       'payments',
+      'presence',
       'profile',
       'queueDashboard',
       'requests',

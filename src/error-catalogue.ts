@@ -6,6 +6,7 @@ import { FEED_ERRORS } from './modules/feed/feed.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
 import { METRICS_ERRORS } from './modules/metrics/metrics.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
+import { PRESENCE_ERRORS } from './modules/presence/presence.errors';
 import { PROFILE_ERRORS } from './modules/profile/profile.errors';
 import { QUEUE_DASHBOARD_ERRORS } from './modules/queue-dashboard/queue-dashboard.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
@@ -25,6 +26,7 @@ export const ERROR_CATALOGUES = {
   requests: REQUEST_ERRORS,
   feed: FEED_ERRORS,
   chat: CHAT_ERRORS,
+  presence: PRESENCE_ERRORS,
   membership: MEMBERSHIP_ERRORS,
   payments: PAYMENT_ERRORS,
   metrics: METRICS_ERRORS,
