@@ -8,6 +8,7 @@ import { MailModule } from './modules/mail/mail.module';
 import { MembershipJobsModule } from './modules/membership/membership-jobs.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PaymentJobsModule } from './modules/payments/payment-jobs.module';
+import { WorkerHealthModule } from './modules/worker-health/worker-health.module';
 
 /** The background worker: the same infrastructure as the API, no HTTP; hosts queue processors. */
 @Module({})
@@ -24,6 +25,7 @@ export class WorkerModule {
         DigestModule,
         PaymentJobsModule,
         MembershipJobsModule,
+        WorkerHealthModule,
       ],
     };
   }
