@@ -97,4 +97,14 @@ export class MailProcessor extends WorkerHost {
       err: { message: error.message },
     });
   }
+
+  /**
+   * Worker-level errors: Redis unreachable, or a job whose lock expired while Redis was away
+   * (`Missing lock for job …`; the stalled-job check retries it). One log line each instead of
+   * BullMQ's stack trace on stderr.
+   */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn({ msg: 'Email worker error', err: { message: error.message } });
+  }
 }
