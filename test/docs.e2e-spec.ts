@@ -9,6 +9,7 @@ import {
   STRONG_PASSWORD,
   UserSession,
 } from './support/session';
+import { givePlan } from './support/plans';
 import { RazorpayStub } from './support/razorpay-stub';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -73,6 +74,7 @@ const ROUTES_WITH_DATA = [
   'patch /profile/password',
   'get /profile/{userId}',
   'post /profile/onboarding/complete',
+  'post /profile/boost',
   'get /skills',
   'get /user/feed',
   'get /user/connections',
@@ -108,7 +110,16 @@ const PAGINATED = [
 /** Not enveloped (contract §1.11). */
 const NOT_ENVELOPED = ['get /health', 'get /health/ready'];
 
-const ERROR_SCHEMAS = ['ErrorResponse', 'RateLimitedResponse', 'InternalErrorResponse'];
+const ERROR_SCHEMAS = [
+  'ErrorResponse',
+  'RateLimitedResponse',
+  'InternalErrorResponse',
+  'BoostCoolingDownResponse',
+];
+/** Error bodies with extra keys of their own (each extends the 429 envelope). */
+const OWN_ERROR_SCHEMAS: Record<string, string> = {
+  'post /profile/boost 429': 'BoostCoolingDownResponse',
+};
 
 describe('Swagger documents every route with its DTOs', () => {
   let t: TestApp;
@@ -163,6 +174,7 @@ describe('Swagger documents every route with its DTOs', () => {
     ['patch', '/profile/password'],
     ['get', '/profile/{userId}'],
     ['post', '/profile/onboarding/complete'],
+    ['post', '/profile/boost'],
     ['get', '/skills'],
     ['get', '/user/feed'],
     ['get', '/user/connections'],
@@ -407,6 +419,7 @@ describe('Swagger documents every route with its DTOs', () => {
           if (key === 'get /health/ready' && status === '503') continue; // the Terminus report
           const ref = jsonSchemaOf(response)?.$ref?.replace('#/components/schemas/', '');
           const expected =
+            OWN_ERROR_SCHEMAS[`${key} ${status}`] ??
             { '429': 'RateLimitedResponse', '500': 'InternalErrorResponse' }[status] ??
             'ErrorResponse';
           expect({ key, status, schema: ref }).toEqual({ key, status, schema: expected });
@@ -606,6 +619,13 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('post', '/payment/webhook', 200, webhook(signed));
       await call('post', '/payment/webhook', 400, webhook('0'.repeat(64)));
       await call('get', '/payment/status/{orderId}', 200, a.get(`/payment/status/${orderId}`));
+
+      // The ELITE boost: PRO is refused, ELITE boosts once, then cools down.
+      await call('post', '/profile/boost', 403, a.post('/profile/boost'));
+      await call('post', '/profile/boost', 401, anonymous().post('/profile/boost'));
+      await givePlan(t, b.id, 'ELITE');
+      await call('post', '/profile/boost', 200, b.post('/profile/boost'));
+      await call('post', '/profile/boost', 429, b.post('/profile/boost'));
 
       // Feed, a request and its review, the lists, removal and withdrawal.
       const feed = await call('get', '/user/feed', 200, b.get('/user/feed?limit=5'));

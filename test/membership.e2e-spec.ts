@@ -197,6 +197,12 @@ describe('Membership grants against the real database', () => {
           billingCycle: active ? cycle : null,
           membershipExpiry: active ? expiry : null,
           entitlements: PLANS.find((p) => p.membershipType === shown)?.entitlements,
+          swipesToday: {
+            limit: shown === 'FREE' ? 10 : null,
+            used: 0,
+            remaining: shown === 'FREE' ? 10 : null,
+            resetsAt: expect.stringMatching(/T/),
+          },
         });
       },
     );

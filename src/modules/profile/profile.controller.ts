@@ -27,7 +27,7 @@ import { describeErrors, errorMessage } from '../../common/errors/app-error';
 import { COMMON_ERRORS, PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ApiObjectIdParam } from '../../common/http/api-params.docs';
-import { ErrorResponse, RateLimitedResponse } from '../../common/http/api-response.docs';
+import { ErrorResponse } from '../../common/http/api-response.docs';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AccountsService } from '../auth/accounts.service';
@@ -36,7 +36,7 @@ import { USER_ERRORS } from '../users/users.errors';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
 import { EditProfileDto } from './dto/edit-profile.dto';
-import { BoostResponse } from './profile.docs';
+import { BoostCoolingDownResponse, BoostResponse } from './profile.docs';
 import { PROFILE_ERRORS } from './profile.errors';
 import { ProfileService } from './profile.service';
 import { Types } from 'mongoose';
@@ -126,8 +126,8 @@ export class ProfileController {
     description: describeErrors(PROFILE_ERRORS.boostNotInPlan),
   })
   @ApiTooManyRequestsResponse({
-    type: RateLimitedResponse,
-    description: `${errorMessage(PROFILE_ERRORS.boostCoolingDown, '<nextBoostAt>')} (body also carries nextBoostAt)`,
+    type: BoostCoolingDownResponse,
+    description: errorMessage(PROFILE_ERRORS.boostCoolingDown, '<nextBoostAt>'),
   })
   async boost(@CurrentUser() caller: AuthenticatedUser) {
     return ok('Profile boosted successfully', await this.profiles.boost(caller.userId));

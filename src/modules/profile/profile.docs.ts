@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Describes, SuccessResponse } from '../../common/http/api-response.docs';
+import {
+  Describes,
+  RateLimitedResponse,
+  SuccessResponse,
+} from '../../common/http/api-response.docs';
 import type { BoostView } from './profile-boost.rules';
 
 /** A started profile boost. */
@@ -17,4 +21,11 @@ export class BoostDoc {
 
 export class BoostResponse extends SuccessResponse {
   data!: BoostDoc;
+}
+
+/** 429 of a boost within 7 days of the previous one. */
+export class BoostCoolingDownResponse extends RateLimitedResponse {
+  /** When the next boost may start. */
+  @ApiProperty({ format: 'date-time' })
+  nextBoostAt!: string;
 }
