@@ -2,9 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { EMAIL_QUEUE, emailJobOptions } from './mail.constants';
+import { MailQueueMetrics } from './mail-queue.metrics';
 import { MailProducer } from './mail.producer';
 
-/** Registers `emailQueue` with its default job options and exposes the producer (API side). */
+/**
+ * Registers `emailQueue` with its default job options, exposes the producer (API side) and adds
+ * the queue to the process's queue metrics.
+ */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -15,7 +19,7 @@ import { MailProducer } from './mail.producer';
       }),
     }),
   ],
-  providers: [MailProducer],
+  providers: [MailProducer, MailQueueMetrics],
   exports: [MailProducer, BullModule],
 })
 export class MailQueueModule {}

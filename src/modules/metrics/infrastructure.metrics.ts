@@ -1,13 +1,10 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Gauge, Registry } from 'prom-client';
 import { withTimeout } from '../../common/async/with-timeout';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
-import { EMAIL_QUEUE } from '../mail/mail.constants';
 import { METRIC_PREFIX, METRICS_REGISTRY } from './metrics.constants';
 import { MetricsService } from './metrics.service';
 
@@ -31,7 +28,7 @@ interface CommandEvent {
 /**
  * The dependencies' side, for both processes: MongoDB command latency from the driver's command
  * monitoring (the connection is opened with `monitorCommands: true`), and, read at scrape time,
- * BullMQ job counts per queue and state and a Redis PING round trip (ioredis has no per-command
+ * BullMQ job counts per state of the queues their modules registered (`observeQueue`) and a Redis PING round trip (ioredis has no per-command
  * timing events, so Redis command latency is not measured).
  */
 @Injectable()
@@ -40,7 +37,6 @@ export class InfrastructureMetrics implements OnModuleInit {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     private readonly metrics: MetricsService,
     @InjectConnection() private readonly connection: Connection,
-    @InjectQueue(EMAIL_QUEUE) private readonly emailQueue: Queue,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
@@ -53,7 +49,7 @@ export class InfrastructureMetrics implements OnModuleInit {
       this.metrics.mongoCommand(event.commandName, false, event.duration),
     );
 
-    const queues = [this.emailQueue];
+    const metrics = this.metrics;
     const registers = [this.registry];
     new Gauge({
       name: `${METRIC_PREFIX}queue_jobs`,
@@ -63,7 +59,7 @@ export class InfrastructureMetrics implements OnModuleInit {
       async collect() {
         this.reset();
         await Promise.all(
-          queues.map(async (queue) => {
+          metrics.observedQueues().map(async (queue) => {
             const counts = await withTimeout(
               queue.getJobCounts(...QUEUE_STATES),
               SCRAPE_TIMEOUT_MS,

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { MailQueueModule } from '../mail/mail-queue.module';
 import { InfrastructureMetrics } from './infrastructure.metrics';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { METRICS_REGISTRY, MetricsProcess } from './metrics.constants';
@@ -19,7 +18,6 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      imports: [MailQueueModule],
       controllers: process === 'api' && config.ops.metricsToken ? [MetricsController] : [],
       providers: [
         { provide: METRICS_REGISTRY, useFactory: () => createRegistry(process) },

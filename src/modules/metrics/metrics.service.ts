@@ -23,6 +23,12 @@ export interface ObservedSocketServer {
   sockets: { sockets: Map<string, ObservedSocket> };
 }
 
+/** A BullMQ queue as the metrics read it (its job counts, when scraped). */
+export interface ObservedQueue {
+  readonly name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
 /** An incoming socket event with no handler is counted under this name (client-chosen names). */
 export const UNKNOWN_SOCKET_EVENT = 'unknown';
 
@@ -42,6 +48,7 @@ export class MetricsService {
   private readonly jobCompleted: Gauge<'queue'>;
   private readonly lastCompleted = new Map<string, Date>();
   private socketServer?: ObservedSocketServer;
+  private readonly queues = new Set<ObservedQueue>();
 
   constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
     const registers = [registry];
@@ -151,6 +158,15 @@ export class MetricsService {
         this.socketEvents.inc({ direction: 'out', event: String(event) });
       });
     });
+  }
+
+  /** Adds a queue to `devlink_queue_jobs` (its module calls this once at init). */
+  observeQueue(queue: ObservedQueue): void {
+    this.queues.add(queue);
+  }
+
+  observedQueues(): ObservedQueue[] {
+    return [...this.queues];
   }
 
   emailResult(job: string, result: EmailResult): void {
