@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { io, Socket } from 'socket.io-client';
 import { freePort } from '../scripts/services';
 import { redisOptionsFromUrl } from '../src/common/redis/redis-options';
 import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
@@ -40,7 +41,31 @@ describe('Fault: Redis restarted under traffic', () => {
       RESEND_BASE_URL: stub.url,
       MAIL_RETRY_DELAY_MS: '200',
       MAIL_LOCK_DURATION_MS: '2000',
+      // Presence timers run several times during the outage.
+      PRESENCE_HEARTBEAT_MS: '500',
+      PRESENCE_SWEEP_MS: '500',
+      PRESENCE_TTL_MS: '3000',
       LOG_LEVEL: 'info',
+    });
+  const sockets: Socket[] = [];
+  /** A socket.io client with Ann's cookies; resolves once connected. */
+  const openSocket = async () => {
+    const socket = io(http.base, {
+      path: '/socket.io',
+      extraHeaders: { cookie: annCookies },
+      transports: ['websocket'],
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      setTimeout(() => reject(new Error('socket did not connect')), 10000).unref();
+    });
+    return socket;
+  };
+  const nextOnlineList = (socket: Socket) =>
+    new Promise<string[]>((resolve, reject) => {
+      socket.once('onlineList', (ids: string[]) => resolve(ids));
+      setTimeout(() => reject(new Error('no onlineList')), 10000).unref();
     });
 
   const signUp = (name: string) =>
@@ -83,6 +108,7 @@ describe('Fault: Redis restarted under traffic', () => {
   }, 120000);
 
   afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
     await queue?.close();
     for (const child of [api, worker]) child?.child.kill('SIGTERM');
     await Promise.all([api?.exited, worker?.exited]);
@@ -106,6 +132,10 @@ describe('Fault: Redis restarted under traffic', () => {
     const login = await logIn('Ann');
     expect(login.status).toBe(200);
     annCookies = cookiesOf(login);
+    const annId = login.body.data._id as string;
+    const socket = await openSocket();
+    socket.emit('register', annId);
+    expect(await nextOnlineList(socket)).toContain(annId);
 
     // The worker holds two jobs mid-send (the provider has them, the answers are held back)
     // and a third is queued behind them when Redis dies.
@@ -155,6 +185,11 @@ describe('Fault: Redis restarted under traffic', () => {
     // Rate-limited routes need their Redis counters: refused, and nothing was written.
     expect(answers).toMatchObject({ login: 503, signup: 503, refresh: 503 });
 
+    // A socket opened during the outage connects (its session is read from the database), and
+    // the presence heartbeats and sweeps failing meanwhile crash nothing.
+    await openSocket();
+    await new Promise((r) => setTimeout(r, 1500));
+
     const ready = await http.call('GET', '/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.details).toMatchObject({
@@ -174,8 +209,15 @@ describe('Fault: Redis restarted under traffic', () => {
       'readiness after Redis returned',
       15000,
     );
-    expect((await logIn('Ann')).status).toBe(200);
+    const login = await logIn('Ann');
+    expect(login.status).toBe(200);
     expect((await http.call('GET', '/profile', { cookie: annCookies })).status).toBe(200);
+    // Presence works again on the socket opened before the outage.
+    const annId = login.body.data._id as string;
+    const [socket] = sockets;
+    const online = nextOnlineList(socket);
+    socket.emit('register', annId);
+    expect(await online).toContain(annId);
     // Eve's signup was refused during the outage (no account): she simply signs up again.
     expect((await signUp('Eve')).status).toBe(201);
 
