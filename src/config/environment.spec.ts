@@ -92,4 +92,37 @@ describe('environment validation', () => {
     expect(config.redis.url).toBe('redis://redis:6380');
     expect(config.paymentsConfigured).toBe(true);
   });
+
+  it('operations: off by default; the dashboard needs both credentials, secrets a minimum length', () => {
+    const config = loadConfig(base);
+    expect(config.ops).toEqual({
+      metricsToken: undefined,
+      queueDashboard: undefined,
+      workerHealthPort: 3001,
+    });
+    const on = loadConfig({
+      ...base,
+      METRICS_TOKEN: 'm'.repeat(16),
+      ADMIN_USER: 'ops',
+      ADMIN_PASSWORD: 'p'.repeat(12),
+      WORKER_HEALTH_PORT: '0',
+    });
+    expect(on.ops).toEqual({
+      metricsToken: 'm'.repeat(16),
+      queueDashboard: { user: 'ops', password: 'p'.repeat(12) },
+      workerHealthPort: 0,
+    });
+    const together = 'ADMIN_USER and ADMIN_PASSWORD must be set together (or both left unset)';
+    expect(problemsOf({ ...base, ADMIN_USER: 'ops' })).toEqual([together]);
+    expect(problemsOf({ ...base, ADMIN_PASSWORD: 'p'.repeat(12) })).toEqual([together]);
+    expect(problemsOf({ ...base, ADMIN_USER: 'ops', ADMIN_PASSWORD: 'short' })).toEqual([
+      'ADMIN_PASSWORD: ADMIN_PASSWORD must be at least 12 characters',
+    ]);
+    expect(problemsOf({ ...base, METRICS_TOKEN: 'short' })).toEqual([
+      'METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters',
+    ]);
+    expect(problemsOf({ ...base, WORKER_HEALTH_PORT: '70000' })[0]).toMatch(
+      /^WORKER_HEALTH_PORT: /,
+    );
+  });
 });
