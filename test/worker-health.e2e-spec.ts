@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { createServer } from 'node:net';
 import { freePort } from '../scripts/services';
 import { redisOptionsFromUrl } from '../src/common/redis/redis-options';
 import { EMAIL_QUEUE, EmailJob } from '../src/modules/mail/mail.constants';
@@ -198,4 +199,24 @@ describe('Worker health when its Redis goes away (a Redis of this file alone)', 
     await waitUntil(async () => (await getHealth(base)).status === 200, 'health 200 again', 15000);
     await stop(worker);
   }, 45000);
+});
+
+describe('Worker health port already in use', () => {
+  it('the worker does not start: exit 1 naming the address in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const worker = spawnEntry(
+        'src/main.worker.ts',
+        testEnvironment(uniqueNamespace('workerport'), { WORKER_HEALTH_PORT: String(port) }),
+      );
+      const { code } = await worker.exited;
+      expect(code).toBe(1);
+      expect(worker.output()).toContain('EADDRINUSE');
+      expect(worker.output()).not.toContain('Worker ready');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 });
