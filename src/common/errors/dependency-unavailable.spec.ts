@@ -31,6 +31,27 @@ describe('isDependencyUnavailable', () => {
       new MongooseError('Operation `users.findOne()` buffering timed out after 10000ms'),
     ],
     [
+      'MongoDB shutting down',
+      new mongo.MongoServerError({ message: 'The server is in quiesce mode', code: 91 }),
+    ],
+    [
+      'MongoDB primary stepped down',
+      new mongo.MongoServerError({ message: 'not primary', code: 10107 }),
+    ],
+    [
+      'FerretDB without its PostgreSQL (connection refused)',
+      new mongo.MongoServerError({
+        message:
+          'msg_find.go:43: failed to connect to `user=postgres database=postgres`: dial error: connect: connection refused',
+        code: 1,
+        codeName: 'InternalError',
+      }),
+    ],
+    [
+      'FerretDB whose PostgreSQL died mid-command',
+      new mongo.MongoServerError({ message: 'unexpected EOF', code: 1 }),
+    ],
+    [
       'an error whose cause is a socket error',
       new Error('query failed', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }),
     ],
@@ -44,6 +65,10 @@ describe('isDependencyUnavailable', () => {
     [
       'a duplicate key',
       new mongo.MongoServerError({ message: 'E11000 duplicate key error', code: 11000 }),
+    ],
+    [
+      'another FerretDB internal error',
+      new mongo.MongoServerError({ message: 'unsupported operator $where', code: 1 }),
     ],
     ['a cast error', new MongooseError.CastError('ObjectId', 'x', '_id')],
     ['a string', 'ECONNREFUSED'],

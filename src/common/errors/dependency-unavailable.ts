@@ -22,6 +22,16 @@ const NETWORK_ERROR_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * Server errors that mean "this server cannot serve right now": MongoDB shutting down or
+ * stepping down (ShutdownInProgress, PrimarySteppedDown, NotWritablePrimary, InterruptedAtShutdown,
+ * InterruptedDueToReplStateChange, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary).
+ */
+const MONGO_UNAVAILABLE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+
+/** FerretDB answers InternalError (code 1) when its PostgreSQL backend cannot be reached. */
+const FERRETDB_BACKEND_DOWN = /failed to connect to|connection refused|unexpected EOF|dial error/i;
+
 /** Mongoose's own errors while it has no connection (it buffers, then gives up). */
 const MONGOOSE_UNAVAILABLE = /buffering timed out|Client must be connected|connection .* closed/i;
 
@@ -29,8 +39,9 @@ const MONGOOSE_UNAVAILABLE = /buffering timed out|Client must be connected|conne
  * Whether `error` means Redis or MongoDB could not be reached (as opposed to a bug or a refused
  * command): such a request may succeed when retried, so the API answers 503 instead of 500.
  * Covers ioredis (`MaxRetriesPerRequestError`, no connection and no offline queue, connection
- * closed), the MongoDB driver (server selection, network, not connected, topology closed),
- * Mongoose's buffering timeout, and raw socket errors (`ECONNREFUSED`, …).
+ * closed), the MongoDB driver (server selection, network, not connected, topology closed), a
+ * server shutting down or stepping down, FerretDB without its PostgreSQL, Mongoose's buffering
+ * timeout, and raw socket errors (`ECONNREFUSED`, …).
  */
 export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;
@@ -41,6 +52,11 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
     error instanceof mongo.MongoTopologyClosedError
   ) {
     return true;
+  }
+  if (error instanceof mongo.MongoServerError) {
+    const code = error.code;
+    if (typeof code === 'number' && MONGO_UNAVAILABLE_CODES.has(code)) return true;
+    if (code === 1 && FERRETDB_BACKEND_DOWN.test(error.message)) return true;
   }
   if (error.name === 'MaxRetriesPerRequestError' || error.name === 'MongooseServerSelectionError') {
     return true;

@@ -218,7 +218,10 @@ describe('AllExceptionsFilter', () => {
   it.each<[string, unknown]>([
     ['an Error', new Error('db password is hunter2')],
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')")],
-    ['another server error', new mongo.MongoServerError({ message: 'not primary', code: 10107 })],
+    [
+      'another server error',
+      new mongo.MongoServerError({ message: 'unknown operator: $foo', code: 2 }),
+    ],
     ['a plain object with the duplicate key code', { code: 11000, message: 'E11000' }],
     [
       'a body-parser server error',
