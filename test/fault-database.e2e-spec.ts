@@ -167,4 +167,39 @@ if (!storage) {
     expect(api.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
   }, 60000);
+
+  // FerretDB up but its PostgreSQL gone: FerretDB answers every command with InternalError.
+  const itWithBackend = storage?.backend ? it : it.skip;
+  itWithBackend(
+    'PostgreSQL behind FerretDB stopped and started: 503, then recovery',
+    async () => {
+      db.backend!.stop();
+      const ready = await http.call('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.details.mongodb.status).toBe('down');
+      const [login, feed] = await Promise.all([
+        logIn('Ann'),
+        http.call('GET', '/user/feed?page=1', { cookie: annCookies }),
+      ]);
+      for (const answer of [login, feed]) {
+        expect(answer.status).toBe(503);
+        expect(answer.body).toEqual(UNAVAILABLE);
+        expect(answer.headers.get('retry-after')).toBe('5');
+      }
+
+      db.backend!.start();
+      await waitUntil(
+        async () => (await http.call('GET', '/health/ready')).status === 200,
+        'readiness after PostgreSQL returned',
+        20000,
+      );
+      expect((await logIn('Ann')).status).toBe(200);
+      expect((await http.call('GET', '/user/feed?page=1', { cookie: annCookies })).status).toBe(
+        200,
+      );
+      expect(api.child.exitCode).toBeNull();
+      expect(worker.child.exitCode).toBeNull();
+    },
+    60000,
+  );
 });

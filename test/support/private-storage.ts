@@ -61,13 +61,25 @@ export class PrivateStorage {
           removeDir();
         },
       );
-      storage.prepare = async () => {
+      let clusterPort = 0;
+      const startBackend = () => {
         const cluster = startCluster({
           preferredDir: path.join(dataDir, 'postgres'),
-          port: await freePort(),
+          port: clusterPort,
         });
         clusterUrl = cluster.url;
         stopCluster = cluster.stop;
+      };
+      storage.prepare = async () => {
+        clusterPort = await freePort();
+        startBackend();
+      };
+      storage.backend = {
+        stop: () => {
+          stopCluster();
+          stopCluster = () => undefined;
+        },
+        start: startBackend,
       };
       return storage;
     }
@@ -104,6 +116,12 @@ export class PrivateStorage {
     removeDir();
     return undefined;
   }
+
+  /**
+   * The PostgreSQL cluster behind FerretDB v2 (only for that engine): stopping it leaves FerretDB
+   * running but unable to serve anything; starting it again uses the same port and data.
+   */
+  backend?: { stop(): void; start(): void };
 
   /** Work before the first start (the PostgreSQL cluster of FerretDB v2). */
   private prepare: () => Promise<void> = () => Promise.resolve();
