@@ -4,6 +4,7 @@ import type { SessionsService } from '../auth/sessions.service';
 import type { ConnectionsRepository } from '../connections/connections.repository';
 import {
   DELIVER_EVENT,
+  EVICT_EVENT,
   type Delivery,
   type PresenceServer,
   type PresenceSocket,
@@ -24,6 +25,8 @@ class FakeSocket {
   connected = true;
   transportClosed = false;
   readonly conn = { close: () => void (this.transportClosed = true) };
+  /** `disconnect(true)`: final (the client does not reconnect). */
+  disconnectedForGood = false;
 
   constructor(
     readonly id: string,
@@ -51,6 +54,11 @@ class FakeSocket {
     return true;
   }
 
+  disconnect(close?: boolean) {
+    this.connected = false;
+    this.disconnectedForGood = close === true;
+  }
+
   events(name: string) {
     return this.emitted.filter(([event]) => event === name).map(([, payload]) => payload);
   }
@@ -61,15 +69,19 @@ class FakeServer {
   readonly rooms = new Map<string, Set<string>>();
   readonly socketsById = new Map<string, FakeSocket>();
   readonly published: Delivery[] = [];
+  readonly evictions: unknown[] = [];
   handler?: (delivery: Delivery) => void;
+  evictHandler?: (eviction: { socketIds: string[]; limit: number }) => void;
   readonly sockets = { adapter: { rooms: this.rooms }, sockets: this.socketsById };
 
-  on(event: string, handler: (delivery: Delivery) => void) {
-    if (event === DELIVER_EVENT) this.handler = handler;
+  on(event: string, handler: (payload: never) => void) {
+    if (event === DELIVER_EVENT) this.handler = handler as (delivery: Delivery) => void;
+    if (event === EVICT_EVENT) this.evictHandler = handler as FakeServer['evictHandler'];
   }
 
-  serverSideEmit(event: string, delivery: Delivery) {
-    if (event === DELIVER_EVENT) this.published.push(delivery);
+  serverSideEmit(event: string, payload: unknown) {
+    if (event === DELIVER_EVENT) this.published.push(payload as Delivery);
+    if (event === EVICT_EVENT) this.evictions.push(payload);
     return true;
   }
 
@@ -116,6 +128,28 @@ const asSocket = (socket: FakeSocket) => socket as unknown as PresenceSocket;
 
 describe('PresenceService', () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  it('evicts sockets over the per-user cap: published to other instances; a local one is told, then disconnected for good', () => {
+    const { server, service, bound } = setUp();
+    const oldest = bound('s1', ALICE, 'session-1');
+    const newest = bound('s2', ALICE, 'session-2');
+    service.evict(['s1', 'on-another-instance'], 10);
+    expect(server.evictions).toEqual([{ socketIds: ['s1', 'on-another-instance'], limit: 10 }]);
+    expect(oldest.emitted).toEqual([
+      [
+        'connectionLimit',
+        { message: 'Too many open connections for this account; this one was closed', limit: 10 },
+      ],
+    ]);
+    expect(oldest.disconnectedForGood).toBe(true);
+    expect(oldest.transportClosed).toBe(false); // not a transport close: the client must not retry
+    expect(newest.connected).toBe(true);
+    // Another instance's eviction reaches this one's sockets the same way.
+    server.evictHandler?.({ socketIds: ['s2'], limit: 10 });
+    expect(newest.disconnectedForGood).toBe(true);
+    service.evict([], 10);
+    expect(server.evictions).toHaveLength(1);
+  });
 
   it('publishes each event to the other instances once and writes it to live local sockets, in order', async () => {
     const { server, service, bound } = setUp();
