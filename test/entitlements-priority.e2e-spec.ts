@@ -59,6 +59,7 @@ describe('Feed priority (ELITE first) and the ELITE profile boost', () => {
         },
       },
     );
+    await t.app.get(UserCache).invalidate(users.expired.id); // written behind the cache's back
     await onboardEveryone(t);
   });
 
