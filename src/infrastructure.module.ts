@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { IndexBootstrapService } from './common/database/index-bootstrap.service';
 import { loggerOptions, type ProcessName } from './common/logging/logger.options';
 import { redisOptionsFromUrl } from './common/redis/redis-options';
-import { RedisModule } from './common/redis/redis.module';
+import { reconnectDelayMs, RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 
 /**
@@ -30,7 +30,9 @@ export class InfrastructureModule {
           monitorCommands: true,
         }),
         BullModule.forRoot({
-          connection: redisOptionsFromUrl(config.redis.url),
+          // Reconnect every ≤ 2 s (BullMQ's default backs off to 20 s), so queues and workers
+          // resume soon after a Redis outage.
+          connection: { ...redisOptionsFromUrl(config.redis.url), retryStrategy: reconnectDelayMs },
           prefix: `${config.redis.keyPrefix}:bull`,
         }),
         RedisModule,
