@@ -7,6 +7,9 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Reuses a client-sent UUID v4 request id, otherwise makes one; echoes it in the response. */
+/** Request paths not written to the request log (liveness probe, Prometheus scrape). */
+const QUIET_PATHS = new Set(['/health', '/metrics']);
+
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
   const id = typeof incoming === 'string' && UUID_V4.test(incoming) ? incoming : randomUUID();
@@ -50,7 +53,8 @@ export function loggerOptions(config: AppConfig, processName: ProcessName): Para
       customAttributeKeys: { reqId: 'requestId' },
       quietReqLogger: true,
       redact: { paths: REDACTED_PATHS, remove: true },
-      autoLogging: { ignore: (req) => (req.url ?? '').split('?')[0] === '/health' },
+      // Probes and scrapes every few seconds would drown the request log.
+      autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
