@@ -215,9 +215,17 @@ describe('Fault: Redis restarted under traffic', () => {
     // Presence works again on the socket opened before the outage.
     const annId = login.body.data._id as string;
     const [socket] = sockets;
-    const online = nextOnlineList(socket);
-    socket.emit('register', annId);
-    expect(await online).toContain(annId);
+    // (Her presence entry expired while Redis was away; the next heartbeat, ≤ 500 ms here,
+    // marks her socket again.)
+    await waitUntil(
+      async () => {
+        const online = nextOnlineList(socket);
+        socket.emit('register', annId);
+        return (await online).includes(annId);
+      },
+      'onlineList to list Ann again',
+      10000,
+    );
     // Eve's signup was refused during the outage (no account): she simply signs up again.
     expect((await signUp('Eve')).status).toBe(201);
 
