@@ -23,7 +23,7 @@ const SKILLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/modules/skills/sk
 const DAY = 86_400_000;
 const PASSWORD = 'Str0ng!pass';
 const VIEWER_EMAIL = 'user0@bench.test';
-const BATCH = 2000;
+const BATCH = 1000;
 const STATUSES = ['interested', 'ignored', 'accepted', 'rejected'];
 
 let passwordHash;
@@ -36,8 +36,10 @@ async function sharedPasswordHash() {
 const pairKey = (a, b) => [String(a), String(b)].sort().join('_');
 
 /**
- * One batch, retried twice after a transient failure (FerretDB under a loaded machine has answered
- * "unexpected EOF"); documents a failed attempt did insert come back as duplicate keys, ignored.
+ * One batch, retried after a transient failure (under a loaded machine FerretDB has answered
+ * "unexpected EOF" and its PostgreSQL has gone through crash recovery, "not yet accepting
+ * connections", for several seconds); documents a failed attempt did insert come back as
+ * duplicate keys, ignored.
  */
 async function insertBatch(collection, batch) {
   for (let attempt = 1; ; attempt++) {
@@ -46,15 +48,19 @@ async function insertBatch(collection, batch) {
     } catch (error) {
       const writeErrors = error.writeErrors ?? [];
       if (writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000) && attempt > 1) return undefined;
-      if (attempt >= 3) throw new Error(`insertMany into ${collection.collectionName} failed ${attempt} times: ${error.message}`);
+      if (attempt >= 6) throw new Error(`insertMany into ${collection.collectionName} failed ${attempt} times: ${error.message}`);
       process.stderr.write(`[seed] insertMany into ${collection.collectionName} failed (${error.message}); retrying\n`);
-      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      await new Promise((r) => setTimeout(r, Math.min(2 ** attempt, 15) * 1000)); // room for PostgreSQL crash recovery
     }
   }
 }
 
-/** Inserts `docs` in batches, `parallel` batches in flight. */
-async function insertAll(collection, docs, parallel = 2) {
+/**
+ * Inserts `docs` in batches, `parallel` batches in flight. One by default: concurrent bulk inserts
+ * into one collection with unique indexes (exclusion constraints on DocumentDB) have left FerretDB
+ * answering "unexpected EOF" and two PostgreSQL backends spinning for minutes on this machine.
+ */
+async function insertAll(collection, docs, parallel = 1) {
   const batches = [];
   for (let i = 0; i < docs.length; i += BATCH) batches.push(docs.slice(i, i + BATCH));
   for (let i = 0; i < batches.length; i += parallel) {
