@@ -52,6 +52,24 @@ describe('isDependencyUnavailable', () => {
       new mongo.MongoServerError({ message: 'unexpected EOF', code: 1 }),
     ],
     [
+      'FerretDB whose PostgreSQL is shutting down',
+      new mongo.MongoServerError({
+        message: 'FATAL: terminating connection due to administrator command (SQLSTATE 57P01)',
+        code: 1,
+      }),
+    ],
+    [
+      'FerretDB whose PostgreSQL is starting up',
+      new mongo.MongoServerError({
+        message: 'FATAL: the database system is starting up (SQLSTATE 57P03)',
+        code: 1,
+      }),
+    ],
+    [
+      'FerretDB whose pooled PostgreSQL connection was closed',
+      new mongo.MongoServerError({ message: 'conn closed', code: 1 }),
+    ],
+    [
       'an error whose cause is a socket error',
       new Error('query failed', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }),
     ],

@@ -29,8 +29,12 @@ const NETWORK_ERROR_CODES = new Set([
  */
 const MONGO_UNAVAILABLE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 
-/** FerretDB answers InternalError (code 1) when its PostgreSQL backend cannot be reached. */
-const FERRETDB_BACKEND_DOWN = /failed to connect to|connection refused|unexpected EOF|dial error/i;
+/**
+ * FerretDB answers InternalError (code 1) when its PostgreSQL backend cannot be reached, is
+ * shutting down or starting (SQLSTATE 57P01/57P03), or dropped the connection mid-query.
+ */
+const FERRETDB_BACKEND_DOWN =
+  /failed to connect to|connection refused|unexpected EOF|dial error|conn closed|connection reset|broken pipe|server closed the connection|terminating connection|database system is (shutting down|starting up|in recovery mode)|SQLSTATE 57P0[0-9]|i\/o timeout/i;
 
 /** Mongoose's own errors while it has no connection (it buffers, then gives up). */
 const MONGOOSE_UNAVAILABLE = /buffering timed out|Client must be connected|connection .* closed/i;
