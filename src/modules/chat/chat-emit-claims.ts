@@ -6,11 +6,33 @@ import { REDIS_CLIENT } from '../../common/redis/redis.module';
 export const EMIT_CLAIM_TTL_MS = 5 * 60_000;
 
 /**
+ * A claim still `claimed` (never confirmed `emitted`) this long after it was taken means its
+ * instance died between the claim and the emit: a retry may then emit.
+ */
+export const UNCONFIRMED_CLAIM_MS = 2000;
+
+// A retry: emit if nobody claimed the message, or if its claim was never confirmed and is stale.
+// Returns 1 (emit), 0 (already emitted), or -ms to wait before the claim turns stale.
+const CLAIM_RETRY = `
+local v = redis.call('GET', KEYS[1])
+if not v then redis.call('SET', KEYS[1], 'emitted', 'PX', ARGV[3]) return 1 end
+if v == 'emitted' then return 0 end
+local age = tonumber(ARGV[1]) - (tonumber(string.sub(v, 9)) or 0)
+if age >= tonumber(ARGV[2]) then redis.call('SET', KEYS[1], 'emitted', 'PX', ARGV[3]) return 1 end
+return -(tonumber(ARGV[2]) - age)`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
  * Exactly one `messageReceived` per stored message, even when the instance that stored it dies
- * before emitting. Whoever emits claims the message first (`SET NX`): the send that stored it,
- * or, when that instance died in between, the client's retry of the same `clientMessageId` on
- * another instance (a retry otherwise emits nothing). Fails open: without Redis the original
- * send emits and a retry does not.
+ * before emitting. Two phases, keyed `chat:emit:<messageId>`:
+ * - the send that stored the message takes the claim (`claimed:<ms>`, `SET NX`), emits, and in
+ *   the same synchronous step (no await in between, so both writes leave the process together or
+ *   not at all) confirms it (`emitted`);
+ * - a client's retry of the same `clientMessageId` (on any instance) emits only if no claim exists,
+ *   or if the claim stayed unconfirmed for {@link UNCONFIRMED_CLAIM_MS} (its instance died between
+ *   claim and emit; the retry waits out the remainder, at most that long).
+ * Fails open: without Redis the original send emits and a retry does not.
  */
 @Injectable()
 export class ChatEmitClaims {
@@ -19,24 +41,11 @@ export class ChatEmitClaims {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   /** The send that stored the message: true unless a retry claimed (and emitted) it first. */
-  async claimStored(messageId: string): Promise<boolean> {
-    return this.claim(messageId, true);
-  }
-
-  /**
-   * A retry of a stored message: true only if nobody claimed it yet (its instance died between
-   * storing and emitting) and it is recent enough for a claim to still exist.
-   */
-  async claimRetry(messageId: string, createdAt: string, now = Date.now()): Promise<boolean> {
-    if (now - Date.parse(createdAt) > EMIT_CLAIM_TTL_MS / 2) return false;
-    return this.claim(messageId, false);
-  }
-
-  private async claim(messageId: string, onError: boolean): Promise<boolean> {
+  async claimStored(messageId: string, now = Date.now()): Promise<boolean> {
     try {
       const set = await this.redis.set(
-        `chat:emit:${messageId}`,
-        '1',
+        keyOf(messageId),
+        `claimed:${now}`,
         'PX',
         EMIT_CLAIM_TTL_MS,
         'NX',
@@ -44,7 +53,47 @@ export class ChatEmitClaims {
       return set === 'OK';
     } catch (error) {
       this.logger.warn({ msg: 'Chat emit claim unavailable', messageId, err: error });
-      return onError;
+      return true;
+    }
+  }
+
+  /** Call right after emitting, with no await in between (see the class comment). */
+  confirmEmitted(messageId: string): void {
+    this.redis
+      .set(keyOf(messageId), 'emitted', 'PX', EMIT_CLAIM_TTL_MS)
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'Chat emit confirmation failed', messageId, err: error }),
+      );
+  }
+
+  /**
+   * A retry of a stored message: true only if it was never emitted as far as Redis knows (no
+   * claim, or a claim left unconfirmed by an instance that died) and it is recent enough for a
+   * claim to still exist.
+   */
+  async claimRetry(messageId: string, createdAt: string): Promise<boolean> {
+    if (Date.now() - Date.parse(createdAt) > EMIT_CLAIM_TTL_MS / 2) return false;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const verdict = Number(
+          await this.redis.eval(
+            CLAIM_RETRY,
+            1,
+            keyOf(messageId),
+            String(Date.now()),
+            String(UNCONFIRMED_CLAIM_MS),
+            String(EMIT_CLAIM_TTL_MS),
+          ),
+        );
+        if (verdict >= 0) return verdict === 1;
+        await sleep(Math.min(-verdict + 20, UNCONFIRMED_CLAIM_MS));
+      }
+      return false;
+    } catch (error) {
+      this.logger.warn({ msg: 'Chat emit claim unavailable', messageId, err: error });
+      return false;
     }
   }
 }
+
+const keyOf = (messageId: string) => `chat:emit:${messageId}`;

@@ -128,6 +128,7 @@ export class ChatGateway {
         this.server
           .to(this.chatRoom(userId.toHexString(), targetUserId))
           .emit('messageReceived', sent.message);
+        this.claims.confirmEmitted(sent.message._id); // same synchronous step as the emit
       }
       return { message: sent.message };
     });
