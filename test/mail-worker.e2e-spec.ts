@@ -53,8 +53,10 @@ describe('Mail worker (BullMQ processor in its own process)', () => {
     expect(times[9] - times[0]).toBeGreaterThanOrEqual(3800);
     expect(times[9] - started).toBeGreaterThanOrEqual(3800);
     for (let i = 0; i + 2 < times.length; i++) {
-      // any three consecutive deliveries span (almost) a full second: never 3 within one window
-      expect(times[i + 2] - times[i]).toBeGreaterThanOrEqual(900);
+      // Any three consecutive deliveries span most of a second: never 3 within one window. The
+      // limiter spaces the jobs' starts; arrival times at the stand-in add the jitter of each send
+      // (one delayed by a busy event loop shortens the next gap), hence 700 and not 1000 ms.
+      expect(times[i + 2] - times[i]).toBeGreaterThanOrEqual(700);
     }
     expect(new Set(delivered.map((e) => e.recipients[0])).size).toBe(10);
   }, 20000);
