@@ -4,7 +4,6 @@ import { Answer, cookiesOf, HttpClient } from './support/http-client';
 import { PrivateStorage } from './support/private-storage';
 import { waitUntil } from './support/private-redis';
 import { ResendStub, verificationTokenFrom } from './support/resend-stub';
-import { STRONG_PASSWORD } from './support/session';
 import { spawnEntry, SpawnedProcess } from './support/spawn';
 import { deleteRedisNamespace, testEnvironment, uniqueNamespace } from './support/test-app';
 import { loadConfig } from '../src/config/app-config';
@@ -42,19 +41,8 @@ if (!storage) {
       RESEND_BASE_URL: stub.url,
       LOG_LEVEL: 'info',
     });
-  const signUp = (name: string) =>
-    http.call('POST', '/auth/signup', {
-      body: {
-        firstName: name,
-        lastName: 'Fault',
-        emailId: `${name.toLowerCase()}@example.com`,
-        password: STRONG_PASSWORD,
-      },
-    });
-  const logIn = (name: string) =>
-    http.call('POST', '/auth/login', {
-      body: { emailId: `${name.toLowerCase()}@example.com`, password: STRONG_PASSWORD },
-    });
+  const signUp = (name: string) => http.signUp(name);
+  const logIn = (name: string) => http.logIn(name);
   const verify = async (name: string) => {
     const [email] = await stub.waitFor((e) => e.recipients[0] === `${name}@example.com`);
     const answer = await http.call(

@@ -10,7 +10,6 @@ import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
 import { Answer, cookiesOf, HttpClient } from './support/http-client';
 import { PrivateRedis, waitUntil } from './support/private-redis';
 import { ResendStub, verificationTokenFrom } from './support/resend-stub';
-import { STRONG_PASSWORD } from './support/session';
 import { spawnEntry, SpawnedProcess } from './support/spawn';
 import { testEnvironment, uniqueNamespace } from './support/test-app';
 
@@ -68,19 +67,8 @@ describe('Fault: Redis restarted under traffic', () => {
       setTimeout(() => reject(new Error('no onlineList')), 10000).unref();
     });
 
-  const signUp = (name: string) =>
-    http.call('POST', '/auth/signup', {
-      body: {
-        firstName: name,
-        lastName: 'Fault',
-        emailId: `${name.toLowerCase()}@example.com`,
-        password: STRONG_PASSWORD,
-      },
-    });
-  const logIn = (name: string) =>
-    http.call('POST', '/auth/login', {
-      body: { emailId: `${name.toLowerCase()}@example.com`, password: STRONG_PASSWORD },
-    });
+  const signUp = (name: string) => http.signUp(name);
+  const logIn = (name: string) => http.logIn(name);
   /** The verification emails the provider accepted for `name` (Ann also gets a welcome). */
   const sentTo = (name: string) =>
     stub.delivered.filter(

@@ -1,3 +1,5 @@
+import { STRONG_PASSWORD } from './session';
+
 /** One HTTP answer as a test reads it. */
 export interface Answer {
   status: number;
@@ -39,6 +41,25 @@ export class HttpClient {
       // not JSON: keep the text
     }
     return { status: res.status, body, headers: res.headers, ms: Date.now() - started };
+  }
+
+  /** Signs up `<name>@example.com` (last name Fault) with the suite's strong password. */
+  signUp(name: string): Promise<Answer> {
+    return this.call('POST', '/auth/signup', {
+      body: {
+        firstName: name,
+        lastName: 'Fault',
+        emailId: `${name.toLowerCase()}@example.com`,
+        password: STRONG_PASSWORD,
+      },
+    });
+  }
+
+  /** Logs in a user created by {@link signUp}. */
+  logIn(name: string): Promise<Answer> {
+    return this.call('POST', '/auth/login', {
+      body: { emailId: `${name.toLowerCase()}@example.com`, password: STRONG_PASSWORD },
+    });
   }
 }
 
