@@ -68,14 +68,7 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.child = child;
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})`);
-        return portOpen(this.port);
-      },
-      `redis-server on port ${this.port}`,
-      10000,
-    );
+    await waitForListening(child, this.port, 'redis-server', 10000);
     return this;
   }
 
@@ -83,10 +76,35 @@ export class PrivateRedis {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    await waitUntil(async () => !(await portOpen(this.port)), `port ${this.port} to close`, 5000);
+    await killAndWaitForPortClosed(child, this.port);
   }
+}
+
+/** Waits until `child` listens on `port`; fails at once if it exits first. */
+export async function waitForListening(
+  child: ChildProcess,
+  port: number,
+  name: string,
+  timeoutMs: number,
+): Promise<void> {
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
+      return portOpen(port);
+    },
+    `${name} on port ${port}`,
+    timeoutMs,
+  );
+}
+
+/** SIGKILL (a crash: no goodbye to clients), then waits until its port is closed. */
+export async function killAndWaitForPortClosed(
+  child: ChildProcess | undefined,
+  port: number,
+): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  await waitUntil(async () => !(await portOpen(port)), `port ${port} to close`, 5000);
 }

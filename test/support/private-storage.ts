@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startCluster } from '../../scripts/documentdb';
 import { ensureFerretdb, freePort } from '../../scripts/services';
-import { portOpen, waitUntil } from './private-redis';
+import { killAndWaitForPortClosed, waitForListening } from './private-redis';
 
 type Launch = (port: number) => { binary: string; args: string[] };
 
@@ -137,14 +137,7 @@ export class PrivateStorage {
     const child = spawn(binary, args, { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     this.child = child;
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${binary} exited (${child.exitCode})`);
-        return portOpen(this.port);
-      },
-      `the database server on port ${this.port}`,
-      30000,
-    );
+    await waitForListening(child, this.port, binary, 30000);
     return this;
   }
 
@@ -152,11 +145,7 @@ export class PrivateStorage {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    await waitUntil(async () => !(await portOpen(this.port)), `port ${this.port} to close`, 5000);
+    await killAndWaitForPortClosed(child, this.port);
   }
 
   /** Stops the server and whatever it ran on, and removes the data. */
