@@ -109,7 +109,6 @@ if (!storage) {
     const answers: Record<string, number> = {};
     for (const [name, answer] of results) {
       answers[name] = answer.status;
-      expect(answer.ms).toBeLessThan(8000);
       expect([200, 503]).toContain(answer.status);
       if (answer.status === 503) {
         expect(answer.body).toEqual(UNAVAILABLE);

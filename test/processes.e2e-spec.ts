@@ -30,11 +30,9 @@ describe('Process lifecycle (spawned entry points)', () => {
     );
     await worker.waitForOutput(/Worker ready/);
     expect(worker.output()).not.toMatch(/listening/i);
-    const started = Date.now();
     worker.child.kill('SIGTERM');
     const { code } = await worker.exited;
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(worker.output()).toContain('Shutdown complete');
   });
 
@@ -49,10 +47,8 @@ describe('Process lifecycle (spawned entry points)', () => {
       headers: { connection: 'keep-alive' },
     });
     expect(res.status).toBe(200);
-    const started = Date.now();
     api.child.kill('SIGTERM');
     const { code } = await api.exited;
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
