@@ -35,6 +35,12 @@ const ROUTES = {
   skills: { path: '/skills', auth: true },
   feed: { path: '/user/feed?page=1&limit=10', auth: true },
   'feed-skills': { path: '/user/feed?page=1&limit=10&skills=React,Go', auth: true },
+  // A later page: the stateless cursor halfway through the everyone tier (same page every time).
+  'feed-after': {
+    path: (seeded) =>
+      `/user/feed?limit=10&after=${seeded.ids ? `2.${seeded.ids[Math.floor(seeded.ids.length / 2)].toHexString()}.${Date.now()}` : ':cursor'}`,
+    auth: true,
+  },
   received: { path: '/user/requests/received', auth: true },
   connections: { path: '/user/connections', auth: true },
   'chat-recent': { path: '/chat/recent', auth: true },
