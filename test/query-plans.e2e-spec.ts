@@ -105,6 +105,9 @@ describe('Queries behind the list routes are index-backed', () => {
         'users.find:_id,boostedAt,boostedUntil,emailVerified,onboardingComplete,skillsKey',
         'users.find:$nor,_id,emailVerified,onboardingComplete,skillsKey',
         'users.countDocuments:_id,emailVerified,onboardingComplete',
+        // who may be boosted or ELITE (cached; lets a page skip the tiers nobody is in)
+        'users.find:boostedUntil',
+        'users.find:feedPriorityUntil',
         'users.find:_id',
         'chats.find:lastMessageAt,participants',
         'messages.find:chatId',

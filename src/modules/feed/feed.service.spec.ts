@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { AppError } from '../../common/errors/app-error';
 import type { ConnectionsRepository } from '../connections/connections.repository';
 import type { EntitlementsService } from '../membership/entitlements.service';
+import type { TierMembers } from '../users/feed-tiers';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import type { FeedCountCache } from './feed-count.cache';
@@ -38,7 +39,10 @@ function feedWith(candidateCount: number) {
     );
   };
 
+  /** What the tier-member list says (`null`: unknown, every tier is queried). */
+  const known: { tierMembers: TierMembers | null } = { tierMembers: null };
   const users = {
+    feedTierMembers: () => Promise.resolve(known.tierMembers),
     feedPage: (filter: FeedFilter, skip: number, limit: number) => {
       pages.push({ filter, skip, limit });
       return Promise.resolve(
@@ -101,6 +105,7 @@ function feedWith(candidateCount: number) {
     feed,
     entitlements,
     tiers,
+    known,
     tick,
   };
 }
@@ -210,6 +215,34 @@ describe('FeedService tiers: boosted, then ELITE, then everyone, each in _id ord
     expect(served).toHaveLength(10);
     // A new walk (page 1) sees the boost has ended.
     expect((await f.get({ page: 1 }))[0]).toBe(f.candidates[0].toHexString());
+  });
+});
+
+describe('FeedService tiers nobody is in', () => {
+  const since = new Date('2026-11-27T12:00:00.000Z');
+
+  it('with no boosted or ELITE member, a page is one query (the last tier) and an offset counts nothing', async () => {
+    const f = feedWith(12);
+    f.known.tierMembers = { since, complete: true, members: [] };
+    expect(await f.get({ page: 1, limit: 4 })).toEqual(hex(f.candidates.slice(0, 4)));
+    expect(f.pages.map((p) => p.filter.tier!.tier)).toEqual([2]);
+    f.store.get.mockResolvedValueOnce(null);
+    expect(await f.get({ page: 3, limit: 4 })).toEqual(hex(f.candidates.slice(8, 12)));
+    expect(f.counted.filter((filter) => filter.tier)).toHaveLength(0);
+    expect(f.pages.at(-1)!.skip).toBe(8);
+  });
+
+  it('a tier with a member at the walk start is queried; the others are not', async () => {
+    const f = feedWith(6);
+    const [, , c2] = f.candidates;
+    f.tiers.set(c2.toHexString(), () => 1);
+    f.known.tierMembers = {
+      since,
+      complete: true,
+      members: [{ feedPriorityUntil: new Date('2026-12-28T12:00:00.000Z') }],
+    };
+    expect((await f.get({ page: 1, limit: 2 }))[0]).toBe(c2.toHexString());
+    expect(f.pages.map((p) => p.filter.tier!.tier)).toEqual([1, 2]);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
+import { occupiedFeedTiers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
@@ -53,14 +54,16 @@ export class FeedService {
     }
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
-    const [excluded, position] = await Promise.all([
+    const [excluded, position, tierMembers] = await Promise.all([
       this.connections.feedExclusions(callerId, now),
       needsPosition ? this.positions.get(callerId, filterKey) : null,
+      this.users.feedTierMembers(now),
     ]);
     const start = feedStart(query, position, now);
     const allExcluded = [callerId, ...excluded];
+    const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
     const [served, totalUsers] = await Promise.all([
-      this.walk(start, { excludeIds: allExcluded, skillsKey }, query.limit),
+      this.walk(start, { excludeIds: allExcluded, skillsKey }, query.limit, occupied),
       this.counts.count(callerId, skillsKey, () =>
         this.users.countFeed({ excludeIds: allExcluded, skillsKey }),
       ),
@@ -83,18 +86,21 @@ export class FeedService {
   /**
    * One page of the walk from `start`: the rest of the start's tier, then the next tiers from
    * their beginning, until `limit` profiles. An offset skips whole tiers by their count (tiers 0
-   * and 1 only: the last tier takes the remaining offset as `skip`).
+   * and 1 only: the last tier takes the remaining offset as `skip`). Tiers not `occupied` hold
+   * no one and are not queried.
    */
   private async walk(
     start: FeedStart,
     filter: { excludeIds: Types.ObjectId[]; skillsKey?: string[] },
     limit: number,
+    occupied: ReadonlySet<FeedTier>,
   ): Promise<{ user: UserViewSource; position: FeedPosition }[]> {
     const { asOf } = start.from;
     const served: { user: UserViewSource; position: FeedPosition }[] = [];
     let skip = start.kind === 'offset' ? start.skip : 0;
     for (let t: number = start.from.tier; t <= LAST_FEED_TIER && served.length < limit; t++) {
       const tier = t as FeedTier;
+      if (!occupied.has(tier)) continue;
       const afterId = tier === start.from.tier ? start.from.afterId : null;
       const tierFilter = {
         // Only exclusions ahead of the walk's start can match it.

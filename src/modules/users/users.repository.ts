@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { type FeedTier, LAST_FEED_TIER } from './feed-tiers';
+import {
+  FEED_TIER_MEMBERS_HORIZON_MS,
+  FeedTierMembersCache,
+  MAX_LISTED_TIER_MEMBERS,
+} from './feed-tier-members.cache';
+import { type FeedTier, LAST_FEED_TIER, type TierFields, type TierMembers } from './feed-tiers';
 import { SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { User, UserRecord } from './user.schema';
 import { UserCache } from './user.cache';
@@ -68,6 +73,7 @@ export class UsersRepository {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly cache: UserCache,
+    private readonly tierMembers: FeedTierMembersCache,
   ) {}
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -161,6 +167,31 @@ export class UsersRepository {
       .exec();
   }
 
+  /**
+   * Who may be in feed tiers 0 and 1 (see {@link TierMembers}): cached for the deployment, else
+   * one query on each of the `boostedUntil` and `feedPriorityUntil` indexes. `null`: unknown.
+   */
+  async feedTierMembers(now: Date): Promise<TierMembers | null> {
+    return this.tierMembers.read(async () => {
+      const since = new Date(now.getTime() - FEED_TIER_MEMBERS_HORIZON_MS);
+      const fields = { _id: 0, boostedAt: 1, boostedUntil: 1, feedPriorityUntil: 1 };
+      const endingAfter = (field: 'boostedUntil' | 'feedPriorityUntil') =>
+        this.users
+          .find({ [field]: { $gt: since } }, fields)
+          .hint({ [field]: 1 })
+          .limit(MAX_LISTED_TIER_MEMBERS + 1)
+          .lean<TierFields[]>()
+          .exec();
+      const [boosted, priority] = await Promise.all([
+        endingAfter('boostedUntil'),
+        endingAfter('feedPriorityUntil'),
+      ]);
+      const complete =
+        boosted.length <= MAX_LISTED_TIER_MEMBERS && priority.length <= MAX_LISTED_TIER_MEMBERS;
+      return { since, complete, members: complete ? [...boosted, ...priority] : [] };
+    });
+  }
+
   /** Index: `{ emailVerified, onboardingComplete, _id }` (and `skillsKey`); grows with the data. */
   countFeed(filter: FeedFilter): Promise<number> {
     return this.users.countDocuments(this.feedQuery(filter)).exec();
@@ -205,7 +236,7 @@ export class UsersRepository {
       )
       .lean<UserRecord>()
       .exec();
-    if (user) await this.cache.invalidate(id.toHexString());
+    if (user) await Promise.all([this.cache.invalidate(id.toHexString()), this.tierMembers.changed()]);
     return withoutSecrets(user);
   }
 
@@ -280,7 +311,7 @@ export class UsersRepository {
       .lean<UserRecord>()
       .exec();
     if (user) {
-      await this.cache.invalidate(userId.toHexString());
+      await Promise.all([this.cache.invalidate(userId.toHexString()), this.tierMembers.changed()]);
       return { applied: true, user: withoutSecrets(user)! };
     }
     const fresh = await this.users
