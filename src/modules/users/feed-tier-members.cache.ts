@@ -13,7 +13,11 @@ export const MAX_LISTED_TIER_MEMBERS = 2000;
 
 const KEY = 'all';
 
-type EncodedMember = [boostedAt: number | null, boostedUntil: number | null, priorityUntil: number | null];
+type EncodedMember = [
+  boostedAt: number | null,
+  boostedUntil: number | null,
+  priorityUntil: number | null,
+];
 
 const time = (date: Date | null | undefined) => (date ? date.getTime() : null);
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -34,9 +38,11 @@ export class FeedTierMembersCache extends RedisReadCache<TierMembers> {
         JSON.stringify({
           since: known.since.getTime(),
           complete: known.complete,
-          members: known.members.map(
-            (m): EncodedMember => [time(m.boostedAt), time(m.boostedUntil), time(m.feedPriorityUntil)],
-          ),
+          members: known.members.map((m): EncodedMember => [
+            time(m.boostedAt),
+            time(m.boostedUntil),
+            time(m.feedPriorityUntil),
+          ]),
         }),
       decode: (raw) => {
         const parsed = JSON.parse(raw.toString('utf8')) as {
@@ -48,13 +54,11 @@ export class FeedTierMembersCache extends RedisReadCache<TierMembers> {
         return {
           since: new Date(parsed.since),
           complete: parsed.complete,
-          members: parsed.members.map(
-            ([boostedAt, boostedUntil, priorityUntil]): TierFields => ({
-              boostedAt: date(boostedAt),
-              boostedUntil: date(boostedUntil),
-              feedPriorityUntil: date(priorityUntil),
-            }),
-          ),
+          members: parsed.members.map(([boostedAt, boostedUntil, priorityUntil]): TierFields => ({
+            boostedAt: date(boostedAt),
+            boostedUntil: date(boostedUntil),
+            feedPriorityUntil: date(priorityUntil),
+          })),
         };
       },
     });

@@ -15,9 +15,18 @@ describe('occupiedFeedTiers', () => {
   });
 
   it('a boost running at asOf fills tier 0; one started later or already over does not', () => {
-    const running = { boostedAt: at('2026-12-01T11:50:00Z'), boostedUntil: at('2026-12-01T12:20:00Z') };
-    const later = { boostedAt: at('2026-12-01T12:01:00Z'), boostedUntil: at('2026-12-01T12:31:00Z') };
-    const over = { boostedAt: at('2026-12-01T11:00:00Z'), boostedUntil: at('2026-12-01T11:30:00Z') };
+    const running = {
+      boostedAt: at('2026-12-01T11:50:00Z'),
+      boostedUntil: at('2026-12-01T12:20:00Z'),
+    };
+    const later = {
+      boostedAt: at('2026-12-01T12:01:00Z'),
+      boostedUntil: at('2026-12-01T12:31:00Z'),
+    };
+    const over = {
+      boostedAt: at('2026-12-01T11:00:00Z'),
+      boostedUntil: at('2026-12-01T11:30:00Z'),
+    };
     expect(sorted(occupiedFeedTiers(known([running]), asOf))).toEqual([0, 2]);
     expect(sorted(occupiedFeedTiers(known([later, over]), asOf))).toEqual([2]);
   });

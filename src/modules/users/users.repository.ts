@@ -236,7 +236,8 @@ export class UsersRepository {
       )
       .lean<UserRecord>()
       .exec();
-    if (user) await Promise.all([this.cache.invalidate(id.toHexString()), this.tierMembers.changed()]);
+    if (user)
+      await Promise.all([this.cache.invalidate(id.toHexString()), this.tierMembers.changed()]);
     return withoutSecrets(user);
   }
 
