@@ -6,6 +6,8 @@ import {
   FEED_CURSOR_PATTERN,
   feedFilterKey,
   feedStart,
+  keepUnexcluded,
+  nearestExclusions,
   nextPosition,
   walkStart,
   type FeedPosition,
@@ -167,5 +169,38 @@ describe('feedFilterKey', () => {
     expect(feedFilterKey(['go', 'react', 'go'])).toBe(key);
     expect(feedFilterKey(['go'])).not.toBe(key);
     expect(feedFilterKey(['go', 'react', 'rust'])).not.toBe(key);
+  });
+});
+
+describe('keepUnexcluded: a page from an over-fetched batch', () => {
+  const item = (n: number) => ({ _id: new Types.ObjectId(n.toString(16).padStart(24, '0')) });
+  const batch = [1, 2, 3, 4, 5, 6].map(item);
+  const excluded = new Set([item(2)._id.toHexString(), item(3)._id.toHexString()]);
+
+  it('drops exclusions and stops at want: the walk ends there', () => {
+    const { kept, more } = keepUnexcluded(batch, 6, excluded, 3);
+    expect(kept).toEqual([1, 4, 5].map(item));
+    expect(more).toBe(false);
+  });
+
+  it('a full batch short of want (exclusions not sent): read on after it', () => {
+    const { kept, more } = keepUnexcluded(batch, 6, excluded, 5);
+    expect(kept).toEqual([1, 4, 5, 6].map(item));
+    expect(more).toBe(true);
+  });
+
+  it('a batch shorter than asked: the tier is exhausted', () => {
+    const { kept, more } = keepUnexcluded(batch, 9, excluded, 5);
+    expect(kept).toHaveLength(4);
+    expect(more).toBe(false);
+  });
+});
+
+describe('nearestExclusions: what one query carries', () => {
+  it('those ahead of the walk, the nearest first, at most max', () => {
+    const ids = [9, 3, 7, 1, 5, 8].map(id);
+    expect(hex(nearestExclusions(ids, id(2), 3))).toEqual(hex([3, 5, 7].map(id)));
+    expect(hex(nearestExclusions(ids, id(2), 10))?.sort()).toEqual(hex([3, 5, 7, 8, 9].map(id)));
+    expect(hex(nearestExclusions(ids, null, 2))).toEqual(hex([1, 3].map(id)));
   });
 });

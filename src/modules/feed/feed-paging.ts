@@ -135,3 +135,45 @@ export function exclusionsAfter(
   const after = afterId.toHexString();
   return ids.filter((id) => id.toHexString() > after);
 }
+
+/**
+ * The most exclusions one feed query carries. A viewer who swiped more than this has the rest
+ * dropped from the results here, reading on after the page if that left it short.
+ */
+export const MAX_SENT_EXCLUSIONS = 1000;
+
+/**
+ * The exclusions a walk over `_id > afterId` sends with its query: those ahead of it, the nearest
+ * {@link MAX_SENT_EXCLUSIONS} (the ones its next rows can meet first).
+ */
+export function nearestExclusions(
+  ids: Types.ObjectId[],
+  afterId: Types.ObjectId | null | undefined,
+  max = MAX_SENT_EXCLUSIONS,
+): Types.ObjectId[] {
+  const ahead = exclusionsAfter(ids, afterId);
+  if (ahead.length <= max) return ahead;
+  return ahead
+    .map((id) => ({ id, hex: id.toHexString() }))
+    .sort((x, y) => (x.hex < y.hex ? -1 : 1))
+    .slice(0, max)
+    .map(({ id }) => id);
+}
+
+/**
+ * The batch's profiles not in `excluded` (hex ids), at most `want`, and whether the walk must read
+ * on after the batch (it came back full but exclusions not sent with the query left it short).
+ */
+export function keepUnexcluded<T extends { _id: Types.ObjectId }>(
+  batch: T[],
+  asked: number,
+  excluded: ReadonlySet<string>,
+  want: number,
+): { kept: T[]; more: boolean } {
+  const kept: T[] = [];
+  for (const item of batch) {
+    if (kept.length === want) return { kept, more: false };
+    if (!excluded.has(item._id.toHexString())) kept.push(item);
+  }
+  return { kept, more: batch.length === asked && kept.length < want };
+}

@@ -137,6 +137,19 @@ describe('FeedService paging', () => {
     expect(hex(f.counted.at(-1)!.excludeIds)).toEqual(hex([f.viewer, id(100), id(101), id(110)]));
   });
 
+  it('a viewer with more exclusions than a query carries: the rest are dropped here, and the walk reads on', async () => {
+    const f = feedWith(1010);
+    f.known.tierMembers = { since: new Date(0), complete: true, members: [] }; // tier 2 only
+    f.swiped.push(...f.candidates.slice(0, 1005)); // all but the last five
+    expect(await f.get({ page: 1, limit: 4 })).toEqual(hex(f.candidates.slice(1005, 1009)));
+    const reads = f.pages.map((p) => [p.filter.excludeIds.length, p.filter.afterId?.toHexString()]);
+    // the viewer and the 999 nearest are sent; the 4 read are unsent exclusions; then the last 2
+    expect(reads).toEqual([
+      [1000, undefined],
+      [2, f.candidates[1002].toHexString()],
+    ]);
+  });
+
   it('after= is a stateless cursor: it neither reads nor moves the position', async () => {
     const f = feedWith(12);
     await f.get({ page: 1 });

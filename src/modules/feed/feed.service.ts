@@ -6,7 +6,7 @@ import { EntitlementsService } from '../membership/entitlements.service';
 import { occupiedFeedTiers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
-import { UsersRepository } from '../users/users.repository';
+import { type FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
 import {
@@ -14,6 +14,8 @@ import {
   exclusionsAfter,
   feedFilterKey,
   feedStart,
+  keepUnexcluded,
+  nearestExclusions,
   LAST_FEED_TIER,
   nextPosition,
   type FeedPosition,
@@ -97,6 +99,7 @@ export class FeedService {
   ): Promise<{ user: UserViewSource; position: FeedPosition }[]> {
     const { asOf } = start.from;
     const served: { user: UserViewSource; position: FeedPosition }[] = [];
+    const excluded = new Set(filter.excludeIds.map((id) => id.toHexString()));
     let skip = start.kind === 'offset' ? start.skip : 0;
     for (let t: number = start.from.tier; t <= LAST_FEED_TIER && served.length < limit; t++) {
       const tier = t as FeedTier;
@@ -116,11 +119,40 @@ export class FeedService {
           continue;
         }
       }
-      const users = await this.users.feedPage(tierFilter, skip, limit - served.length);
+      const users =
+        skip > 0
+          ? await this.users.feedPage(tierFilter, skip, limit - served.length)
+          : await this.tierPage(tierFilter, excluded, limit - served.length);
       skip = 0;
       for (const user of users) served.push({ user, position: { tier, afterId: user._id, asOf } });
     }
     return served;
+  }
+
+  /**
+   * Up to `want` profiles of one tier after `filter.afterId`: one query with the nearest
+   * exclusions ahead (see {@link nearestExclusions}); only a viewer with more exclusions than one
+   * query carries can need another.
+   */
+  private async tierPage(
+    filter: FeedFilter,
+    excluded: ReadonlySet<string>,
+    want: number,
+  ): Promise<UserViewSource[]> {
+    const page: UserViewSource[] = [];
+    let afterId = filter.afterId ?? null;
+    for (;;) {
+      const asked = want - page.length;
+      const batch = await this.users.feedPage(
+        { ...filter, excludeIds: nearestExclusions(filter.excludeIds, afterId), afterId },
+        0,
+        asked,
+      );
+      const { kept, more } = keepUnexcluded(batch, asked, excluded, asked);
+      page.push(...kept);
+      if (!more) return page;
+      afterId = batch[batch.length - 1]._id;
+    }
   }
 
   /** Moves the viewer's position to the last profile served (see {@link nextPosition}). */
