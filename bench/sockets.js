@@ -201,4 +201,110 @@ async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 3000
   return { steps: rows, connectMs: stats(connectSamples), failed };
 }
 
+/** Opens one socket per cookie, `parallel` handshakes at a time; returns sockets, handshake ms and failures. */
+async function openMany(base, cookies, parallel) {
+  const sockets = [];
+  const samples = [];
+  let failed = 0;
+  for (let next = 0; next < cookies.length; next += parallel) {
+    const opened = await Promise.allSettled(
+      cookies.slice(next, next + parallel).map(async (cookie) => {
+        const t0 = performance.now();
+        const socket = await openSocket(base, cookie, { websocket: true });
+        samples.push(performance.now() - t0);
+        return socket;
+      }),
+    );
+    for (const result of opened) {
+      if (result.status === 'fulfilled') sockets.push(result.value);
+      else failed++;
+    }
+  }
+  return { sockets, samples, failed };
+}
+
+/**
+ * Standalone: `node bench/sockets.js --steps 5000,10000 [--idle-ms 21000]`. At each step, with all
+ * sockets idle, the API's event-loop delay over `idle-ms` (longer than the presence heartbeat and
+ * sweep intervals, 10 s) and second by second (its max shows bursts); then the delay while 50
+ * more handshakes are in flight (those 50 timed, then closed). Needs `npm run build`.
+ */
+async function standalone() {
+  const { parseArgs } = require('node:util');
+  const { MongoClient } = require('mongodb');
+  const { startServices, startApi, newNamespace, newSecrets } = require('./harness');
+  const { seed, mintSessions } = require('./seed');
+  const { values } = parseArgs({
+    options: { steps: { type: 'string', default: '5000,10000' }, 'idle-ms': { type: 'string', default: '21000' }, parallel: { type: 'string', default: '50' } },
+  });
+  const steps = values.steps.split(',').map(Number);
+  const idleMs = Number(values['idle-ms']);
+  const parallel = Number(values.parallel);
+  const extra = 50;
+  const max = Math.max(...steps);
+  const log = (m) => console.log(`[sockets ${new Date().toISOString().slice(11, 19)}] ${m}`);
+  const f = (v) => v.toFixed(1);
+  const services = await startServices();
+  const client = await MongoClient.connect(services.mongo.uri);
+  const db = newNamespace();
+  const secrets = newSecrets();
+  const api = await startApi(services, { db, secrets, env: { SOCKET_EVENTS_PER_SECOND: '1000000', SOCKET_EVENT_BURST: '1000000' }, probe: true });
+  const open = [];
+  try {
+    const users = max + steps.length * extra + 2;
+    const seeded = await seed(client, db, users, { conversation: 100 });
+    log(`seeded ${users} users in ${seeded.seconds.toFixed(1)}s`);
+    const cookies = await mintSessions(client, db, seeded.ids.slice(2), secrets.access);
+    let used = 0;
+    for (const [index, target] of steps.entries()) {
+      const batch = await openMany(api.base, cookies.slice(used, target), parallel);
+      used = target;
+      open.push(...batch.sockets);
+      if (batch.failed) log(`${batch.failed} sockets failed`);
+      await sleep(1000);
+      await api.probe('reset');
+      const perSecond = [];
+      const windowStart = Date.now();
+      let whole = { p50: 0, p99: 0, max: 0 };
+      const seconds = Math.round(idleMs / 1000);
+      // Second by second: read, reset; the whole window is the worst second's view plus a merged p99
+      const all = [];
+      for (let s = 0; s < seconds; s++) {
+        await sleep(1000);
+        const sample = await api.probe('read');
+        await api.probe('reset');
+        perSecond.push(sample.loop.max);
+        all.push(sample.loop);
+      }
+      whole = { p50: median(all.map((l) => l.p50)), p99: Math.max(...all.map((l) => l.p99)), max: Math.max(...all.map((l) => l.max)) };
+      const idle = await api.probe('read');
+      log(`${open.length} sockets idle ${Date.now() - windowStart} ms: loop delay p50 ${f(whole.p50)} worst-second p99 ${f(whole.p99)} max ${f(whole.max)} ms; RSS ${idle.rss.toFixed(0)} MB heap ${idle.heapUsed.toFixed(0)} MB`);
+      log(`  max per second: ${perSecond.map((v) => v.toFixed(0)).join(' ')}`);
+      await api.probe('reset');
+      const more = await openMany(api.base, cookies.slice(max + index * extra, max + (index + 1) * extra), extra);
+      const during = await api.probe('read');
+      const hs = stats(more.samples);
+      log(`  +${extra} handshakes: loop delay p50 ${f(during.loop.p50)} p99 ${f(during.loop.p99)} max ${f(during.loop.max)} ms; handshake p50 ${f(hs.p50)} p99 ${f(hs.p99)} ms; RSS ${during.rss.toFixed(0)} MB; failed ${more.failed}`);
+      for (const socket of more.sockets) socket.close();
+    }
+  } finally {
+    for (const socket of open) socket.close();
+    await api.stop();
+    await client.close();
+    await services.stop();
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 module.exports = { openSocket, ack, timeSends, sendLatency, socketScale };
+
+if (require.main === module) {
+  standalone().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -8,12 +8,14 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
 import { SessionsService } from '../auth/sessions.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { heartbeatPlan } from './heartbeat-plan';
 import { PRESENCE_ERRORS } from './presence.errors';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
@@ -55,6 +57,7 @@ export class PresenceGateway
   private readonly logger = new Logger(PresenceGateway.name);
   private heartbeat?: NodeJS.Timeout;
   private sweeper?: NodeJS.Timeout;
+  private refreshing = false;
   private readonly handshakes: HandshakeGuard;
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
@@ -131,8 +134,10 @@ export class PresenceGateway
         maxPerUser: limit,
       });
       this.presence.evict(evicted, limit);
-      if (cameOnline) await this.presence.announce(userId, 'userOnline');
-      socket.emit('onlineList', await this.presence.onlineListFor(userId));
+      // One read of the connections serves both the announcement and the online list.
+      const connectionIds = await this.presence.connectionsOf(userId);
+      if (cameOnline) await this.presence.announce(userId, 'userOnline', connectionIds);
+      socket.emit('onlineList', await this.presence.onlineListFor(userId, connectionIds));
     } catch (error) {
       this.logger.error({ msg: 'Presence registration failed', userId, err: error });
     }
@@ -175,10 +180,34 @@ export class PresenceGateway
 
   /**
    * Heartbeat: extends this instance's bound sockets in Redis and parks those whose session
-   * ended without any event reaching them since (so the user stops counting as online).
+   * ended without any event reaching them since (so the user stops counting as online). The
+   * sockets are walked in slices paced over part of the interval (`heartbeatPlan`): one burst
+   * of a session check and a Redis write per socket would hold the event loop for hundreds of
+   * milliseconds at 10,000 sockets. A round still running when the next is due is not doubled.
    */
   async refreshLocalSockets(): Promise<void> {
-    const sockets = [...this.server.sockets.sockets.values()].filter((s) => s.data.sessionId);
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const entries = this.localSockets();
+      const { sliceSize, pauseMs } = heartbeatPlan(
+        entries.length,
+        this.config.presence.heartbeatMs,
+      );
+      for (let start = 0; start < entries.length && !this.closing; start += sliceSize) {
+        if (start > 0) await sleep(pauseMs);
+        await this.refreshSlice(entries.slice(start, start + sliceSize));
+      }
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private async refreshSlice(slice: LocalSocket[]): Promise<void> {
+    const local = this.server.sockets.sockets;
+    const sockets = slice
+      .map(({ socketId }) => local.get(socketId))
+      .filter((socket): socket is PresenceSocket => !!socket?.data.sessionId);
     const states = await this.presence.sessionStates([
       ...new Set(sockets.map((s) => s.data.sessionId!)),
     ]);
@@ -187,13 +216,12 @@ export class PresenceGateway
         .filter((socket) => states.get(socket.data.sessionId!) === false)
         .map((socket) => this.presence.park(socket, 'session-ended', true)),
     );
-    const entries = this.localSockets();
+    const entries = slice.filter(({ socketId }) => local.get(socketId)?.data.userId);
     const back = await this.store.heartbeat(entries).catch((error: unknown) => {
       this.logger.warn({ msg: 'Presence heartbeat failed', err: error });
       return [];
     });
     // Sockets that disconnected while the heartbeat ran were written back: remove them again.
-    const local = this.server.sockets.sockets;
     const gone = entries.filter(({ socketId }) => !local.get(socketId)?.data.userId);
     await this.store
       .forget(gone)

@@ -145,15 +145,27 @@ export class PresenceService {
   }
 
   /** Tells the user and their accepted connections that the user came online or went offline. */
-  async announce(userId: string, event: 'userOnline' | 'userOffline'): Promise<void> {
-    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
-    this.emitToUsers([userId, ...connectionIds.map(String)], event, userId);
+  async announce(
+    userId: string,
+    event: 'userOnline' | 'userOffline',
+    connectionIds?: Types.ObjectId[],
+  ): Promise<void> {
+    const ids = connectionIds ?? (await this.connectionsOf(userId));
+    this.emitToUsers([userId, ...ids.map(String)], event, userId);
   }
 
-  /** Online connections plus the user (contract §5.3, limited to connections per §10 #39). */
-  async onlineListFor(userId: string): Promise<string[]> {
-    const connectionIds = await this.connections.acceptedIds(new Types.ObjectId(userId));
-    return this.store.onlineAmong([userId, ...connectionIds]);
+  /**
+   * Online connections plus the user (contract §5.3, limited to connections per §10 #39).
+   * `connectionIds` when the caller already read them (a handshake that also announces).
+   */
+  async onlineListFor(userId: string, connectionIds?: Types.ObjectId[]): Promise<string[]> {
+    const ids = connectionIds ?? (await this.connectionsOf(userId));
+    return this.store.onlineAmong([userId, ...ids]);
+  }
+
+  /** The user's accepted connections (one indexed read). */
+  connectionsOf(userId: string): Promise<Types.ObjectId[]> {
+    return this.connections.acceptedIds(new Types.ObjectId(userId));
   }
 
   async sessionStates(sessionIds: string[]): Promise<SessionStates> {
