@@ -59,6 +59,8 @@ async function main() {
       }
       console.log(summary(label, samples));
     };
+    await time('GET /profile (reference)', () => '/profile');
+    await time('GET /user/feed?page=1', () => '/user/feed?page=1&limit=10');
     await time('GET /user/feed (pages 1-20)', (i) => `/user/feed?page=${(i % 20) + 1}&limit=10`);
     await time('GET /user/feed?skills=Go,Rust', (i) => `/user/feed?page=${(i % 5) + 1}&limit=10&skills=Go,Rust`);
     await time('GET /user/requests/received', () => '/user/requests/received');
