@@ -14,7 +14,7 @@ describe('heartbeatPlan', () => {
     const intervalMs = 10_000;
     const { sliceSize, pauseMs } = heartbeatPlan(count, intervalMs);
     const slices = Math.ceil(count / sliceSize);
-    expect(slices).toBe(50);
+    expect(slices).toBe(100);
     expect(pauseMs).toBeGreaterThan(0);
     expect(pauseMs * (slices - 1)).toBeLessThanOrEqual(intervalMs * HEARTBEAT_SPREAD_SHARE);
   });

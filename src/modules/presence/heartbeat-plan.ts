@@ -1,5 +1,5 @@
 /** Sockets written per heartbeat slice: a few milliseconds of work between two yields. */
-export const HEARTBEAT_SLICE = 200;
+export const HEARTBEAT_SLICE = 100;
 /** Slices are spread over at most this share of the heartbeat interval. */
 export const HEARTBEAT_SPREAD_SHARE = 0.25;
 
