@@ -165,6 +165,13 @@ export class SessionsService {
     return (await this.sessions.findActive(new Types.ObjectId(sessionId), new Date())) !== null;
   }
 
+  /** {@link isSessionActive} for many sessions in a few round trips; the ids of the live ones. */
+  async activeSessionIds(sessionIds: string[]): Promise<Set<string>> {
+    const valid = sessionIds.filter(isObjectIdString).map((id) => new Types.ObjectId(id));
+    if (valid.length === 0) return new Set();
+    return this.sessions.activeAmong(valid, new Date());
+  }
+
   /**
    * For socket handshakes: a raw access JWT to an identity, with the HTTP messages. The signature
    * must be ours but the token may be past its expiry: a socket outlives the 15-minute access

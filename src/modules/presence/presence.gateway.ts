@@ -208,14 +208,20 @@ export class PresenceGateway
     const sockets = slice
       .map(({ socketId }) => local.get(socketId))
       .filter((socket): socket is PresenceSocket => !!socket?.data.sessionId);
-    const states = await this.presence.sessionStates([
-      ...new Set(sockets.map((s) => s.data.sessionId!)),
-    ]);
-    await Promise.all(
-      sockets
-        .filter((socket) => states.get(socket.data.sessionId!) === false)
-        .map((socket) => this.presence.park(socket, 'session-ended', true)),
-    );
+    // One batched check for the slice; when it fails, every socket is kept (state unknown).
+    const live = await this.auth
+      .activeSessionIds([...new Set(sockets.map((s) => s.data.sessionId!))])
+      .catch((error: unknown) => {
+        this.logger.error({ msg: 'Session check failed', err: error });
+        return undefined;
+      });
+    if (live) {
+      await Promise.all(
+        sockets
+          .filter((socket) => !live.has(socket.data.sessionId!))
+          .map((socket) => this.presence.park(socket, 'session-ended', true)),
+      );
+    }
     const entries = slice.filter(({ socketId }) => local.get(socketId)?.data.userId);
     const back = await this.store.heartbeat(entries).catch((error: unknown) => {
       this.logger.warn({ msg: 'Presence heartbeat failed', err: error });
