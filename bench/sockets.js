@@ -1,7 +1,7 @@
 'use strict';
 // Socket scenarios, used by bench/run.js (and the socket helpers by bench/chat.js):
 // - scale: N concurrent authenticated sockets on one API instance (sessions minted in bulk, see
-//   seed.js `mintSessions`), sampling at 0, N/4, N/2 and N sockets the API's RSS and event-loop
+//   seed.js `mintSessions`), sampling at 0, N/4, N/2 and N sockets over 11 s windows the API's RSS and event-loop
 //   delay (from the preloaded bench/probe.js, and from the API's /metrics when it serves them) and
 //   the latency of a trivial HTTP request (`GET /health`, sequential) while the sockets are connected;
 // - send → receive: sequential `sendMessage` acks timed to the receiver's `messageReceived`, with
@@ -145,10 +145,11 @@ async function scrapeMetrics(base, token) {
 
 /**
  * Opens sockets for `cookies` (one per user) on `api` (started with `probe: true`), `parallel`
- * handshakes at a time, and measures at 0 and at each of `steps` open sockets.
+ * handshakes at a time, and measures at 0 and at each of `steps` open sockets, each over a window longer
+ * than the presence heartbeat and sweep intervals (10 s), so their work is in it.
  * @returns {Promise<{ steps: object[], connectMs: object, failed: number }>}
  */
-async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 3000, settleMs = 1000, metricsToken, log = () => {} }) {
+async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_000, settleMs = 1000, metricsToken, log = () => {} }) {
   const sockets = [];
   const connectSamples = [];
   let failed = 0;
