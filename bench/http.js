@@ -5,7 +5,7 @@
 // (bench/seed.js), logs in as user0, then loads each route for --duration seconds after a 2 s
 // warm-up whose numbers are discarded. Any non-200 response or connection error fails the run.
 // Usage: node bench/http.js [--users 1000,10000] [--duration 10] [--connections 10]
-//          [--routes profile,skills,feed,feed-skills,received,connections,chat-recent,chat-history,payment-status,login] [--json out.json] [--label before]
+//          [--routes profile,skills,feed,feed-skills,received,connections,chat-recent,chat-history,chat-history-small,payment-status,login] [--json out.json] [--label before]
 // Compare two --json outputs with: node bench/compare.js before.json after.json
 const fs = require('node:fs');
 const os = require('node:os');
@@ -46,6 +46,8 @@ const ROUTES = {
   'chat-recent': { path: '/chat/recent', auth: true },
   // Newest page of the viewer's long conversation (bench/seed.js: 10,000 messages by default).
   'chat-history': { path: (seeded) => `/chat/${seeded.partner}`, auth: true },
+  // The same page of a 100-message conversation: chat-history should cost about as much.
+  'chat-history-small': { path: (seeded) => `/chat/${seeded.smallPartner}`, auth: true },
   'payment-status': { path: '/payment/status', auth: true },
   login: {
     path: '/auth/login',
@@ -120,7 +122,7 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
     if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
     const row = {
       route: name,
-      path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId' }) : route.path}`,
+      path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`,
       rps: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,

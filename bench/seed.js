@@ -5,8 +5,9 @@
 //   predefined skills; every 10th has not finished onboarding, every 20th is unverified;
 // - ~5 random interactions per user (all four statuses), and for the viewer ({prefix}0) 300 more in
 //   every status and both directions;
-// - the viewer's chats: a conversation of `conversation` messages with {prefix}1 and `chats` more
-//   of 5 messages with {prefix}2…, every partner an accepted connection.
+// - the viewer's chats: a conversation of `conversation` messages with {prefix}1, one of
+//   `smallConversation` (100) with {prefix}2 (the short history that the long one is read against)
+//   and `chats - 1` more of 5 messages with {prefix}3…, every partner an accepted connection.
 // The viewer and {prefix}1 are PRO (monthly, expiring in a year): the feed's skills filter is a paid
 // entitlement and FREE users have 10 swipes a day. Indexes are the API's own (created at boot), so
 // start the API before seeding.
@@ -68,19 +69,30 @@ async function insertAll(collection, docs, parallel = 1) {
   }
 }
 
+/**
+ * A fresh ObjectId carrying `date`'s second, as the API gives a message stored at that time
+ * (a conversation seeded at once would otherwise have every id in the same second).
+ */
+function idAt(date) {
+  const bytes = new ObjectId().id;
+  bytes.writeUInt32BE(Math.floor(date.getTime() / 1000), 0);
+  return new ObjectId(bytes);
+}
+
 /** A chat between x and y with `count` messages (alternating senders, oldest first) and its summary. */
 function conversation(x, y, count, now) {
   const chatId = new ObjectId();
   const participants = [x, y].sort((p, q) => String(p).localeCompare(String(q)));
   const messages = Array.from({ length: count }, (_, i) => {
-    const _id = new ObjectId(); // increasing: history is ordered by _id
+    const createdAt = new Date(now - (count - i) * 1000);
+    const _id = idAt(createdAt); // increasing: history is ordered by _id
     return {
       _id,
       chatId,
       senderId: i % 2 ? y : x,
       text: `message ${i} of ${count}`,
       clientMessageId: _id.toHexString(),
-      createdAt: new Date(now - (count - i) * 1000),
+      createdAt,
     };
   });
   const last = messages.at(-1);
@@ -104,12 +116,18 @@ function conversation(x, y, count, now) {
  * @param {import('mongodb').MongoClient} client
  * @param {string} db
  * @param {number} count users (at least chats + 2)
- * @param {{ prefix?: string, conversation?: number, chats?: number }} [options]
+ * @param {{ prefix?: string, conversation?: number, smallConversation?: number, chats?: number }} [options]
  * @returns {Promise<{ ids: import('mongodb').ObjectId[], viewer: import('mongodb').ObjectId,
- *   partner: import('mongodb').ObjectId, emails: (i: number) => string, connections: number,
+ *   partner: import('mongodb').ObjectId, smallPartner: import('mongodb').ObjectId,
+ *   emails: (i: number) => string, connections: number,
  *   messages: number, conversation: number, seconds: number }>}
  */
-async function seed(client, db, count, { prefix = 'user', conversation: length = 10_000, chats = 50 } = {}) {
+async function seed(
+  client,
+  db,
+  count,
+  { prefix = 'user', conversation: length = 10_000, smallConversation = 100, chats = 50 } = {},
+) {
   if (count < chats + 2) throw new Error(`seed: ${count} users cannot hold ${chats} chats`);
   const started = Date.now();
   const database = client.db(db);
@@ -166,7 +184,8 @@ async function seed(client, db, count, { prefix = 'user', conversation: length =
   const chatDocs = [];
   const messages = [];
   for (const i of chatPartners) {
-    const { chat, messages: list } = conversation(ids[0], ids[i], i === 1 ? length : 5, now - i * 60_000);
+    const size = i === 1 ? length : i === 2 ? smallConversation : 5;
+    const { chat, messages: list } = conversation(ids[0], ids[i], size, now - i * 60_000);
     chatDocs.push(chat);
     messages.push(...list);
   }
@@ -178,6 +197,7 @@ async function seed(client, db, count, { prefix = 'user', conversation: length =
     ids,
     viewer: ids[0],
     partner: ids[1],
+    smallPartner: chats >= 1 ? ids[2] : null,
     emails: email,
     connections: connections.length,
     messages: messages.length,
