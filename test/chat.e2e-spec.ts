@@ -198,6 +198,68 @@ describe('Chat across API instances', () => {
     ).toHaveLength(1);
   });
 
+  it('history pages back through a conversation spread over months (bursts and silences) without gaps or repeats', async () => {
+    const frank = await signUpAndLogIn(one, { firstName: 'Frank' });
+    const gina = await signUpAndLogIn(one, { firstName: 'Gina' });
+    await connect(frank, gina);
+    const [f, g] = [new Types.ObjectId(frank.id), new Types.ObjectId(gina.id)];
+    const chat = await one.app.get(ChatsRepository).findOrCreate(f, g);
+    // Ids carry their send time, as the API writes them: bursts of many in one second, minutes,
+    // then days of silence; the newest burst is shorter than a page.
+    const now = Math.floor(Date.now() / 1000);
+    const gaps = [0, 0, 0, 1, 2, 7, 60, 600, 3600, 86_400, 7 * 86_400];
+    const times: number[] = [];
+    for (let i = 0, t = now - 200 * 86_400; i < 420; i++) {
+      t += gaps[(i * 7 + Math.floor(i / 13)) % gaps.length];
+      times.push(Math.min(t, now - 1));
+    }
+    const docs = times.map((t, i) => {
+      // The send second, then a counter: unique and increasing within a second.
+      const id = new Types.ObjectId(
+        t.toString(16).padStart(8, '0') + (i + 1).toString(16).padStart(16, '0'),
+      );
+      return {
+        _id: id,
+        chatId: chat._id,
+        senderId: i % 2 ? f : g,
+        text: `s${i}`,
+        clientMessageId: id.toHexString(),
+        createdAt: new Date(t * 1000),
+      };
+    });
+    await one.connection.collection('messages').insertMany(docs);
+    const last = docs[docs.length - 1];
+    await one.connection.collection('chats').updateOne(
+      { _id: chat._id },
+      {
+        $set: {
+          lastMessage: {
+            messageId: last._id,
+            senderId: last.senderId,
+            text: last.text,
+            createdAt: last.createdAt,
+          },
+          lastMessageAt: last.createdAt,
+          createdAt: new Date((times[0] - 1) * 1000),
+        },
+      },
+    );
+    for (const limit of [50, 7]) {
+      const seen: string[] = [];
+      let before: string | null = null;
+      do {
+        const res: Response = await frank
+          .get(`/chat/${gina.id}?limit=${limit}${before ? `&before=${before}` : ''}`)
+          .expect(200);
+        const page = (res.body.data.messages as { text: string }[]).map((m) => m.text);
+        expect(page.length === limit || res.body.data.pagination.hasMore === false).toBe(true);
+        seen.unshift(...page);
+        before = res.body.data.pagination.nextBefore;
+      } while (before);
+      expect(seen).toEqual(docs.map((d) => d.text));
+    }
+  });
+
   it('story: history pages back through a 1,000-message conversation without gaps or repeats', async () => {
     const dave = await signUpAndLogIn(one, { firstName: 'David' });
     const erin = await signUpAndLogIn(one, { firstName: 'Erin' });

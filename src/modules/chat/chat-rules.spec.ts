@@ -9,6 +9,7 @@ import {
   parseTypingPayload,
   refusalMessage,
   sendRefusal,
+  nextHistoryWindow,
   typingAllowed,
   TYPING_INTERVAL_MS,
   type ChatAccess,
@@ -164,5 +165,18 @@ describe('typingAllowed', () => {
     [false, 0, 1, true],
   ])('isTyping %s, last %s, now %s → %s', (isTyping, last, now, allowed) => {
     expect(typingAllowed(isTyping, last, now)).toBe(allowed);
+  });
+});
+
+describe('nextHistoryWindow', () => {
+  it('sizes the next window for twice the missing messages at the density just seen', () => {
+    expect(nextHistoryWindow(30, 10, 41)).toBe(30 * 9);
+  });
+  it('grows at least 4× when the window was nearly enough', () => {
+    expect(nextHistoryWindow(30, 50, 1)).toBe(120);
+  });
+  it('grows 2,000× after an empty window, and never more', () => {
+    expect(nextHistoryWindow(30, 0, 51)).toBe(60_000);
+    expect(nextHistoryWindow(30, 1, 100_000)).toBe(60_000);
   });
 });

@@ -152,3 +152,24 @@ export function typingAllowed(isTyping: boolean, lastSentAt: number | undefined,
 
 /** The window of the per-user send limit (CHAT_SEND_LIMIT sends, default 20), shared via Redis. */
 export const SEND_LIMIT_WINDOW_MS = 10_000;
+
+/**
+ * History pages are read in `_id` windows walking back from the newest message (see
+ * MessagesRepository.newestFirst): DocumentDB cannot return `{ chatId, _id }` index entries in
+ * order, so an unbounded query reads and sorts the whole conversation. The send limit caps how
+ * many messages a window of this length can hold (2 users × CHAT_SEND_LIMIT per 10 s).
+ */
+export const HISTORY_FIRST_WINDOW_SECONDS = 30;
+/** Bounded windows per page before the rest of the conversation is read in one query. */
+export const HISTORY_MAX_WINDOWS = 6;
+
+/**
+ * The length of the next (older) window after one of `seconds` held `found` of the `wanted`
+ * messages still missing: sized for twice the missing count at the density just seen, at least
+ * 4× longer, and 2,000× longer (the most) after an empty one, so a quiet chat reaches its start
+ * in few steps.
+ */
+export function nextHistoryWindow(seconds: number, found: number, wanted: number): number {
+  const growth = found === 0 ? 2000 : Math.ceil((2 * wanted) / found);
+  return seconds * Math.min(Math.max(growth, 4), 2000);
+}

@@ -109,7 +109,13 @@ export class ChatService {
   ): Promise<ConversationView> {
     const { target, chat, access } = await this.pair(callerId, targetId);
     const caller = callerId.toHexString();
-    const rows = chat ? await this.messages.newestFirst(chat._id, page.before, page.limit + 1) : [];
+    const rows = chat
+      ? await this.messages.newestFirst(
+          { _id: chat._id, createdAt: chat.createdAt, newestId: chat.lastMessage?.messageId },
+          page.before,
+          page.limit + 1,
+        )
+      : [];
     const hasMore = rows.length > page.limit;
     const messages = rows.slice(0, page.limit).reverse();
     const now = new Date();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
+import { HISTORY_FIRST_WINDOW_SECONDS, HISTORY_MAX_WINDOWS, nextHistoryWindow } from './chat-rules';
 import { Message, MessageRecord } from './chat.schema';
 
 export interface NewMessage {
@@ -58,14 +59,68 @@ export class MessagesRepository {
       .exec();
   }
 
-  /** Newest first, strictly before `before` (a message id). Index: `{ chatId, _id }`. */
-  newestFirst(
-    chatId: Types.ObjectId,
+  /**
+   * Newest first, strictly before `before` (a message id). Index: `{ chatId, _id }`, hinted.
+   * DocumentDB reads that index unordered (ordered scans need pg_documentdb_extended_rum), so a
+   * query bounded only by `chatId` reads and sorts the whole conversation. Instead the page is
+   * read in `_id` windows walking back from `before` (else the chat's newest message), each an
+   * index range scan on both keys; a window that holds too few sizes the next one
+   * ({@link nextHistoryWindow}). Once a window would reach back past the chat's creation, or
+   * after the last one allowed, the rest is read in one query without a lower bound, so no
+   * message is ever missed.
+   */
+  async newestFirst(
+    chat: { _id: Types.ObjectId; createdAt?: Date; newestId?: Types.ObjectId },
     before: Types.ObjectId | undefined,
     limit: number,
   ): Promise<MessageRecord[]> {
-    const filter: Record<string, unknown> = { chatId };
-    if (before) filter._id = { $lt: before };
-    return this.messages.find(filter).sort({ _id: -1 }).limit(limit).lean<MessageRecord[]>().exec();
+    const anchor = before ?? chat.newestId;
+    const rows: MessageRecord[] = [];
+    let upper = before;
+    // Seconds: ObjectIds carry their creation time in whole seconds.
+    let top = anchor ? anchor.getTimestamp().getTime() / 1000 + 1 : undefined;
+    const start = chat.createdAt ? Math.floor(chat.createdAt.getTime() / 1000) : undefined;
+    let window = HISTORY_FIRST_WINDOW_SECONDS;
+    for (let step = 1; rows.length < limit; step++) {
+      const bottom = top === undefined ? undefined : top - window;
+      const wanted = limit - rows.length;
+      if (
+        bottom === undefined ||
+        bottom <= 0 ||
+        (start !== undefined && bottom <= start) ||
+        step >= HISTORY_MAX_WINDOWS
+      ) {
+        // The rest in one query. Without `before` it is bounded by `chatId` alone and skips what
+        // the windows read: an open `_id` range makes DocumentDB read every older `_id` entry of
+        // the collection (its index keeps one entry list per field).
+        const filter =
+          before && upper ? { chatId: chat._id, _id: { $lt: upper } } : { chatId: chat._id };
+        const read = rows.length;
+        const rest = await this.messages
+          .find(filter)
+          .sort({ _id: -1 })
+          .limit(read + wanted)
+          .lean<MessageRecord[]>()
+          .exec();
+        const older = upper
+          ? rest.filter((row) => row._id.toHexString() < upper.toHexString())
+          : rest;
+        rows.push(...older.slice(0, wanted));
+        break;
+      }
+      const lower = Types.ObjectId.createFromTime(bottom);
+      const page = await this.messages
+        .find({ chatId: chat._id, _id: { ...(upper && { $lt: upper }), $gte: lower } })
+        .sort({ _id: -1 })
+        .hint({ chatId: 1, _id: -1 })
+        .limit(wanted)
+        .lean<MessageRecord[]>()
+        .exec();
+      rows.push(...page);
+      upper = lower;
+      top = bottom;
+      window = nextHistoryWindow(window, page.length, wanted);
+    }
+    return rows;
   }
 }
