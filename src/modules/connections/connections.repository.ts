@@ -36,8 +36,12 @@ const newestFirst = (x: GraphEdge, y: GraphEdge) =>
  * and the feed read a user's whole side of the graph from {@link ConnectionGraphCache}; every write
  * here invalidates both users of the pair after the database write.
  */
+export type ExclusionsRemovedListener = (a: Types.ObjectId, b: Types.ObjectId) => Promise<void>;
+
 @Injectable()
 export class ConnectionsRepository {
+  private readonly exclusionsRemovedListeners: ExclusionsRemovedListener[] = [];
+
   constructor(
     @InjectModel(Connection.name) private readonly connections: Model<Connection>,
     private readonly graph: ConnectionGraphCache,
@@ -71,7 +75,7 @@ export class ConnectionsRepository {
       createdAt: { $lt: ignoreExpiryCutoff(now) },
     });
     if (result.deletedCount !== 1) return false;
-    await this.invalidate(existing.fromUserId, existing.toUserId);
+    await this.invalidate(existing.fromUserId, existing.toUserId, { removed: true });
     return true;
   }
 
@@ -95,7 +99,7 @@ export class ConnectionsRepository {
       .lean<ConnectionRecord>()
       .exec();
     if (!deleted) return false;
-    await this.invalidate(deleted.fromUserId, deleted.toUserId);
+    await this.invalidate(deleted.fromUserId, deleted.toUserId, { removed: true });
     return true;
   }
 
@@ -105,12 +109,23 @@ export class ConnectionsRepository {
       status: 'accepted',
     });
     if (result.deletedCount !== 1) return false;
-    await this.invalidate(a, b);
+    await this.invalidate(a, b, { removed: true });
     return true;
   }
 
-  private invalidate(a: Types.ObjectId, b: Types.ObjectId): Promise<void> {
-    return this.graph.invalidate(a.toHexString(), b.toHexString());
+  /**
+   * `listener(a, b)` runs after every write that deletes the pair's document, so each may see the
+   * other in their feed again; the write returns once it has.
+   */
+  onExclusionsRemoved(listener: ExclusionsRemovedListener): void {
+    this.exclusionsRemovedListeners.push(listener);
+  }
+
+  private async invalidate(a: Types.ObjectId, b: Types.ObjectId, { removed = false } = {}) {
+    await Promise.all([
+      this.graph.invalidate(a.toHexString(), b.toHexString()),
+      ...(removed ? this.exclusionsRemovedListeners.map((listener) => listener(a, b)) : []),
+    ]);
   }
 
   /**

@@ -3,12 +3,20 @@ import type { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
-import { occupiedFeedTiers } from '../users/feed-tiers';
+import { occupiedFeedTiers, type TierMembers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
 import { type FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
+import {
+  deckEntriesAfter,
+  FEED_DECK_SIZE,
+  restartableWalk,
+  stillACandidate,
+  type FeedDeck,
+} from './feed-deck';
+import { FeedDeckStore, type StoredDeck } from './feed-deck.store';
 import {
   encodeFeedPosition,
   exclusionsAfter,
@@ -21,9 +29,13 @@ import {
   type FeedPosition,
   type FeedStart,
   type FeedTier,
+  walkStart,
 } from './feed-paging';
 import { FeedPositionStore } from './feed-position.store';
 import { FEED_ERRORS } from './feed.errors';
+
+type WalkFilter = { excludeIds: Types.ObjectId[]; skillsKey?: string[] };
+type Served = { user: UserViewSource; position: FeedPosition };
 
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
@@ -47,6 +59,7 @@ export class FeedService {
     private readonly counts: FeedCountCache,
     private readonly positions: FeedPositionStore,
     private readonly entitlements: EntitlementsService,
+    private readonly decks: FeedDeckStore,
   ) {}
 
   async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
@@ -56,19 +69,22 @@ export class FeedService {
     }
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
-    const [excluded, position, tierMembers] = await Promise.all([
+    const [excluded, position, tierMembers, stored] = await Promise.all([
       this.connections.feedExclusions(callerId, now),
       needsPosition ? this.positions.get(callerId, filterKey) : null,
       this.users.feedTierMembers(now),
+      this.decks.get(callerId, filterKey),
     ]);
-    const start = feedStart(query, position, now);
+    const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
+    let start = feedStart(query, position, now);
+    const reusedWalk =
+      start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
+    if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
     const allExcluded = [callerId, ...excluded];
-    const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
+    const filter = { excludeIds: allExcluded, skillsKey };
     const [served, totalUsers] = await Promise.all([
-      this.walk(start, { excludeIds: allExcluded, skillsKey }, query.limit, occupied),
-      this.counts.count(callerId, skillsKey, () =>
-        this.users.countFeed({ excludeIds: allExcluded, skillsKey }),
-      ),
+      this.page(callerId, filterKey, start, filter, query.limit, { tierMembers, stored, now }),
+      this.counts.count(callerId, skillsKey, () => this.users.countFeed(filter)),
     ]);
     const lastServed = served.at(-1)?.position;
     await this.remember(callerId, filterKey, start, position, lastServed);
@@ -86,6 +102,79 @@ export class FeedService {
   }
 
   /**
+   * One page from `start`: from the viewer's deck when it holds a full page there, else from the
+   * database, reading a whole deck ({@link FEED_DECK_SIZE}) and keeping what this page does not
+   * serve for the next ones. An offset (no stored position) always reads the database.
+   */
+  private async page(
+    callerId: Types.ObjectId,
+    filterKey: string,
+    start: FeedStart,
+    filter: WalkFilter,
+    limit: number,
+    {
+      tierMembers,
+      stored,
+      now,
+    }: { tierMembers: TierMembers | null; stored: StoredDeck | null; now: Date },
+  ): Promise<Served[]> {
+    const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
+    const excluded = new Set(filter.excludeIds.map((id) => id.toHexString()));
+    if (stored?.deck && start.kind !== 'offset') {
+      const fromDeck = await this.fromDeck(
+        stored.deck,
+        start.from,
+        tierStamp,
+        excluded,
+        limit,
+        filter,
+      );
+      if (fromDeck) return fromDeck;
+    }
+    const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
+    if (!stored || tierStamp === null || start.kind === 'offset') {
+      return this.walk(start, filter, excluded, limit, occupied);
+    }
+    const read = await this.walk(
+      start,
+      filter,
+      excluded,
+      Math.max(limit, FEED_DECK_SIZE),
+      occupied,
+    );
+    if (read.length > limit) {
+      await this.decks.put(callerId, filterKey, stored.generation, {
+        asOf: start.from.asOf,
+        from: { tier: start.from.tier, afterId: start.from.afterId },
+        entries: read.map(({ user, position }) => ({ tier: position.tier, id: user._id })),
+        tierStamp,
+        builtAt: now,
+      });
+    }
+    return read.slice(0, limit);
+  }
+
+  /** A full page of the deck after `from`, its users from the user cache; `null`: read the database. */
+  private async fromDeck(
+    deck: FeedDeck,
+    from: FeedPosition,
+    tierStamp: number | null,
+    excluded: ReadonlySet<string>,
+    limit: number,
+    filter: WalkFilter,
+  ): Promise<Served[] | null> {
+    const entries = deckEntriesAfter(deck, from, tierStamp, excluded, limit);
+    if (!entries) return null;
+    const users = await this.users.findManyByIds(entries.map((entry) => entry.id));
+    if (users.length !== entries.length) return null;
+    if (!users.every((user) => stillACandidate(user, filter.skillsKey))) return null;
+    return entries.map((entry, i) => ({
+      user: users[i],
+      position: { tier: entry.tier, afterId: entry.id, asOf: deck.asOf },
+    }));
+  }
+
+  /**
    * One page of the walk from `start`: the rest of the start's tier, then the next tiers from
    * their beginning, until `limit` profiles. An offset skips whole tiers by their count (tiers 0
    * and 1 only: the last tier takes the remaining offset as `skip`). Tiers not `occupied` hold
@@ -93,13 +182,13 @@ export class FeedService {
    */
   private async walk(
     start: FeedStart,
-    filter: { excludeIds: Types.ObjectId[]; skillsKey?: string[] },
+    filter: WalkFilter,
+    excluded: ReadonlySet<string>,
     limit: number,
     occupied: ReadonlySet<FeedTier>,
-  ): Promise<{ user: UserViewSource; position: FeedPosition }[]> {
+  ): Promise<Served[]> {
     const { asOf } = start.from;
-    const served: { user: UserViewSource; position: FeedPosition }[] = [];
-    const excluded = new Set(filter.excludeIds.map((id) => id.toHexString()));
+    const served: Served[] = [];
     let skip = start.kind === 'offset' ? start.skip : 0;
     for (let t: number = start.from.tier; t <= LAST_FEED_TIER && served.length < limit; t++) {
       const tier = t as FeedTier;
