@@ -75,7 +75,9 @@ function feedWith(candidateCount: number) {
     },
   });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
-  const connections = { feedExclusions: () => Promise.resolve([...swiped]) };
+  const connections = {
+    feedExclusions: () => Promise.resolve(swiped.map((x) => x.toHexString())),
+  };
   /** Decks kept encoded, as Redis would; off unless a test turns them on. */
   const deckState = { enabled: false, generation: 0, stored: new Map<string, string>() };
   const decks = {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
@@ -36,6 +36,24 @@ import { FEED_ERRORS } from './feed.errors';
 
 type WalkFilter = { excludeIds: Types.ObjectId[]; skillsKey?: string[] };
 type Served = { user: UserViewSource; position: FeedPosition };
+
+/** The viewer and whom they excluded: hex ids to filter in process, ObjectIds only for a query. */
+class Exclusions {
+  readonly hex: ReadonlySet<string>;
+  private objectIds?: Types.ObjectId[];
+
+  constructor(
+    private readonly viewerId: Types.ObjectId,
+    private readonly others: string[],
+  ) {
+    this.hex = new Set([viewerId.toHexString(), ...others]);
+  }
+
+  ids(): Types.ObjectId[] {
+    this.objectIds ??= [this.viewerId, ...this.others.map((id) => new Types.ObjectId(id))];
+    return this.objectIds;
+  }
+}
 
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
@@ -80,11 +98,16 @@ export class FeedService {
     const reusedWalk =
       start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
     if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
-    const allExcluded = [callerId, ...excluded];
-    const filter = { excludeIds: allExcluded, skillsKey };
+    const exclusions = new Exclusions(callerId, excluded);
     const [served, totalUsers] = await Promise.all([
-      this.page(callerId, filterKey, start, filter, query.limit, { tierMembers, stored, now }),
-      this.counts.count(callerId, skillsKey, () => this.users.countFeed(filter)),
+      this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
+        tierMembers,
+        stored,
+        now,
+      }),
+      this.counts.count(callerId, skillsKey, () =>
+        this.users.countFeed({ excludeIds: exclusions.ids(), skillsKey }),
+      ),
     ]);
     const lastServed = served.at(-1)?.position;
     await this.remember(callerId, filterKey, start, position, lastServed);
@@ -110,7 +133,7 @@ export class FeedService {
     callerId: Types.ObjectId,
     filterKey: string,
     start: FeedStart,
-    filter: WalkFilter,
+    { exclusions, skillsKey }: { exclusions: Exclusions; skillsKey?: string[] },
     limit: number,
     {
       tierMembers,
@@ -119,7 +142,7 @@ export class FeedService {
     }: { tierMembers: TierMembers | null; stored: StoredDeck | null; now: Date },
   ): Promise<Served[]> {
     const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
-    const excluded = new Set(filter.excludeIds.map((id) => id.toHexString()));
+    const excluded = exclusions.hex;
     if (stored?.deck && start.kind !== 'offset') {
       const fromDeck = await this.fromDeck(
         stored.deck,
@@ -127,10 +150,11 @@ export class FeedService {
         tierStamp,
         excluded,
         limit,
-        filter,
+        skillsKey,
       );
       if (fromDeck) return fromDeck;
     }
+    const filter = { excludeIds: exclusions.ids(), skillsKey };
     const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
     if (!stored || tierStamp === null || start.kind === 'offset') {
       return this.walk(start, filter, excluded, limit, occupied);
@@ -161,13 +185,13 @@ export class FeedService {
     tierStamp: number | null,
     excluded: ReadonlySet<string>,
     limit: number,
-    filter: WalkFilter,
+    skillsKey: string[] | undefined,
   ): Promise<Served[] | null> {
     const entries = deckEntriesAfter(deck, from, tierStamp, excluded, limit);
     if (!entries) return null;
     const users = await this.users.findManyByIds(entries.map((entry) => entry.id));
     if (users.length !== entries.length) return null;
-    if (!users.every((user) => stillACandidate(user, filter.skillsKey))) return null;
+    if (!users.every((user) => stillACandidate(user, skillsKey))) return null;
     return entries.map((entry, i) => ({
       user: users[i],
       position: { tier: entry.tier, afterId: entry.id, asOf: deck.asOf },
