@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import type { AppConfig } from '../../config/app-config';
 import {
   bodyParserErrorHandler,
@@ -8,8 +8,15 @@ import {
   normaliseAndGuardInput,
 } from '../middleware/body.middleware';
 import { assignRequestId } from '../middleware/request-id.middleware';
+import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { setupSwagger } from './swagger';
+
+export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
+  // Swagger UI loads its own inline styles and scripts; the API itself serves only JSON.
+  contentSecurityPolicy: false,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+};
 
 /**
  * Everything that turns a Nest app into the contract's HTTP API. Shared by main.ts and the e2e
@@ -28,13 +35,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     optionsSuccessStatus: 204,
   });
-  app.use(
-    helmet({
-      // Swagger UI loads its own inline styles and scripts; the API itself serves only JSON.
-      contentSecurityPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
+  app.use(securityHeaders(API_HELMET_OPTIONS));
   app.use(cookieParser());
   app.use(jsonBodyParser());
   app.use(bodyParserErrorHandler);
