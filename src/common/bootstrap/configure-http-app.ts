@@ -7,6 +7,7 @@ import {
   jsonBodyParser,
   normaliseAndGuardInput,
 } from '../middleware/body.middleware';
+import { middlewareChain } from '../middleware/middleware-chain';
 import { assignRequestId } from '../middleware/request-id.middleware';
 import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
@@ -35,11 +36,16 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     optionsSuccessStatus: 204,
   });
-  app.use(securityHeaders(API_HELMET_OPTIONS));
-  app.use(cookieParser());
-  app.use(jsonBodyParser());
+  app.use(
+    middlewareChain(
+      securityHeaders(API_HELMET_OPTIONS),
+      cookieParser(),
+      jsonBodyParser(),
+      normaliseAndGuardInput,
+    ),
+  );
+  // Reached only when the body parser passed an error: the chain then skips normalisation.
   app.use(bodyParserErrorHandler);
-  app.use(normaliseAndGuardInput);
   app.useGlobalPipes(createValidationPipe());
   if (config.globalPrefix) app.setGlobalPrefix(config.globalPrefix);
   setupSwagger(app, config);
