@@ -3,8 +3,11 @@
 // a bare node:http server and a minimal Express 5 app (bench/reference-servers.js) beside the
 // compiled API's /health, an unknown route (404), and two authenticated reads. Each route gets a
 // warm-up, then autocannon for --duration seconds; routes alternate over --rounds so a machine
-// that speeds up or slows down mid-run affects every row alike.
+// that speeds up or slows down mid-run affects every row alike. On Linux each row also reports the
+// server process's CPU time per request (user + system, from /proc): on a shared machine that is
+// steadier than req/s, which also depends on the load generator and the neighbours.
 // Usage: npm run build && node bench/ceilings.js [--duration 5] [--connections 10] [--rounds 2]
+const fs = require('node:fs');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
@@ -17,6 +20,17 @@ const positive = (name, text) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive integer, got "${text}"`);
   return n;
 };
+
+/** CPU milliseconds used so far by process `pid` (user + system), or null off Linux. */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function load(url, path, headers, { duration, connections }) {
   return autocannon({ url, connections, duration, requests: [{ method: 'GET', path, headers }] });
@@ -40,18 +54,23 @@ async function main() {
     const cookie = await viewerCookie(api.base);
     refs.push(await startReference('node'), await startReference('express'));
     const rows = [
-      { name: 'node:http (ceiling)', url: refs[0].base, path: '/health', status: 200 },
-      { name: 'Express 5 /health (ceiling)', url: refs[1].base, path: '/health', status: 200 },
-      { name: 'API GET /health', url: api.base, path: '/health', status: 200 },
-      { name: 'API unknown route', url: api.base, path: '/no-such-route', status: 404 },
-      { name: 'API GET /profile', url: api.base, path: '/profile', status: 200, cookie },
-      { name: 'API GET /skills', url: api.base, path: '/skills', status: 200, cookie },
-    ].map((row) => ({ ...row, rps: [], p50: [], p99: [], wrong: 0 }));
+      { name: 'node:http (ceiling)', url: refs[0].base, pid: refs[0].pid, path: '/health', status: 200 },
+      { name: 'Express 5 /health (ceiling)', url: refs[1].base, pid: refs[1].pid, path: '/health', status: 200 },
+      { name: 'API GET /health', url: api.base, pid: api.pid, path: '/health', status: 200 },
+      { name: 'API unknown route', url: api.base, pid: api.pid, path: '/no-such-route', status: 404 },
+      { name: 'API GET /profile', url: api.base, pid: api.pid, path: '/profile', status: 200, cookie },
+      { name: 'API GET /skills', url: api.base, pid: api.pid, path: '/skills', status: 200, cookie },
+    ].map((row) => ({ ...row, rps: [], p50: [], p99: [], cpu: [], wrong: 0 }));
     for (let round = 0; round < rounds; round++) {
       for (const row of rows) {
         const headers = row.cookie ? { cookie: row.cookie } : {};
         await load(row.url, row.path, headers, { ...opts, duration: 1 });
+        const cpuBefore = cpuMs(row.pid);
         const result = await load(row.url, row.path, headers, opts);
+        const cpuAfter = cpuMs(row.pid);
+        if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) {
+          row.cpu.push(((cpuAfter - cpuBefore) * 1000) / result.requests.total);
+        }
         row.rps.push(result.requests.average);
         row.p50.push(result.latency.p50);
         row.p99.push(result.latency.p99);
@@ -63,12 +82,18 @@ async function main() {
     const express = mean(rows[1].rps);
     const health = mean(rows[2].rps);
     console.log(`\n${opts.connections} connections, ${opts.duration} s per route, ${rounds} alternating rounds (mean req/s)`);
-    console.log(`${'route'.padEnd(30)}${'req/s'.padStart(9)}${'p50'.padStart(7)}${'p99'.padStart(7)}${'× Express'.padStart(11)}${'× /health'.padStart(11)}`);
+    const expressCpu = mean(rows[1].cpu);
+    console.log(
+      `${'route'.padEnd(30)}${'req/s'.padStart(9)}${'p50'.padStart(7)}${'p99'.padStart(7)}${'× Express'.padStart(11)}${'× /health'.padStart(11)}` +
+        `${'CPU µs/req'.padStart(12)}${'CPU × Express'.padStart(15)}`,
+    );
     for (const row of rows) {
       const rps = mean(row.rps);
+      const cpu = row.cpu.length ? mean(row.cpu) : NaN;
       console.log(
         `${row.name.padEnd(30)}${rps.toFixed(0).padStart(9)}${mean(row.p50).toFixed(0).padStart(7)}${mean(row.p99).toFixed(0).padStart(7)}` +
-          `${(rps / express).toFixed(2).padStart(11)}${(rps / health).toFixed(2).padStart(11)}${row.wrong ? `  !! ${row.wrong} unexpected answers` : ''}`,
+          `${(rps / express).toFixed(2).padStart(11)}${(rps / health).toFixed(2).padStart(11)}` +
+          `${cpu.toFixed(0).padStart(12)}${(cpu / expressCpu).toFixed(2).padStart(15)}${row.wrong ? `  !! ${row.wrong} unexpected answers` : ''}`,
       );
       if (row.wrong) process.exitCode = 1;
     }

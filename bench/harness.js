@@ -119,7 +119,7 @@ const newSecrets = () => ({ access: crypto.randomBytes(32).toString('hex'), refr
 
 /**
  * Services plus one API in a fresh namespace; `stop` ends both (the single-API scripts).
- * @returns {Promise<{ base: string, mongo: { uri: string, kind: string }, db: string, secrets: { access: string, refresh: string }, stop: () => Promise<void> }>}
+ * @returns {Promise<{ base: string, pid: number, mongo: { uri: string, kind: string }, db: string, secrets: { access: string, refresh: string }, stop: () => Promise<void> }>}
  */
 async function startBenchApi(extraEnv = {}) {
   const services = await startServices();
@@ -136,7 +136,7 @@ async function startBenchApi(extraEnv = {}) {
     await api.stop();
     await services.stop();
   };
-  return { base: api.base, mongo: services.mongo, db, secrets, stop };
+  return { base: api.base, pid: api.pid, mongo: services.mongo, db, secrets, stop };
 }
 
 module.exports = { startBenchApi, startServices, startApi, newNamespace, newSecrets, summary, stats, APP_DIR };

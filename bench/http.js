@@ -28,9 +28,16 @@ const nextIp = () => {
 
 /**
  * name → request; `auth` routes carry the viewer's cookies; a function path gets the seeded data
- * set (bench/seed.js). Every route must answer 200.
+ * set (bench/seed.js). Every route must answer its `status` (default 200); a `reference` route runs on
+ * that reference server instead of the API.
  */
 const ROUTES = {
+  // Ceilings (bench/reference-servers.js, run beside the API): the same health route on a bare
+  // node:http server and on a minimal Express 5 app.
+  'ceiling-node': { path: '/health', reference: 'node' },
+  'ceiling-express': { path: '/health', reference: 'express' },
+  health: { path: '/health' },
+  'not-found': { path: '/no-such-route', status: 404 },
   profile: { path: '/profile', auth: true },
   skills: { path: '/skills', auth: true },
   feed: { path: '/user/feed?page=1&limit=10', auth: true },
@@ -64,7 +71,7 @@ function options() {
       users: { type: 'string', default: '1000,10000' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '10' },
-      routes: { type: 'string', default: Object.keys(ROUTES).join(',') },
+      routes: { type: 'string', default: Object.keys(ROUTES).filter((r) => !ROUTES[r].reference).join(',') },
       json: { type: 'string' },
       label: { type: 'string' },
     },
@@ -89,13 +96,15 @@ function options() {
   };
 }
 
-/** One autocannon run of `route`; returns autocannon's result. */
-function load(base, route, cookie, seeded, { duration, connections }) {
+/** One autocannon run of `route` (on `references[route.reference]` for a ceiling); autocannon's result. */
+function load(base, route, cookie, seeded, { duration, connections, references = {} }) {
   const headers = { ...route.headers, ...(route.auth ? { cookie } : {}) };
   const path = typeof route.path === 'function' ? route.path(seeded) : route.path;
   const request = { method: route.method || 'GET', path, headers, body: route.body };
   if (route.setupRequest) request.setupRequest = route.setupRequest;
-  return autocannon({ url: base, connections, duration, requests: [request] });
+  const url = route.reference ? references[route.reference] : base;
+  if (!url) throw new Error(`no ${route.reference} reference server was started`);
+  return autocannon({ url, connections, duration, requests: [request] });
 }
 
 const statusCounts = (result) =>
@@ -105,16 +114,17 @@ const statusCounts = (result) =>
  * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded.
  * @returns {Promise<{ results: object[], failures: string[] }>}
  */
-async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, onRoute }) {
+async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, onRoute, references }) {
   const results = [];
   const failures = [];
   for (const name of routes) {
     const route = ROUTES[name];
     // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
-    await load(base, route, cookie, seeded, { connections, duration: warmup });
-    const result = await load(base, route, cookie, seeded, { connections, duration });
+    await load(base, route, cookie, seeded, { connections, duration: warmup, references });
+    const result = await load(base, route, cookie, seeded, { connections, duration, references });
     const codes = statusCounts(result);
-    const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === '200' ? n : n + count), 0);
+    const expected = String(route.status ?? 200);
+    const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === expected ? n : n + count), 0);
     if (notOk > 0 || result.errors > 0) {
       failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
     }
@@ -127,7 +137,7 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
       p50: result.latency.p50,
       p99: result.latency.p99,
       requests: result.requests.total,
-      non2xx: result.non2xx,
+      non2xx: route.status ? 0 : result.non2xx,
       errors: result.errors,
     };
     results.push(row);

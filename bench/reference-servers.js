@@ -56,7 +56,7 @@ async function startReference(kind) {
       child.once('exit', resolve);
       child.kill('SIGTERM');
     });
-  return { kind, base, stop };
+  return { kind, base, pid: child.pid, stop };
 }
 
 module.exports = { startReference };

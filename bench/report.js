@@ -179,6 +179,73 @@ function socketsChart(result) {
   );
 }
 
+/** Issue 15's targets, each a ratio of two figures from this run (ceilings included), per size. */
+function targetsSection(result) {
+  const out = [];
+  const at = (h, route) => h.results.find((r) => r.route === route);
+  const seq = (users, route) => result.roundTrips?.find((t) => t.users === users)?.rows.find((r) => r.route === route)?.sequentialP50;
+  const ratio = (a, b) => (a != null && b ? a / b : null);
+  const row = (what, value, target, ok) =>
+    `| ${what} | ${value == null ? 'n/a' : value.toFixed(2)} | ${target} | ${value == null ? '' : ok(value) ? 'met' : '**not met**'} |`;
+  const atLeast = (min) => (v) => v >= min;
+  const atMost = (max) => (v) => v <= max;
+  out.push('', '## Targets', '', 'Each figure is a ratio of two measurements of the same run (throughput under autocannon, or the');
+  out.push('sequential p50 of the round-trip pass below), so it holds across machines that differ in speed:', '');
+  for (const h of result.http) {
+    const rps = (route) => at(h, route)?.rps;
+    out.push(`**${num(h.users)} users**`, '', '| ratio | value | target | |', '|---|---|---|---|');
+    out.push(row('`GET /health` ÷ Express 5 `/health` (req/s)', ratio(rps('health'), rps('ceiling-express')), '≥ 1.0', atLeast(1)));
+    out.push(row('unknown route (404) ÷ Express 5 `/health`', ratio(rps('not-found'), rps('ceiling-express')), '≥ 1.0', atLeast(1)));
+    out.push(row('`GET /health` ÷ bare node:http', ratio(rps('health'), rps('ceiling-node')), '(context)', () => true));
+    for (const route of ['profile', 'skills']) {
+      out.push(row(`\`${route}\` ÷ \`/health\` (req/s)`, ratio(rps(route), rps('health')), '≥ 0.6', atLeast(0.6)));
+    }
+    for (const route of ['feed', 'feed-after', 'feed-skills']) {
+      out.push(row(`\`${route}\` ÷ \`/profile\` (req/s)`, ratio(rps(route), rps('profile')), '≥ 0.5', atLeast(0.5)));
+      out.push(row(`\`${route}\` ÷ \`/profile\` (sequential p50)`, ratio(seq(h.users, route), seq(h.users, 'profile')), '≤ 2.0', atMost(2)));
+    }
+    if (at(h, 'chat-history-small')) {
+      out.push(row('chat newest page, 10,000 ÷ 100 messages (p50)', ratio(at(h, 'chat-history').p50, at(h, 'chat-history-small').p50), '≤ 1.5', atMost(1.5)));
+      out.push(row('chat newest page, 100 ÷ 10,000 messages (req/s)', ratio(rps('chat-history-small'), rps('chat-history')), '≤ 1.5', atMost(1.5)));
+    }
+    out.push('');
+  }
+  const big = result.http.find((h) => h.users === 100000);
+  const base = result.http.find((h) => h.users === 10000);
+  if (big && base) {
+    out.push('**100,000 users against 10,000** (p99 under load)', '', '| route | p99 at 10k | p99 at 100k | ratio | target | |', '|---|---|---|---|---|---|');
+    for (const route of ['feed', 'received', 'connections', 'chat-recent']) {
+      const a = at(base, route)?.p99;
+      const b = at(big, route)?.p99;
+      const r = ratio(b, a);
+      out.push(`| \`${route}\` | ${a ?? 'n/a'} ms | ${b ?? 'n/a'} ms | ${r == null ? 'n/a' : r.toFixed(2)} | ≤ 1.5 | ${r == null ? '' : r <= 1.5 ? 'met' : '**not met**'} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+/** Database and Redis round trips and bytes per request (bench/probe.js inside the API). */
+function roundTripsSection(result) {
+  if (!result.roundTrips?.length) return [];
+  const out = ['', '## Round trips per request', ''];
+  out.push(
+    `${result.roundTrips[0].requests} sequential requests per route after 3 discarded, counted inside the API by \`bench/probe.js\`: database`,
+    'commands (monitoring `hello`s excluded) and Redis commands (a pipeline or an auto-pipelined batch is one',
+    'round trip), bytes both ways, and the sequential p50 latency from outside.',
+  );
+  for (const t of result.roundTrips) {
+    out.push('', `**${num(t.users)} users**`, '', '| route | sequential p50 | database trips | database B out / in | Redis trips | Redis B out / in | response B | commands |', '|---|---|---|---|---|---|---|---|');
+    const commands = (c) => Object.entries(c).map(([k, v]) => `${k}×${+v.toFixed(2)}`).join(' ') || '–';
+    for (const r of t.rows) {
+      out.push(
+        `| \`${r.route}\` | ${r.sequentialP50.toFixed(2)} ms | ${r.db.roundTrips.toFixed(2)} | ${num(r.db.bytesOut)} / ${num(r.db.bytesIn)} | ${r.redis.roundTrips.toFixed(2)} | ${num(r.redis.bytesOut)} / ${num(r.redis.bytesIn)} | ${num(r.responseBytes)} | db ${commands(r.db.commands)}; Redis ${commands(r.redis.commands)} |`,
+      );
+    }
+  }
+  return out;
+}
+
 function markdown(result, resultFile) {
   const m = result.machine;
   const s = result.settings;
@@ -231,6 +298,7 @@ function markdown(result, resultFile) {
     push(`| \`${label}\` | ${cells.join(' | ')} |`);
   }
   push('', `![p50 and p99 latency against data size per route](${path.basename(HTTP_SVG)})`);
+  push(...targetsSection(result), ...roundTripsSection(result));
 
   const sock = result.sockets;
   if (sock.scale) {

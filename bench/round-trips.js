@@ -23,7 +23,8 @@ const perRequest = (counter, n) => ({
 /**
  * For each route (names of bench/http.js ROUTES): `requests` sequential requests after a short
  * warm-up, counted by the API's probe. Returns one row per route with database and Redis round
- * trips, bytes both ways and commands by name, all per request, and the response size.
+ * trips, bytes both ways and commands by name, all per request, the response size and the
+ * sequential p50 latency.
  * @param {{ base: string, probe: (command: string) => Promise<any> }} api
  */
 async function roundTrips(api, cookie, seeded, routes, { requests = 20 } = {}) {
@@ -37,17 +38,25 @@ async function roundTrips(api, cookie, seeded, routes, { requests = 20 } = {}) {
       if (route.setupRequest) req = route.setupRequest(req);
       const res = await fetch(`${api.base}${path}`, req);
       const body = await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${name} answered ${res.status}`);
+      if (res.status !== (route.status ?? 200)) throw new Error(`${name} answered ${res.status}`);
       return body.byteLength;
     };
     for (let i = 0; i < WARMUP_REQUESTS; i++) await send();
     await api.probe('reset');
     let responseBytes = 0;
-    for (let i = 0; i < requests; i++) responseBytes += await send();
+    const latencies = [];
+    for (let i = 0; i < requests; i++) {
+      const started = performance.now();
+      responseBytes += await send();
+      latencies.push(performance.now() - started);
+    }
     const { io } = await api.probe('read');
+    latencies.sort((a, b) => a - b);
     rows.push({
       route: name,
       requests,
+      // One request at a time (the probe counts inside the API): latency without queueing.
+      sequentialP50: latencies[Math.floor(requests / 2)],
       db: perRequest(io.db, requests),
       redis: perRequest(io.redis, requests),
       responseBytes: responseBytes / requests,
@@ -59,11 +68,12 @@ async function roundTrips(api, cookie, seeded, routes, { requests = 20 } = {}) {
 /** A fixed-width table of {@link roundTrips} rows. */
 function formatRoundTrips(rows) {
   const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(15) : String(c).padStart(10))).join(' ');
-  const out = [line(['route', 'db trips', 'db B out', 'db B in', 'redis trips', 'redis B out', 'redis B in', 'resp B'])];
+  const out = [line(['route', 'seq p50 ms', 'db trips', 'db B out', 'db B in', 'redis trips', 'redis B out', 'redis B in', 'resp B'])];
   for (const r of rows) {
     out.push(
       line([
         r.route,
+        r.sequentialP50.toFixed(2),
         r.db.roundTrips.toFixed(2),
         r.db.bytesOut.toFixed(0),
         r.db.bytesIn.toFixed(0),

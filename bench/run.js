@@ -20,6 +20,8 @@ const { MongoClient } = require('mongodb');
 const { startServices, startApi, newNamespace, newSecrets, APP_DIR } = require('./harness');
 const { seed, mintSessions, viewerCookie } = require('./seed');
 const { ROUTES, runRoutes } = require('./http');
+const { startReference } = require('./reference-servers');
+const { roundTrips } = require('./round-trips');
 const { socketScale, sendLatency } = require('./sockets');
 const { writeReport } = require('./report');
 
@@ -28,7 +30,13 @@ const PROFILES = {
   short: { sizes: [1000, 10000], duration: 5, warmup: 1, connections: 10, sockets: 1000, sends: 200 },
   full: { sizes: [1000, 10000, 100000], duration: 10, warmup: 2, connections: 10, sockets: 10000, sends: 500 },
 };
-const HTTP_ROUTES = ['login', 'profile', 'feed', 'feed-skills', 'received', 'connections', 'chat-recent', 'chat-history', 'payment-status'];
+// The ceilings first (issue 15: every figure is read against them), then the API's routes.
+const CEILING_ROUTES = ['ceiling-node', 'ceiling-express'];
+// Login last: its bcrypt work outlasts its run and would slow the next route's warm-up.
+const API_ROUTES = ['health', 'not-found', 'profile', 'skills', 'feed', 'feed-after', 'feed-skills', 'received', 'connections', 'chat-recent', 'chat-history', 'payment-status', 'login'];
+const HTTP_ROUTES = [...CEILING_ROUTES, ...API_ROUTES];
+// Sequential requests per route for the round-trip counts and the sequential p50.
+const ROUND_TRIP_REQUESTS = 50;
 const API_ENV = {
   TRUST_PROXY_HOPS: '1', // logins spread over X-Forwarded-For addresses (per-IP login limit)
   CHAT_SEND_LIMIT: '1000000', // the per-user send limit would otherwise pace the send benchmark
@@ -97,7 +105,7 @@ function machine() {
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const ms = (v) => `${v.toFixed(1)} ms`;
 
-async function benchSize(services, client, users, opts, result) {
+async function benchSize(services, client, users, opts, result, references) {
   const db = newNamespace();
   const secrets = newSecrets();
   const metricsToken = crypto.randomBytes(16).toString('hex'); // read /metrics when the build serves it
@@ -114,10 +122,17 @@ async function benchSize(services, client, users, opts, result) {
       duration: opts.duration,
       warmup: opts.warmup,
       connections: opts.connections,
-      onRoute: (r) => log(`${users} users ${r.route.padEnd(15)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`),
+      references,
+      onRoute: (r) => log(`${users} users ${r.route.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`),
     });
     result.http.push({ users, results: http.results });
     result.failures.push(...http.failures.map((f) => `${users} users, ${f}`));
+
+    const trips = await roundTrips(api, cookie, seeded, API_ROUTES, { requests: ROUND_TRIP_REQUESTS });
+    for (const r of trips) {
+      log(`${users} users ${r.route.padEnd(18)} sequential p50 ${r.sequentialP50.toFixed(2)} ms, database ${r.db.roundTrips.toFixed(2)} trips, Redis ${r.redis.roundTrips.toFixed(2)} trips`);
+    }
+    result.roundTrips.push({ users, requests: ROUND_TRIP_REQUESTS, rows: trips });
 
     if (users === result.sockets.users) {
       const count = opts.sockets;
@@ -170,10 +185,16 @@ async function main() {
     redis: services.redis.kind,
     app: APP_DIR,
     routes: Object.fromEntries(
-      HTTP_ROUTES.map((r) => [r, `${ROUTES[r].method || 'GET'} ${typeof ROUTES[r].path === 'function' ? ROUTES[r].path({ partner: ':targetUserId' }) : ROUTES[r].path}`]),
+      HTTP_ROUTES.map((r) => {
+        const route = ROUTES[r];
+        const request = `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`;
+        const where = { node: 'node:http', express: 'Express 5' }[route.reference];
+        return [r, where ? `${where}: ${request} (ceiling)` : request];
+      }),
     ),
     seeds: [],
     http: [],
+    roundTrips: [],
     sockets: { users: opts.sizes.find((s) => s >= opts.sockets) ?? opts.sizes.at(-1) },
     failures: [],
   };
@@ -183,9 +204,13 @@ async function main() {
   result.database.serverVersion = [info.version && `reports MongoDB ${info.version}`, info.ferretdb?.version && `FerretDB ${info.ferretdb.version}`]
     .filter(Boolean)
     .join(', ');
+  const referenceServers = [];
   try {
-    for (const users of opts.sizes) await benchSize(services, client, users, opts, result);
+    for (const kind of ['node', 'express']) referenceServers.push(await startReference(kind));
+    const references = { node: referenceServers[0].base, express: referenceServers[1].base };
+    for (const users of opts.sizes) await benchSize(services, client, users, opts, result, references);
   } finally {
+    for (const reference of referenceServers) await reference.stop();
     await client.close();
     await services.stop();
   }

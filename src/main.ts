@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { exitWithFatal } from './common/bootstrap/application-context';
 import { configureHttpApp } from './common/bootstrap/configure-http-app';
+import { ApiExpressAdapter } from './common/bootstrap/http-adapter';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { installHttpMetrics } from './modules/metrics/http-metrics.middleware';
@@ -12,10 +13,11 @@ import { installSocketServer } from './modules/presence/socket-server';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('api');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new ApiExpressAdapter(),
+    { bodyParser: false, bufferLogs: true },
+  );
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();

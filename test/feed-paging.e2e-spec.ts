@@ -217,6 +217,37 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
     expect(await store.get(viewer, 'all')).toEqual(p3);
   });
 
+  it('later pages come from the deck in Redis without a feed query; a withdrawn request brings its profile back', async () => {
+    const viewer = await signUpAndLogIn(t); // FREE: no grant, so the tier list stays as it is
+    const sent = await viewer.post(`/request/send/interested/${c[6]}`).expect(200);
+    // A grant elsewhere leaves the tier list unusable for a moment; a deck needs it in Redis.
+    for (let i = 0; i < 50; i++) {
+      await page(viewer, 'page=1&limit=1');
+      if ((await redis.get('feed-tiers:all'))?.startsWith('{')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await page(viewer, 'page=1&limit=5')).toEqual(c.slice(0, 5));
+    const deck = JSON.parse((await redis.get(`feed-deck:${viewer.id}:all`))!.replace(/^\d+:/, ''));
+    expect(deck.e).toHaveLength(11 * 25); // the whole walk: the candidates but the one requested
+
+    const feedFinds: Document[] = [];
+    t.connection.set('debug', (collection: string, method: string, filter: Document) => {
+      if (collection === 'users' && method === 'find' && 'emailVerified' in filter)
+        feedFinds.push(filter);
+    });
+    try {
+      expect(await page(viewer, 'page=2&limit=5')).toEqual([c[5], ...c.slice(7, 11)]);
+      expect(feedFinds).toHaveLength(0);
+    } finally {
+      t.connection.set('debug', false);
+    }
+
+    await viewer.delete(`/request/withdraw/${sent.body.data._id as string}`).expect(200);
+    expect(await redis.get(`feed-deck-gen:${viewer.id}`)).toBe('1');
+    expect(await page(viewer, 'page=1&limit=5')).toEqual(c.slice(0, 5));
+    expect(await page(viewer, 'page=2&limit=5')).toEqual(c.slice(5, 10)); // c[6] is back
+  });
+
   it('a continuing page sends only the exclusions after its position to the database', async () => {
     const viewer = await paidViewer(t);
     expect(viewer.id > c[11]).toBe(true); // newer than every candidate, so always "ahead"

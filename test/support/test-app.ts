@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { configureHttpApp } from '../../src/common/bootstrap/configure-http-app';
+import { ApiExpressAdapter } from '../../src/common/bootstrap/http-adapter';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { installHttpMetrics } from '../../src/modules/metrics/http-metrics.middleware';
 import { installSocketServer } from '../../src/modules/presence/socket-server';
@@ -80,7 +81,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new ApiExpressAdapter(), {
     bodyParser: false,
     logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
   });

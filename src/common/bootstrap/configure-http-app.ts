@@ -1,15 +1,23 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import type { AppConfig } from '../../config/app-config';
 import {
   bodyParserErrorHandler,
   jsonBodyParser,
   normaliseAndGuardInput,
 } from '../middleware/body.middleware';
+import { middlewareChain } from '../middleware/middleware-chain';
 import { assignRequestId } from '../middleware/request-id.middleware';
+import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { setupSwagger } from './swagger';
+
+export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
+  // Swagger UI loads its own inline styles and scripts; the API itself serves only JSON.
+  contentSecurityPolicy: false,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+};
 
 /**
  * Everything that turns a Nest app into the contract's HTTP API. Shared by main.ts and the e2e
@@ -29,16 +37,15 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     optionsSuccessStatus: 204,
   });
   app.use(
-    helmet({
-      // Swagger UI loads its own inline styles and scripts; the API itself serves only JSON.
-      contentSecurityPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
+    middlewareChain(
+      securityHeaders(API_HELMET_OPTIONS),
+      cookieParser(),
+      jsonBodyParser(),
+      normaliseAndGuardInput,
+    ),
   );
-  app.use(cookieParser());
-  app.use(jsonBodyParser());
+  // Reached only when the body parser passed an error: the chain then skips normalisation.
   app.use(bodyParserErrorHandler);
-  app.use(normaliseAndGuardInput);
   app.useGlobalPipes(createValidationPipe());
   if (config.globalPrefix) app.setGlobalPrefix(config.globalPrefix);
   setupSwagger(app, config);

@@ -84,6 +84,22 @@ describe('RedisReadCache', () => {
     expect(store.get('thing:1')?.toString()).toBe('{"name":"db"}');
   });
 
+  it('a value that stops holding sooner than the TTL is filled for only as long as it holds', async () => {
+    const { redis } = stubRedis();
+    const cache = new RedisReadCache<Thing>(redis as unknown as Redis, {
+      namespace: 'thing',
+      ttlMs: 60_000,
+      ttlMsOf: (thing) => (thing.name === 'brief' ? 1_500.7 : Infinity),
+      invalidationMs: 5_000,
+      encode: (thing) => JSON.stringify(thing),
+      decode: (raw) => JSON.parse(raw.toString()) as Thing,
+    });
+    await cache.get('1', () => Promise.resolve({ name: 'brief' }));
+    await cache.get('2', () => Promise.resolve({ name: 'lasting' }));
+    await settle();
+    expect(redis.set.mock.calls.map((call) => call[3])).toEqual([1_500, 60_000]);
+  });
+
   it('an invalidation marker sends readers to the loader and is never overwritten by a fill', async () => {
     const { redis, store } = stubRedis({ 'thing:1': MARKER });
     const load = jest.fn(() => Promise.resolve({ name: 'db' }));

@@ -9,6 +9,8 @@ export interface RedisReadCacheOptions<T> {
   namespace: string;
   /** How long a filled entry lives: the bound on staleness if an invalidation is ever lost. */
   ttlMs: number;
+  /** A shorter life for a value that stops holding at a known moment (ms from now). */
+  ttlMsOf?(value: T): number;
   /** How long an invalidation keeps readers away from the cache (longer than any read takes). */
   invalidationMs: number;
   encode(value: T): Buffer | string;
@@ -54,7 +56,7 @@ export class RedisReadCache<T> {
     const value = await load();
     if (value !== null && raw === null) {
       this.redis
-        .set(key, this.options.encode(value), 'PX', this.options.ttlMs, 'NX')
+        .set(key, this.options.encode(value), 'PX', this.fillTtlMs(value), 'NX')
         .catch((error: unknown) => this.logger.warn({ msg: 'Cache fill failed', err: error }));
     }
     return value;
@@ -100,7 +102,7 @@ export class RedisReadCache<T> {
       const id = idOf(value);
       found.set(id, value);
       if (fillable.has(id)) {
-        pipeline.set(this.key(id), this.options.encode(value), 'PX', this.options.ttlMs, 'NX');
+        pipeline.set(this.key(id), this.options.encode(value), 'PX', this.fillTtlMs(value), 'NX');
       }
     }
     if (pipeline.length > 0) {
@@ -133,6 +135,11 @@ export class RedisReadCache<T> {
     } catch (error) {
       this.logger.error({ msg: 'Cache write failed', id, err: error });
     }
+  }
+
+  private fillTtlMs(value: T): number {
+    const own = this.options.ttlMsOf?.(value) ?? Infinity;
+    return Math.max(1, Math.floor(Math.min(this.options.ttlMs, own)));
   }
 
   private key(id: string): string {

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import {
   bodyParserErrorResponse,
+  carriesBody,
   findInputProblem,
+  hasQueryString,
   MAX_INPUT_DEPTH,
   normaliseAndGuardInput,
 } from './body.middleware';
@@ -89,15 +91,53 @@ describe('findInputProblem', () => {
   });
 });
 
+describe('carriesBody', () => {
+  it('is true with a Transfer-Encoding or a numeric Content-Length, even 0 (as body-parser)', () => {
+    expect(carriesBody({ 'transfer-encoding': 'chunked' })).toBe(true);
+    expect(carriesBody({ 'content-length': '12' })).toBe(true);
+    expect(carriesBody({ 'content-length': '0' })).toBe(true);
+  });
+
+  it('is false for a GET without either, or with a Content-Length that is no number', () => {
+    expect(carriesBody({})).toBe(false);
+    expect(carriesBody({ 'content-type': 'application/json' })).toBe(false);
+    expect(carriesBody({ 'content-length': 'abc' })).toBe(false);
+  });
+});
+
+describe('hasQueryString', () => {
+  it('is true when the URL has a "?" (even an empty query) or is unknown', () => {
+    expect(hasQueryString('/user/feed?page=2')).toBe(true);
+    expect(hasQueryString('/health?')).toBe(true);
+    expect(hasQueryString(undefined)).toBe(true);
+  });
+
+  it('is false for a bare path', () => {
+    expect(hasQueryString('/health')).toBe(false);
+  });
+});
+
 describe('normaliseAndGuardInput', () => {
-  function run(body: unknown, query: unknown = {}) {
-    const req = { body, query } as Request;
+  function run(body: unknown, query: unknown = {}, url?: string) {
+    const req = { body, url } as Request;
+    // Express parses the query string on every read of req.query.
+    const readQuery = jest.fn(() => query);
+    Object.defineProperty(req, 'query', { get: readQuery });
     const res = { status: jest.fn(), json: jest.fn() };
     res.status.mockReturnValue(res);
     const next = jest.fn() as NextFunction;
     normaliseAndGuardInput(req, res as unknown as Response, next);
-    return { req, res, next };
+    return { req, res, next, readQuery };
   }
+
+  it('does not read the query when the URL has none', () => {
+    const { next, readQuery } = run(undefined, { 'b[$gt]': '' }, '/health');
+    expect(readQuery).not.toHaveBeenCalled();
+    expect(next).toHaveBeenCalledTimes(1);
+    const withQuery = run(undefined, { 'b[$gt]': '' }, '/feed?b[$gt]=');
+    expect(withQuery.next).not.toHaveBeenCalled();
+    expect(withQuery.res.status).toHaveBeenCalledWith(400);
+  });
 
   it('turns a missing body into {} and lets clean input through', () => {
     const { req, next, res } = run(undefined);

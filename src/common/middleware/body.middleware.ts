@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { json } from 'express';
 import { errorMessage, type FixedErrorEntry } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
@@ -22,7 +23,7 @@ interface RequestWithRawBody extends Request {
  * inflating would only add a decompression path (and its errors) for attackers to use.
  */
 export function jsonBodyParser(): RequestHandler {
-  return json({
+  const parse = json({
     limit: JSON_BODY_LIMIT,
     inflate: false,
     verify: (req: RequestWithRawBody, _res, buffer) => {
@@ -31,6 +32,26 @@ export function jsonBodyParser(): RequestHandler {
       }
     },
   });
+  // Most requests are GETs without a body: skip body-parser's checks for them.
+  return function jsonBody(req, res, next) {
+    if (carriesBody(req.headers)) parse(req, res, next);
+    else next();
+  };
+}
+
+/**
+ * Whether a request has a body to read, by body-parser's own test (type-is `hasBody`): a
+ * Transfer-Encoding header, or a Content-Length that is a number (even 0).
+ */
+export function carriesBody(headers: IncomingHttpHeaders): boolean {
+  return (
+    headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(headers['content-length']))
+  );
+}
+
+/** Whether a request URL may carry a query string (`req.query` is `{}` when it cannot). */
+export function hasQueryString(url: string | undefined): boolean {
+  return url === undefined || url.includes('?');
 }
 
 interface BodyParserError {
@@ -139,8 +160,11 @@ export function findInputProblem(value: unknown, where = 'Request body'): string
  * too deep, not valid Unicode or carry operator-like keys are refused before validation.
  */
 export function normaliseAndGuardInput(req: Request, res: Response, next: NextFunction): void {
+  let problem: string | undefined;
   if (req.body === undefined || req.body === null) req.body = {};
-  const problem = findInputProblem(req.body) ?? findInputProblem(req.query, 'Query string');
+  else problem = findInputProblem(req.body);
+  // Express parses `req.query` again on every read: only when there is a query string.
+  if (!problem && hasQueryString(req.url)) problem = findInputProblem(req.query, 'Query string');
   if (problem) {
     res.status(400).json({ success: false, message: problem });
     return;

@@ -50,6 +50,8 @@ function firstConnection(redis: Redis, ms: number): Promise<void> {
           ...redisOptionsFromUrl(config.redis.url),
           keyPrefix: `${config.redis.keyPrefix}:`,
           enableOfflineQueue: false,
+          // The commands a request issues together (auth, caches, counters) leave in one write.
+          enableAutoPipelining: true,
           maxRetriesPerRequest: 1,
           connectTimeout: 5000,
           retryStrategy: reconnectDelayMs,

@@ -3,7 +3,7 @@ import type { Reflector } from '@nestjs/core';
 import type { ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
 import { AppError } from '../errors/app-error';
 import { RateLimitGuard } from './rate-limit.guard';
-import { RATE_LIMITS, RateLimitName, THROTTLERS } from './rate-limits';
+import { RATE_LIMIT_KEY, RATE_LIMITS, RateLimitName, THROTTLERS } from './rate-limits';
 
 type Counted = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -12,7 +12,9 @@ function run(routeLimit: RateLimitName | undefined, throttler: RateLimitName, co
   const headers: Record<string, string> = {};
   const res = { setHeader: jest.fn((name: string, value: string) => (headers[name] = value)) };
   const storage = { increment: jest.fn(() => Promise.resolve(counted)) };
-  const reflector = { getAllAndOverride: jest.fn(() => routeLimit) };
+  const reflector = {
+    getAllAndOverride: jest.fn((key: string) => (key === RATE_LIMIT_KEY ? routeLimit : undefined)),
+  };
   const guard = new RateLimitGuard(
     { throttlers: THROTTLERS },
     storage,
@@ -44,7 +46,7 @@ function run(routeLimit: RateLimitName | undefined, throttler: RateLimitName, co
       (allowed) => ({ allowed, error: undefined }),
       (error: unknown) => ({ allowed: false, error }),
     );
-  return { handle, headers, storage };
+  return { handle, headers, storage, guard, context, reflector };
 }
 
 const allowed = (totalHits: number, timeToExpire: number): Counted => ({
@@ -102,5 +104,30 @@ describe('RateLimitGuard', () => {
     expect(retryAt).toBeGreaterThanOrEqual(before + 130_000);
     expect(retryAt).toBeLessThanOrEqual(Date.now() + 130_000);
     expect(headers).toMatchObject({ 'Retry-After': '130', 'RateLimit-Remaining': '0' });
+  });
+
+  it('lets a route without a limit through without reading any throttler or counting', async () => {
+    const { guard, context, reflector, storage, handle } = run(undefined, 'login', allowed(1, 900));
+    await handle;
+    reflector.getAllAndOverride.mockClear();
+    expect(await guard.canActivate(context)).toBe(true);
+    expect(reflector.getAllAndOverride).toHaveBeenCalledTimes(1);
+    expect(storage.increment).not.toHaveBeenCalled();
+  });
+
+  it('runs every throttler for a route with a limit, counting only its own', async () => {
+    const { guard, context, storage, handle } = run('signup', 'signup', allowed(1, 900));
+    await handle;
+    storage.increment.mockClear();
+    await guard.onModuleInit();
+    expect(await guard.canActivate(context)).toBe(true);
+    expect(storage.increment).toHaveBeenCalledTimes(1);
+    expect(storage.increment).toHaveBeenCalledWith(
+      'signup:203.0.113.7',
+      900_000,
+      10,
+      900_000,
+      'signup',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { UsersModule } from '../users/users.module';
 import { Connection, ConnectionSchema } from './connection.schema';
 import { ConnectionGraphCache } from './connection-graph.cache';
 import { ConnectionsRepository } from './connections.repository';
+import { FeedExclusionsCache } from './feed-exclusions.cache';
 
 /** The `connectionmodels` collection, shared by requests, feed, presence and the digest. */
 @Module({
@@ -11,7 +12,7 @@ import { ConnectionsRepository } from './connections.repository';
     UsersModule,
     MongooseModule.forFeature([{ name: Connection.name, schema: ConnectionSchema }]),
   ],
-  providers: [ConnectionsRepository, ConnectionGraphCache],
+  providers: [ConnectionsRepository, ConnectionGraphCache, FeedExclusionsCache],
   exports: [ConnectionsRepository],
 })
 export class ConnectionsModule {}

@@ -15,6 +15,7 @@ import {
   type GraphEdge,
   type UserGraph,
 } from './connection-graph.cache';
+import { FeedExclusionsCache, feedExclusionsOf } from './feed-exclusions.cache';
 
 export interface Page {
   skip: number;
@@ -36,11 +37,16 @@ const newestFirst = (x: GraphEdge, y: GraphEdge) =>
  * and the feed read a user's whole side of the graph from {@link ConnectionGraphCache}; every write
  * here invalidates both users of the pair after the database write.
  */
+export type ExclusionsRemovedListener = (a: Types.ObjectId, b: Types.ObjectId) => Promise<void>;
+
 @Injectable()
 export class ConnectionsRepository {
+  private readonly exclusionsRemovedListeners: ExclusionsRemovedListener[] = [];
+
   constructor(
     @InjectModel(Connection.name) private readonly connections: Model<Connection>,
     private readonly graph: ConnectionGraphCache,
+    private readonly exclusions: FeedExclusionsCache,
   ) {}
 
   /** Index: unique `pairKey`. */
@@ -71,7 +77,7 @@ export class ConnectionsRepository {
       createdAt: { $lt: ignoreExpiryCutoff(now) },
     });
     if (result.deletedCount !== 1) return false;
-    await this.invalidate(existing.fromUserId, existing.toUserId);
+    await this.invalidate(existing.fromUserId, existing.toUserId, { removed: true });
     return true;
   }
 
@@ -95,7 +101,7 @@ export class ConnectionsRepository {
       .lean<ConnectionRecord>()
       .exec();
     if (!deleted) return false;
-    await this.invalidate(deleted.fromUserId, deleted.toUserId);
+    await this.invalidate(deleted.fromUserId, deleted.toUserId, { removed: true });
     return true;
   }
 
@@ -105,12 +111,24 @@ export class ConnectionsRepository {
       status: 'accepted',
     });
     if (result.deletedCount !== 1) return false;
-    await this.invalidate(a, b);
+    await this.invalidate(a, b, { removed: true });
     return true;
   }
 
-  private invalidate(a: Types.ObjectId, b: Types.ObjectId): Promise<void> {
-    return this.graph.invalidate(a.toHexString(), b.toHexString());
+  /**
+   * `listener(a, b)` runs after every write that deletes the pair's document, so each may see the
+   * other in their feed again; the write returns once it has.
+   */
+  onExclusionsRemoved(listener: ExclusionsRemovedListener): void {
+    this.exclusionsRemovedListeners.push(listener);
+  }
+
+  private async invalidate(a: Types.ObjectId, b: Types.ObjectId, { removed = false } = {}) {
+    await Promise.all([
+      this.graph.invalidate(a.toHexString(), b.toHexString()),
+      this.exclusions.invalidate(a.toHexString(), b.toHexString()),
+      ...(removed ? this.exclusionsRemovedListeners.map((listener) => listener(a, b)) : []),
+    ]);
   }
 
   /**
@@ -226,15 +244,19 @@ export class ConnectionsRepository {
   }
 
   /**
-   * Users the caller may not see in the feed: any document with them, either direction, except
-   * `ignored` ones older than 30 days (the same rule the send route applies), applied at read
-   * time so the cached graph needs no expiry of its own. Else one `$or` as in the graph load.
+   * Who the user's feed leaves out at `now` (hex ids): everyone they interacted with, but ignores
+   * older than 30 days. From {@link FeedExclusionsCache}, else the graph; a user with more edges
+   * than the graph caches reads the `{fromUserId,…}` and `{toUserId,…}` indexes.
    */
-  async feedExclusions(userId: Types.ObjectId, now: Date): Promise<Types.ObjectId[]> {
+  async feedExclusions(userId: Types.ObjectId, now: Date): Promise<string[]> {
+    const key = userId.toHexString();
+    const cached = await this.exclusions.get(key, async () => {
+      const graph = await this.graphOf(userId);
+      return graph.complete ? feedExclusionsOf(graph.edges, now) : null;
+    });
+    if (cached && cached.validUntil > now.getTime()) return cached.ids;
     const graph = await this.graphOf(userId);
-    if (graph.complete) {
-      return graph.edges.filter((edge) => !isExpiredIgnore(edge, now)).map((edge) => edge.otherId);
-    }
+    if (graph.complete) return feedExclusionsOf(graph.edges, now).ids;
     const rows = await this.connections
       .find(
         { $or: [{ fromUserId: userId }, { toUserId: userId }] },
@@ -244,7 +266,7 @@ export class ConnectionsRepository {
       .exec();
     return rows
       .filter((row) => !isExpiredIgnore(row, now))
-      .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId));
+      .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId).toHexString());
   }
 
   /** Index: `{ status, createdAt }`. Pending requests created in [from, to), counted per receiver. */

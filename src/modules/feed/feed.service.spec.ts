@@ -6,6 +6,8 @@ import type { TierMembers } from '../users/feed-tiers';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import type { FeedCountCache } from './feed-count.cache';
+import { decodeFeedDeck, encodeFeedDeck, type FeedDeck } from './feed-deck';
+import type { FeedDeckStore } from './feed-deck.store';
 import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
 import type { FeedPositionStore } from './feed-position.store';
 import { FeedService } from './feed.service';
@@ -58,9 +60,43 @@ function feedWith(candidateCount: number) {
       );
     },
   };
-  const connections = { feedExclusions: () => Promise.resolve([...swiped]) };
-  const counts = { count: (_v: unknown, _s: unknown, load: () => Promise<number>) => load() };
+  /** Users as the cache has them: every candidate, verified and onboarded unless a test says not. */
+  const cachedUsers = new Map(
+    candidates.map((_id) => [
+      _id.toHexString(),
+      { _id, firstName: 'x', emailVerified: true, onboardingComplete: true, skillsKey: ['go'] },
+    ]),
+  );
+  const userReads: Types.ObjectId[][] = [];
+  Object.assign(users, {
+    findManyByIds: (ids: Types.ObjectId[]) => {
+      userReads.push(ids);
+      return Promise.resolve(ids.flatMap((x) => cachedUsers.get(x.toHexString()) ?? []));
+    },
+  });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
+  const connections = {
+    feedExclusions: () => Promise.resolve(swiped.map((x) => x.toHexString())),
+  };
+  /** Decks kept encoded, as Redis would; off unless a test turns them on. */
+  const deckState = { enabled: false, generation: 0, stored: new Map<string, string>() };
+  const decks = {
+    get: (v: Types.ObjectId, f: string) => {
+      if (!deckState.enabled) return Promise.resolve(null);
+      const raw = deckState.stored.get(keyOf(v, f));
+      const [generation, encoded] = raw ? [raw.split('|')[0], raw.split('|')[1]] : ['', null];
+      const current = String(deckState.generation);
+      return Promise.resolve({
+        deck: generation === current ? decodeFeedDeck(encoded) : null,
+        generation: current,
+      });
+    },
+    put: jest.fn((v: Types.ObjectId, f: string, generation: string, deck: FeedDeck) => {
+      deckState.stored.set(keyOf(v, f), `${generation}|${encodeFeedDeck(deck)}`);
+      return Promise.resolve();
+    }),
+  };
+  const counts = { count: (_v: unknown, _s: unknown, load: () => Promise<number>) => load() };
   const store = {
     get: jest.fn((v: Types.ObjectId, f: string) =>
       Promise.resolve(decodeFeedPosition(positions.get(keyOf(v, f)))),
@@ -88,6 +124,7 @@ function feedWith(candidateCount: number) {
     counts as unknown as FeedCountCache,
     store as unknown as FeedPositionStore,
     entitlements as unknown as EntitlementsService,
+    decks as unknown as FeedDeckStore,
   );
   let clock = new Date('2026-11-28T12:00:00.000Z');
   const feed = (query: Partial<FeedQueryDto>) =>
@@ -107,6 +144,10 @@ function feedWith(candidateCount: number) {
     tiers,
     known,
     tick,
+    deckState,
+    decks,
+    cachedUsers,
+    userReads,
   };
 }
 
@@ -276,5 +317,86 @@ describe('FeedService skill filter (a PRO/ELITE entitlement)', () => {
     expect(await f.get({})).toHaveLength(3);
     expect(await f.get({ skills: [] })).toHaveLength(3);
     expect(f.entitlements.forUser).not.toHaveBeenCalled();
+  });
+});
+
+describe('FeedService decks: a database read serves the next pages from Redis', () => {
+  const since = new Date('2026-11-27T12:00:00.000Z');
+  const withDecks = (candidateCount: number) => {
+    const f = feedWith(candidateCount);
+    f.known.tierMembers = { since, complete: true, members: [] };
+    f.deckState.enabled = true;
+    return f;
+  };
+
+  it('the SPA sequence: one read for five pages, swipes skipped, everyone served once in order', async () => {
+    const f = withDecks(120);
+    const served: string[] = [];
+    for (let page = 1; page <= 5; page++) {
+      const items = await f.get({ page, limit: 10 });
+      served.push(...items);
+      f.swiped.push(...items.map((x) => new Types.ObjectId(x))); // swipes every card shown
+    }
+    expect(f.pages).toHaveLength(1);
+    expect(f.pages[0].limit).toBe(50);
+    served.push(...(await f.get({ page: 6, limit: 10 })));
+    expect(f.pages).toHaveLength(2);
+    expect(f.pages[1].filter.afterId).toEqual(f.candidates[49]);
+    expect(served).toEqual(hex(f.candidates.slice(0, 60)));
+  });
+
+  it('someone swiped from elsewhere (another tab) is not served from the deck', async () => {
+    const f = withDecks(60);
+    await f.get({ page: 1, limit: 5 });
+    f.swiped.push(f.candidates[5], f.candidates[7]);
+    expect(await f.get({ page: 2, limit: 5 })).toEqual(
+      hex([f.candidates[6], ...f.candidates.slice(8, 12)]),
+    );
+    expect(f.pages).toHaveLength(1);
+  });
+
+  it('page=1 within 30 s continues the same walk; later, or after a boost or grant, it reads anew', async () => {
+    const f = withDecks(60);
+    const first = await f.get({ page: 1 });
+    f.tick(20_000);
+    expect(await f.get({ page: 1 })).toEqual(first);
+    expect(f.pages).toHaveLength(1);
+    f.tick(20_000);
+    expect(await f.get({ page: 1 })).toEqual(first);
+    expect(f.pages).toHaveLength(2);
+    f.known.tierMembers = { since: new Date(since.getTime() + 1), complete: true, members: [] };
+    await f.get({ page: 1 });
+    expect(f.pages).toHaveLength(3);
+  });
+
+  it('after someone leaves the exclusions (the generation moves on) the deck is not used', async () => {
+    const f = withDecks(60);
+    f.swiped.push(f.candidates[7]);
+    await f.get({ page: 1, limit: 5 });
+    f.swiped.pop(); // a request withdrawn: candidate 7 belongs in the walk again
+    f.deckState.generation += 1;
+    expect(await f.get({ page: 2, limit: 5 })).toEqual(hex(f.candidates.slice(5, 10)));
+    expect(f.pages).toHaveLength(2);
+  });
+
+  it('a profile no longer a candidate (unverified, deleted, skills changed) sends the page to the database', async () => {
+    const f = withDecks(60);
+    await f.get({ page: 1, limit: 5, skills: ['Go'] });
+    f.cachedUsers.get(f.candidates[6].toHexString())!.skillsKey = ['rust'];
+    await f.get({ page: 2, limit: 5, skills: ['Go'] });
+    expect(f.pages).toHaveLength(2);
+    f.cachedUsers.delete(f.candidates[12].toHexString());
+    await f.get({ page: 3, limit: 5, skills: ['Go'] });
+    expect(f.pages).toHaveLength(3);
+  });
+
+  it('a deck is never read for an offset, nor kept when the read fits in the page', async () => {
+    const f = withDecks(8);
+    await f.get({ page: 1, limit: 10 });
+    expect(f.decks.put).not.toHaveBeenCalled();
+    f.store.get.mockResolvedValueOnce(null);
+    expect(await f.get({ page: 2, limit: 4 })).toEqual(hex(f.candidates.slice(4, 8)));
+    expect(f.pages.at(-1)!.skip).toBe(4);
+    expect(f.userReads).toHaveLength(0);
   });
 });

@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
-import { occupiedFeedTiers } from '../users/feed-tiers';
+import { occupiedFeedTiers, type TierMembers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
 import { type FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
+import {
+  deckEntriesAfter,
+  FEED_DECK_SIZE,
+  restartableWalk,
+  stillACandidate,
+  type FeedDeck,
+} from './feed-deck';
+import { FeedDeckStore, type StoredDeck } from './feed-deck.store';
 import {
   encodeFeedPosition,
   exclusionsAfter,
@@ -21,9 +29,31 @@ import {
   type FeedPosition,
   type FeedStart,
   type FeedTier,
+  walkStart,
 } from './feed-paging';
 import { FeedPositionStore } from './feed-position.store';
 import { FEED_ERRORS } from './feed.errors';
+
+type WalkFilter = { excludeIds: Types.ObjectId[]; skillsKey?: string[] };
+type Served = { user: UserViewSource; position: FeedPosition };
+
+/** The viewer and whom they excluded: hex ids to filter in process, ObjectIds only for a query. */
+class Exclusions {
+  readonly hex: ReadonlySet<string>;
+  private objectIds?: Types.ObjectId[];
+
+  constructor(
+    private readonly viewerId: Types.ObjectId,
+    private readonly others: string[],
+  ) {
+    this.hex = new Set([viewerId.toHexString(), ...others]);
+  }
+
+  ids(): Types.ObjectId[] {
+    this.objectIds ??= [this.viewerId, ...this.others.map((id) => new Types.ObjectId(id))];
+    return this.objectIds;
+  }
+}
 
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
@@ -47,6 +77,7 @@ export class FeedService {
     private readonly counts: FeedCountCache,
     private readonly positions: FeedPositionStore,
     private readonly entitlements: EntitlementsService,
+    private readonly decks: FeedDeckStore,
   ) {}
 
   async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
@@ -56,18 +87,26 @@ export class FeedService {
     }
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
-    const [excluded, position, tierMembers] = await Promise.all([
+    const [excluded, position, tierMembers, stored] = await Promise.all([
       this.connections.feedExclusions(callerId, now),
       needsPosition ? this.positions.get(callerId, filterKey) : null,
       this.users.feedTierMembers(now),
+      this.decks.get(callerId, filterKey),
     ]);
-    const start = feedStart(query, position, now);
-    const allExcluded = [callerId, ...excluded];
-    const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
+    const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
+    let start = feedStart(query, position, now);
+    const reusedWalk =
+      start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
+    if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
+    const exclusions = new Exclusions(callerId, excluded);
     const [served, totalUsers] = await Promise.all([
-      this.walk(start, { excludeIds: allExcluded, skillsKey }, query.limit, occupied),
+      this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
+        tierMembers,
+        stored,
+        now,
+      }),
       this.counts.count(callerId, skillsKey, () =>
-        this.users.countFeed({ excludeIds: allExcluded, skillsKey }),
+        this.users.countFeed({ excludeIds: exclusions.ids(), skillsKey }),
       ),
     ]);
     const lastServed = served.at(-1)?.position;
@@ -86,6 +125,80 @@ export class FeedService {
   }
 
   /**
+   * One page from `start`: from the viewer's deck when it holds a full page there, else from the
+   * database, reading a whole deck ({@link FEED_DECK_SIZE}) and keeping what this page does not
+   * serve for the next ones. An offset (no stored position) always reads the database.
+   */
+  private async page(
+    callerId: Types.ObjectId,
+    filterKey: string,
+    start: FeedStart,
+    { exclusions, skillsKey }: { exclusions: Exclusions; skillsKey?: string[] },
+    limit: number,
+    {
+      tierMembers,
+      stored,
+      now,
+    }: { tierMembers: TierMembers | null; stored: StoredDeck | null; now: Date },
+  ): Promise<Served[]> {
+    const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
+    const excluded = exclusions.hex;
+    if (stored?.deck && start.kind !== 'offset') {
+      const fromDeck = await this.fromDeck(
+        stored.deck,
+        start.from,
+        tierStamp,
+        excluded,
+        limit,
+        skillsKey,
+      );
+      if (fromDeck) return fromDeck;
+    }
+    const filter = { excludeIds: exclusions.ids(), skillsKey };
+    const occupied = occupiedFeedTiers(tierMembers, start.from.asOf);
+    if (!stored || tierStamp === null || start.kind === 'offset') {
+      return this.walk(start, filter, excluded, limit, occupied);
+    }
+    const read = await this.walk(
+      start,
+      filter,
+      excluded,
+      Math.max(limit, FEED_DECK_SIZE),
+      occupied,
+    );
+    if (read.length > limit) {
+      await this.decks.put(callerId, filterKey, stored.generation, {
+        asOf: start.from.asOf,
+        from: { tier: start.from.tier, afterId: start.from.afterId },
+        entries: read.map(({ user, position }) => ({ tier: position.tier, id: user._id })),
+        tierStamp,
+        builtAt: now,
+      });
+    }
+    return read.slice(0, limit);
+  }
+
+  /** A full page of the deck after `from`, its users from the user cache; `null`: read the database. */
+  private async fromDeck(
+    deck: FeedDeck,
+    from: FeedPosition,
+    tierStamp: number | null,
+    excluded: ReadonlySet<string>,
+    limit: number,
+    skillsKey: string[] | undefined,
+  ): Promise<Served[] | null> {
+    const entries = deckEntriesAfter(deck, from, tierStamp, excluded, limit);
+    if (!entries) return null;
+    const users = await this.users.findManyByIds(entries.map((entry) => entry.id));
+    if (users.length !== entries.length) return null;
+    if (!users.every((user) => stillACandidate(user, skillsKey))) return null;
+    return entries.map((entry, i) => ({
+      user: users[i],
+      position: { tier: entry.tier, afterId: entry.id, asOf: deck.asOf },
+    }));
+  }
+
+  /**
    * One page of the walk from `start`: the rest of the start's tier, then the next tiers from
    * their beginning, until `limit` profiles. An offset skips whole tiers by their count (tiers 0
    * and 1 only: the last tier takes the remaining offset as `skip`). Tiers not `occupied` hold
@@ -93,13 +206,13 @@ export class FeedService {
    */
   private async walk(
     start: FeedStart,
-    filter: { excludeIds: Types.ObjectId[]; skillsKey?: string[] },
+    filter: WalkFilter,
+    excluded: ReadonlySet<string>,
     limit: number,
     occupied: ReadonlySet<FeedTier>,
-  ): Promise<{ user: UserViewSource; position: FeedPosition }[]> {
+  ): Promise<Served[]> {
     const { asOf } = start.from;
-    const served: { user: UserViewSource; position: FeedPosition }[] = [];
-    const excluded = new Set(filter.excludeIds.map((id) => id.toHexString()));
+    const served: Served[] = [];
     let skip = start.kind === 'offset' ? start.skip : 0;
     for (let t: number = start.from.tier; t <= LAST_FEED_TIER && served.length < limit; t++) {
       const tier = t as FeedTier;

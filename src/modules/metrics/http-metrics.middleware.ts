@@ -1,7 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
 import { MetricsService } from './metrics.service';
 import { routeLabel } from './route-label';
+
+const STARTED = Symbol('httpMetricsStarted');
+
+interface TimedResponse extends Response {
+  [STARTED]?: number;
+}
 
 /**
  * Times every HTTP request from its first byte of handling to the end of its response, labelled
@@ -11,12 +18,14 @@ import { routeLabel } from './route-label';
  */
 export function installHttpMetrics(app: INestApplication): void {
   const metrics = app.get(MetricsService);
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.observeHttp(req.method, routeLabel(req), res.statusCode, seconds);
-    });
+  // One listener for every response (no closure per request); `this` is the response.
+  function observeFinished(this: TimedResponse): void {
+    const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1000;
+    metrics.observeHttp(this.req.method, routeLabel(this.req), this.statusCode, seconds);
+  }
+  app.use(function httpMetrics(_req: Request, res: TimedResponse, next: NextFunction) {
+    res[STARTED] = performance.now();
+    res.on('finish', observeFinished);
     next();
   });
 }

@@ -32,8 +32,21 @@ export function routeLabel(req: RoutedRequest): string {
   return normaliseTemplate(`${req.baseUrl ?? ''}${path}`);
 }
 
+/** Labels already worked out: templates come from route definitions, so they are few. */
+const labelsByTemplate = new Map<string, string>();
+const MAX_REMEMBERED_LABELS = 1000;
+
 /** Collapses value-like segments and trailing slashes; bounds the length. */
 export function normaliseTemplate(template: string): string {
+  let label = labelsByTemplate.get(template);
+  if (label === undefined) {
+    label = labelOf(template);
+    if (labelsByTemplate.size < MAX_REMEMBERED_LABELS) labelsByTemplate.set(template, label);
+  }
+  return label;
+}
+
+function labelOf(template: string): string {
   const segments = template
     .split('/')
     .map((segment) => (VALUE_SEGMENT.test(segment) ? ':value' : segment));
