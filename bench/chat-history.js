@@ -6,7 +6,10 @@
 // then --n sequential requests), so a machine that slows down mid-run affects every row alike.
 // Before the load it prints the plan of the history query (the repository's shape) for both
 // conversations: `explain('executionStats')` through the driver.
+// Chats carry `messageCount` as the API keeps it; `--unknown-count` seeds them without (as chats
+// from before it was kept), so every history page is read in windows of the default length.
 // Usage: npm run build && node bench/chat-history.js [--users 1000] [--duration 5] [--rounds 2] [--n 100]
+//   [--unknown-count]
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient, ObjectId } = require('mongodb');
@@ -79,6 +82,7 @@ async function main() {
       connections: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '2' },
       n: { type: 'string', default: '100' },
+      'unknown-count': { type: 'boolean', default: false },
     },
   });
   const opts = { duration: positive('duration', values.duration), connections: positive('connections', values.connections) };
@@ -87,7 +91,8 @@ async function main() {
   const api = await startBenchApi();
   const client = await MongoClient.connect(api.mongo.uri);
   try {
-    const seeded = await seed(client, api.db, positive('users', values.users));
+    const counts = !values['unknown-count'];
+    const seeded = await seed(client, api.db, positive('users', values.users), { counts });
     const database = client.db(api.db);
     const chatOf = async (partner) =>
       (await database.collection('chats').findOne({ participants: { $all: [seeded.viewer, partner] } }))._id;
@@ -100,15 +105,21 @@ async function main() {
       .limit(1)
       .next();
     const messages = database.collection('messages');
-    console.log(`database ${api.mongo.kind}, ${values.users} users, conversations of ${seeded.conversation} and 100 messages`);
+    console.log(
+      `database ${api.mongo.kind}, ${values.users} users, conversations of ${seeded.conversation} and 100 messages` +
+        (counts ? ' (messageCount kept)' : ' (messageCount unknown)'),
+    );
     const newest = (await messages.find({ chatId: longChat }).sort({ _id: -1 }).limit(1).next())._id;
-    const window = { windowSeconds: 30 }; // HISTORY_FIRST_WINDOW_SECONDS
+    // The first window: HISTORY_FIRST_WINDOW_SECONDS, or sized from the average density
+    // (chat-rules.ts historyPlan; the seeded conversation holds one message a second).
+    const windowSeconds = counts ? Math.max(30, 2 * (PAGE + 1)) : 30;
+    const window = { windowSeconds };
     console.log('plans of find(filter).sort({_id:-1}).limit(51):');
     const plans = [
       ['{chatId}, 100 messages', smallChat, {}],
       [`{chatId}, ${seeded.conversation} messages`, longChat, {}],
       [`{chatId, _id<middle}, ${seeded.conversation}`, longChat, { before: middle._id }],
-      [`first window (30 s), ${seeded.conversation}`, longChat, { ...window, top: newest }],
+      [`first window (${windowSeconds} s), ${seeded.conversation}`, longChat, { ...window, top: newest }],
       [`first window below middle`, longChat, { ...window, before: middle._id, top: middle._id }],
     ];
     for (const [name, chatId, shape] of plans) {

@@ -8,6 +8,8 @@
 // - the viewer's chats: a conversation of `conversation` messages with {prefix}1, one of
 //   `smallConversation` (100) with {prefix}2 (the short history that the long one is read against)
 //   and `chats - 1` more of 5 messages with {prefix}3…, every partner an accepted connection.
+//   Chats carry `messageCount` as the API keeps it (`counts: false`: absent, as on a chat from
+//   before it was kept).
 // The viewer and {prefix}1 are PRO (monthly, expiring in a year): the feed's skills filter is a paid
 // entitlement and FREE users have 10 swipes a day. Indexes are the API's own (created at boot), so
 // start the API before seeding.
@@ -79,8 +81,11 @@ function idAt(date) {
   return new ObjectId(bytes);
 }
 
-/** A chat between x and y with `count` messages (alternating senders, oldest first) and its summary. */
-function conversation(x, y, count, now) {
+/**
+ * A chat between x and y with `count` messages (alternating senders, oldest first) and its summary
+ * (with `messageCount` when `counted`).
+ */
+function conversation(x, y, count, now, counted) {
   const chatId = new ObjectId();
   const participants = [x, y].sort((p, q) => String(p).localeCompare(String(q)));
   const messages = Array.from({ length: count }, (_, i) => {
@@ -104,6 +109,7 @@ function conversation(x, y, count, now) {
     lastMessageAt: last ? last.createdAt : null,
     unread: { [String(x)]: 0, [String(y)]: 0 },
     lastReadAt: { [String(x)]: null, [String(y)]: null },
+    ...(counted && { messageCount: count }),
     createdAt: new Date(now - count * 1000),
     updatedAt: new Date(now),
     __v: 0,
@@ -116,7 +122,8 @@ function conversation(x, y, count, now) {
  * @param {import('mongodb').MongoClient} client
  * @param {string} db
  * @param {number} count users (at least chats + 2)
- * @param {{ prefix?: string, conversation?: number, smallConversation?: number, chats?: number }} [options]
+ * @param {{ prefix?: string, conversation?: number, smallConversation?: number, chats?: number,
+ *   counts?: boolean }} [options]
  * @returns {Promise<{ ids: import('mongodb').ObjectId[], viewer: import('mongodb').ObjectId,
  *   partner: import('mongodb').ObjectId, smallPartner: import('mongodb').ObjectId,
  *   emails: (i: number) => string, connections: number,
@@ -126,7 +133,7 @@ async function seed(
   client,
   db,
   count,
-  { prefix = 'user', conversation: length = 10_000, smallConversation = 100, chats = 50 } = {},
+  { prefix = 'user', conversation: length = 10_000, smallConversation = 100, chats = 50, counts = true } = {},
 ) {
   if (count < chats + 2) throw new Error(`seed: ${count} users cannot hold ${chats} chats`);
   const started = Date.now();
@@ -185,7 +192,7 @@ async function seed(
   const messages = [];
   for (const i of chatPartners) {
     const size = i === 1 ? length : i === 2 ? smallConversation : 5;
-    const { chat, messages: list } = conversation(ids[0], ids[i], size, now - i * 60_000);
+    const { chat, messages: list } = conversation(ids[0], ids[i], size, now - i * 60_000, counts);
     chatDocs.push(chat);
     messages.push(...list);
   }

@@ -244,19 +244,31 @@ describe('Chat across API instances', () => {
         },
       },
     );
-    for (const limit of [50, 7]) {
-      const seen: string[] = [];
-      let before: string | null = null;
-      do {
-        const res: Response = await frank
-          .get(`/chat/${gina.id}?limit=${limit}${before ? `&before=${before}` : ''}`)
-          .expect(200);
-        const page = (res.body.data.messages as { text: string }[]).map((m) => m.text);
-        expect(page.length === limit || res.body.data.pagination.hasMore === false).toBe(true);
-        seen.unshift(...page);
-        before = res.body.data.pagination.nextBefore;
-      } while (before);
-      expect(seen).toEqual(docs.map((d) => d.text));
+    // The stored count only chooses how pages are read (one query, or windows sized from it):
+    // unknown, the true one, and counts that make the chat look large, denser or sparser.
+    for (const messageCount of [undefined, docs.length, 1001, 50_000]) {
+      await one.connection
+        .collection('chats')
+        .updateOne(
+          { _id: chat._id },
+          messageCount === undefined
+            ? { $unset: { messageCount: 1 } }
+            : { $set: { messageCount } },
+        );
+      for (const limit of [50, 7]) {
+        const seen: string[] = [];
+        let before: string | null = null;
+        do {
+          const res: Response = await frank
+            .get(`/chat/${gina.id}?limit=${limit}${before ? `&before=${before}` : ''}`)
+            .expect(200);
+          const page = (res.body.data.messages as { text: string }[]).map((m) => m.text);
+          expect(page.length === limit || res.body.data.pagination.hasMore === false).toBe(true);
+          seen.unshift(...page);
+          before = res.body.data.pagination.nextBefore;
+        } while (before);
+        expect(seen).toEqual(docs.map((d) => d.text));
+      }
     }
   });
 
@@ -281,7 +293,7 @@ describe('Chat across API instances', () => {
           senderId: sender,
           text: `m${i}`,
         });
-        await chats.recordMessage(message, sender.equals(d) ? e : d);
+        await chats.recordMessage(message, sender.equals(d) ? e : d, true);
       }
     };
     // FerretDB 1.24 on SQLite (the last-resort test engine) applies concurrent `$inc`s on one
@@ -346,6 +358,7 @@ describe('Chat across API instances', () => {
     expect(summary?.lastMessage?.text).toBe('live');
     expect(summary?.unread[dave.id]).toBe(total / 2);
     expect(summary?.unread[erin.id]).toBe(total / 2 + 1);
+    expect(summary?.messageCount).toBe(total + 1);
     expect((await erin.get('/chat/unread').expect(200)).body.data).toEqual({
       total: total / 2 + 1,
       conversations: 1,

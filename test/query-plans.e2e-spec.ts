@@ -111,6 +111,8 @@ describe('Queries behind the list routes are index-backed', () => {
         'users.find:_id',
         'chats.find:lastMessageAt,participants',
         'messages.find:chatId',
+        // history of a chat of unknown size: an `_id` window, then the rest
+        'messages.find:_id,chatId',
       ]),
     );
   });
@@ -179,6 +181,36 @@ describe('Queries behind the list routes are index-backed', () => {
       .explain('queryPlanner');
     const nodes = pgNodesOf((explain.queryPlanner as Document).Plan as Document);
     expect(nodes).toEqual(['Limit', 'Index Scan (_id_)']);
+  });
+
+  it('a history window is an index range scan on both keys of { chatId, _id }', async () => {
+    const engine = await engineOf();
+    if (engine === 'ferretdb-sqlite') return;
+    // A window below the first: bounded above and below.
+    const window = captured.find((q) => {
+      const range = q.filter._id as Document | undefined;
+      return q.collection === 'messages' && range?.$gte && range.$lt;
+    });
+    expect(window?.options).toMatchObject({ sort: { _id: -1 }, hint: { chatId: 1, _id: -1 } });
+    const explain = await t.connection
+      .db!.collection('messages')
+      .find(window!.filter, {
+        sort: { _id: -1 },
+        limit: window!.options.limit as number,
+        hint: { chatId: 1, _id: -1 },
+      })
+      .explain('queryPlanner');
+    const planner = explain.queryPlanner as Document;
+    if (engine === 'mongodb') {
+      const stages = stagesOf(planner.winningPlan as Document);
+      expect(stages).toContain('IXSCAN');
+      expect(stages).not.toContain('COLLSCAN');
+      expect(stages).not.toContain('SORT');
+      return;
+    }
+    const nodes = pgNodesOf(planner.Plan as Document);
+    expect(nodes).toContain('Index Scan (chatId_1__id_-1)');
+    expect(nodes).not.toContain('Seq Scan');
   });
 });
 
@@ -262,7 +294,8 @@ async function seedChats(t: TestApp, viewerId: string, otherId: string, count: n
       lastMessageAt: last?.createdAt ?? null,
       unread: { [a.toHexString()]: 0, [b.toHexString()]: 1 },
       lastReadAt: { [a.toHexString()]: null, [b.toHexString()]: null },
-      createdAt: new Date(now),
+      // A day before its messages: history of a chat of unknown size is then read in windows.
+      createdAt: new Date(now - 86_400_000),
       updatedAt: new Date(now),
     });
   };

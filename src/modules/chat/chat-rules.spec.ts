@@ -10,6 +10,9 @@ import {
   refusalMessage,
   sendRefusal,
   nextHistoryWindow,
+  historyPlan,
+  HISTORY_FIRST_WINDOW_SECONDS,
+  HISTORY_SINGLE_QUERY_MAX,
   typingAllowed,
   TYPING_INTERVAL_MS,
   type ChatAccess,
@@ -178,5 +181,50 @@ describe('nextHistoryWindow', () => {
   it('grows 2,000× after an empty window, and never more', () => {
     expect(nextHistoryWindow(30, 0, 51)).toBe(60_000);
     expect(nextHistoryWindow(30, 1, 100_000)).toBe(60_000);
+  });
+});
+
+describe('historyPlan', () => {
+  it('reads a chat of known small size in one query', () => {
+    expect(historyPlan({ messageCount: 0, wanted: 51 })).toEqual({ kind: 'oneQuery' });
+    expect(historyPlan({ messageCount: 100, lifetimeSeconds: 100, wanted: 51 })).toEqual({
+      kind: 'oneQuery',
+    });
+    expect(historyPlan({ messageCount: HISTORY_SINGLE_QUERY_MAX, wanted: 51 }).kind).toBe(
+      'oneQuery',
+    );
+  });
+
+  it('walks windows when the size is unknown, the first of the default length', () => {
+    expect(historyPlan({ lifetimeSeconds: 10_000, wanted: 51 })).toEqual({
+      kind: 'windows',
+      firstSeconds: HISTORY_FIRST_WINDOW_SECONDS,
+    });
+  });
+
+  it('sizes the first window of a large chat for twice the page at its average density', () => {
+    // 10,000 messages in 10,000 s: 102 s hold about 102 messages.
+    expect(historyPlan({ messageCount: 10_000, lifetimeSeconds: 10_000, wanted: 51 })).toEqual({
+      kind: 'windows',
+      firstSeconds: 102,
+    });
+    // A year of 2,000 messages: about 51 × 2 / 2,000 of it.
+    expect(
+      historyPlan({ messageCount: 2000, lifetimeSeconds: 365 * 86_400, wanted: 51 }),
+    ).toEqual({ kind: 'windows', firstSeconds: Math.ceil((365 * 86_400 * 102) / 2000) });
+  });
+
+  it('never starts shorter than the default window, nor from an unknown lifetime', () => {
+    expect(historyPlan({ messageCount: 5000, lifetimeSeconds: 60, wanted: 51 })).toEqual({
+      kind: 'windows',
+      firstSeconds: HISTORY_FIRST_WINDOW_SECONDS,
+    });
+    expect(historyPlan({ messageCount: 5000, wanted: 51 })).toEqual({
+      kind: 'windows',
+      firstSeconds: HISTORY_FIRST_WINDOW_SECONDS,
+    });
+    expect(historyPlan({ messageCount: 5000, lifetimeSeconds: -5, wanted: 51 }).kind).toBe(
+      'windows',
+    );
   });
 });

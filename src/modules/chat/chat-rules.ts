@@ -162,6 +162,39 @@ export const SEND_LIMIT_WINDOW_MS = 10_000;
 export const HISTORY_FIRST_WINDOW_SECONDS = 30;
 /** Bounded windows per page before the rest of the conversation is read in one query. */
 export const HISTORY_MAX_WINDOWS = 6;
+/**
+ * A chat known to hold at most this many messages is read in one query bounded by `chatId`:
+ * sorting that few costs less than a second window query would.
+ */
+export const HISTORY_SINGLE_QUERY_MAX = 1000;
+
+export interface HistoryFacts {
+  /** `chats.messageCount`; undefined for a chat from before it was kept (unknown). */
+  messageCount?: number;
+  /** Seconds from the chat's creation to its newest message; undefined when unknown. */
+  lifetimeSeconds?: number;
+  /** Messages the page still needs. */
+  wanted: number;
+}
+
+export type HistoryPlan = { kind: 'oneQuery' } | { kind: 'windows'; firstSeconds: number };
+
+/**
+ * How a history page is read: a small chat in one query; a larger one (or one of unknown size)
+ * in `_id` windows, the first sized for twice the page at the chat's average density, so a chat
+ * that talks steadily needs a single window (at least HISTORY_FIRST_WINDOW_SECONDS).
+ */
+export function historyPlan(facts: HistoryFacts): HistoryPlan {
+  const { messageCount, lifetimeSeconds, wanted } = facts;
+  if (messageCount !== undefined && messageCount <= HISTORY_SINGLE_QUERY_MAX) {
+    return { kind: 'oneQuery' };
+  }
+  if (!messageCount || !lifetimeSeconds || lifetimeSeconds <= 0) {
+    return { kind: 'windows', firstSeconds: HISTORY_FIRST_WINDOW_SECONDS };
+  }
+  const seconds = Math.ceil((lifetimeSeconds * 2 * wanted) / messageCount);
+  return { kind: 'windows', firstSeconds: Math.max(seconds, HISTORY_FIRST_WINDOW_SECONDS) };
+}
 
 /**
  * The length of the next (older) window after one of `seconds` held `found` of the `wanted`

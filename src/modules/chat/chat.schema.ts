@@ -12,6 +12,8 @@
  *   lastMessageAt  Date | null: lastMessage.createdAt (null without messages); sorts /chat/recent
  *   unread         { <userIdHex>: number } for both participants: messages not read yet
  *   lastReadAt     { <userIdHex>: Date | null } for both participants: when they last read
+ *   messageCount   number, optional: messages stored (0 at creation, +1 per send); absent on a
+ *                  chat created before it was kept (unknown, and kept absent)
  *   createdAt, updatedAt   Date (Mongoose timestamps)
  *   __v            number
  *   Indexes: unique { pairKey: 1 }; { participants: 1, lastMessageAt: -1, _id: -1 }.
@@ -61,6 +63,10 @@ export class Chat {
 
   @Prop({ type: Object, default: {} })
   lastReadAt!: Record<string, Date | null>;
+
+  /** Sizes how history is read (chat-rules.ts historyPlan); undefined = unknown. */
+  @Prop({ type: Number })
+  messageCount?: number;
 
   createdAt!: Date;
   updatedAt!: Date;

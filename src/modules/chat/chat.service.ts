@@ -111,7 +111,12 @@ export class ChatService {
     const caller = callerId.toHexString();
     const rows = chat
       ? await this.messages.newestFirst(
-          { _id: chat._id, createdAt: chat.createdAt, newestId: chat.lastMessage?.messageId },
+          {
+            _id: chat._id,
+            createdAt: chat.createdAt,
+            newestId: chat.lastMessage?.messageId,
+            messageCount: chat.messageCount,
+          },
           page.before,
           page.limit + 1,
         )
@@ -227,7 +232,7 @@ export class ChatService {
     const sender = (await this.senderViews([callerId])).get(callerId.toHexString());
     const event = toMessageEvent(message, sender ?? unknownSender(callerId));
     if (created) {
-      await this.chats.recordMessage(message, target._id);
+      await this.chats.recordMessage(message, target._id, chat.messageCount !== undefined);
       this.presence.notify(target._id.toHexString(), {
         type: 'message',
         from: event.firstName,

@@ -53,6 +53,7 @@ export class ChatsRepository {
                 lastMessageAt: null,
                 unread: { [a.toHexString()]: 0, [b.toHexString()]: 0 },
                 lastReadAt: { [a.toHexString()]: null, [b.toHexString()]: null },
+                messageCount: 0,
               },
             },
             { upsert: true, new: true },
@@ -70,12 +71,21 @@ export class ChatsRepository {
 
   /**
    * The chat summary after a message was stored, in one atomic update: the last message (only if
-   * this message is newer than the one there, by `_id`) and the recipient's unread count (`$inc`).
-   * When a newer message got there first, only the count is incremented. O(1) in the
+   * this message is newer than the one there, by `_id`), the recipient's unread count and, when
+   * the chat keeps one (`counted`: it had `messageCount` when read), its message count (`$inc`).
+   * When a newer message got there first, only the counts are incremented. O(1) in the
    * conversation's length. Index: `_id`.
    */
-  async recordMessage(message: MessageRecord, recipientId: Types.ObjectId): Promise<void> {
-    const inc = { [`unread.${recipientId.toHexString()}`]: 1 };
+  async recordMessage(
+    message: MessageRecord,
+    recipientId: Types.ObjectId,
+    counted: boolean,
+  ): Promise<void> {
+    // A chat without the field stays without: `$inc` would create it counting from now.
+    const inc = {
+      [`unread.${recipientId.toHexString()}`]: 1,
+      ...(counted && { messageCount: 1 }),
+    };
     const result = await this.chats.updateOne(
       {
         _id: message.chatId,

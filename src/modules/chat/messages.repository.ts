@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
-import { HISTORY_FIRST_WINDOW_SECONDS, HISTORY_MAX_WINDOWS, nextHistoryWindow } from './chat-rules';
+import { HISTORY_MAX_WINDOWS, historyPlan, nextHistoryWindow } from './chat-rules';
 import { Message, MessageRecord } from './chat.schema';
 
 export interface NewMessage {
@@ -60,52 +60,50 @@ export class MessagesRepository {
   }
 
   /**
-   * Newest first, strictly before `before` (a message id). Index: `{ chatId, _id }`, hinted.
+   * Newest first, strictly before `before` (a message id). Index: `{ chatId, _id }`.
    * DocumentDB reads that index unordered (ordered scans need pg_documentdb_extended_rum), so a
-   * query bounded only by `chatId` reads and sorts the whole conversation. Instead the page is
-   * read in `_id` windows walking back from `before` (else the chat's newest message), each an
-   * index range scan on both keys; a window that holds too few sizes the next one
-   * ({@link nextHistoryWindow}). Once a window would reach back past the chat's creation, or
-   * after the last one allowed, the rest is read in one query without a lower bound, so no
-   * message is ever missed.
+   * query bounded only by `chatId` reads and sorts the whole conversation: cheap for a chat known
+   * to be small, read so in one query ({@link historyPlan}). A larger one, or one of unknown size,
+   * is read in `_id` windows walking back from `before` (else the chat's newest message), each
+   * a hinted index range scan on both keys; the first is sized from the chat's average density,
+   * and one that holds too few sizes the next ({@link nextHistoryWindow}). Once a window would
+   * reach back past the chat's creation, or after the last one allowed, the rest is read in one
+   * query without a lower bound, so no message is ever missed.
    */
   async newestFirst(
-    chat: { _id: Types.ObjectId; createdAt?: Date; newestId?: Types.ObjectId },
+    chat: {
+      _id: Types.ObjectId;
+      createdAt?: Date;
+      newestId?: Types.ObjectId;
+      messageCount?: number;
+    },
     before: Types.ObjectId | undefined,
     limit: number,
   ): Promise<MessageRecord[]> {
     const anchor = before ?? chat.newestId;
-    const rows: MessageRecord[] = [];
-    let upper = before;
     // Seconds: ObjectIds carry their creation time in whole seconds.
     let top = anchor ? anchor.getTimestamp().getTime() / 1000 + 1 : undefined;
     const start = chat.createdAt ? Math.floor(chat.createdAt.getTime() / 1000) : undefined;
-    let window = HISTORY_FIRST_WINDOW_SECONDS;
+    const newest = chat.newestId ? chat.newestId.getTimestamp().getTime() / 1000 : undefined;
+    const plan = historyPlan({
+      messageCount: chat.messageCount,
+      lifetimeSeconds: newest !== undefined && start !== undefined ? newest - start : undefined,
+      wanted: limit,
+    });
+    const rows: MessageRecord[] = [];
+    let upper = before;
+    let window = plan.kind === 'windows' ? plan.firstSeconds : 0;
     for (let step = 1; rows.length < limit; step++) {
       const bottom = top === undefined ? undefined : top - window;
       const wanted = limit - rows.length;
       if (
+        plan.kind === 'oneQuery' ||
         bottom === undefined ||
         bottom <= 0 ||
         (start !== undefined && bottom <= start) ||
         step >= HISTORY_MAX_WINDOWS
       ) {
-        // The rest in one query. Without `before` it is bounded by `chatId` alone and skips what
-        // the windows read: an open `_id` range makes DocumentDB read every older `_id` entry of
-        // the collection (its index keeps one entry list per field).
-        const filter =
-          before && upper ? { chatId: chat._id, _id: { $lt: upper } } : { chatId: chat._id };
-        const read = rows.length;
-        const rest = await this.messages
-          .find(filter)
-          .sort({ _id: -1 })
-          .limit(read + wanted)
-          .lean<MessageRecord[]>()
-          .exec();
-        const older = upper
-          ? rest.filter((row) => row._id.toHexString() < upper.toHexString())
-          : rest;
-        rows.push(...older.slice(0, wanted));
+        rows.push(...(await this.rest(chat._id, before, upper, rows.length, wanted)));
         break;
       }
       const lower = Types.ObjectId.createFromTime(bottom);
@@ -122,5 +120,29 @@ export class MessagesRepository {
       window = nextHistoryWindow(window, page.length, wanted);
     }
     return rows;
+  }
+
+  /**
+   * The `wanted` messages older than `upper` (all when absent) in one query, after the `read`
+   * newer ones the windows returned. Without `before` it is bounded by `chatId` alone and skips
+   * what the windows read: an open `_id` range makes DocumentDB read every older `_id` entry of
+   * the collection (its index keeps one entry list per field).
+   */
+  private async rest(
+    chatId: Types.ObjectId,
+    before: Types.ObjectId | undefined,
+    upper: Types.ObjectId | undefined,
+    read: number,
+    wanted: number,
+  ): Promise<MessageRecord[]> {
+    const filter = before && upper ? { chatId, _id: { $lt: upper } } : { chatId };
+    const rows = await this.messages
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(read + wanted)
+      .lean<MessageRecord[]>()
+      .exec();
+    const older = upper ? rows.filter((row) => row._id.toHexString() < upper.toHexString()) : rows;
+    return older.slice(0, wanted);
   }
 }
