@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/services');
+const { analyzeDocumentTables } = require('../scripts/documentdb');
 
 // BENCH_APP_DIR=/other/checkout benchmarks that checkout's build (before/after) on the same services.
 const APP_DIR = process.env.BENCH_APP_DIR ? path.resolve(process.env.BENCH_APP_DIR) : ROOT;
@@ -54,8 +55,10 @@ const newNamespace = () => `bench_${crypto.randomBytes(3).toString('hex')}`;
  * `secrets` form one deployment (shared sessions, Redis adapter, caches).
  * With `probe: true` the process preloads bench/probe.js, which answers RSS and event-loop delay
  * over the IPC channel (see `probe()`).
+ * The API creates its indexes before it listens, so on a freshly seeded database the boot includes
+ * building them: `bootSeconds` bounds the wait.
  */
-async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false }) {
+async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false, bootSeconds = 60 }) {
   if (!fs.existsSync(path.join(APP_DIR, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${APP_DIR})`);
   const port = await freePort();
   const env = {
@@ -86,11 +89,12 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
       await new Promise((r) => api.once('exit', r));
     }
   };
-  for (let i = 0; ; i++) {
+  const deadline = Date.now() + bootSeconds * 1000;
+  for (;;) {
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {
-      if (i > 600 || api.exitCode !== null) {
+      if (Date.now() > deadline || api.exitCode !== null) {
         await stop();
         throw new Error('API did not start');
       }
@@ -113,6 +117,15 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
       api.send({ probe: command, id });
     });
   return { base, pid: api.pid, stop, probe: probeRequest };
+}
+
+/**
+ * Refreshes the planner statistics of database `db` after a bulk load (FerretDB v2 + DocumentDB:
+ * ANALYZE of its PostgreSQL tables). MongoDB has no equivalent to run; there it does nothing.
+ * @returns {string[]} the tables analysed
+ */
+function analyzeDatabase(services, db) {
+  return services.mongo.postgresUrl ? analyzeDocumentTables(services.mongo.postgresUrl, db) : [];
 }
 
 const newSecrets = () => ({ access: crypto.randomBytes(32).toString('hex'), refresh: crypto.randomBytes(32).toString('hex') });
@@ -139,4 +152,4 @@ async function startBenchApi(extraEnv = {}) {
   return { base: api.base, pid: api.pid, mongo: services.mongo, db, secrets, stop };
 }
 
-module.exports = { startBenchApi, startServices, startApi, newNamespace, newSecrets, summary, stats, APP_DIR };
+module.exports = { startBenchApi, startServices, startApi, analyzeDatabase, newNamespace, newSecrets, summary, stats, APP_DIR };

@@ -7,3 +7,5 @@ export function startCluster(options: { preferredDir: string; port: number }): {
   url: string;
   stop(): void;
 };
+/** ANALYZE of the tables behind the collections of MongoDB database `database`; returns the table names. */
+export function analyzeDocumentTables(url: string, database: string): string[];

@@ -48,10 +48,10 @@ function missingFiles() {
 }
 
 /** Runs a PostgreSQL tool as the cluster's owner; throws with its output when it fails. */
-function pg(tool, args, { allowFailure = false } = {}) {
+function pg(tool, args, { allowFailure = false, input } = {}) {
   const binary = path.join(PG_BIN, tool);
   const [command, argv] = RUN_AS ? ['runuser', ['-u', RUN_AS, '--', binary, ...args]] : [binary, args];
-  const result = spawnSync(command, argv, { encoding: 'utf8', cwd: os.tmpdir() });
+  const result = spawnSync(command, argv, { encoding: 'utf8', cwd: os.tmpdir(), input });
   if (result.status !== 0 && !allowFailure) {
     const output = `${result.stdout || ''}${result.stderr || ''}`.trim();
     throw new Error(`${tool} ${args.join(' ')} failed (exit ${result.status}): ${output}`);
@@ -160,4 +160,25 @@ function startCluster({ preferredDir, port }) {
   return { dir, url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }
 
-module.exports = { ensureDocumentdb, startCluster };
+/**
+ * ANALYZEs the tables behind every collection of MongoDB database `database` (DocumentDB keeps a
+ * collection in `documentdb_data.documents_<collection_id>`, listed in
+ * `documentdb_api_catalog.collections`). After a bulk load autovacuum has not yet sampled them:
+ * the planner then guesses row counts and can prefer a sequential scan to the indexes.
+ * @param {string} url the cluster's URL (`startCluster().url`)
+ * @returns {string[]} the tables analysed
+ */
+function analyzeDocumentTables(url, database) {
+  const { hostname, port, pathname } = new URL(url);
+  const tables = `SELECT format('documentdb_data.documents_%s', collection_id) FROM documentdb_api_catalog.collections
+    WHERE database_name = :'database' ORDER BY collection_id`;
+  const result = pg(
+    'psql',
+    ['-h', hostname, '-p', port, '-U', 'postgres', '-d', pathname.slice(1) || 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-v', `database=${database}`, '-f', '-'],
+    // Prints the tables, then runs one ANALYZE per table (\gexec prints nothing for them with -q).
+    { input: `${tables};\nSELECT 'ANALYZE ' || t FROM (${tables}) AS names(t) \\gexec\n` },
+  );
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+module.exports = { ensureDocumentdb, startCluster, analyzeDocumentTables };

@@ -2,6 +2,8 @@ export interface MongoHandle {
   uri: string;
   kind: 'MONGODB_URI' | 'mongod' | 'ferretdb-documentdb' | 'ferretdb-sqlite';
   pid?: number;
+  /** FerretDB v2 + DocumentDB: the private PostgreSQL cluster behind it. */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 export interface RedisHandle {

@@ -181,6 +181,7 @@ async function startFerretdbDocumentdb(dataDir, why) {
     uri: `mongodb://127.0.0.1:${ferret.port}`,
     kind: 'ferretdb-documentdb',
     pid: ferret.child.pid,
+    postgresUrl: cluster.url, // the bench ANALYZEs DocumentDB's tables after a bulk load
     stop: async () => {
       await stopFerret();
       log('stopping the private PostgreSQL cluster');

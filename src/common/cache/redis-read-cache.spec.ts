@@ -97,7 +97,7 @@ describe('RedisReadCache', () => {
     await cache.get('1', () => Promise.resolve({ name: 'brief' }));
     await cache.get('2', () => Promise.resolve({ name: 'lasting' }));
     await settle();
-    expect(redis.set.mock.calls.map((call) => call[3])).toEqual([1_500, 60_000]);
+    expect(redis.set.mock.calls.map((call) => (call as unknown[])[3])).toEqual([1_500, 60_000]);
   });
 
   it('an invalidation marker sends readers to the loader and is never overwritten by a fill', async () => {

@@ -1,21 +1,36 @@
+import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Types } from 'mongoose';
-import { FeedCountCache, FEED_COUNT_TTL_MS } from './feed-count.cache';
+import {
+  decodeFeedCount,
+  encodeFeedCount,
+  FeedCountCache,
+  FEED_COUNT_KEEP_MS,
+  FEED_COUNT_TTL_MS,
+} from './feed-count.cache';
 
-/** Records the keys the cache reads; every read is a miss. */
+/** A Redis of one map, with SET's NX. */
 function countCache() {
+  const store = new Map<string, string>();
   const redis = {
-    getBuffer: jest.fn((_key: string): Promise<Buffer | null> => Promise.resolve(null)),
-    set: jest.fn(() => Promise.resolve('OK')),
+    get: jest.fn((key: string) => Promise.resolve(store.get(key) ?? null)),
+    set: jest.fn((key: string, value: string, _px: string, _ms: number, nx?: string) => {
+      if (nx && store.has(key)) return Promise.resolve(null);
+      store.set(key, value);
+      return Promise.resolve('OK');
+    }),
   };
   const cache = new FeedCountCache(redis as unknown as Redis);
   const keyOf = async (viewer: Types.ObjectId, skills: string[] | undefined) => {
-    redis.getBuffer.mockClear();
+    redis.get.mockClear();
     await cache.count(viewer, skills, () => Promise.resolve(7));
-    return redis.getBuffer.mock.calls[0][0];
+    return redis.get.mock.calls[0][0];
   };
-  return { cache, redis, keyOf };
+  return { cache, redis, store, keyOf };
 }
+
+/** Lets background refreshes run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('FeedCountCache keys', () => {
   const viewer = new Types.ObjectId();
@@ -34,25 +49,66 @@ describe('FeedCountCache keys', () => {
     const { keyOf } = countCache();
     const key = await keyOf(viewer, ['react', 'go']);
     expect(await keyOf(viewer, ['react'])).not.toBe(key);
-    expect(await keyOf(viewer, ['react', 'rust'])).not.toBe(key);
     expect(await keyOf(new Types.ObjectId(), ['react', 'go'])).not.toBe(key);
     expect(await keyOf(viewer, undefined)).toBe(`feed-count:${viewer.toHexString()}:all`);
     expect(await keyOf(viewer, [])).toBe(`feed-count:${viewer.toHexString()}:all`);
   });
+});
 
-  it('counts are cached as decimal strings for the feed TTL and read back as integers', async () => {
-    const { cache, redis } = countCache();
+describe('FeedCountCache: a page never waits for a count once one exists', () => {
+  const viewer = new Types.ObjectId();
+  const key = `feed-count:${viewer.toHexString()}:all`;
+
+  it('the first page counts and keeps the count with when it was computed', async () => {
+    const { cache, redis, store } = countCache();
     await expect(cache.count(viewer, undefined, () => Promise.resolve(42))).resolves.toBe(42);
     expect(redis.set).toHaveBeenCalledWith(
-      `feed-count:${viewer.toHexString()}:all`,
-      '42',
+      key,
+      expect.stringMatching(/^42:\d+$/),
       'PX',
-      FEED_COUNT_TTL_MS,
-      'NX',
+      FEED_COUNT_KEEP_MS,
     );
-    redis.getBuffer.mockResolvedValueOnce(Buffer.from('42'));
+    expect(decodeFeedCount(store.get(key)!)!.count).toBe(42);
+  });
+
+  it('a fresh count is served without counting', async () => {
+    const { cache, store } = countCache();
+    const now = Date.now();
+    store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS + 1000));
     const load = jest.fn(() => Promise.resolve(0));
-    await expect(cache.count(viewer, undefined, load)).resolves.toBe(42);
+    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await settle();
     expect(load).not.toHaveBeenCalled();
+  });
+
+  it('an old count is served while one refresh (per lock window) stores a new one', async () => {
+    const { cache, store } = countCache();
+    const now = Date.now();
+    store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS));
+    let finish: (n: number) => void = () => undefined;
+    const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
+    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await settle();
+    expect(load).toHaveBeenCalledTimes(1);
+    finish(40);
+    await settle();
+    await settle();
+    expect(decodeFeedCount(store.get(key)!)!.count).toBe(40);
+  });
+
+  it('Redis down: counts on the request path', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { cache, redis } = countCache();
+    redis.get.mockRejectedValueOnce(new Error('down'));
+    await expect(cache.count(viewer, undefined, () => Promise.resolve(5))).resolves.toBe(5);
+  });
+});
+
+describe('encodeFeedCount / decodeFeedCount', () => {
+  it('round-trips; anything else is no count', () => {
+    expect(decodeFeedCount(encodeFeedCount(12, 345))).toEqual({ count: 12, at: 345 });
+    for (const raw of [null, '', '12', 'x:1', '-1:2', '1:2:3'])
+      expect(decodeFeedCount(raw)).toBeNull();
   });
 });

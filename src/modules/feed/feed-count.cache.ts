@@ -1,38 +1,78 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
-import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { feedFilterKey } from './feed-paging';
 
-/** How long `pagination.totalUsers` may lag behind swipes and sign-ups. */
+/** How old `pagination.totalUsers` may be before a page asks for a fresh count. */
 export const FEED_COUNT_TTL_MS = 30_000;
+/** How long a count is kept to answer with while a fresh one is computed. */
+export const FEED_COUNT_KEEP_MS = 10 * 60_000;
+/** At most one refresh per viewer and filter in this window, across instances. */
+const REFRESH_LOCK_MS = 10_000;
+
+/** `<count>:<computed at, ms>`. */
+export function encodeFeedCount(count: number, at: number): string {
+  return `${count}:${at}`;
+}
+
+export function decodeFeedCount(raw: string | null): { count: number; at: number } | null {
+  const match = raw ? /^(\d+):(\d+)$/.exec(raw) : null;
+  return match ? { count: Number(match[1]), at: Number(match[2]) } : null;
+}
 
 /**
  * The feed's candidate count per viewer and skills filter. Counting is the one feed query whose
- * cost grows with the number of users, and the SPA only shows it as a total, so it is computed
- * at most once per viewer, filter and {@link FEED_COUNT_TTL_MS}.
+ * cost grows with the number of users, and the SPA only shows it as a total, so a page never
+ * waits for it once it has been computed: a count older than {@link FEED_COUNT_TTL_MS} is still
+ * served while one refresh runs in the background. Only a viewer's first page under a filter (or
+ * one after ten idle minutes) counts on the request's path.
  */
 @Injectable()
-export class FeedCountCache extends RedisReadCache<number> {
-  constructor(@Inject(REDIS_CLIENT) redis: Redis) {
-    super(redis, {
-      namespace: 'feed-count',
-      ttlMs: FEED_COUNT_TTL_MS,
-      invalidationMs: 1,
-      encode: (count) => String(count),
-      decode: (raw) => {
-        const count = Number(raw.toString());
-        if (!Number.isInteger(count)) throw new Error('not a count');
-        return count;
-      },
-    });
+export class FeedCountCache {
+  private readonly logger = new Logger(FeedCountCache.name);
+
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async count(
+    viewerId: Types.ObjectId,
+    skillsKey: string[] | undefined,
+    load: () => Promise<number>,
+    now = Date.now(),
+  ): Promise<number> {
+    const key = `feed-count:${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`;
+    let cached: { count: number; at: number } | null;
+    try {
+      cached = decodeFeedCount(await this.redis.get(key));
+    } catch (error) {
+      this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
+      return load();
+    }
+    if (cached) {
+      if (now - cached.at >= FEED_COUNT_TTL_MS) this.refresh(key, load);
+      return cached.count;
+    }
+    const count = await load();
+    await this.store(key, count);
+    return count;
   }
 
-  count(viewerId: Types.ObjectId, skillsKey: string[] | undefined, load: () => Promise<number>) {
-    return this.get(
-      `${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`,
-      load,
-    ) as Promise<number>;
+  private refresh(key: string, load: () => Promise<number>): void {
+    const run = async () => {
+      const locked = await this.redis.set(`${key}:refresh`, '1', 'PX', REFRESH_LOCK_MS, 'NX');
+      if (locked !== 'OK') return;
+      await this.store(key, await load());
+    };
+    run().catch((error: unknown) =>
+      this.logger.warn({ msg: 'Feed count refresh failed', err: error }),
+    );
+  }
+
+  private async store(key: string, count: number): Promise<void> {
+    try {
+      await this.redis.set(key, encodeFeedCount(count, Date.now()), 'PX', FEED_COUNT_KEEP_MS);
+    } catch (error) {
+      this.logger.warn({ msg: 'Feed count write failed', err: error });
+    }
   }
 }
