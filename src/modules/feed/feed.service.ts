@@ -82,17 +82,20 @@ export class FeedService {
 
   async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
     const skillsKey = query.skills?.length ? skillsKeyOf(query.skills) : undefined;
-    if (skillsKey && !(await this.entitlements.forUser(callerId, now)).entitlements.skillFilter) {
-      throw appError(FEED_ERRORS.skillFilterNotInPlan);
-    }
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
-    const [excluded, position, tierMembers, stored] = await Promise.all([
+    // The plan is checked alongside the page's other reads (one Redis round trip, not two);
+    // a refused caller is answered before anything is queried or written.
+    const [allowed, excluded, position, tierMembers, stored] = await Promise.all([
+      skillsKey
+        ? this.entitlements.forUser(callerId, now).then((plan) => plan.entitlements.skillFilter)
+        : true,
       this.connections.feedExclusions(callerId, now),
       needsPosition ? this.positions.get(callerId, filterKey) : null,
       this.users.feedTierMembers(now),
       this.decks.get(callerId, filterKey),
     ]);
+    if (!allowed) throw appError(FEED_ERRORS.skillFilterNotInPlan);
     const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
     let start = feedStart(query, position, now);
     const reusedWalk =
