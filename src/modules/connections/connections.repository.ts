@@ -250,13 +250,14 @@ export class ConnectionsRepository {
    */
   async feedExclusions(userId: Types.ObjectId, now: Date): Promise<string[]> {
     const key = userId.toHexString();
-    const cached = await this.exclusions.get(key, async () => {
+    const fromGraph = async () => {
       const graph = await this.graphOf(userId);
       return graph.complete ? feedExclusionsOf(graph.edges, now) : null;
-    });
-    if (cached && cached.validUntil > now.getTime()) return cached.ids;
-    const graph = await this.graphOf(userId);
-    if (graph.complete) return feedExclusionsOf(graph.edges, now).ids;
+    };
+    // `null` only when the graph is too large to cache; an entry past `validUntil` is recomputed.
+    const cached = await this.exclusions.get(key, fromGraph);
+    const current = cached && cached.validUntil <= now.getTime() ? await fromGraph() : cached;
+    if (current) return current.ids;
     const rows = await this.connections
       .find(
         { $or: [{ fromUserId: userId }, { toUserId: userId }] },

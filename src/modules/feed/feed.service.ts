@@ -105,6 +105,7 @@ export class FeedService {
     const [served, totalUsers] = await Promise.all([
       this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
         tierMembers,
+        tierStamp,
         stored,
         now,
       }),
@@ -140,11 +141,16 @@ export class FeedService {
     limit: number,
     {
       tierMembers,
+      tierStamp,
       stored,
       now,
-    }: { tierMembers: TierMembers | null; stored: StoredDeck | null; now: Date },
+    }: {
+      tierMembers: TierMembers | null;
+      tierStamp: number | null;
+      stored: StoredDeck | null;
+      now: Date;
+    },
   ): Promise<Served[]> {
-    const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
     const excluded = exclusions.hex;
     if (stored?.deck && start.kind !== 'offset') {
       const fromDeck = await this.fromDeck(
