@@ -1,35 +1,24 @@
 import { BullModule } from '@nestjs/bullmq';
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { IndexBootstrapService } from './common/database/index-bootstrap.service';
-import type { Logger as PinoLogger } from 'pino';
 import { createRootLogger, loggerOptions, type ProcessName } from './common/logging/logger.options';
-import { requestLogMiddleware } from './common/logging/request-log.middleware';
 import { redisOptionsFromUrl } from './common/redis/redis-options';
 import { reconnectDelayMs, RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
+
+/** The process's root pino logger (the HTTP request log binds a child per request). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /**
  * The infrastructure both processes share: typed config, structured logging, MongoDB (with
  * indexes ensured at boot), Redis and the BullMQ connection. The API and the worker each import
  * it once and add their own feature modules.
  */
-const ROOT_LOGGER = Symbol('ROOT_LOGGER');
-
 @Global()
 @Module({})
-export class InfrastructureModule implements NestModule {
-  constructor(@Inject(ROOT_LOGGER) private readonly rootLogger: PinoLogger) {}
-
+export class InfrastructureModule {
   static forRoot(config: AppConfig, processName: ProcessName): DynamicModule {
     const rootLogger = createRootLogger(config, processName);
     return {
@@ -57,14 +46,7 @@ export class InfrastructureModule implements NestModule {
         { provide: ROOT_LOGGER, useValue: rootLogger },
         IndexBootstrapService,
       ],
-      exports: [AppConfig],
+      exports: [AppConfig, ROOT_LOGGER],
     };
-  }
-
-  /** HTTP only (the worker has no middleware): the request log context and request lines. */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(requestLogMiddleware(this.rootLogger))
-      .forRoutes({ path: '*', method: RequestMethod.ALL });
   }
 }

@@ -8,7 +8,6 @@ import { configureHttpApp } from './common/bootstrap/configure-http-app';
 import { ApiExpressAdapter } from './common/bootstrap/http-adapter';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
 import { loadConfigOrExit } from './config/load-config-or-exit';
-import { installHttpMetrics } from './modules/metrics/http-metrics.middleware';
 import { installSocketServer } from './modules/presence/socket-server';
 
 async function bootstrap(): Promise<void> {
@@ -21,7 +20,6 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
-  installHttpMetrics(app);
   configureHttpApp(app, config);
   installSocketServer(app, config);
   exitOnSignals(app, logger);

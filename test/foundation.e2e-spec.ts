@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { ApiExpressAdapter } from '../src/common/bootstrap/http-adapter';
 import { ProbeModule } from './support/probe.module';
 import { createTestApp, TEST_FRONTEND_URL, TestApp } from './support/test-app';
 
@@ -165,6 +166,24 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
       const res = await request(t.server).get('/health');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+  });
+
+  describe('routing', () => {
+    it("serves every endpoint from the adapter's route table, none from Express's router", async () => {
+      const adapter = t.app.getHttpAdapter() as unknown as ApiExpressAdapter;
+      const { stack } = adapter.getInstance<{ router: { stack: { route?: unknown }[] } }>().router;
+      expect(stack.filter((layer) => layer.route)).toEqual([]);
+      // Swagger's JSON and every controller route (the probe module's included).
+      expect(adapter.routes.routeCount).toBeGreaterThan(40);
+      await request(t.server).get('/docs-json').expect(200);
+      await request(t.server).get('/HEALTH/').expect(200);
+      await request(t.server).head('/health').expect(200);
+    });
+
+    it('answers a malformed escape in a path parameter with 400 and the envelope', async () => {
+      const res = await request(t.server).get('/chat/%E0%A4%A').expect(400);
+      expect(res.body).toMatchObject({ success: false });
     });
   });
 

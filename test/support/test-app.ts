@@ -13,7 +13,6 @@ import { AppModule } from '../../src/app.module';
 import { configureHttpApp } from '../../src/common/bootstrap/configure-http-app';
 import { ApiExpressAdapter } from '../../src/common/bootstrap/http-adapter';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { installHttpMetrics } from '../../src/modules/metrics/http-metrics.middleware';
 import { installSocketServer } from '../../src/modules/presence/socket-server';
 
 export const TEST_FRONTEND_URL = 'http://localhost:5173';
@@ -85,7 +84,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     bodyParser: false,
     logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
   });
-  installHttpMetrics(app);
   configureHttpApp(app, config);
   installSocketServer(app, config);
   if (options.listen) await app.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import cors from 'cors';
 import type { HelmetOptions } from 'helmet';
 import type { AppConfig } from '../../config/app-config';
 import {
@@ -9,6 +10,9 @@ import {
 } from '../middleware/body.middleware';
 import { middlewareChain } from '../middleware/middleware-chain';
 import { assignRequestId } from '../middleware/request-id.middleware';
+import { requestLogMiddleware } from '../logging/request-log.middleware';
+import { ROOT_LOGGER } from '../../infrastructure.module';
+import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
 import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { setupSwagger } from './swagger';
@@ -25,19 +29,24 @@ export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
  * `bodyParser: false`: we install our own parser to map its errors to envelopes.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
-  app.use(assignRequestId);
   app.set('trust proxy', config.trustProxyHops);
   app.set('case sensitive routing', false);
   app.set('strict routing', false);
   app.disable('x-powered-by');
-  app.enableCors({
-    origin: config.frontendUrl,
-    credentials: true,
-    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    optionsSuccessStatus: 204,
-  });
+  // One router layer for everything every request goes through, in this order: timing first so
+  // refusals are measured, the request id before anything can answer (body-parser errors carry
+  // it), the log context around the rest.
   app.use(
     middlewareChain(
+      httpMetricsMiddleware(app),
+      assignRequestId,
+      requestLogMiddleware(app.get(ROOT_LOGGER)),
+      cors({
+        origin: config.frontendUrl,
+        credentials: true,
+        methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        optionsSuccessStatus: 204,
+      }),
       securityHeaders(API_HELMET_OPTIONS),
       cookieParser(),
       jsonBodyParser(),

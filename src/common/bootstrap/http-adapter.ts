@@ -1,6 +1,7 @@
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { COMMON_ERRORS } from '../errors/common.errors';
+import { RouteTable } from './route-table';
 
 /** The contract's answer to a request no route matched: 404 and the envelope. */
 export function answerRouteNotFound(_req: Request, res: Response): void {
@@ -11,13 +12,60 @@ export function answerRouteNotFound(_req: Request, res: Response): void {
     .json({ success: false, message: COMMON_ERRORS.routeNotFound.message });
 }
 
+type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'all';
+
 /**
- * Nest's Express adapter, answering unmatched routes directly. Nest's own handler throws a
- * NotFoundException (capturing a stack trace) only for the global filter to turn it into the
- * same envelope; a scanner probing paths should cost less than that.
+ * Nest's Express adapter with two changes to what a request costs:
+ * - endpoints go into a {@link RouteTable} served as one layer, placed where Nest ends its
+ *   routing (after every middleware, just before the not-found answer), instead of one router
+ *   layer each; a path the table cannot express is left to Express;
+ * - unmatched routes are answered directly. Nest's own handler throws a NotFoundException
+ *   (capturing a stack trace) only for the global filter to turn it into the same envelope; a
+ *   scanner probing paths should cost less than that.
  */
 export class ApiExpressAdapter extends ExpressAdapter {
+  readonly routes = new RouteTable();
+
   override setNotFoundHandler(): unknown {
+    this.use(this.routes.dispatch);
     return this.use(answerRouteNotFound);
+  }
+
+  override get(...args: unknown[]): unknown {
+    return this.route('get', args);
+  }
+  override post(...args: unknown[]): unknown {
+    return this.route('post', args);
+  }
+  override put(...args: unknown[]): unknown {
+    return this.route('put', args);
+  }
+  override patch(...args: unknown[]): unknown {
+    return this.route('patch', args);
+  }
+  override delete(...args: unknown[]): unknown {
+    return this.route('delete', args);
+  }
+  override head(...args: unknown[]): unknown {
+    return this.route('head', args);
+  }
+  override options(...args: unknown[]): unknown {
+    return this.route('options', args);
+  }
+  override all(...args: unknown[]): unknown {
+    return this.route('all', args);
+  }
+
+  private route(method: RouteMethod, args: unknown[]): unknown {
+    const [path, handler, ...rest] = args;
+    const tabled =
+      typeof path === 'string' &&
+      typeof handler === 'function' &&
+      rest.length === 0 &&
+      this.routes.add(method, path, handler as RequestHandler);
+    if (tabled) return this.getInstance();
+    // What Nest's adapter does with every route: register it on Express.
+    const express = this.getInstance<Record<RouteMethod, (...a: unknown[]) => unknown>>();
+    return express[method](...args);
   }
 }

@@ -111,7 +111,8 @@ describe('RateLimitGuard', () => {
     await handle;
     reflector.getAllAndOverride.mockClear();
     expect(await guard.canActivate(context)).toBe(true);
-    expect(reflector.getAllAndOverride).toHaveBeenCalledTimes(1);
+    // At most the route's own limit, which is remembered per handler; no throttler's settings.
+    expect(reflector.getAllAndOverride.mock.calls.length).toBeLessThanOrEqual(1);
     expect(storage.increment).not.toHaveBeenCalled();
   });
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
 import type { Request } from 'express';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
+import { routeMetadataReader } from '../../common/decorators/route-metadata';
 import { appError } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { ACCESS_STRATEGY, fromAccessCookie } from './access-token.strategy';
@@ -13,17 +14,16 @@ import { ACCESS_STRATEGY, fromAccessCookie } from './access-token.strategy';
  */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  private readonly isPublic: (context: ExecutionContext) => boolean | undefined;
+
+  constructor(reflector: Reflector) {
     super();
+    this.isPublic = routeMetadataReader<boolean>(reflector, IS_PUBLIC);
   }
 
   override canActivate(context: ExecutionContext) {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (this.isPublic(context)) return true;
     if (!fromAccessCookie(context.switchToHttp().getRequest<Request>())) {
       throw appError(COMMON_ERRORS.authRequired);
     }

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { MetricsService } from './metrics.service';
 import { routeLabel } from './route-label';
@@ -12,20 +12,19 @@ interface TimedResponse extends Response {
 
 /**
  * Times every HTTP request from its first byte of handling to the end of its response, labelled
- * by method, route template and status. Installed as the app's first middleware (before body
- * parsing, guards and filters), so refusals (400, 401, 404, 429) are measured too. Call it once,
- * before `configureHttpApp`, as main.ts and the e2e test app do.
+ * by method, route template and status. `configureHttpApp` runs it first (before body parsing,
+ * guards and filters), so refusals (400, 401, 404, 429) are measured too.
  */
-export function installHttpMetrics(app: INestApplication): void {
+export function httpMetricsMiddleware(app: INestApplication): RequestHandler {
   const metrics = app.get(MetricsService);
   // One listener for every response (no closure per request); `this` is the response.
   function observeFinished(this: TimedResponse): void {
     const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1000;
     metrics.observeHttp(this.req.method, routeLabel(this.req), this.statusCode, seconds);
   }
-  app.use(function httpMetrics(_req: Request, res: TimedResponse, next: NextFunction) {
+  return function httpMetrics(_req: Request, res: TimedResponse, next: NextFunction) {
     res[STARTED] = performance.now();
     res.on('finish', observeFinished);
     next();
-  });
+  };
 }
