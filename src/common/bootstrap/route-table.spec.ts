@@ -15,7 +15,7 @@ function serve(table: RouteTable, method: string, url: string): Outcome {
     outcome.passedOn = signal ?? 'next';
   };
   table.dispatch(req, {} as Response, next);
-  outcome.params ??= req.params;
+  outcome.params ??= req.params as Record<string, string>;
   outcome.routePath = (req as Request & { route?: { path: string } }).route?.path;
   return outcome;
 }

@@ -58,8 +58,8 @@ export class ProfileController {
   @Get()
   @ApiOperation({ summary: "The caller's own profile (self view)" })
   @ApiOkResponse({ type: SelfUserResponse, description: 'Profile retrieved successfully' })
-  async getOwn(@CurrentUser() caller: AuthenticatedUser) {
-    return ok('Profile retrieved successfully', await this.profiles.getOwn(caller.userId));
+  getOwn(@CurrentUser() caller: AuthenticatedUser) {
+    return ok('Profile retrieved successfully', this.profiles.ownView(caller));
   }
 
   @Patch('edit')

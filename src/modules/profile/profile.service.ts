@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppError, appError } from '../../common/errors/app-error';
 import { retryAfterFields } from '../../common/throttling/rate-limit-response';
 import { EntitlementsService } from '../membership/entitlements.service';
-import { skillsKeyOf, type User } from '../users/user.schema';
+import { skillsKeyOf, type User, type UserRecord } from '../users/user.schema';
 import { ProfileUserView, SelfUserView, toProfileView, toSelfView } from '../users/user.views';
 import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
@@ -38,6 +39,14 @@ export class ProfileService {
       ...retryAfterFields(seconds, now.getTime()),
       nextBoostAt: next.toISOString(),
     });
+  }
+
+  /**
+   * The caller's own view from the record the access guard loaded for this request: the same
+   * read {@link getOwn} would repeat (users.findById through the user cache).
+   */
+  ownView(caller: AuthenticatedUser): SelfUserView {
+    return toSelfView(caller.user as UserRecord);
   }
 
   async getOwn(userId: Types.ObjectId): Promise<SelfUserView> {
