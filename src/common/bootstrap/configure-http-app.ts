@@ -1,5 +1,4 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import type { HelmetOptions } from 'helmet';
 import type { AppConfig } from '../../config/app-config';
@@ -13,6 +12,7 @@ import { assignRequestId } from '../middleware/request-id.middleware';
 import { requestLogMiddleware } from '../logging/request-log.middleware';
 import { ROOT_LOGGER } from '../../infrastructure.module';
 import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
+import { installLazyCookies } from '../http/lazy-cookies';
 import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { setupSwagger } from './swagger';
@@ -29,10 +29,14 @@ export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
  * `bodyParser: false`: we install our own parser to map its errors to envelopes.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
+  installLazyCookies((app.getHttpAdapter().getInstance() as { request: object }).request);
   app.set('trust proxy', config.trustProxyHops);
   app.set('case sensitive routing', false);
   app.set('strict routing', false);
   app.disable('x-powered-by');
+  // Bodies are per user and change with every write: no ETag hashed on each one, and no 304 that
+  // would have a browser serve personal data from its cache.
+  app.set('etag', false);
   // One router layer for everything every request goes through, in this order: timing first so
   // refusals are measured, the request id before anything can answer (body-parser errors carry
   // it), the log context around the rest.
@@ -48,7 +52,6 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
         optionsSuccessStatus: 204,
       }),
       securityHeaders(API_HELMET_OPTIONS),
-      cookieParser(),
       jsonBodyParser(),
       normaliseAndGuardInput,
     ),
