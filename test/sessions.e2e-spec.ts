@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { logIn, signUp, signUpAndLogIn, STRONG_PASSWORD, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
@@ -178,6 +179,17 @@ describe('Sessions: refresh rotation, reuse detection, devices, revocation', () 
       .set('Authorization', `Bearer ${session.accessToken}`)
       .expect(401);
     expect(header.body.message).toBe('Authentication Required');
+    // Signed with our key for a live session, but past its expiry.
+    const [, payload] = session.accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as object;
+    const now = Math.floor(Date.now() / 1000);
+    const expired = new JwtService().sign(
+      { ...claims, iat: now - 1000, exp: now - 10 },
+      { secret: t.config.auth.accessSecret, algorithm: 'HS256' },
+    );
+    const late = await request(t.server).get('/profile').set('Cookie', `accessToken=${expired}`);
+    expect(late.status).toBe(401);
+    expect(late.body.message).toBe('Invalid or expired access token');
     await t.connection.collection('users').deleteOne({ emailId: session.user.emailId });
     const gone = await session.get('/profile').expect(401);
     expect(gone.body.message).toBe('User not found');
