@@ -16,6 +16,7 @@ import {
   type UserGraph,
 } from './connection-graph.cache';
 import { FeedExclusionsCache, feedExclusionsOf } from './feed-exclusions.cache';
+import { PackedIds } from './packed-ids';
 
 export interface Page {
   skip: number;
@@ -244,11 +245,11 @@ export class ConnectionsRepository {
   }
 
   /**
-   * Who the user's feed leaves out at `now` (hex ids): everyone they interacted with, but ignores
+   * Who the user's feed leaves out at `now`: everyone they interacted with, but ignores
    * older than 30 days. From {@link FeedExclusionsCache}, else the graph; a user with more edges
    * than the graph caches reads the `{fromUserId,…}` and `{toUserId,…}` indexes.
    */
-  async feedExclusions(userId: Types.ObjectId, now: Date): Promise<string[]> {
+  async feedExclusions(userId: Types.ObjectId, now: Date): Promise<PackedIds> {
     const key = userId.toHexString();
     const fromGraph = async () => {
       const graph = await this.graphOf(userId);
@@ -265,9 +266,11 @@ export class ConnectionsRepository {
       )
       .lean<Pick<ConnectionRecord, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
       .exec();
-    return rows
-      .filter((row) => !isExpiredIgnore(row, now))
-      .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId).toHexString());
+    return PackedIds.of(
+      rows
+        .filter((row) => !isExpiredIgnore(row, now))
+        .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId)),
+    );
   }
 
   /** Index: `{ status, createdAt }`. Pending requests created in [from, to), counted per receiver. */

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { IGNORE_EXPIRY_MS } from './connection.schema';
 import type { GraphEdge } from './connection-graph.cache';
 import { feedExclusionsOf } from './feed-exclusions.cache';
+import { PackedIds } from './packed-ids';
 
 const now = new Date('2026-12-04T12:00:00.000Z');
 const DAY = 24 * 60 * 60_000;
@@ -23,12 +24,12 @@ describe('feedExclusionsOf', () => {
       edge(5, 'interested', 40 * DAY),
     ];
     const { ids, validUntil } = feedExclusionsOf(edges, now);
-    expect(ids).toEqual([1, 3, 4, 5].map((n) => n.toString(16).padStart(24, '0')));
+    expect(ids.hexIds()).toEqual([1, 3, 4, 5].map((n) => n.toString(16).padStart(24, '0')));
     expect(validUntil).toBe(now.getTime() - 20 * DAY + IGNORE_EXPIRY_MS);
   });
 
   it('without ignores the list holds until the graph changes', () => {
     expect(feedExclusionsOf([edge(1, 'rejected', DAY)], now).validUntil).toBe(Infinity);
-    expect(feedExclusionsOf([], now)).toEqual({ ids: [], validUntil: Infinity });
+    expect(feedExclusionsOf([], now)).toEqual({ ids: PackedIds.EMPTY, validUntil: Infinity });
   });
 });

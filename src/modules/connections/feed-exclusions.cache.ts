@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { Types } from 'mongoose';
 import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { IGNORE_EXPIRY_MS } from './connection.schema';
 import { GRAPH_CACHE_TTL_MS, type GraphEdge } from './connection-graph.cache';
+import { PackedIds } from './packed-ids';
 
 /**
  * Who a user's feed leaves out, as hex ids, and until when that list holds: the moment the oldest
  * `ignored` swipe in it expires (ms; `Infinity` if none).
  */
 export interface FeedExclusions {
-  ids: string[];
+  ids: PackedIds;
   validUntil: number;
 }
 
 /** The exclusions of a whole graph at `now`: everyone on the other side but expired ignores. */
 export function feedExclusionsOf(edges: GraphEdge[], now: Date): FeedExclusions {
-  const ids: string[] = [];
+  const ids: Types.ObjectId[] = [];
   let validUntil = Infinity;
   for (const edge of edges) {
     if (edge.status === 'ignored') {
@@ -24,16 +26,15 @@ export function feedExclusionsOf(edges: GraphEdge[], now: Date): FeedExclusions 
       if (expiresAt <= now.getTime()) continue;
       validUntil = Math.min(validUntil, expiresAt);
     }
-    ids.push(edge.otherId.toHexString());
+    ids.push(edge.otherId);
   }
-  return { ids, validUntil };
+  return { ids: PackedIds.of(ids), validUntil };
 }
-
-const HEX_ID_LENGTH = 24;
 
 /**
  * A user's feed exclusions, read on every feed page: a few kilobytes of concatenated ids instead
- * of the whole graph entry, and no ObjectId built unless the page queries the database. Invalidated
+ * of the whole graph entry, kept packed ({@link PackedIds}): no string per id and no ObjectId
+ * built unless the page queries the database. Invalidated
  * with the graph; an entry lives no longer than its list holds (`validUntil`).
  */
 @Injectable()
@@ -47,17 +48,18 @@ export class FeedExclusionsCache extends RedisReadCache<FeedExclusions> {
       encode: (value) =>
         JSON.stringify({
           u: Number.isFinite(value.validUntil) ? value.validUntil : null,
-          i: value.ids.join(''),
+          i: value.ids.packed,
+          s: value.ids.sorted,
         }),
       decode: (raw) => {
-        const parsed = JSON.parse(raw.toString('utf8')) as { u: number | null; i: string };
-        if (typeof parsed.i !== 'string' || parsed.i.length % HEX_ID_LENGTH !== 0) {
-          throw new Error('not a list of ids');
-        }
-        const ids: string[] = [];
-        for (let at = 0; at < parsed.i.length; at += HEX_ID_LENGTH) {
-          ids.push(parsed.i.slice(at, at + HEX_ID_LENGTH));
-        }
+        const parsed = JSON.parse(raw.toString('utf8')) as {
+          u: number | null;
+          i: unknown;
+          s?: boolean;
+        };
+        if (typeof parsed.i !== 'string') throw new Error('not a list of ids');
+        // Entries written before ids were sorted (no `s`) are still read, by a linear scan.
+        const ids = PackedIds.fromPacked(parsed.i, parsed.s === true);
         return { ids, validUntil: parsed.u ?? Infinity };
       },
     });

@@ -14,6 +14,9 @@ const deckKey = (viewerId: Types.ObjectId, filterKey: string) =>
   `feed-deck:${viewerId.toHexString()}:${filterKey}`;
 const generationKey = (viewerId: Types.ObjectId) => `feed-deck-gen:${viewerId.toHexString()}`;
 
+/** Decoded decks kept in process (a viewer's pages re-read the same deck until it is rebuilt). */
+const MAX_DECODED_DECKS = 1000;
+
 /** A deck as read, with the viewer's generation to store a rebuilt one under. */
 export interface StoredDeck {
   deck: FeedDeck | null;
@@ -30,6 +33,8 @@ export interface StoredDeck {
 @Injectable()
 export class FeedDeckStore implements OnModuleInit {
   private readonly logger = new Logger(FeedDeckStore.name);
+  /** By deck key: the encoded deck last read and what it decoded to (decoding is a pure function). */
+  private readonly decoded = new Map<string, { encoded: string; deck: FeedDeck | null }>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -42,21 +47,32 @@ export class FeedDeckStore implements OnModuleInit {
 
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<StoredDeck | null> {
     try {
-      const [raw, generation] = await this.redis.mget(
-        deckKey(viewerId, filterKey),
-        generationKey(viewerId),
-      );
+      const key = deckKey(viewerId, filterKey);
+      const [raw, generation] = await this.redis.mget(key, generationKey(viewerId));
       const current = generation ?? '0';
       const separator = raw ? raw.indexOf(':') : -1;
       const deck =
         raw && raw.slice(0, separator) === current
-          ? decodeFeedDeck(raw.slice(separator + 1))
+          ? this.decode(key, raw.slice(separator + 1))
           : null;
       return { deck, generation: current };
     } catch (error) {
       this.logger.warn({ msg: 'Feed deck read failed; reading the database', err: error });
       return null;
     }
+  }
+
+  private decode(key: string, encoded: string): FeedDeck | null {
+    const known = this.decoded.get(key);
+    if (known?.encoded === encoded) return known.deck;
+    const deck = decodeFeedDeck(encoded);
+    this.decoded.delete(key);
+    // Insertion order is recency of decoding: the oldest goes first.
+    if (this.decoded.size >= MAX_DECODED_DECKS) {
+      this.decoded.delete(this.decoded.keys().next().value as string);
+    }
+    this.decoded.set(key, { encoded, deck });
+    return deck;
   }
 
   async put(

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { type FeedTier } from '../users/feed-tiers';
-import type { FeedPosition } from './feed-paging';
+import type { FeedPosition, HexIdFilter } from './feed-paging';
 
 /**
  * A viewer's deck: the next stretch of their walk, read from the database once with a larger
@@ -64,7 +64,7 @@ export function deckEntriesAfter(
   deck: FeedDeck,
   from: FeedPosition,
   tierStamp: number | null,
-  excluded: ReadonlySet<string>,
+  excluded: HexIdFilter,
   want: number,
 ): DeckEntry[] | null {
   if (tierStamp === null || deck.tierStamp !== tierStamp) return null;

@@ -164,10 +164,15 @@ export function nearestExclusions(
  * The batch's profiles not in `excluded` (hex ids), at most `want`, and whether the walk must read
  * on after the batch (it came back full but exclusions not sent with the query left it short).
  */
+/** Who a page leaves out, asked by hex id (a Set, or the packed list of connections). */
+export interface HexIdFilter {
+  has(hexId: string): boolean;
+}
+
 export function keepUnexcluded<T extends { _id: Types.ObjectId }>(
   batch: T[],
   asked: number,
-  excluded: ReadonlySet<string>,
+  excluded: HexIdFilter,
   want: number,
 ): { kept: T[]; more: boolean } {
   const kept: T[] = [];

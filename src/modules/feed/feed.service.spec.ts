@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { AppError } from '../../common/errors/app-error';
 import type { ConnectionsRepository } from '../connections/connections.repository';
+import { PackedIds } from '../connections/packed-ids';
 import type { EntitlementsService } from '../membership/entitlements.service';
 import type { TierMembers } from '../users/feed-tiers';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
@@ -76,7 +77,7 @@ function feedWith(candidateCount: number) {
   });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
   const connections = {
-    feedExclusions: () => Promise.resolve(swiped.map((x) => x.toHexString())),
+    feedExclusions: () => Promise.resolve(PackedIds.of(swiped)),
   };
   /** Decks kept encoded, as Redis would; off unless a test turns them on. */
   const deckState = { enabled: false, generation: 0, stored: new Map<string, string>() };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
+import type { PackedIds } from '../connections/packed-ids';
 import { EntitlementsService } from '../membership/entitlements.service';
 import { occupiedFeedTiers, type TierMembers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
@@ -22,6 +23,7 @@ import {
   exclusionsAfter,
   feedFilterKey,
   feedStart,
+  type HexIdFilter,
   keepUnexcluded,
   nearestExclusions,
   LAST_FEED_TIER,
@@ -39,18 +41,19 @@ type Served = { user: UserViewSource; position: FeedPosition };
 
 /** The viewer and whom they excluded: hex ids to filter in process, ObjectIds only for a query. */
 class Exclusions {
-  readonly hex: ReadonlySet<string>;
+  readonly hex: HexIdFilter;
   private objectIds?: Types.ObjectId[];
 
   constructor(
     private readonly viewerId: Types.ObjectId,
-    private readonly others: string[],
+    private readonly others: PackedIds,
   ) {
-    this.hex = new Set([viewerId.toHexString(), ...others]);
+    const viewerHex = viewerId.toHexString();
+    this.hex = { has: (hexId) => hexId === viewerHex || others.has(hexId) };
   }
 
   ids(): Types.ObjectId[] {
-    this.objectIds ??= [this.viewerId, ...this.others.map((id) => new Types.ObjectId(id))];
+    this.objectIds ??= [this.viewerId, ...this.others.objectIds()];
     return this.objectIds;
   }
 }
@@ -192,7 +195,7 @@ export class FeedService {
     deck: FeedDeck,
     from: FeedPosition,
     tierStamp: number | null,
-    excluded: ReadonlySet<string>,
+    excluded: HexIdFilter,
     limit: number,
     skillsKey: string[] | undefined,
   ): Promise<Served[] | null> {
@@ -216,7 +219,7 @@ export class FeedService {
   private async walk(
     start: FeedStart,
     filter: WalkFilter,
-    excluded: ReadonlySet<string>,
+    excluded: HexIdFilter,
     limit: number,
     occupied: ReadonlySet<FeedTier>,
   ): Promise<Served[]> {
@@ -258,7 +261,7 @@ export class FeedService {
    */
   private async tierPage(
     filter: FeedFilter,
-    excluded: ReadonlySet<string>,
+    excluded: HexIdFilter,
     want: number,
   ): Promise<UserViewSource[]> {
     const page: UserViewSource[] = [];

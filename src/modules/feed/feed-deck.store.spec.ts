@@ -1,0 +1,49 @@
+import type Redis from 'ioredis';
+import { Types } from 'mongoose';
+import type { ConnectionsRepository } from '../connections/connections.repository';
+import { encodeFeedDeck, type FeedDeck } from './feed-deck';
+import { FeedDeckStore } from './feed-deck.store';
+
+const deckOf = (ids: Types.ObjectId[]): FeedDeck => ({
+  asOf: new Date('2026-12-04T09:00:00.000Z'),
+  from: { tier: 0, afterId: null },
+  entries: ids.map((id) => ({ tier: 2, id })),
+  tierStamp: 1,
+  builtAt: new Date('2026-12-04T09:00:00.000Z'),
+});
+
+function storeReading(values: (string | null)[][]) {
+  const mget = jest.fn();
+  for (const value of values) mget.mockResolvedValueOnce(value);
+  const store = new FeedDeckStore({ mget } as unknown as Redis, {} as ConnectionsRepository);
+  return store;
+}
+
+describe('FeedDeckStore.get', () => {
+  const viewer = new Types.ObjectId();
+  const first = `3:${encodeFeedDeck(deckOf([new Types.ObjectId(), new Types.ObjectId()]))}`;
+  const second = `3:${encodeFeedDeck(deckOf([new Types.ObjectId()]))}`;
+
+  it('decodes a deck once while it is unchanged, and again when it changes', async () => {
+    const store = storeReading([
+      [first, '3'],
+      [first, '3'],
+      [second, '3'],
+    ]);
+    const a = await store.get(viewer, 'all');
+    const b = await store.get(viewer, 'all');
+    const c = await store.get(viewer, 'all');
+    expect(a?.deck?.entries).toHaveLength(2);
+    expect(b?.deck).toBe(a?.deck);
+    expect(c?.deck?.entries).toHaveLength(1);
+  });
+
+  it('serves no deck built under another generation, even one decoded before', async () => {
+    const store = storeReading([
+      [first, '3'],
+      [first, '4'],
+    ]);
+    expect((await store.get(viewer, 'all'))?.deck).not.toBeNull();
+    expect(await store.get(viewer, 'all')).toEqual({ deck: null, generation: '4' });
+  });
+});
