@@ -32,9 +32,10 @@ interface Thing {
   name: string;
 }
 
-function cacheOver(redis: ReturnType<typeof stubRedis>['redis']) {
+function cacheOver(redis: ReturnType<typeof stubRedis>['redis'], rememberDecoded?: number) {
   return new RedisReadCache<Thing>(redis as unknown as Redis, {
     namespace: 'thing',
+    rememberDecoded,
     ttlMs: 60_000,
     invalidationMs: 5_000,
     encode: (thing) => JSON.stringify(thing),
@@ -70,6 +71,24 @@ describe('RedisReadCache', () => {
     expect(load).not.toHaveBeenCalled();
     expect(redis.getBuffer).toHaveBeenCalledWith('thing:1');
     expect(redis.set).not.toHaveBeenCalled();
+  });
+
+  it('with rememberDecoded, unchanged bytes reuse the value decoded before; new bytes decode', async () => {
+    const { redis, store } = stubRedis({ 'thing:1': Buffer.from('{"name":"first"}') });
+    const cache = cacheOver(redis, 1);
+    const load = () => Promise.resolve(null);
+    const first = await cache.get('1', load);
+    expect(await cache.get('1', load)).toBe(first);
+    store.set('thing:1', Buffer.from('{"name":"second"}'));
+    expect(await cache.get('1', load)).toEqual({ name: 'second' });
+    // A limit of one: another key pushes the first out, so its next read decodes again.
+    store.set('thing:2', Buffer.from('{"name":"other"}'));
+    await cache.get('2', load);
+    const again = await cache.get('1', load);
+    expect(again).toEqual({ name: 'second' });
+    expect(await cache.get('1', load)).toBe(again);
+    const plain = cacheOver(redis);
+    expect(await plain.get('1', load)).not.toBe(await plain.get('1', load));
   });
 
   it('a miss calls the loader and fills only if still absent (SET PX ttl NX)', async () => {

@@ -15,6 +15,11 @@ export interface RedisReadCacheOptions<T> {
   invalidationMs: number;
   encode(value: T): Buffer | string;
   decode(raw: Buffer): T;
+  /**
+   * For values no reader mutates: keep this many decoded values in process, each reused while its
+   * entry's bytes are unchanged (a byte comparison instead of a parse).
+   */
+  rememberDecoded?: number;
 }
 
 /**
@@ -29,6 +34,8 @@ export interface RedisReadCacheOptions<T> {
  */
 export class RedisReadCache<T> {
   private readonly logger: Logger;
+  /** By key: the bytes last decoded (a copy) and the value (see `rememberDecoded`). */
+  private readonly decoded = new Map<string, { raw: Buffer; value: T }>();
 
   constructor(
     private readonly redis: Redis,
@@ -48,7 +55,7 @@ export class RedisReadCache<T> {
     }
     if (raw && !raw.equals(INVALIDATED)) {
       try {
-        return this.options.decode(raw);
+        return this.decodeEntry(key, raw);
       } catch (error) {
         this.logger.warn({ msg: 'Undecodable cache entry; reading the database', key, err: error });
       }
@@ -135,6 +142,19 @@ export class RedisReadCache<T> {
     } catch (error) {
       this.logger.error({ msg: 'Cache write failed', id, err: error });
     }
+  }
+
+  private decodeEntry(key: string, raw: Buffer): T {
+    const limit = this.options.rememberDecoded ?? 0;
+    if (limit === 0) return this.options.decode(raw);
+    const known = this.decoded.get(key);
+    if (known?.raw.equals(raw)) return known.value;
+    const value = this.options.decode(raw);
+    this.decoded.delete(key);
+    if (this.decoded.size >= limit) this.decoded.delete(this.decoded.keys().next().value as string);
+    // A copy: the reply may be a view of the client's larger read buffer.
+    this.decoded.set(key, { raw: Buffer.from(raw), value });
+    return value;
   }
 
   private fillTtlMs(value: T): number {

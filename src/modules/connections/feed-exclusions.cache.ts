@@ -45,6 +45,8 @@ export class FeedExclusionsCache extends RedisReadCache<FeedExclusions> {
       ttlMs: GRAPH_CACHE_TTL_MS,
       ttlMsOf: (value) => value.validUntil - Date.now(),
       invalidationMs: 10_000,
+      // Read on every feed page and never mutated (PackedIds is immutable).
+      rememberDecoded: 1000,
       encode: (value) =>
         JSON.stringify({
           u: Number.isFinite(value.validUntil) ? value.validUntil : null,
