@@ -1,6 +1,14 @@
 import { spawnEntry } from './support/spawn';
-import { deleteRedisNamespace, testEnvironment, uniqueNamespace } from './support/test-app';
+import { signUpAndLogIn } from './support/session';
+import { TestSocket } from './support/sockets';
+import {
+  createTestApp,
+  deleteRedisNamespace,
+  testEnvironment,
+  uniqueNamespace,
+} from './support/test-app';
 import { loadConfig } from '../src/config/app-config';
+import { PresenceStore } from '../src/modules/presence/presence.store';
 import { freePort } from '../scripts/services';
 
 describe('Process lifecycle (spawned entry points)', () => {
@@ -51,4 +59,37 @@ describe('Process lifecycle (spawned entry points)', () => {
     const { code } = await api.exited;
     expect(code).toBe(0);
   });
+
+  it('on SIGTERM the API stops listening, then closes socket transports (clients reconnect elsewhere) and forgets them', async () => {
+    const drainNamespace = uniqueNamespace('drain');
+    const t = await createTestApp({ namespace: drainNamespace });
+    const port = await freePort();
+    const api = spawnEntry(
+      'src/main.ts',
+      testEnvironment(drainNamespace, { PORT: String(port), LOG_LEVEL: 'info' }),
+    );
+    let tab: TestSocket | undefined;
+    try {
+      await api.waitForOutput(/API listening/, 120_000);
+      const user = await signUpAndLogIn(t);
+      tab = await TestSocket.connect(`http://127.0.0.1:${port}`, user.cookieHeader());
+      await tab.waitFor('onlineList');
+      const store = t.app.get(PresenceStore);
+      expect(await store.onlineAmong([user.id])).toEqual([user.id]);
+
+      const disconnected = tab.nextDisconnect(15_000);
+      api.child.kill('SIGTERM');
+      // "transport close" is what socket.io clients reconnect after ("io server disconnect" is not).
+      expect(await disconnected).toBe('transport close');
+      // By then the listener was closed: a new connection is refused (nginx tries the next instance).
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      expect(await api.exited).toEqual({ code: 0, signal: null });
+      expect(api.output()).toMatch(/"msg":"Draining sockets"[^\n]*"sockets":1/);
+      expect(await store.onlineAmong([user.id])).toEqual([]);
+    } finally {
+      tab?.close();
+      if (api.child.exitCode === null) api.child.kill('SIGKILL');
+      await t.close();
+    }
+  }, 150_000);
 });

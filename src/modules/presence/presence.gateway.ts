@@ -61,6 +61,8 @@ export class PresenceGateway
   private readonly handshakes: HandshakeGuard;
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
+  /** Events received with an acknowledgement callback not called yet (a chat send being stored). */
+  private acksPending = 0;
 
   @WebSocketServer() server!: PresenceServer;
 
@@ -83,6 +85,7 @@ export class PresenceGateway
     this.guardHandshakes(server);
     server.use((socket: PresenceSocket, next) => {
       this.limitEvents(socket);
+      this.countPendingAcks(socket);
       this.identify(socket).then(
         () => next(),
         (error: unknown) => {
@@ -100,6 +103,32 @@ export class PresenceGateway
     this.heartbeat.unref();
     this.sweeper = setInterval(() => void this.sweepExpiredSockets(), sweepMs);
     this.sweeper.unref();
+  }
+
+  /**
+   * Shutdown, before the app closes (the listener already refuses new connections): lets events
+   * being handled reach their acknowledgement, bounded by `deadline` (ms since the epoch), then
+   * closes every socket's transport. Clients see a transport close and reconnect by themselves,
+   * through the load balancer to another instance; an event whose acknowledgement never came is
+   * sent again there (chat sends are idempotent by `clientMessageId`).
+   */
+  async drain(deadline: number): Promise<void> {
+    this.closing = true;
+    while (this.acksPending > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const leaving = this.localSockets();
+    this.logger.log({
+      msg: 'Draining sockets',
+      sockets: this.server?.sockets.sockets.size ?? 0,
+      acksPending: this.acksPending,
+    });
+    for (const socket of this.server?.sockets.sockets.values() ?? []) socket.conn.close();
+    await this.store
+      .forget(leaving)
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'Presence clean-up on drain failed', err: error }),
+      );
   }
 
   /** Drops this instance's sockets from Redis while it is still reachable (no events: clients reconnect). */
@@ -310,6 +339,38 @@ export class PresenceGateway
         });
         socket.conn.close();
       }
+    });
+  }
+
+  /**
+   * Counts events waiting for their acknowledgement, so a drain can let them finish. A handler
+   * that fails never acknowledges: a socket's count is released when it disconnects.
+   */
+  private countPendingAcks(socket: PresenceSocket): void {
+    let pending = 0;
+    let gone = false;
+    socket.once('disconnect', () => {
+      gone = true;
+      this.acksPending -= pending;
+      pending = 0;
+    });
+    socket.use((packet, next) => {
+      const last = packet.length - 1;
+      const ack: unknown = packet[last];
+      if (typeof ack === 'function' && !gone) {
+        pending++;
+        this.acksPending++;
+        let answered = false;
+        packet[last] = (...answer: unknown[]) => {
+          if (!answered && !gone) {
+            pending--;
+            this.acksPending--;
+          }
+          answered = true;
+          (ack as (...args: unknown[]) => void)(...answer);
+        };
+      }
+      next();
     });
   }
 
