@@ -275,13 +275,19 @@ async function startCommand(values) {
     await Promise.all([mongo.stop(), redis.stop()]);
     process.exit(1);
   }
-  const cluster = await startCluster({
-    env,
-    apis: Number(values.apis),
-    workers: Number(values.workers),
-    port: Number(values.port),
-    runtimeDir: path.join(dataDir, 'cluster'),
-  });
+  let cluster;
+  try {
+    cluster = await startCluster({
+      env,
+      apis: Number(values.apis),
+      workers: Number(values.workers),
+      port: Number(values.port),
+      runtimeDir: path.join(dataDir, 'cluster'),
+    });
+  } catch (error) {
+    await Promise.all([mongo.stop(), redis.stop()]);
+    throw error;
+  }
   fs.writeFileSync(STATE_FILE, JSON.stringify({ pid: process.pid, url: cluster.url, rolling: false }));
   let stopping = false;
   const stop = async () => {
