@@ -71,6 +71,20 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     expect(decodeFeedCount(store.get(key)!)!.count).toBe(42);
   });
 
+  it('concurrent first pages share one count; a later miss counts again', async () => {
+    const { cache } = countCache();
+    let finish!: (count: number) => void;
+    const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
+    const pages = [1, 2, 3].map(() => cache.count(viewer, ['Go'], load));
+    await settle();
+    finish(9);
+    await expect(Promise.all(pages)).resolves.toEqual([9, 9, 9]);
+    expect(load).toHaveBeenCalledTimes(1);
+    const failing = jest.fn(() => Promise.reject(new Error('database down')));
+    await expect(cache.count(viewer, ['Rust'], failing)).rejects.toThrow('database down');
+    await expect(cache.count(viewer, ['Rust'], () => Promise.resolve(3))).resolves.toBe(3);
+  });
+
   it('a fresh count is served without counting', async () => {
     const { cache, store } = countCache();
     const now = Date.now();

@@ -31,6 +31,8 @@ export function decodeFeedCount(raw: string | null): { count: number; at: number
 @Injectable()
 export class FeedCountCache {
   private readonly logger = new Logger(FeedCountCache.name);
+  /** Counts being computed on a request's path here, by key: concurrent pages wait for the one. */
+  private readonly counting = new Map<string, Promise<number>>();
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
@@ -52,9 +54,25 @@ export class FeedCountCache {
       if (now - cached.at >= FEED_COUNT_TTL_MS) this.refresh(key, load);
       return cached.count;
     }
-    const count = await load();
-    await this.store(key, count);
-    return count;
+    return this.countOnce(key, load);
+  }
+
+  /**
+   * One count per key at a time in this process: a viewer's concurrent first pages (several tabs,
+   * or a client retrying) would otherwise each run the query whose cost grows with the users.
+   */
+  private countOnce(key: string, load: () => Promise<number>): Promise<number> {
+    let counting = this.counting.get(key);
+    if (!counting) {
+      counting = load()
+        .then(async (count) => {
+          await this.store(key, count);
+          return count;
+        })
+        .finally(() => this.counting.delete(key));
+      this.counting.set(key, counting);
+    }
+    return counting;
   }
 
   private refresh(key: string, load: () => Promise<number>): void {
