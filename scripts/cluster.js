@@ -55,14 +55,15 @@ function ensureNginx() {
 }
 
 /** deploy/nginx/devlink.conf.template with its variables filled in, as envsubst does in compose. */
-function renderSiteConfig({ port, upstreams, accessLog }) {
+function renderSiteConfig({ port, upstreams, accessLog, frontendUrl }) {
   const values = {
+    FRONTEND_URL: frontendUrl,
     NGINX_PORT: String(port),
     NGINX_ACCESS_LOG: accessLog,
     API_UPSTREAMS: upstreams.map((address) => `server ${address} max_fails=3 fail_timeout=${NGINX_FAIL_TIMEOUT_S}s;`).join('\n    '),
     NGINX_STATIC_DIR: ERROR_PAGES,
   };
-  return fs.readFileSync(TEMPLATE, 'utf8').replace(/\$\{(NGINX_PORT|NGINX_ACCESS_LOG|API_UPSTREAMS|NGINX_STATIC_DIR)\}/g, (_, name) => values[name]);
+  return fs.readFileSync(TEMPLATE, 'utf8').replace(/\$\{(NGINX_PORT|NGINX_ACCESS_LOG|API_UPSTREAMS|NGINX_STATIC_DIR|FRONTEND_URL)\}/g, (_, name) => values[name]);
 }
 
 /** The main nginx.conf around the site config: what the official image's own nginx.conf provides. */
@@ -196,6 +197,7 @@ async function startCluster({ env, apis = 3, workers = 2, port, entry = (name) =
         port: nginxPort,
         upstreams: apiPorts.map((p) => `127.0.0.1:${p}`),
         accessLog: path.join(dir, 'access.log'),
+        frontendUrl: env.FRONTEND_URL || 'http://localhost:5173',
       }));
     fs.writeFileSync(path.join(dir, 'nginx.conf'), mainConfig(dir));
     const test = spawnSync(nginxBinary, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });

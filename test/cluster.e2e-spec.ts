@@ -6,7 +6,13 @@ import { PresenceStore } from '../src/modules/presence/presence.store';
 import { ChatClient } from './support/chat-client';
 import { BrowserCookies, sleep, TestSocket } from './support/sockets';
 import { ROOT } from './support/spawn';
-import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
+import {
+  createTestApp,
+  TEST_FRONTEND_URL,
+  TestApp,
+  testEnvironment,
+  uniqueNamespace,
+} from './support/test-app';
 
 const PAIRS = 100; // 200 users, one SPA socket each
 const MESSAGES_PER_SENDER = 5;
@@ -89,6 +95,25 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
     await cluster?.stop();
     await t?.close();
   }, 60_000);
+
+  it("what nginx answers itself is the API's envelope, readable by the SPA", async () => {
+    const res = await fetch(`${cluster!.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_FRONTEND_URL },
+      body: JSON.stringify({ emailId: 'x'.repeat(200_000) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('access-control-allow-origin')).toBe(TEST_FRONTEND_URL);
+    expect(await res.json()).toEqual({
+      success: false,
+      message: 'Request body too large (limit 100kb)',
+    });
+    // A proxied answer carries the id the API logged it under.
+    const health = await fetch(`${cluster!.url}/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 
   it('200 SPA sockets through nginx: 0 messages lost, 0 duplicated, everyone back online', async () => {
     const ids = await insertPairs(t, PAIRS);
