@@ -68,7 +68,11 @@ function renderSiteConfig({ port, upstreams, accessLog, frontendUrl }) {
 
 /** The main nginx.conf around the site config: what the official image's own nginx.conf provides. */
 function mainConfig(dir) {
+  // As root, nginx's workers would run as `nobody` and could not read a checkout or runtime
+  // directory that only its owner may enter (a clone in a 0700 temporary directory).
+  const runAs = process.getuid?.() === 0 ? ['user root;'] : [];
   return [
+    ...runAs,
     'worker_processes 2;',
     'worker_rlimit_nofile 65536;',
     `pid ${dir}/nginx.pid;`,
