@@ -226,10 +226,7 @@ class Soak {
       if (!mounted) socket.emit('register', user.userId);
       mounted = true;
       // Rooms do not survive a reconnect: join the chat again on every connect.
-      socket.timeout(ACK_TIMEOUT_MS).emit('joinChat', { targetUserId: user.partnerId }, (error, answer) => {
-        if (!error && answer?.ok) user.joined = true;
-        else inc(this.counts.joinFailures, error ? 'timeout' : answer?.error ?? 'refused');
-      });
+      this.join(user);
       for (const id of user.pending) {
         this.counts.resends++;
         this.emitSend(user, id);
@@ -253,6 +250,16 @@ class Soak {
       if (!sent) return;
       sent.deliveries++;
       if (sent.deliveries === 1) this.sendToReceive.push(Date.now() - sent.firstSentAt);
+    });
+  }
+
+  join(user) {
+    const socket = user.socket;
+    socket.timeout(ACK_TIMEOUT_MS).emit('joinChat', { targetUserId: user.partnerId }, (error, answer) => {
+      if (!error && answer?.ok) return void (user.joined = true);
+      if (error && !socket.connected) return void inc(this.counts.joinFailures, 'disconnected'); // joins again on connect
+      inc(this.counts.joinFailures, error ? 'timeout' : answer?.error ?? 'refused');
+      setTimeout(() => socket.connected && !user.joined && !this.closed && this.join(user), 1000);
     });
   }
 
@@ -518,12 +525,14 @@ async function main() {
 
   try {
     const redisServer = new PrivateRedis(runtimeDir, await freePort());
-    await redisServer.start();
     cleanups.push(() => redisServer.stop());
+    await redisServer.start();
     // startServices resolves Redis from REDIS_URL: ours, the one the soak may restart.
     process.env.REDIS_URL = redisServer.url;
-    const services = await startServices();
-    cleanups.push(() => services.stop());
+    // Registered before it resolves: a Ctrl+C meanwhile waits for it, then stops what it started.
+    const servicesStarting = startServices();
+    cleanups.push(async () => (await servicesStarting.catch(() => null))?.stop());
+    const services = await servicesStarting;
     log(`storage ${services.mongo.kind}, private redis-server on ${redisServer.url}`);
 
     const client = await MongoClient.connect(services.mongo.uri);
@@ -565,8 +574,10 @@ async function main() {
     if (migrated !== 0) throw new Error(`migrations failed (exit ${migrated})`);
 
     const output = fs.createWriteStream(logFile);
+    output.on('error', (error) => log(`${path.basename(logFile)}: ${error.message}`));
+    cleanups.push(() => new Promise((resolve) => output.end(resolve)));
     let errorLines = 0;
-    const cluster = await startCluster({
+    const clusterStarting = startCluster({
       env,
       apis: 3,
       workers: 2,
@@ -578,8 +589,8 @@ async function main() {
         output.write(text.replace(/^(?=.)/gm, `[${name}] `));
       },
     });
-    cleanups.push(() => new Promise((resolve) => output.end(resolve)));
-    cleanups.push(() => cluster.stop());
+    cleanups.push(async () => (await clusterStarting.catch(() => null))?.stop()); // it stops its own on a failed start
+    const cluster = await clusterStarting;
     analyzeDatabase(services, db);
     log(`cluster up: nginx ${cluster.url} → ${cluster.apis.length} APIs, ${cluster.workers.length} workers`);
 
@@ -731,6 +742,10 @@ async function main() {
     const fiveXX = Object.fromEntries(Object.entries(httpTraffic.byStatus).filter(([s]) => /^5/.test(s)));
     const disconnectsByEvent = {};
     for (const d of soak.disconnects) inc((disconnectsByEvent[windowOf(d.at)] ??= {}), d.reason);
+    // A message sent while its receiver was reconnecting is stored but not pushed to it (no replay).
+    const notDeliveredByEvent = {};
+    for (const [id, m] of all) if (stored.has(id) && m.deliveries === 0) inc(notDeliveredByEvent, windowOf(m.firstSentAt));
+    messages.notDeliveredByEvent = notDeliveredByEvent;
     const reconnectsByEvent = {};
     for (const r of soak.reconnects) (reconnectsByEvent[windowOf(r.at)] ??= []).push(r.ms);
 
@@ -790,7 +805,7 @@ async function main() {
       table([
         ['messages sent', messages.sent],
         ['stored (distinct clientMessageId)', messages.stored],
-        ['delivered to receivers', `${messages.delivered} (${messages.notDelivered} stored but not delivered)`],
+        ['delivered to receivers', `${messages.delivered} (${messages.notDelivered} stored but not delivered: ${JSON.stringify(notDeliveredByEvent)})`],
         ['LOST (sent, not stored)', messages.lost],
         ['STORED TWICE', messages.storedTwice],
         ['DELIVERED TWICE', messages.deliveredTwice],
