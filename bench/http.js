@@ -114,35 +114,47 @@ const statusCounts = (result) =>
  * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded.
  * @returns {Promise<{ results: object[], failures: string[] }>}
  */
-async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, onRoute, references }) {
-  const results = [];
+async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references }) {
   const failures = [];
-  for (const name of routes) {
-    const route = ROUTES[name];
-    // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
-    await load(base, route, cookie, seeded, { connections, duration: warmup, references });
-    const result = await load(base, route, cookie, seeded, { connections, duration, references });
-    const codes = statusCounts(result);
-    const expected = String(route.status ?? 200);
-    const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === expected ? n : n + count), 0);
-    if (notOk > 0 || result.errors > 0) {
-      failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
+  const byRoute = new Map(routes.map((name) => [name, []]));
+  // Routes alternate over `rounds` (each after its warm-up in the first): a machine that slows
+  // down or speeds up mid-run then weighs on every route alike, and ratios between routes hold.
+  for (let round = 0; round < rounds; round++) {
+    for (const name of routes) {
+      const route = ROUTES[name];
+      // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
+      if (round === 0) await load(base, route, cookie, seeded, { connections, duration: warmup, references });
+      const result = await load(base, route, cookie, seeded, { connections, duration, references });
+      const codes = statusCounts(result);
+      const expected = String(route.status ?? 200);
+      const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === expected ? n : n + count), 0);
+      if (notOk > 0 || result.errors > 0) {
+        failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
+      }
+      // autocannon drops requests still in flight when the duration ends: none back means none finished.
+      if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
+      byRoute.get(name).push({ result, nonOk: route.status ? 0 : result.non2xx });
     }
-    // autocannon drops requests still in flight when the duration ends: none back means none finished.
-    if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
+  }
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const results = routes.map((name) => {
+    const route = ROUTES[name];
+    const runs = byRoute.get(name);
     const row = {
       route: name,
       path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      requests: result.requests.total,
-      non2xx: route.status ? 0 : result.non2xx,
-      errors: result.errors,
+      rps: mean(runs.map(({ result }) => result.requests.average)),
+      p50: mean(runs.map(({ result }) => result.latency.p50)),
+      // The worst round's p99: a tail seen once is still the tail.
+      p99: Math.max(...runs.map(({ result }) => result.latency.p99)),
+      requests: runs.reduce((n, { result }) => n + result.requests.total, 0),
+      non2xx: runs.reduce((n, { nonOk }) => n + nonOk, 0),
+      errors: runs.reduce((n, { result }) => n + result.errors, 0),
+      rounds: runs.length,
     };
-    results.push(row);
     onRoute?.(row);
-  }
+    return row;
+  });
   return { results, failures };
 }
 

@@ -27,8 +27,8 @@ const { writeReport } = require('./report');
 
 const PROFILES = {
   // Fits in 10 minutes on 2 cores, build included.
-  short: { sizes: [1000, 10000], duration: 5, warmup: 1, connections: 10, sockets: 1000, sends: 200 },
-  full: { sizes: [1000, 10000, 100000], duration: 10, warmup: 2, connections: 10, sockets: 10000, sends: 500 },
+  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200 },
+  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500 },
 };
 // The ceilings first (issue 15: every figure is read against them), then the API's routes.
 const CEILING_ROUTES = ['ceiling-node', 'ceiling-express'];
@@ -136,6 +136,7 @@ async function benchSize(services, client, users, opts, result, references) {
     const http = await runRoutes(api.base, cookie, seeded, {
       routes: HTTP_ROUTES,
       duration: opts.duration,
+      rounds: opts.rounds,
       warmup: opts.warmup,
       connections: opts.connections,
       references,
@@ -195,7 +196,7 @@ async function main() {
     date: new Date().toISOString(),
     command,
     profile: opts.profile,
-    settings: { sizes: opts.sizes, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends },
+    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends },
     machine: machine(),
     database: { kind: services.mongo.kind, log: storage.join('; ') || services.mongo.kind },
     redis: services.redis.kind,
