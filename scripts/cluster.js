@@ -313,16 +313,16 @@ async function startCommand(values) {
     rolling = true;
     fs.writeFileSync(STATE_FILE, JSON.stringify({ pid: process.pid, url: cluster.url, rolling: true }));
     log('rolling restart of the APIs…');
+    const finished = (error) => {
+      rolling = false;
+      if (error) log(`rolling restart failed: ${error.message}`);
+      else log('rolling restart complete');
+      const state = { pid: process.pid, url: cluster.url, rolling: false, rolledAt: Date.now(), ok: !error, error: error?.message };
+      fs.writeFileSync(STATE_FILE, JSON.stringify(state));
+    };
     cluster
       .roll({ onStep: (name, seconds) => log(`${name} restarted and ready in ${seconds.toFixed(1)} s`) })
-      .then(
-        () => log('rolling restart complete'),
-        (error) => log(`rolling restart failed: ${error.message}`),
-      )
-      .finally(() => {
-        rolling = false;
-        fs.writeFileSync(STATE_FILE, JSON.stringify({ pid: process.pid, url: cluster.url, rolling: false, rolledAt: Date.now() }));
-      });
+      .then(() => finished(), finished);
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(`DevLink cluster ready in ${seconds}s: nginx → ${cluster.apis.length} APIs, ${cluster.workers.length} workers (database: ${mongo.kind}, redis: ${redis.kind})`);
@@ -339,8 +339,15 @@ async function rollCommand() {
   log(`asked the cluster (pid ${pid}) for a rolling restart; waiting…`);
   for (;;) {
     await sleep(500);
+    try {
+      process.kill(pid, 0);
+    } catch {
+      throw new Error(`the cluster (pid ${pid}) stopped during the rolling restart`);
+    }
     const state = JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
-    if (!state.rolling && state.rolledAt >= requested) break;
+    if (state.rolling || !(state.rolledAt >= requested)) continue;
+    if (!state.ok) throw new Error(`rolling restart failed: ${state.error}`);
+    break;
   }
   log(`rolling restart complete in ${((Date.now() - requested) / 1000).toFixed(1)} s`);
 }

@@ -7,7 +7,7 @@ import { exitWithFatal } from './common/bootstrap/application-context';
 import { configureHttpApp } from './common/bootstrap/configure-http-app';
 import { ApiExpressAdapter } from './common/bootstrap/http-adapter';
 import { exitOnSignals } from './common/bootstrap/graceful-shutdown';
-import { countRequestsInFlight, drainHttp } from './common/bootstrap/http-drain';
+import { drainHttp, trackRequests } from './common/bootstrap/http-drain';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { PresenceGateway } from './modules/presence/presence.gateway';
 import { installSocketServer } from './modules/presence/socket-server';
@@ -24,9 +24,9 @@ async function bootstrap(): Promise<void> {
   app.flushLogs();
   configureHttpApp(app, config);
   installSocketServer(app, config);
-  const requestsInFlight = countRequestsInFlight(app.getHttpServer());
+  const requests = trackRequests(app.getHttpServer());
   exitOnSignals(app, logger, (deadline) =>
-    drainHttp(app, app.get(PresenceGateway), requestsInFlight, deadline),
+    drainHttp(app, app.get(PresenceGateway), requests, deadline),
   );
   await app.listen(config.port, '0.0.0.0');
   const base = `http://localhost:${config.port}${config.globalPrefix ? `/${config.globalPrefix}` : ''}`;

@@ -28,16 +28,18 @@ export function exitOnSignals(
           logger.warn({ msg: 'Drain failed; closing anyway', err: error });
         })
       : Promise.resolve();
-    draining.then(() => app.close()).then(
-      () => {
-        logger.log({ msg: 'Shutdown complete', signal });
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ msg: 'Shutdown failed', err: error });
-        process.exit(1);
-      },
-    );
+    draining
+      .then(() => app.close())
+      .then(
+        () => {
+          logger.log({ msg: 'Shutdown complete', signal });
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ msg: 'Shutdown failed', err: error });
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

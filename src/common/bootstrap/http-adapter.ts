@@ -25,6 +25,21 @@ type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'optio
  */
 export class ApiExpressAdapter extends ExpressAdapter {
   readonly routes = new RouteTable();
+  private tabling = true;
+
+  /**
+   * Runs `register` with its routes left on Express's router, in registration order. Swagger UI
+   * needs that: its pages are routes registered before the static-assets middleware beside them,
+   * which would otherwise answer `/docs/` with swagger-ui-dist's own demo page.
+   */
+  withExpressRoutes<T>(register: () => T): T {
+    this.tabling = false;
+    try {
+      return register();
+    } finally {
+      this.tabling = true;
+    }
+  }
 
   override setNotFoundHandler(): unknown {
     this.use(this.routes.dispatch);
@@ -59,6 +74,7 @@ export class ApiExpressAdapter extends ExpressAdapter {
   private route(method: RouteMethod, args: unknown[]): unknown {
     const [path, handler, ...rest] = args;
     const tabled =
+      this.tabling &&
       typeof path === 'string' &&
       typeof handler === 'function' &&
       rest.length === 0 &&

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
 import { InternalErrorResponse } from '../http/api-response.docs';
+import { ApiExpressAdapter } from './http-adapter';
 
 export const ACCESS_COOKIE_AUTH = 'accessToken';
 
@@ -25,9 +26,13 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    useGlobalPrefix: Boolean(config.globalPrefix),
-    swaggerOptions: { withCredentials: true, persistAuthorization: true },
-  });
+  const serve = () =>
+    SwaggerModule.setup('docs', app, document, {
+      jsonDocumentUrl: 'docs-json',
+      useGlobalPrefix: Boolean(config.globalPrefix),
+      swaggerOptions: { withCredentials: true, persistAuthorization: true },
+    });
+  const adapter = app.getHttpAdapter();
+  if (adapter instanceof ApiExpressAdapter) adapter.withExpressRoutes(serve);
+  else serve();
 }

@@ -50,6 +50,14 @@ type AllowRequest = (
  *   credential are rate limited per IP and per instance (`HandshakeGuard`), and their parked
  *   sockets are closed after `SOCKET_PARKED_IDLE_MS`.
  */
+/** The client events whose handlers answer an acknowledgement callback (ChatGateway's). */
+const ACKNOWLEDGED_EVENTS: ReadonlySet<string> = new Set([
+  'joinChat',
+  'sendMessage',
+  'markRead',
+  'typing',
+]);
+
 @WebSocketGateway()
 export class PresenceGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
@@ -343,8 +351,10 @@ export class PresenceGateway
   }
 
   /**
-   * Counts events waiting for their acknowledgement, so a drain can let them finish. A handler
-   * that fails never acknowledges: a socket's count is released when it disconnects.
+   * Counts events waiting for their acknowledgement, so a drain can let them finish. Only events
+   * our handlers acknowledge count (any other event with a callback would hold a drain to its
+   * deadline); a handler that fails never acknowledges: a socket's count is released when it
+   * disconnects, and a drain waits no longer than its deadline.
    */
   private countPendingAcks(socket: PresenceSocket): void {
     let pending = 0;
@@ -357,7 +367,7 @@ export class PresenceGateway
     socket.use((packet, next) => {
       const last = packet.length - 1;
       const ack: unknown = packet[last];
-      if (typeof ack === 'function' && !gone) {
+      if (typeof ack === 'function' && !gone && ACKNOWLEDGED_EVENTS.has(packet[0])) {
         pending++;
         this.acksPending++;
         let answered = false;
