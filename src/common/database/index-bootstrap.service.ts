@@ -2,6 +2,14 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 
+/** Tries per model when index creation meets another process creating the same indexes. */
+const ATTEMPTS = 4;
+/**
+ * Errors of concurrent index builds: several instances booting at once on DocumentDB have hit
+ * PostgreSQL's "deadlock detected"; a retry finds the indexes built.
+ */
+const CONCURRENT_BUILD = /deadlock detected|could not serialize access|concurrent/i;
+
 /**
  * Creates every index declared on the registered schemas before the app serves traffic.
  * Mongoose's autoIndex runs in the background and only emits errors; we await and fail the boot
@@ -15,14 +23,31 @@ export class IndexBootstrapService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const name of this.connection.modelNames()) {
-      const model = this.connection.model(name);
-      try {
-        await model.createIndexes();
-      } catch (error) {
-        this.logger.fatal({ msg: 'Index creation failed', err: error, model: name });
-        throw new Error(`Index creation failed for model ${name}: ${(error as Error).message}`);
-      }
+      await this.createIndexes(name);
     }
     this.logger.log({ msg: 'Indexes ensured', models: this.connection.modelNames() });
+  }
+
+  private async createIndexes(name: string): Promise<void> {
+    const model = this.connection.model(name);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await model.createIndexes();
+        return;
+      } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        if (attempt < ATTEMPTS && CONCURRENT_BUILD.test(message)) {
+          this.logger.warn({
+            msg: 'Index creation raced another process; retrying',
+            model: name,
+            attempt,
+          });
+          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          continue;
+        }
+        this.logger.fatal({ msg: 'Index creation failed', err: error, model: name });
+        throw new Error(`Index creation failed for model ${name}: ${message}`);
+      }
+    }
   }
 }
