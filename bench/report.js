@@ -359,7 +359,7 @@ function markdown(result, resultFile) {
     '',
     '```sh',
     'npm run bench                      # short profile: 1k and 10k users, 1,000 sockets (under 10 minutes on 2 cores)',
-    'npm run bench -- --profile full    # 1k, 10k and 100k users, 10,000 sockets, 10 s per route (under 20 minutes)',
+    'npm run bench -- --profile full    # 1k, 10k and 100k users, 10,000 sockets, 2 × 5 s per route (under 20 minutes)',
     'MONGODB_URI=mongodb://127.0.0.1:27017 npm run bench   # the same scripts against MongoDB',
     'node bench/report.js bench/results/<timestamp>.json   # regenerate this page from a stored run',
     '```',
@@ -371,8 +371,43 @@ function markdown(result, resultFile) {
     'by the warm-up. Every route must answer 200; any other status, error or unbound socket marks the run as failed.',
     'The single-purpose scripts (`npm run bench:http`, `bench:feed`, `bench:chat`, `bench:auth`) use the same seed.',
     '',
+    ...clusterSoakSection(),
   );
   return lines.join('\n');
+}
+
+/**
+ * The newest `npm run bench:cluster` result (bench/results/cluster-*.json), if any: the deployed
+ * topology under faults. It is its own run, so it is reported with its own command and date.
+ */
+function clusterSoakSection() {
+  const dir = path.join(__dirname, 'results');
+  const file = fs.readdirSync(dir).filter((f) => /^cluster-.*\.json$/.test(f)).sort().at(-1);
+  if (!file) return [];
+  const soak = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  const m = soak.messages;
+  const pct = (l) => (l ? `p50 ${l.p50} ms, p99 ${l.p99} ms` : 'n/a');
+  const rows = [
+    ['messages sent / stored / lost / stored twice / delivered twice', `${num(m.sent)} / ${num(m.stored)} / ${m.lost} / ${m.storedTwice} / ${m.deliveredTwice}`],
+    ['stored, not pushed to the receiver (in the history)', `${num(m.notDelivered)} ${JSON.stringify(m.notDeliveredByEvent)}`],
+    ...soak.events.map((e) => [e.name, `${e.seconds} s; presence right ${e.presence?.afterSeconds ?? '?'} s after`]),
+    ['HTTP requests (statuses)', `${num(soak.http.requests)} ${JSON.stringify(soak.http.byStatus)}`],
+    ['HTTP latency', pct(soak.latency.httpMs)],
+    ['send → messageReceived', pct(soak.latency.sendToReceiveMs)],
+    ...soak.instances.apis.map((a) => [a.name, `RSS max ${a.rssMb.max} MB, event-loop p99 mean ${a.loopP99Ms.mean} ms`]),
+  ];
+  return [
+    '## Cluster soak: nginx, 3 APIs, 2 workers, under faults',
+    '',
+    `\`${soak.command}\` on ${soak.date.slice(0, 10)} ([\`bench/results/${file}\`](../bench/results/${file})): ` +
+      `${num(soak.settings.sockets)} SPA-like sockets for ${soak.trafficSeconds} s, a rolling restart, a SIGKILLed API and ` +
+      'worker, a Redis restart. What it means for running the API: [deployment.md](deployment.md).',
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+  ];
 }
 
 /** Writes the page and both charts; returns the paths written (relative to the repository). */
