@@ -16,7 +16,6 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -27,7 +26,7 @@ const { io } = require('socket.io-client');
 const { startServices, analyzeDatabase, newNamespace, newSecrets, stats, APP_DIR } = require('./harness');
 const { seed, mintSessions } = require('./seed');
 const { startCluster, waitUntilReady } = require('../scripts/cluster');
-const { freePort, ROOT } = require('../scripts/services');
+const { freePort, redisAnswersPing, ROOT } = require('../scripts/services');
 
 const PROFILES = {
   short: { seconds: 120, sockets: 1000 },
@@ -99,20 +98,6 @@ function options() {
 // ---------------------------------------------------------------------------------------------
 // A private Redis: the soak stops and starts it, which a shared one must not suffer.
 
-function redisPing(port, timeoutMs = 500) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (chunk) => done(chunk.toString().startsWith('+PONG')));
-    socket.once('error', () => done(false));
-  });
-}
-
 class PrivateRedis {
   constructor(dir, port) {
     Object.assign(this, { dir, port, child: undefined, url: `redis://127.0.0.1:${port}` });
@@ -125,7 +110,7 @@ class PrivateRedis {
     });
     fs.closeSync(out);
     const deadline = Date.now() + 15_000;
-    while (!(await redisPing(this.port))) {
+    while (!(await redisAnswersPing(this.port))) {
       if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port} (see ${this.dir}/redis.log)`);
       await sleep(100);
     }

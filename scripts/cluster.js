@@ -12,11 +12,10 @@
 // SIGTERM (it drains: see src/common/bootstrap/http-drain.ts), started again on the same port and
 // waited for until ready before the next; nginx meanwhile sends everything to the others.
 const { spawn, spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { freePort, ROOT } = require('./services');
+const { devSecrets, freePort, which, ROOT } = require('./services');
 
 const TEMPLATE = path.join(ROOT, 'deploy/nginx/devlink.conf.template');
 const ERROR_PAGES = path.join(ROOT, 'deploy/nginx/errors');
@@ -26,12 +25,6 @@ const NGINX_FAIL_TIMEOUT_S = 3;
 
 const log = (message) => process.stderr.write(`[cluster] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function which(binary) {
-  const result = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
-  const found = result.stdout.trim();
-  return result.status === 0 && found ? found : undefined;
-}
 
 /** The nginx binary; installs Debian's nginx-light when missing and running as root. */
 function ensureNginx() {
@@ -240,18 +233,6 @@ async function startCluster({ env, apis = 3, workers = 2, port, entry = (name) =
 }
 
 const STATE_FILE = path.join(ROOT, '.data/cluster/state.json');
-
-/** Development secrets, generated once and kept in .data (as start:local does). */
-function devSecrets(dataDir) {
-  const file = path.join(dataDir, 'dev-secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const secrets = {
-    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-  };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
 
 async function startCommand(values) {
   const started = Date.now();

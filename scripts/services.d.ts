@@ -16,4 +16,7 @@ export function resolveMongo(options: { dataDir: string }): Promise<MongoHandle>
 export function resolveRedis(options: { dataDir: string }): Promise<RedisHandle>;
 export function ensureFerretdb(version?: string): string;
 export function freePort(): Promise<number>;
+export function which(binary: string): string | undefined;
+export function redisAnswersPing(port: number, host?: string, timeoutMs?: number): Promise<boolean>;
+export function devSecrets(dataDir: string): Record<'ACCESS_TOKEN_SECRET_KEY' | 'REFRESH_TOKEN_SECRET_KEY', string>;
 export const ROOT: string;

@@ -9,6 +9,7 @@
 // with Go on first use (scripts/install-ferretdb.sh) and cached. FERRETDB_ENGINE=sqlite skips v2.
 // Redis: REDIS_URL, then 127.0.0.1:6379 when it answers PING, then a `redis-server` we start.
 const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -257,4 +258,16 @@ async function resolveRedis({ dataDir }) {
   return { url: `redis://127.0.0.1:${port}`, kind: 'redis-server', pid: child.pid, stop: stopper(child, 'redis-server') };
 }
 
-module.exports = { resolveMongo, resolveRedis, ensureFerretdb, freePort, ROOT };
+/** Development secrets, generated once and kept in `dataDir` so sessions survive restarts. */
+function devSecrets(dataDir) {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const secrets = {
+    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+module.exports = { resolveMongo, resolveRedis, ensureFerretdb, freePort, which, redisAnswersPing, devSecrets, ROOT };

@@ -2,24 +2,11 @@
 // `npm run start:local`: builds the app, finds or starts MongoDB-compatible storage (data kept in
 // ./.data) and Redis, then runs the API and the worker side by side until Ctrl+C.
 const { spawn, spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { resolveMongo, resolveRedis, ROOT } = require('./services');
+const { resolveMongo, resolveRedis, devSecrets, ROOT } = require('./services');
 
 const DATA_DIR = path.join(ROOT, '.data');
-
-/** Development secrets, generated once and kept in .data so sessions survive restarts. */
-function devSecrets() {
-  const file = path.join(DATA_DIR, 'dev-secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const secrets = {
-    ACCESS_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-    REFRESH_TOKEN_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
-  };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
 
 async function waitForHealth(url, child, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
@@ -54,7 +41,7 @@ async function main() {
     TRUST_PROXY_HOPS: '0', // the API is reached directly: X-Forwarded-For is not trusted
     MONGODB_DB_NAME: 'devlink',
     MAIL_OUTBOX_DIR: path.join(DATA_DIR, 'outbox'),
-    ...devSecrets(),
+    ...devSecrets(DATA_DIR),
     ...process.env,
     MONGODB_URI: mongo.uri,
     REDIS_URL: redis.url,
