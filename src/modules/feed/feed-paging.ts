@@ -25,6 +25,10 @@ export function walkStart(asOf: Date): FeedPosition {
   return { tier: 0, afterId: null, asOf };
 }
 
+export function sameFeedPosition(a: FeedPosition, b: FeedPosition): boolean {
+  return encodeFeedPosition(a) === encodeFeedPosition(b);
+}
+
 /** `<tier>.<id or ->.<asOf ms>`: the stored position and `pagination.nextCursor`. */
 export function encodeFeedPosition({ tier, afterId, asOf }: FeedPosition): string {
   return `${tier}.${afterId ? afterId.toHexString() : '-'}.${asOf.getTime()}`;

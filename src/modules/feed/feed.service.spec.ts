@@ -391,6 +391,19 @@ describe('FeedService decks: a database read serves the next pages from Redis', 
     expect(f.pages).toHaveLength(3);
   });
 
+  it('a deck page moves the position once; one that falls back to the database moves it on to what it served', async () => {
+    const f = withDecks(60);
+    await f.get({ page: 1, limit: 5 });
+    await f.get({ page: 2, limit: 5 });
+    expect(f.store.advance).toHaveBeenCalledTimes(1);
+    // Candidate 12 was deleted after the deck was built: page 3 is read from the database, after
+    // the position had already moved to the deck's tenth entry (candidate 14).
+    f.cachedUsers.delete(f.candidates[12].toHexString());
+    f.candidates.splice(12, 1);
+    expect(await f.get({ page: 3, limit: 5 })).toEqual(hex(f.candidates.slice(10, 15)));
+    expect(await f.get({ page: 4, limit: 5 })).toEqual(hex(f.candidates.slice(15, 20)));
+  });
+
   it('a deck is never read for an offset, nor kept when the read fits in the page', async () => {
     const f = withDecks(8);
     await f.get({ page: 1, limit: 10 });

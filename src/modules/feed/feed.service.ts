@@ -28,6 +28,7 @@ import {
   nearestExclusions,
   LAST_FEED_TIER,
   nextPosition,
+  sameFeedPosition,
   type FeedPosition,
   type FeedStart,
   type FeedTier,
@@ -105,19 +106,34 @@ export class FeedService {
       start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
     if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
     const exclusions = new Exclusions(callerId, excluded);
+    // A page served from the deck moves the position in the same Redis round trip as its user
+    // read (`rememberEarly`); the rare page that then falls back to the database moves it on
+    // from there, so the position still ends on the last profile actually served.
+    let remembered: FeedPosition | undefined;
+    const rememberEarly = (lastInDeck: FeedPosition) => {
+      remembered = nextPosition(start, lastInDeck);
+      return remembered
+        ? this.remember(callerId, filterKey, start, position, remembered)
+        : Promise.resolve();
+    };
     const [served, totalUsers] = await Promise.all([
       this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
         tierMembers,
         tierStamp,
         stored,
         now,
+        rememberEarly,
       }),
       this.counts.count(callerId, skillsKey, () =>
         this.users.countFeed({ excludeIds: exclusions.ids(), skillsKey }),
       ),
     ]);
     const lastServed = served.at(-1)?.position;
-    await this.remember(callerId, filterKey, start, position, lastServed);
+    const to = nextPosition(start, lastServed);
+    if (!remembered) await this.remember(callerId, filterKey, start, position, lastServed);
+    else if (to && !sameFeedPosition(to, remembered)) {
+      await this.positions.advance(callerId, filterKey, remembered, to);
+    }
     return {
       items: served.map(({ user }) => toSafeView(user, now)),
       pagination: {
@@ -147,11 +163,13 @@ export class FeedService {
       tierStamp,
       stored,
       now,
+      rememberEarly,
     }: {
       tierMembers: TierMembers | null;
       tierStamp: number | null;
       stored: StoredDeck | null;
       now: Date;
+      rememberEarly: (lastInDeck: FeedPosition) => Promise<void>;
     },
   ): Promise<Served[]> {
     const excluded = exclusions.hex;
@@ -163,6 +181,7 @@ export class FeedService {
         excluded,
         limit,
         skillsKey,
+        rememberEarly,
       );
       if (fromDeck) return fromDeck;
     }
@@ -198,10 +217,15 @@ export class FeedService {
     excluded: HexIdFilter,
     limit: number,
     skillsKey: string[] | undefined,
+    rememberEarly: (lastInDeck: FeedPosition) => Promise<void>,
   ): Promise<Served[] | null> {
     const entries = deckEntriesAfter(deck, from, tierStamp, excluded, limit);
     if (!entries) return null;
-    const users = await this.users.findManyByIds(entries.map((entry) => entry.id));
+    const last = entries[entries.length - 1];
+    const [users] = await Promise.all([
+      this.users.findManyByIds(entries.map((entry) => entry.id)),
+      rememberEarly({ tier: last.tier, afterId: last.id, asOf: deck.asOf }),
+    ]);
     if (users.length !== entries.length) return null;
     if (!users.every((user) => stillACandidate(user, skillsKey))) return null;
     return entries.map((entry, i) => ({
