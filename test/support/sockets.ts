@@ -52,6 +52,11 @@ export class TestSocket {
     return new TestSocket(socket);
   }
 
+  /** Records a socket.io-client socket made by the test itself. */
+  static wrap(socket: Socket<ServerToClientEvents, ClientToServerEvents>): TestSocket {
+    return new TestSocket(socket);
+  }
+
   /** Resolves on the next successful (re)connection. */
   nextConnect(timeoutMs = 5000): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import {
   Ack,
   ConnectedSocket,
   MessageBody,
+  OnGatewayConnection,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
@@ -24,6 +25,7 @@ import {
   type SendMessageAck,
   type TypingAck,
 } from '../presence/presence.events';
+import { chatToResume } from '../presence/tab-resume';
 import {
   parseSendPayload,
   parseTargetPayload,
@@ -56,7 +58,7 @@ function valueOf<T>(parsed: Parsed<T>): T {
  * joined only after the membership check, at most one per socket (M9); a refused join leaves it.
  */
 @WebSocketGateway()
-export class ChatGateway {
+export class ChatGateway implements OnGatewayConnection {
   private readonly logger = new Logger(ChatGateway.name);
   /** Last `isTyping: true` relayed per socket (throttle; in memory, dropped with the socket). */
   private readonly typingAt = new WeakMap<PresenceSocket, number>();
@@ -83,26 +85,50 @@ export class ChatGateway {
     @MessageBody() payload: unknown,
     @Ack() ack: AckCallback<JoinChatAck>,
   ): Promise<void> {
-    return this.handle(socket, 'joinChat', ack, async (userId) => {
-      // A refused join still leaves the previous room (M9): the client has moved on to another
-      // chat, and that conversation's messages must not show in the view that was refused.
-      const { targetUserId, chat, access } = await this.joinable(userId, payload).catch(
-        async (error: unknown) => {
-          await this.leaveChatRoom(socket);
-          throw error;
-        },
-      );
-      if (socket.data.userId !== userId.toHexString()) throw appError(COMMON_ERRORS.authRequired);
-      const room = this.chatRoom(userId.toHexString(), targetUserId);
-      const previous = socket.data.chatRoom;
-      if (previous && previous !== room) await socket.leave(previous);
-      await socket.join(room);
-      socket.data.chatRoom = room;
-      return {
-        chatId: chat ? chat._id.toHexString() : null,
-        canSend: access.outcome === 'readWrite',
-      };
+    return this.handle(socket, 'joinChat', ack, (userId) => this.join(socket, userId, payload));
+  }
+
+  /**
+   * A tab whose connection dropped while it had a chat joined (a rolling restart, a network
+   * blip) joins it again on its next connection: the SPA emits `joinChat` only when its chat
+   * page mounts. The pair is checked again, as for `joinChat`.
+   */
+  async handleConnection(socket: PresenceSocket): Promise<void> {
+    const chatWith = chatToResume(socket.data.resume, socket.data.userId);
+    socket.data.resume = undefined;
+    if (!chatWith || !socket.data.userId) return;
+    const userId = new Types.ObjectId(socket.data.userId);
+    await this.join(socket, userId, { targetUserId: chatWith }).catch((error: unknown) => {
+      if (!(error instanceof AppError)) {
+        this.logger.warn({ msg: 'Chat resume failed', userId: socket.data.userId, err: error });
+      }
     });
+  }
+
+  private async join(
+    socket: PresenceSocket,
+    userId: Types.ObjectId,
+    payload: unknown,
+  ): Promise<{ chatId: string | null; canSend: boolean }> {
+    // A refused join still leaves the previous room (M9): the client has moved on to another
+    // chat, and that conversation's messages must not show in the view that was refused.
+    const { targetUserId, chat, access } = await this.joinable(userId, payload).catch(
+      async (error: unknown) => {
+        await this.leaveChatRoom(socket);
+        throw error;
+      },
+    );
+    if (socket.data.userId !== userId.toHexString()) throw appError(COMMON_ERRORS.authRequired);
+    const room = this.chatRoom(userId.toHexString(), targetUserId);
+    const previous = socket.data.chatRoom;
+    if (previous && previous !== room) await socket.leave(previous);
+    await socket.join(room);
+    socket.data.chatRoom = room;
+    socket.data.chatWith = targetUserId.toLowerCase();
+    return {
+      chatId: chat ? chat._id.toHexString() : null,
+      canSend: access.outcome === 'readWrite',
+    };
   }
 
   @SubscribeMessage('sendMessage')
@@ -179,6 +205,7 @@ export class ChatGateway {
     const previous = socket.data.chatRoom;
     if (!previous) return;
     socket.data.chatRoom = undefined;
+    socket.data.chatWith = undefined;
     await socket.leave(previous);
   }
 

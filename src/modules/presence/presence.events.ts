@@ -1,4 +1,5 @@
 import type { Server, Socket } from 'socket.io';
+import type { TabResume } from './tab-resume';
 
 export type NotificationType = 'request' | 'request_accepted' | 'message';
 
@@ -56,7 +57,8 @@ export type ChatClientEvent = Exclude<keyof ClientToServerEvents, 'register'>;
 
 /** Events sockets receive (contract §5.3), plus `authRequired` for parked sockets. */
 export interface ServerToClientEvents {
-  onlineList: (userIds: string[]) => void;
+  /** `resumeMark` lets socket.io-client resume the tab after a dropped connection (tab-resume.ts). */
+  onlineList: (userIds: string[], resumeMark?: string) => void;
   userOnline: (userId: string) => void;
   userOffline: (userId: string) => void;
   newNotification: (notification: Notification) => void;
@@ -108,6 +110,10 @@ export interface SocketIdentity {
 export interface SocketData extends Partial<SocketIdentity> {
   /** The chat room this socket joined last (`joinChat`); a socket is in at most one. */
   chatRoom?: string;
+  /** The other participant of that chat (lower-case hex), kept for the tab's resume. */
+  chatWith?: string;
+  /** What the tab's previous connection left (set on a resumed connection until acted on). */
+  resume?: TabResume;
   /** Why the handshake found no identity (sent in `authRequired`). */
   authError?: string;
   /** The credential could not be checked (database or Redis failure): reconnect and try again. */

@@ -21,6 +21,7 @@ import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
 import { LocalSocket, PresenceStore } from './presence.store';
 import { handshakeTokens, socketCookie } from './socket-credentials';
+import { RESUME_MARK } from './tab-resume';
 import { clientIpOf, HandshakeGuard, SocketEventLimiter } from './socket-limits';
 
 type AllowRequest = (
@@ -174,7 +175,11 @@ export class PresenceGateway
       // One read of the connections serves both the announcement and the online list.
       const connectionIds = await this.presence.connectionsOf(userId);
       if (cameOnline) await this.presence.announce(userId, 'userOnline', connectionIds);
-      socket.emit('onlineList', await this.presence.onlineListFor(userId, connectionIds));
+      socket.emit(
+        'onlineList',
+        await this.presence.onlineListFor(userId, connectionIds),
+        RESUME_MARK,
+      );
     } catch (error) {
       this.logger.error({ msg: 'Presence registration failed', userId, err: error });
     }
@@ -212,7 +217,7 @@ export class PresenceGateway
     if (!(await this.auth.isSessionActive(sessionId).catch(() => true))) {
       return this.presence.park(socket, 'session-ended', true);
     }
-    socket.emit('onlineList', await this.presence.onlineListFor(userId));
+    socket.emit('onlineList', await this.presence.onlineListFor(userId), RESUME_MARK);
   }
 
   /**

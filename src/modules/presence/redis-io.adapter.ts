@@ -1,11 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { redisOptionsFromUrl } from '../../common/redis/redis-options';
 import type { AppConfig } from '../../config/app-config';
+import { ResumableRedisAdapter, TAB_RESUME_TTL_MS } from './tab-resume';
+
+type AdapterNamespace = ConstructorParameters<typeof ResumableRedisAdapter>[0];
 
 /**
  * Socket.io on the API's own HTTP server, with CORS from FRONTEND_URL and the Redis adapter, so
@@ -13,7 +15,7 @@ import type { AppConfig } from '../../config/app-config';
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly clients: Redis[] = [];
-  private adapter?: ReturnType<typeof createAdapter>;
+  private adapter?: (nsp: AdapterNamespace) => ResumableRedisAdapter;
 
   constructor(
     app: INestApplicationContext,
@@ -30,9 +32,26 @@ export class RedisIoAdapter extends IoAdapter {
       maxRetriesPerRequest: null,
     });
     const sub = pub.duplicate();
-    for (const client of [pub, sub]) client.on('error', () => undefined); // reported by /health/ready
-    this.clients.push(pub, sub);
-    this.adapter = createAdapter(pub, sub, { key: `${this.config.redis.keyPrefix}:socket.io` });
+    // A handshake waits for its resume lookup: bounded, so a Redis outage never holds it.
+    const resumes = new Redis({
+      ...redisOptionsFromUrl(this.config.redis.url),
+      commandTimeout: 1_000,
+      maxRetriesPerRequest: 1,
+    });
+    for (const client of [pub, sub, resumes]) client.on('error', () => undefined); // reported by /health/ready
+    this.clients.push(pub, sub, resumes);
+    const { keyPrefix } = this.config.redis;
+    // A function, not an arrow: socket.io calls it with `new` once per namespace.
+    this.adapter = function adapterFor(nsp: AdapterNamespace) {
+      return new ResumableRedisAdapter(
+        nsp,
+        pub,
+        sub,
+        { key: `${keyPrefix}:socket.io` },
+        resumes,
+        keyPrefix,
+      );
+    };
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -42,6 +61,12 @@ export class RedisIoAdapter extends IoAdapter {
       cors: { origin: this.config.frontendUrl, credentials: true },
       // A bigger frame closes that connection only (engine.io; the client reconnects).
       maxHttpBufferSize: this.config.sockets.maxPayloadBytes,
+      // A tab whose connection dropped resumes its chat on its next connection (tab-resume.ts);
+      // the handshake still authenticates it.
+      connectionStateRecovery: {
+        maxDisconnectionDuration: TAB_RESUME_TTL_MS,
+        skipMiddlewares: false,
+      },
       // Browsers always send Origin; only the SPA's may open a cookie-authenticated socket.
       allowRequest: (
         req: IncomingMessage,
