@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import path from 'node:path';
 import { startCluster, type ClusterHandle } from '../scripts/cluster';
 import { SessionsService } from '../src/modules/auth/sessions.service';
+import type { JoinChatAck } from '../src/modules/presence/presence.events';
 import { PresenceStore } from '../src/modules/presence/presence.store';
 import { ChatClient } from './support/chat-client';
 import { BrowserCookies, sleep, TestSocket } from './support/sockets';
@@ -129,6 +130,21 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
     const everyone = ids.map(String);
     expect((await store.onlineAmong(everyone)).sort()).toEqual([...everyone].sort());
 
+    // Receivers open their chat once, as the SPA's chat page does on mount, and never again:
+    // after the roll their tabs resume it on whichever instance they land on.
+    const receivers = Array.from({ length: PAIRS }, (_, p) => tabs[2 * p + 1]);
+    const joined = receivers.map(
+      (tab, p) =>
+        new Promise<JoinChatAck>((resolve) =>
+          (tab.socket.emit as (...args: unknown[]) => void)(
+            'joinChat',
+            { targetUserId: ids[2 * p].toHexString() },
+            resolve,
+          ),
+        ),
+    );
+    expect((await Promise.all(joined)).every((ack) => ack.ok)).toBe(true);
+
     // Senders are the first of each pair; each message carries its own clientMessageId.
     const senders = Array.from({ length: PAIRS }, (_, p) => new ChatClient(tabs[2 * p]));
     const sendRound = (round: number) =>
@@ -171,6 +187,23 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
       await sleep(200);
     }
     expect(online.sort()).toEqual([...everyone].sort());
+
+    // Every receiver's tab is back in its chat without joining again: a last round reaches all.
+    sendRound(MESSAGES_PER_SENDER);
+    await Promise.all(senders.map((client) => client.allAcked(30_000)));
+    await Promise.all(
+      receivers.map((tab, p) =>
+        tab.waitFor(
+          'messageReceived',
+          (m) => m.clientMessageId === `m-${p}-${MESSAGES_PER_SENDER}`,
+          15_000,
+        ),
+      ),
+    );
+    for (const tab of receivers) {
+      const received = tab.of('messageReceived').map((m) => m.clientMessageId);
+      expect(new Set(received).size).toBe(received.length);
+    }
     expect(output).not.toMatch(/"level":50/);
     const resends = senders.reduce((sum, client) => sum + client.resends, 0);
     console.log(
