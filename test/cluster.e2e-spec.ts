@@ -1,12 +1,10 @@
 import { Types } from 'mongoose';
-import path from 'node:path';
 import { startCluster, type ClusterHandle } from '../scripts/cluster';
 import { SessionsService } from '../src/modules/auth/sessions.service';
 import type { JoinChatAck } from '../src/modules/presence/presence.events';
 import { PresenceStore } from '../src/modules/presence/presence.store';
 import { ChatClient } from './support/chat-client';
 import { BrowserCookies, sleep, TestSocket } from './support/sockets';
-import { ROOT } from './support/spawn';
 import {
   createTestApp,
   TEST_FRONTEND_URL,
@@ -81,12 +79,10 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
         ...testEnvironment(namespace, { ...PRESENCE, LOG_LEVEL: 'warn' }),
       },
       apis: 3,
       workers: 0,
-      entry: (name) => ['-r', 'ts-node/register/transpile-only', path.join(ROOT, `src/${name}.ts`)],
       onOutput: (name, chunk) => (output += `[${name}] ${chunk.toString()}`),
     });
   }, 120_000);

@@ -38,7 +38,6 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
     bUrl = `http://127.0.0.1:${portB}`;
     // In-process app on the same database and Redis prefix: signups, requests, database checks.
     t = await createTestApp({ namespace, env: PRESENCE });
-    // Boot compiles the sources on the fly (ts-node): slow on a loaded machine.
     await Promise.all([
       a.waitForOutput(/API listening/, 150_000),
       b.waitForOutput(/API listening/, 150_000),

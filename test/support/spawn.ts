@@ -3,6 +3,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
+/** `src/main.worker.ts` → `<root>/dist/main.worker.js`. */
+export function compiledEntry(entry: string): string {
+  const match = /^src\/(.+)\.ts$/.exec(entry);
+  if (!match) throw new Error(`not an entry point under src/: ${entry}`);
+  return path.join(ROOT, 'dist', `${match[1]}.js`);
+}
+
 export interface SpawnedProcess {
   child: ChildProcess;
   output: () => string;
@@ -12,24 +19,16 @@ export interface SpawnedProcess {
 }
 
 /**
- * Runs one of the real entry points (src/main.ts, src/main.worker.ts) as its own process,
- * compiled on the fly without type checks, with exactly the given environment.
+ * Runs one of the real entry points (src/main.ts, src/main.worker.ts, src/main.migrate.ts) as its
+ * own process, from its compiled file in dist/ (the e2e global setup rebuilds a stale dist/), with
+ * exactly the given environment.
  */
 export function spawnEntry(entry: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [compiledEntry(entry)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
