@@ -169,7 +169,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     expect(await socket.waitFor('newNotification')).toMatchObject({ from: 'Gina' });
   });
 
-  it('an access token past its expiry is accepted while its session lives, and not once the session is revoked', async () => {
+  it('an expired access token opens no socket; the socket cookie does while its session lives, and not once it is revoked', async () => {
     const henry = await signUpAndLogIn(t, { firstName: 'Henry' });
     const claims = claimsOf(henry.accessToken);
     const now = Math.floor(Date.now() / 1000);
@@ -178,14 +178,24 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
       t.config.auth.accessSecret,
     );
     await request(t.server).get('/profile').set('Cookie', `accessToken=${expired}`).expect(401);
+    const stale = await TestSocket.connect(t.url, `accessToken=${expired}`);
+    sockets.push(stale);
+    expect(await stale.waitFor('authRequired')).toEqual({
+      message: 'Invalid or expired access token',
+    });
 
-    const socket = await TestSocket.connect(t.url, `accessToken=${expired}`);
+    const handshake = await request(t.server)
+      .get('/socket.io/?EIO=4&transport=polling')
+      .set('Cookie', henry.cookieHeader())
+      .expect(200);
+    const socketCookie = (handshake.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const socket = await TestSocket.connect(t.url, `accessToken=${expired}; ${socketCookie}`);
     sockets.push(socket);
     expect(await socket.waitFor('onlineList')).toEqual([henry.id]);
     socket.close();
 
     await henry.post('/auth/logout').expect(200);
-    const after = await TestSocket.connect(t.url, `accessToken=${expired}`);
+    const after = await TestSocket.connect(t.url, socketCookie);
     sockets.push(after);
     expect(await after.waitFor('authRequired')).toEqual({
       message: 'Invalid or expired access token',
@@ -234,7 +244,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     }
   });
 
-  it('the handshake gives the socket its own cookie: our token only, HttpOnly, SameSite, no Path, as long-lived as a refresh token', async () => {
+  it('the handshake gives the socket its own credential: opaque, HttpOnly, SameSite, no Path, as long-lived as a refresh token, useless over HTTP', async () => {
     const lena = await signUpAndLogIn(t, { firstName: 'Lena' });
     const handshake = (cookie?: string) => {
       const req = request(t.server).get('/socket.io/?EIO=4&transport=polling');
@@ -242,20 +252,32 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     };
     const res = await handshake(lena.cookieHeader());
     const line = (res.headers['set-cookie'] as unknown as string[])[0];
-    expect(line.split('; ').sort()).toEqual(
+    const [pair, ...flags] = line.split('; ');
+    expect(flags.sort()).toEqual(
       [
-        `socketToken=${lena.accessToken}`,
         `Max-Age=${t.config.auth.refreshTtlMs / 1000}`,
         'HttpOnly',
         'Secure',
         'SameSite=Strict',
       ].sort(),
     );
-    // Kept (and renewed) from the socket cookie alone; never for a token we did not sign.
-    const again = await handshake(`socketToken=${lena.accessToken}`);
-    expect(again.headers['set-cookie']).toHaveLength(1);
+    const credential = pair.slice('socketToken='.length);
+    expect(credential).toBe(
+      `s1.${String(claimsOf(lena.accessToken).sid)}.${lena.id}.${credential.split('.')[3]}`,
+    );
+    expect(credential.split('.')[3]).toMatch(/^[\w-]{43}$/);
+    expect(credential).not.toContain(lena.accessToken);
+    // Not an HTTP credential, under either cookie name.
+    for (const cookie of [`accessToken=${credential}`, `socketToken=${credential}`]) {
+      await request(t.server).get('/profile').set('Cookie', cookie).expect(401);
+    }
+    // Kept (and renewed) from the socket cookie alone; never for one we did not mint.
+    const again = await handshake(`socketToken=${credential}`);
+    expect(again.headers['set-cookie']).toEqual([line]);
     const forged = signJwt(claimsOf(lena.accessToken), 'not-the-server-secret-0123456789');
     expect((await handshake(`accessToken=${forged}`)).headers['set-cookie']).toBeUndefined();
+    const repointed = credential.replace(/^s1\.[0-9a-f]{24}/, `s1.${'0'.repeat(24)}`);
+    expect((await handshake(`socketToken=${repointed}`)).headers['set-cookie']).toBeUndefined();
     expect((await handshake()).headers['set-cookie']).toBeUndefined();
   });
 });

@@ -172,21 +172,28 @@ export class SessionsService {
     return this.sessions.activeAmong(valid, new Date());
   }
 
-  /**
-   * For socket handshakes: a raw access JWT to an identity, with the HTTP messages. The signature
-   * must be ours but the token may be past its expiry: a socket outlives the 15-minute access
-   * cookie, and the session (live, unrevoked, same user) is what decides, as on every request.
-   */
-  async authenticateSocketToken(token: string | undefined): Promise<AuthenticatedUser> {
-    if (!token) throw appError(COMMON_ERRORS.authRequired);
-    const claims = this.tokens.verifyAccess(token, { ignoreExpiration: true });
+  /** For socket handshakes: a current (unexpired) access JWT to an identity, as over HTTP. */
+  async authenticateAccessToken(token: string): Promise<AuthenticatedUser> {
+    const claims = this.tokens.verifyAccess(token);
     if (!claims) throw appError(COMMON_ERRORS.accessTokenInvalid);
     return this.authenticate(claims);
   }
 
-  /** For the socket cookie: is this an access JWT we signed (expired or not)? No session lookup. */
-  isSignedAccessToken(token: string): boolean {
-    return this.tokens.verifyAccess(token, { ignoreExpiration: true }) !== null;
+  /**
+   * For socket handshakes on the socket's own credential, which names a session and its user:
+   * that user, while that session of theirs lives.
+   */
+  async authenticateSession(sessionId: string, userId: string): Promise<AuthenticatedUser> {
+    return this.authenticate({ sid: sessionId, userId });
+  }
+
+  /** The session and user of a current access JWT we signed, without a lookup (synchronous). */
+  sessionOfAccessToken(token: string): { sessionId: string; userId: string } | undefined {
+    const claims = this.tokens.verifyAccess(token);
+    if (!claims || !isObjectIdString(claims.sid) || !isObjectIdString(claims.userId)) {
+      return undefined;
+    }
+    return { sessionId: claims.sid, userId: claims.userId };
   }
 
   /** JWT times have second precision; keep the stored dates identical to the signed claims. */

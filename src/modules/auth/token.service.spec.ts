@@ -19,23 +19,19 @@ describe('TokenService.verifyAccess', () => {
     }
   };
 
-  it('accepts a current token either way', () => {
+  it('accepts a current token', () => {
     const token = ours.signAccess(userId, sessionId);
-    expect(ours.verifyAccess(token)).toMatchObject({ userId: userId.toHexString() });
-    expect(ours.verifyAccess(token, { ignoreExpiration: true })).toMatchObject({
+    expect(ours.verifyAccess(token)).toMatchObject({
+      userId: userId.toHexString(),
       sid: sessionId.toHexString(),
     });
   });
 
-  it('refuses an expired token unless expiry is ignored (socket handshakes)', () => {
-    const token = expiredToken();
-    expect(ours.verifyAccess(token)).toBeNull();
-    expect(ours.verifyAccess(token, { ignoreExpiration: true })).toMatchObject({
-      userId: userId.toHexString(),
-    });
+  it('refuses an expired token', () => {
+    expect(ours.verifyAccess(expiredToken())).toBeNull();
   });
 
-  it('never accepts another key, a tampered payload or garbage, even ignoring expiry', () => {
+  it('never accepts another key, a tampered payload or garbage', () => {
     const theirs = new TokenService(new JwtService(), config('another-secret', 60_000));
     const foreign = theirs.signAccess(userId, sessionId);
     const [head, , signature] = ours.signAccess(userId, sessionId).split('.');
@@ -43,7 +39,7 @@ describe('TokenService.verifyAccess', () => {
       JSON.stringify({ userId: new Types.ObjectId().toHexString(), sid: sessionId.toHexString() }),
     ).toString('base64url');
     for (const token of [foreign, `${head}.${body}.${signature}`, 'not.a.jwt', '']) {
-      expect(ours.verifyAccess(token, { ignoreExpiration: true })).toBeNull();
+      expect(ours.verifyAccess(token)).toBeNull();
     }
   });
 });

@@ -90,19 +90,14 @@ export class TokenService {
   }
 
   /**
-   * Access-token verification outside the HTTP guard (which uses the passport strategy). The
-   * signature is always checked; `ignoreExpiration` is for socket handshakes, which accept an
-   * expired token of a live session (the caller checks the session).
+   * Access-token verification outside the HTTP guard (which uses the passport strategy): socket
+   * handshakes. An expired token is refused everywhere.
    */
-  verifyAccess(
-    token: string,
-    options: { ignoreExpiration?: boolean } = {},
-  ): Partial<AccessClaims> | null {
+  verifyAccess(token: string): Partial<AccessClaims> | null {
     try {
       return this.jwt.verify<AccessClaims>(token, {
         publicKey: this.accessKey as unknown as Buffer, // typed narrower than jsonwebtoken accepts
         algorithms: ['HS256'],
-        ignoreExpiration: options.ignoreExpiration ?? false,
       });
     } catch {
       return null;

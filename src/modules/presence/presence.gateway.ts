@@ -9,7 +9,8 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../common/errors/app-error';
+import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
+import { AppError, appError } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { AppConfig } from '../../config/app-config';
@@ -20,7 +21,15 @@ import { PRESENCE_ERRORS } from './presence.errors';
 import { PresenceServer, PresenceSocket, userRoom } from './presence.events';
 import { PresenceService } from './presence.service';
 import { LocalSocket, PresenceStore } from './presence.store';
-import { handshakeTokens, socketCookie } from './socket-credentials';
+import {
+  handshakeCredentials,
+  mintSocketCredential,
+  sessionOfSocketCredential,
+  socketCookie,
+  socketCredentialKey,
+  type HandshakeCredentials,
+  type SocketSession,
+} from './socket-credentials';
 import { RESUME_MARK } from './tab-resume';
 import { clientIpOf, HandshakeGuard, SocketEventLimiter } from './socket-limits';
 
@@ -33,9 +42,9 @@ type AllowRequest = (
  * Socket.io presence. The SPA opens one socket per tab and never recreates it, and
  * socket.io-client never retries a handshake the server refused, so no handshake is refused:
  *
- * - A socket is bound at the handshake to the session of an access JWT with our signature
- *   (expired or not) whose session is live: from the access cookie, else from the socket cookie
- *   this gateway sets (see `socket-credentials.ts`). Bound sockets join `user:<id>` and count
+ * - A socket is bound at the handshake to a live session: the one of a current access JWT (the
+ *   access cookie), else the one the socket cookie this gateway sets names (an opaque credential
+ *   for sockets only, see `socket-credentials.ts`). Bound sockets join `user:<id>` and count
  *   towards the user being online.
  * - Otherwise it connects *parked*: no identity, no rooms, one `authRequired` event.
  * - A socket whose session ends is parked at once (see `PresenceService`), then its transport is
@@ -68,6 +77,7 @@ export class PresenceGateway
   private sweeper?: NodeJS.Timeout;
   private refreshing = false;
   private readonly handshakes: HandshakeGuard;
+  private readonly socketKey: Buffer;
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
   /** Events received with an acknowledgement callback not called yet (a chat send being stored). */
@@ -82,6 +92,7 @@ export class PresenceGateway
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
+    this.socketKey = socketCredentialKey(config.auth.refreshSecret);
     this.handshakes = new HandshakeGuard(
       config.sockets.anonHandshakesPerIpPerMinute,
       config.sockets.anonHandshakesPerSecond,
@@ -311,9 +322,7 @@ export class PresenceGateway
     const opts = server.engine.opts as { allowRequest?: AllowRequest };
     const checkOrigin = opts.allowRequest;
     const admit: AllowRequest = (req, callback) => {
-      const signed = handshakeTokens(req.headers.cookie).some((token) =>
-        this.auth.isSignedAccessToken(token),
-      );
+      const signed = this.signedSessionOf(handshakeCredentials(req.headers.cookie));
       if (signed) return callback(null, true);
       const ip = clientIpOf(req.headers, req.socket.remoteAddress, this.config.trustProxyHops);
       if (this.handshakes.admitAnonymous(ip)) return callback(null, true);
@@ -400,11 +409,23 @@ export class PresenceGateway
 
   /** Binds the socket to a session, or leaves it parked with the reason. Never rejects. */
   private async identify(socket: PresenceSocket): Promise<void> {
-    const tokens = handshakeTokens(socket.handshake.headers.cookie);
+    const { accessToken, socketToken } = handshakeCredentials(socket.handshake.headers.cookie);
+    // The browser's current login first: after a logout and login in the same tab, the socket
+    // cookie still names the old session.
+    const attempts: Array<() => Promise<AuthenticatedUser>> = [];
+    if (accessToken) attempts.push(() => this.auth.authenticateAccessToken(accessToken));
+    if (socketToken) {
+      const named = sessionOfSocketCredential(this.socketKey, socketToken);
+      attempts.push(() =>
+        named
+          ? this.auth.authenticateSession(named.sessionId, named.userId)
+          : Promise.reject(appError(COMMON_ERRORS.accessTokenInvalid)),
+      );
+    }
     let refusal: string | undefined;
-    for (const token of tokens) {
+    for (const attempt of attempts) {
       try {
-        const { user, sessionId } = await this.auth.authenticateSocketToken(token);
+        const { user, sessionId } = await attempt();
         socket.data.userId = user._id.toHexString();
         socket.data.firstName = user.firstName;
         socket.data.sessionId = sessionId.toHexString();
@@ -422,14 +443,29 @@ export class PresenceGateway
   }
 
   /**
-   * On the first response of every engine.io connection, (re)sets the socket cookie to the best
-   * token we signed, so a later reconnect still has one after the access cookie is gone. Only the
-   * signature is checked here (synchronously); the handshake checks the session.
+   * The session a handshake's credentials name, checking only what is synchronous (signatures,
+   * expiry); the handshake then checks the session itself.
+   */
+  private signedSessionOf({
+    accessToken,
+    socketToken,
+  }: HandshakeCredentials): SocketSession | undefined {
+    return (
+      (accessToken && this.auth.sessionOfAccessToken(accessToken)) ||
+      (socketToken && sessionOfSocketCredential(this.socketKey, socketToken)) ||
+      undefined
+    );
+  }
+
+  /**
+   * On the first response of every engine.io connection, (re)sets the socket cookie for the
+   * session the handshake names, so a later reconnect still has a credential after the access
+   * cookie is gone.
    */
   private setSocketCookie(headers: Record<string, string>, req: IncomingMessage): void {
-    const token = handshakeTokens(req.headers.cookie).find((t) => this.auth.isSignedAccessToken(t));
-    if (!token) return;
-    headers['Set-Cookie'] = socketCookie(token, {
+    const session = this.signedSessionOf(handshakeCredentials(req.headers.cookie));
+    if (!session) return;
+    headers['Set-Cookie'] = socketCookie(mintSocketCredential(this.socketKey, session), {
       secure: this.config.auth.cookieSecure,
       sameSite: this.config.auth.cookieSameSite,
       maxAgeMs: this.config.auth.refreshTtlMs,
