@@ -17,7 +17,7 @@ import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { SkillsModule } from './modules/skills/skills.module';
 
-/** The HTTP API (and, from the presence issue on, Socket.io on the same server). */
+/** The HTTP API, with Socket.io on the same server. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -21,7 +21,7 @@ if (!storage) {
 }
 
 /**
- * Issue 11: the database server process is killed and started again on the same port while the
+ * The database server process is killed and started again on the same port while the
  * API and the worker (real processes) run against it. Each file gets a database server of its
  * own (same engine as the suite), so other tests never see the outage.
  */

@@ -32,7 +32,7 @@ export interface DigestEmailJob {
   count: number;
 }
 
-/** After a captured payment whose plan was applied (issue 10); one per payment id. */
+/** After a captured payment whose plan was applied; one per payment id. */
 export interface PaymentReceiptEmailJob {
   userId: string;
   to: string;

@@ -5,7 +5,7 @@ import { MembershipController } from './membership.controller';
 import { MembershipService } from './membership.service';
 import { SwipeClock, SwipeCounter } from './swipe-counter';
 
-/** Plans, membership grants and entitlements (issue 10). Exports what payments and enforcement use. */
+/** Plans, membership grants and entitlements. Exports what payments and enforcement use. */
 @Module({
   imports: [UsersModule],
   controllers: [MembershipController],

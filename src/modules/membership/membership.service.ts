@@ -1,5 +1,5 @@
 /**
- * MembershipService — what the payments flow calls (issue 10). Signatures:
+ * MembershipService — what the payments flow calls. Signatures:
  *
  *   grant(userId, purchase, paymentId, now?) → Promise<GrantResult>
  *     Apply one captured payment: `purchase` = { membershipType, billingCycle } from the payments

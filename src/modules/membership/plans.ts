@@ -1,6 +1,6 @@
 import type { BillingCycle, MembershipType } from '../users/user.schema';
 
-/** What a plan entitles its holder to (issue 10); enforced by the API, served by GET /payment/plans. */
+/** What a plan entitles its holder to; enforced by the API, served by GET /payment/plans. */
 export interface Entitlements {
   /** Swipes (interested + ignored) per day in DIGEST_TIME_ZONE; null = unlimited. */
   dailySwipes: number | null;

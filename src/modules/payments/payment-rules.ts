@@ -16,10 +16,6 @@ export const MOVES_TO: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>>
   failed: ['created', 'authorized'],
 };
 
-export function canMove(from: PaymentStatus, to: PaymentStatus): boolean {
-  return MOVES_TO[to].includes(from);
-}
-
 /** Lowercase hex HMAC-SHA256. */
 export function hmacHex(secret: string, message: string | Buffer): string {
   return createHmac('sha256', secret).update(message).digest('hex');
@@ -62,11 +58,6 @@ export type HandledEvent = (typeof HANDLED_EVENTS)[number];
 
 export function isHandledEvent(event: unknown): event is HandledEvent {
   return typeof event === 'string' && (HANDLED_EVENTS as readonly string[]).includes(event);
-}
-
-/** What a webhook event asks for: the status the payment should reach. */
-export function targetStatusOf(event: HandledEvent): 'captured' | 'failed' {
-  return event === 'payment.failed' ? 'failed' : 'captured';
 }
 
 /** The amount and currency the gateway reports must equal the stored order's exactly. */

@@ -34,7 +34,7 @@ function paymentEntityOf(body: Record<string, unknown>): PaymentEntity | null {
 }
 
 /**
- * POST /payment/webhook (contract §3.7, issue 10). After the raw-body signature check, every
+ * POST /payment/webhook (contract §3.7). After the raw-body signature check, every
  * outcome the gateway cannot fix by retrying (unknown event, unknown order, amount mismatch, a
  * payment already captured) answers 200 and is logged, so Razorpay stops retrying; only a bad
  * signature (400), a body that is not JSON (400, body parser) and a server error (5xx, retried

@@ -127,11 +127,6 @@ export class HandshakeGuard {
     return this.global.take(now);
   }
 
-  /** IPs currently tracked (for tests and metrics). */
-  get trackedIps(): number {
-    return this.perIp.size;
-  }
-
   private bucketOf(ip: string, now: number): TokenBucket {
     let bucket = this.perIp.get(ip);
     if (bucket) return bucket;

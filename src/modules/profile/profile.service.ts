@@ -74,7 +74,7 @@ export class ProfileService {
   }
 
   async getPublic(userId: Types.ObjectId): Promise<ProfileUserView> {
-    const user = await this.users.findProfileById(userId);
+    const user = await this.users.findById(userId);
     if (!user) throw appError(USER_ERRORS.notFound);
     return toProfileView(user);
   }

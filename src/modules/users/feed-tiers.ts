@@ -5,7 +5,6 @@
  * 1. members with feed priority (ELITE) at the walk's start, not boosted,
  * 2. everyone else.
  */
-export const FEED_TIERS = ['boosted', 'priority', 'everyone'] as const;
 export type FeedTier = 0 | 1 | 2;
 export const LAST_FEED_TIER: FeedTier = 2;
 

@@ -101,11 +101,6 @@ export class UsersRepository {
     return this.users.findById(id).lean<UserRecord>().exec();
   }
 
-  /** Cached, else index `_id`. Public views are made from it by the callers. */
-  findProfileById(id: Types.ObjectId | string): Promise<UserRecord | null> {
-    return this.findById(id);
-  }
-
   /** Replaces the verification token of an unverified user; false if verified or gone. */
   async setVerifyToken(id: Types.ObjectId, tokenHash: string, expiry: Date): Promise<boolean> {
     const result = await this.users.updateOne(
