@@ -251,9 +251,7 @@ describe('Chat across API instances', () => {
         .collection('chats')
         .updateOne(
           { _id: chat._id },
-          messageCount === undefined
-            ? { $unset: { messageCount: 1 } }
-            : { $set: { messageCount } },
+          messageCount === undefined ? { $unset: { messageCount: 1 } } : { $set: { messageCount } },
         );
       for (const limit of [50, 7]) {
         const seen: string[] = [];

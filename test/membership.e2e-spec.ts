@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { MembershipService } from '../src/modules/membership/membership.service';
 import { UsersRepository } from '../src/modules/users/users.repository';
 import request from 'supertest';
-import { PLANS } from '../src/modules/membership/plans';
+import { PLANS } from '../src/modules/plans/plans';
 import { signUpAndLogIn } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { MembershipType } from '../../src/modules/users/user.schema';
+import type { MembershipType } from '../../src/modules/plans/plans';
 import { MembershipService } from '../../src/modules/membership/membership.service';
 import type { TestApp } from './test-app';
 

@@ -209,9 +209,10 @@ describe('historyPlan', () => {
       firstSeconds: 102,
     });
     // A year of 2,000 messages: about 51 × 2 / 2,000 of it.
-    expect(
-      historyPlan({ messageCount: 2000, lifetimeSeconds: 365 * 86_400, wanted: 51 }),
-    ).toEqual({ kind: 'windows', firstSeconds: Math.ceil((365 * 86_400 * 102) / 2000) });
+    expect(historyPlan({ messageCount: 2000, lifetimeSeconds: 365 * 86_400, wanted: 51 })).toEqual({
+      kind: 'windows',
+      firstSeconds: Math.ceil((365 * 86_400 * 102) / 2000),
+    });
   });
 
   it('never starts shorter than the default window, nor from an unknown lifetime', () => {

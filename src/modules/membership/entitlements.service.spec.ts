@@ -1,7 +1,7 @@
 import type { UsersRepository } from '../users/users.repository';
 import { EntitlementsService } from './entitlements.service';
 import type { Membership } from './membership-rules';
-import { planOf } from './plans';
+import { planOf } from '../plans/plans';
 
 const NOW = new Date('2025-06-15T10:00:00.000Z');
 const FUTURE = new Date('2025-07-01T00:00:00.000Z');

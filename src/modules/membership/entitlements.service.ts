@@ -4,7 +4,7 @@ import { appError } from '../../common/errors/app-error';
 import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
 import { effectiveMembership, type Membership } from './membership-rules';
-import { type Entitlements, planOf } from './plans';
+import { type Entitlements, planOf } from '../plans/plans';
 
 /** A user's plan in force and what it entitles them to (an expired plan reads as FREE). */
 export interface UserEntitlements {

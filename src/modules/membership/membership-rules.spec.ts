@@ -1,4 +1,4 @@
-import type { BillingCycle, MembershipType } from '../users/user.schema';
+import type { BillingCycle, MembershipType } from '../plans/plans';
 import {
   addCycle,
   effectiveMembership,

@@ -4,9 +4,9 @@ import {
   MEMBERSHIP_TYPES,
   type BillingCycle,
   type MembershipType,
-} from '../users/user.schema';
+  tierRank,
+} from '../plans/plans';
 import { MEMBERSHIP_ERRORS } from './membership.errors';
-import { tierRank } from './plans';
 
 /** A user's membership as stored (contract §4.1). */
 export interface Membership {

@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Describes, SuccessResponse } from '../../common/http/api-response.docs';
-import type { BillingCycle, MembershipType } from '../users/user.schema';
 import type { MembershipStatusView, PlanView, SwipesTodayView } from './membership.views';
-import type { Entitlements } from './plans';
+import type { BillingCycle, Entitlements, MembershipType } from '../plans/plans';
 
 /** What a plan entitles its holder to; enforced by the API. */
 @Describes<Entitlements>()

@@ -23,7 +23,7 @@ import { USER_ERRORS } from '../users/users.errors';
 import type { UserRecord } from '../users/user.schema';
 import { UsersRepository } from '../users/users.repository';
 import { grantPlan, type Membership, type Purchase, purchaseRefusal } from './membership-rules';
-import { planOf } from './plans';
+import { planOf } from '../plans/plans';
 
 /** Lost races before giving up; each loss means another grant for this user was just applied. */
 const MAX_ATTEMPTS = 25;

@@ -1,6 +1,11 @@
-import type { BillingCycle, MembershipType } from '../users/user.schema';
 import type { UserEntitlements } from './entitlements.service';
-import { amountInPaise, type Entitlements, PLANS } from './plans';
+import {
+  amountInPaise,
+  type BillingCycle,
+  type Entitlements,
+  type MembershipType,
+  PLANS,
+} from '../plans/plans';
 
 export interface PlanView {
   membershipType: MembershipType;

@@ -17,7 +17,7 @@ import {
   MEMBERSHIP_TYPES,
   type BillingCycle,
   type MembershipType,
-} from '../users/user.schema';
+} from '../plans/plans';
 import { PAYMENT_STATUSES, type PaymentStatus } from './payment-rules';
 
 export const PAYMENTS_COLLECTION = 'payments';

@@ -1,6 +1,7 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { Describes, SuccessResponse } from '../../common/http/api-response.docs';
-import type { BillingCycle, Gender, MembershipType } from './user.schema';
+import type { BillingCycle, MembershipType } from '../plans/plans';
+import type { Gender } from './user.schema';
 import type { ProfileUserView, RequestUserView, SafeUserView, SelfUserView } from './user.views';
 
 /** The caller's own profile (contract §2.1): the document minus secrets. */

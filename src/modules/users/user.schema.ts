@@ -1,12 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import {
+  BILLING_CYCLES,
+  type BillingCycle,
+  MEMBERSHIP_TYPES,
+  type MembershipType,
+} from '../plans/plans';
 
 export const GENDERS = ['male', 'female', 'others'] as const;
 export type Gender = (typeof GENDERS)[number];
-export const MEMBERSHIP_TYPES = ['FREE', 'PRO', 'ELITE'] as const;
-export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
-export const BILLING_CYCLES = ['MONTHLY', 'YEARLY'] as const;
-export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
 export const skillsKeyOf = (skills: string[]): string[] =>
   skills.map((skill) => skill.trim().toLowerCase());

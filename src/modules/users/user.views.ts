@@ -1,4 +1,4 @@
-import { PLANS } from '../membership/plans';
+import { PLANS } from '../plans/plans';
 import type { UserRecord } from './user.schema';
 
 /** The caller's own profile (contract §2.1): the document minus secrets and `__v`. */

@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
-import { BILLING_CYCLES, type BillingCycle } from '../../users/user.schema';
+import { BILLING_CYCLES, type BillingCycle } from '../../plans/plans';
 import { PAYMENT_ERRORS } from '../payments.errors';
 import type { PaidPlan } from '../payments.service';
 

@@ -1,4 +1,8 @@
-import type { BillingCycle, MembershipType } from '../users/user.schema';
+/** Membership levels and billing cycles, as stored on the user (contract §4.1). */
+export const MEMBERSHIP_TYPES = ['FREE', 'PRO', 'ELITE'] as const;
+export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
+export const BILLING_CYCLES = ['MONTHLY', 'YEARLY'] as const;
+export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
 /** What a plan entitles its holder to; enforced by the API, served by GET /payment/plans. */
 export interface Entitlements {
