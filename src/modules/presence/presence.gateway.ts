@@ -324,7 +324,7 @@ export class PresenceGateway
     const admit: AllowRequest = (req, callback) => {
       const signed = this.signedSessionOf(handshakeCredentials(req.headers.cookie));
       if (signed) return callback(null, true);
-      const ip = clientIpOf(req.headers, req.socket.remoteAddress, this.config.trustProxyHops);
+      const ip = clientIpOf(req, this.config.trustProxyHops);
       if (this.handshakes.admitAnonymous(ip)) return callback(null, true);
       this.logger.debug({ msg: 'Anonymous socket handshake refused (rate limit)', ip });
       callback(PRESENCE_ERRORS.handshakeLimited.message, false);

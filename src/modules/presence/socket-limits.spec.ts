@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   clientIpOf,
   FLOOD_CLOSE_BURSTS,
@@ -92,6 +93,10 @@ describe('clientIpOf', () => {
     { xff: '1.1.1.1', hops: 3, ip: '1.1.1.1' }, // fewer entries than hops: the left-most
     { xff: undefined, hops: 1, ip: '127.0.0.1' },
   ])('X-Forwarded-For "$xff" with $hops trusted hops is $ip', ({ xff, hops, ip }) => {
-    expect(clientIpOf(xff ? { 'x-forwarded-for': xff } : {}, '127.0.0.1', hops)).toBe(ip);
+    const req = {
+      headers: xff ? { 'x-forwarded-for': xff } : {},
+      socket: { remoteAddress: '127.0.0.1' },
+    } as unknown as IncomingMessage;
+    expect(clientIpOf(req, hops)).toBe(ip);
   });
 });

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import proxyAddr from 'proxy-addr';
 
 /** Refills are sums of fractions: 0.1 + 0.9 may land just under 1. */
 const EPSILON = 1e-9;
@@ -141,23 +142,9 @@ export class HandshakeGuard {
 }
 
 /**
- * The client IP of a raw request, as Express computes it with `trust proxy` set to a hop count:
- * the socket address when no proxy is trusted, else the X-Forwarded-For entry `hops` from the
- * right (the left-most one when there are fewer).
+ * The client IP of a raw request, computed as Express computes `req.ip` with `trust proxy` set to
+ * a hop count (the same library, so the socket limits and HTTP agree on who a client is).
  */
-export function clientIpOf(
-  headers: IncomingHttpHeaders,
-  remoteAddress: string | undefined,
-  trustedHops: number,
-): string {
-  const remote = remoteAddress ?? 'unknown';
-  if (trustedHops <= 0) return remote;
-  const header = headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0)
-    .reverse();
-  const chain = [remote, ...forwarded];
-  return chain[Math.min(trustedHops, chain.length - 1)];
+export function clientIpOf(req: IncomingMessage, trustedHops: number): string {
+  return proxyAddr(req, (_address, hop) => hop < trustedHops);
 }
