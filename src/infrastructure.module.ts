@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
-import { IndexBootstrapService } from './common/database/index-bootstrap.service';
+import { IndexBootstrapService } from './modules/migrations/index-bootstrap.service';
 import { createRootLogger, loggerOptions, type ProcessName } from './common/logging/logger.options';
 import { redisOptionsFromUrl } from './common/redis/redis-options';
 import { reconnectDelayMs, RedisModule } from './common/redis/redis.module';

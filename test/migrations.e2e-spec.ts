@@ -8,7 +8,7 @@ import { usersFeedPriority } from '../src/modules/migrations/scripts/2026-11-28-
 import { usersDropDefaultAbout } from '../src/modules/migrations/scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { spawnEntry } from './support/spawn';
-import { createTestApp, TestApp, testEnvironment } from './support/test-app';
+import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
 
 /** A legacy user as the original system stored it: no `skillsKey`. */
 function legacyUser(skills: unknown) {
@@ -26,6 +26,7 @@ function legacyUser(skills: unknown) {
 describe('Data migrations (npm run migrate)', () => {
   let t: TestApp;
   let db: Db;
+  const legacyDatabases: Db[] = [];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -33,6 +34,7 @@ describe('Data migrations (npm run migrate)', () => {
   });
 
   afterAll(async () => {
+    for (const legacy of legacyDatabases) await legacy.dropDatabase();
     await t.close();
   });
 
@@ -171,6 +173,26 @@ describe('Data migrations (npm run migrate)', () => {
     const record = await db.collection<{ _id: string }>('migrations').findOne({ _id: 'failing' });
     expect(record).toMatchObject({ state: 'running' });
   });
+
+  it('the API refuses to boot on data of the original system before `npm run migrate`, and says so', async () => {
+    const namespace = uniqueNamespace('legacy');
+    const legacyDb = t.connection.getClient().db(`devlink_${namespace}`);
+    legacyDatabases.push(legacyDb);
+    // Two chats as the original stored them: no pair key, so the unique index cannot be built.
+    const [a, b, c] = [0, 1, 2].map(() => new Types.ObjectId());
+    await legacyDb.collection('chats').insertMany([
+      { participants: [a, b], messages: [], createdAt: new Date(), updatedAt: new Date() },
+      { participants: [a, c], messages: [], createdAt: new Date(), updatedAt: new Date() },
+    ]);
+    const api = spawnEntry('src/main.ts', testEnvironment(namespace, { PORT: '0' }));
+    const { code } = await api.exited;
+    expect(code).toBe(1);
+    expect(api.output()).toContain('Index creation failed for model Chat');
+    expect(api.output()).toContain(
+      `${MIGRATIONS.length} data migration(s) have not been applied to this database`,
+    );
+    expect(api.output()).toContain('run `npm run migrate`, then start the API again');
+  }, 60_000);
 
   it('the migrate entry point applies the migrations and exits 0', async () => {
     await db.collection('users').insertOne(legacyUser(['Go']));

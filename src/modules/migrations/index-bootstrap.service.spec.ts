@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { IndexBootstrapService } from './index-bootstrap.service';
+import { IndexBootstrapService, indexFailureMessage } from './index-bootstrap.service';
 
 function serviceWith(createIndexes: jest.Mock) {
   const connection = {
@@ -42,4 +42,19 @@ describe('IndexBootstrapService', () => {
     );
     expect(createIndexes).toHaveBeenCalledTimes(4);
   }, 10_000);
+});
+
+describe('indexFailureMessage', () => {
+  it('names the model and the reason', () => {
+    expect(indexFailureMessage('Chat', 'duplicate key', [])).toBe(
+      'Index creation failed for model Chat: duplicate key',
+    );
+  });
+
+  it('names the pending migrations and the command to run', () => {
+    expect(indexFailureMessage('Chat', 'duplicate key', ['a', 'b'])).toBe(
+      'Index creation failed for model Chat: duplicate key. 2 data migration(s) have not been ' +
+        'applied to this database (a, b): run `npm run migrate`, then start the API again.',
+    );
+  });
 });
