@@ -4,7 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { resolveMongo, resolveRedis, devSecrets, ROOT } = require('./services');
+const { resolveMongo, resolveRedis, devSecrets, freePort, ROOT } = require('./services');
 
 const DATA_DIR = path.join(ROOT, '.data');
 
@@ -35,6 +35,8 @@ async function main() {
   const mongo = await resolveMongo({ dataDir: DATA_DIR });
   const redis = await resolveRedis({ dataDir: DATA_DIR });
   const port = process.env.PORT || '3000';
+  // A free loopback port unless one is configured, so a second checkout's start:local also starts.
+  const workerHealthPort = process.env.WORKER_HEALTH_PORT || String(await freePort());
   const env = {
     NODE_ENV: 'development',
     COOKIE_SECURE: 'false',
@@ -46,6 +48,7 @@ async function main() {
     MONGODB_URI: mongo.uri,
     REDIS_URL: redis.url,
     PORT: port,
+    WORKER_HEALTH_PORT: workerHealthPort,
   };
 
   // Data migrations run once, before the API starts (as compose does).
@@ -95,7 +98,7 @@ async function main() {
   console.log(`\n[start:local] DevLink API ready in ${seconds}s (database: ${mongo.kind}, redis: ${redis.kind})`);
   console.log(`[start:local]   API:        ${base}`);
   console.log(`[start:local]   Swagger UI: ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`);
-  console.log('[start:local]   Worker:     running (emails go to .data/outbox without RESEND_API_KEY)');
+  console.log(`[start:local]   Worker:     health on http://127.0.0.1:${workerHealthPort}/health (emails go to .data/outbox without RESEND_API_KEY)`);
   console.log('[start:local] Press Ctrl+C to stop.\n');
 }
 

@@ -69,6 +69,7 @@ export class AppConfig {
     metricsToken?: string;
     queueDashboard?: { user: string; password: string };
     workerHealthPort: number;
+    workerHealthHost: string;
   };
 
   constructor(env: Environment) {
@@ -135,6 +136,7 @@ export class AppConfig {
           ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD }
           : undefined,
       workerHealthPort: env.WORKER_HEALTH_PORT,
+      workerHealthHost: env.WORKER_HEALTH_HOST,
     };
   }
 

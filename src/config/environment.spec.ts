@@ -99,6 +99,7 @@ describe('environment validation', () => {
       metricsToken: undefined,
       queueDashboard: undefined,
       workerHealthPort: 3001,
+      workerHealthHost: '127.0.0.1',
     });
     const on = loadConfig({
       ...base,
@@ -106,11 +107,13 @@ describe('environment validation', () => {
       ADMIN_USER: 'ops',
       ADMIN_PASSWORD: 'p'.repeat(12),
       WORKER_HEALTH_PORT: '0',
+      WORKER_HEALTH_HOST: '0.0.0.0',
     });
     expect(on.ops).toEqual({
       metricsToken: 'm'.repeat(16),
       queueDashboard: { user: 'ops', password: 'p'.repeat(12) },
       workerHealthPort: 0,
+      workerHealthHost: '0.0.0.0',
     });
     const together = 'ADMIN_USER and ADMIN_PASSWORD must be set together (or both left unset)';
     expect(problemsOf({ ...base, ADMIN_USER: 'ops' })).toEqual([together]);
@@ -120,6 +123,9 @@ describe('environment validation', () => {
     ]);
     expect(problemsOf({ ...base, METRICS_TOKEN: 'short' })).toEqual([
       'METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters',
+    ]);
+    expect(problemsOf({ ...base, WORKER_HEALTH_HOST: 'everywhere' })).toEqual([
+      'WORKER_HEALTH_HOST: WORKER_HEALTH_HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)',
     ]);
     expect(problemsOf({ ...base, WORKER_HEALTH_PORT: '70000' })[0]).toMatch(
       /^WORKER_HEALTH_PORT: /,

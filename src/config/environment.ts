@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsIP,
   IsOptional,
   IsString,
   IsUrl,
@@ -302,6 +303,13 @@ export class Environment {
   @Min(0)
   @Max(65535)
   WORKER_HEALTH_PORT = 3001;
+
+  /** The address the worker's health server binds: loopback unless a scraper elsewhere needs it. */
+  @IsOptional()
+  @IsIP(undefined, {
+    message: 'WORKER_HEALTH_HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)',
+  })
+  WORKER_HEALTH_HOST = '127.0.0.1';
 }
 
 export class ConfigValidationError extends Error {

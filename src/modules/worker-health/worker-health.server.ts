@@ -22,7 +22,8 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 /**
- * The worker's own small HTTP server on `WORKER_HEALTH_PORT` (0: none), for probes and the
+ * The worker's own small HTTP server on `WORKER_HEALTH_HOST`:`WORKER_HEALTH_PORT` (0: none;
+ * loopback by default), for probes and the
  * scraper only: `GET /health` (200 while the queue's Redis answers, 503 otherwise) and
  * `GET /metrics` (the worker's registry, bearer `METRICS_TOKEN` as on the API; 404 without a
  * token configured). Anything else is 404. It listens before the worker reports ready (a port in
@@ -52,7 +53,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplica
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '0.0.0.0', () => {
+      server.listen(port, this.config.ops.workerHealthHost, () => {
         server.off('error', reject);
         resolve();
       });
