@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 
 /** How long a claim is kept; a retry of an older message never emits (it may have been emitted). */
@@ -38,7 +39,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class ChatEmitClaims {
   private readonly logger = new Logger(ChatEmitClaims.name);
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  private readonly claimRetryScript: LuaScript;
+
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
+    this.claimRetryScript = new LuaScript(redis, 'devlinkChatClaimRetry', 1, CLAIM_RETRY);
+  }
 
   /** The send that stored the message: true unless a retry claimed (and emitted) it first. */
   async claimStored(messageId: string, now = Date.now()): Promise<boolean> {
@@ -76,13 +81,9 @@ export class ChatEmitClaims {
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         const verdict = Number(
-          await this.redis.eval(
-            CLAIM_RETRY,
-            1,
-            keyOf(messageId),
-            String(Date.now()),
-            String(UNCONFIRMED_CLAIM_MS),
-            String(EMIT_CLAIM_TTL_MS),
+          await this.claimRetryScript.run(
+            [keyOf(messageId)],
+            [Date.now(), UNCONFIRMED_CLAIM_MS, EMIT_CLAIM_TTL_MS],
           ),
         );
         if (verdict >= 0) return verdict === 1;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
+import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
 
@@ -28,8 +29,11 @@ const keyOf = (viewerId: Types.ObjectId, filterKey: string) =>
 @Injectable()
 export class FeedPositionStore {
   private readonly logger = new Logger(FeedPositionStore.name);
+  private readonly advanceScript: LuaScript;
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
+    this.advanceScript = new LuaScript(redis, 'devlinkFeedPositionAdvance', 1, ADVANCE);
+  }
 
   /** A value stored before tiers existed (a bare id) reads as none: the page falls back to the offset. */
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<FeedPosition | null> {
@@ -63,13 +67,9 @@ export class FeedPositionStore {
     to: FeedPosition,
   ): Promise<void> {
     try {
-      await this.redis.eval(
-        ADVANCE,
-        1,
-        keyOf(viewerId, filterKey),
-        from ? encodeFeedPosition(from) : '',
-        encodeFeedPosition(to),
-        FEED_POSITION_TTL_MS,
+      await this.advanceScript.run(
+        [keyOf(viewerId, filterKey)],
+        [from ? encodeFeedPosition(from) : '', encodeFeedPosition(to), FEED_POSITION_TTL_MS],
       );
     } catch (error) {
       this.logger.warn({ msg: 'Feed position write failed', err: error });

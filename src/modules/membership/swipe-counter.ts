@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { dayIn, startOfDayIn } from '../digest/time-zone';
@@ -55,11 +56,16 @@ const KEEP_AFTER_DAY_MS = 60 * 60_000;
 @Injectable()
 export class SwipeCounter {
   private readonly logger = new Logger(SwipeCounter.name);
+  private readonly reserveScript: LuaScript;
+  private readonly releaseScript: LuaScript;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.reserveScript = new LuaScript(redis, 'devlinkSwipeReserve', 1, RESERVE);
+    this.releaseScript = new LuaScript(redis, 'devlinkSwipeRelease', 1, RELEASE);
+  }
 
   private keyOf(userId: string, now: Date) {
     const { day, resetsAt } = swipeDay(now, this.config.digest.timeZone);
@@ -70,13 +76,13 @@ export class SwipeCounter {
     const { key, resetsAt } = this.keyOf(userId, now);
     try {
       const used = Number(
-        await this.redis.eval(
-          RESERVE,
-          1,
-          key,
-          String(limit),
-          // relative to the app's clock (not Redis's), so instances and tests agree on the day
-          String(resetsAt.getTime() - now.getTime() + KEEP_AFTER_DAY_MS),
+        await this.reserveScript.run(
+          [key],
+          [
+            limit,
+            // relative to the app's clock (not Redis's), so instances and tests agree on the day
+            resetsAt.getTime() - now.getTime() + KEEP_AFTER_DAY_MS,
+          ],
         ),
       );
       if (used < 0) return { outcome: 'refused', limit, resetsAt };
@@ -90,7 +96,7 @@ export class SwipeCounter {
   async release(reservation: SwipeReservation | null): Promise<void> {
     if (reservation?.outcome !== 'reserved') return;
     try {
-      await this.redis.eval(RELEASE, 1, reservation.key);
+      await this.releaseScript.run([reservation.key], []);
     } catch (error) {
       this.logger.warn({ msg: 'Swipe release failed', key: reservation.key, err: error });
     }

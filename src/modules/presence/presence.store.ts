@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { Types } from 'mongoose';
+import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 
@@ -103,10 +104,19 @@ export interface Connected {
 /** Online state in Redis: a user is online while any of their sockets, on any instance, lives. */
 @Injectable()
 export class PresenceStore {
+  private readonly scripts: Record<'connect' | 'remove' | 'heartbeat' | 'sweep', LuaScript>;
+
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.scripts = {
+      connect: new LuaScript(redis, 'devlinkPresenceConnect', 3, CONNECT),
+      remove: new LuaScript(redis, 'devlinkPresenceRemove', 3, REMOVE),
+      heartbeat: new LuaScript(redis, 'devlinkPresenceHeartbeat', 3, HEARTBEAT),
+      sweep: new LuaScript(redis, 'devlinkPresenceSweep', 3, SWEEP),
+    };
+  }
 
   private get ttlMs(): number {
     return this.config.presence.ttlMs;
@@ -122,19 +132,9 @@ export class PresenceStore {
       maxPerUser = 0,
     }: { now?: number; connectedAt?: number; maxPerUser?: number } = {},
   ): Promise<Connected> {
-    const [before, ...evicted] = (await this.redis.eval(
-      CONNECT,
-      3,
-      keyOf(userId),
-      sinceKeyOf(userId),
-      INDEX,
-      now,
-      now + this.ttlMs,
-      socketId,
-      this.ttlMs * 2,
-      userId,
-      maxPerUser,
-      connectedAt,
+    const [before, ...evicted] = (await this.scripts.connect.run(
+      [keyOf(userId), sinceKeyOf(userId), INDEX],
+      [now, now + this.ttlMs, socketId, this.ttlMs * 2, userId, maxPerUser, connectedAt],
     )) as [number, ...string[]];
     return { cameOnline: before === 0, evicted };
   }
@@ -146,15 +146,9 @@ export class PresenceStore {
 
   /** Returns true when that was the user's last live socket (they just went offline). */
   async remove(userId: string, socketId: string, now = Date.now()): Promise<boolean> {
-    const count = (await this.redis.eval(
-      REMOVE,
-      3,
-      keyOf(userId),
-      sinceKeyOf(userId),
-      INDEX,
-      now,
-      socketId,
-      userId,
+    const count = (await this.scripts.remove.run(
+      [keyOf(userId), sinceKeyOf(userId), INDEX],
+      [now, socketId, userId],
     )) as number;
     return count === 0;
   }
@@ -167,18 +161,10 @@ export class PresenceStore {
     if (sockets.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const { userId, socketId, connectedAt } of sockets) {
-      pipeline.eval(
-        HEARTBEAT,
-        3,
-        keyOf(userId),
-        sinceKeyOf(userId),
-        INDEX,
-        now,
-        now + this.ttlMs,
-        socketId,
-        this.ttlMs * 2,
-        userId,
-        connectedAt ?? now,
+      this.scripts.heartbeat.queue(
+        pipeline,
+        [keyOf(userId), sinceKeyOf(userId), INDEX],
+        [now, now + this.ttlMs, socketId, this.ttlMs * 2, userId, connectedAt ?? now],
       );
     }
     const results = (await pipeline.exec()) ?? [];
@@ -211,7 +197,11 @@ export class PresenceStore {
       return { member, userId: member.slice(0, at), socketId: member.slice(at + 1) };
     });
     for (const { member, userId, socketId } of parsed) {
-      pipeline.eval(SWEEP, 3, keyOf(userId), sinceKeyOf(userId), INDEX, now, socketId, member);
+      this.scripts.sweep.queue(
+        pipeline,
+        [keyOf(userId), sinceKeyOf(userId), INDEX],
+        [now, socketId, member],
+      );
     }
     const results = (await pipeline.exec()) ?? [];
     const wentOffline = new Set<string>();
