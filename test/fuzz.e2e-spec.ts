@@ -1086,7 +1086,9 @@ describe('Fuzz: every documented operation answers 4xx envelopes, never 5xx', ()
               : String(details.errorInstance)),
         );
       }
-      if (!details.interrupted && !process.env.FUZZ_PATH) {
+      // Every operation was sent (the plain examples run first), even when the time budget cut
+      // the random cases short: a run that did not get that far is a failure, not a pass.
+      if (!process.env.FUZZ_PATH) {
         expect([...statuses.keys()].sort()).toEqual(operations.map((op) => op.key).sort());
       }
       // Per-request client addresses keep rate limiting out of the way.
