@@ -14,7 +14,7 @@ import { createTestApp, TestApp } from './support/test-app';
  *   - every 4xx body is the envelope `{ success: false, message: <non-empty string> }` (extra
  *     keys allowed, e.g. a 429's retryAfter). Success bodies are not checked: GET /health and
  *     /health/ready are not enveloped, but their 4xx answers (input refused) are;
- *   - every response carries `x-request-id` (README: each response carries one).
+ *   - every response carries `x-request-id` (docs/conventions.md: each response carries one).
  * fast-check shrinks a failure to a minimal request and the message shows it with the response.
  *
  * Seeded by default; `FUZZ_SEED=<int>` and `FUZZ_RUNS=<int>` override, `FUZZ_PATH=<path>` (with the

@@ -52,7 +52,7 @@ type AllowRequest = (
  * - `register` on a parked socket closes its transport the same way: the SPA emits it after a
  *   login, so the reconnect carries the new cookie.
  *
- * Faults and limits (README, Presence):
+ * Faults and limits (docs/presence.md):
  * - Every instance heartbeats its sockets into Redis and sweeps sockets whose instance stopped
  *   heartbeating (killed): their users go offline (`userOffline`) unless they reconnected.
  * - Per socket, events are rate limited (`SocketEventLimiter`); per user, at most
