@@ -97,6 +97,9 @@ export class ChatGateway implements OnGatewayConnection {
     const chatWith = chatToResume(socket.data.resume, socket.data.userId);
     socket.data.resume = undefined;
     if (!chatWith || !socket.data.userId) return;
+    // Kept while the join runs: a connection that drops before it completes (the next instance
+    // of a rolling restart) still leaves the chat to its next one.
+    socket.data.chatWith = chatWith;
     const userId = new Types.ObjectId(socket.data.userId);
     await this.join(socket, userId, { targetUserId: chatWith }).catch((error: unknown) => {
       if (!(error instanceof AppError)) {
@@ -203,9 +206,9 @@ export class ChatGateway implements OnGatewayConnection {
 
   private async leaveChatRoom(socket: PresenceSocket): Promise<void> {
     const previous = socket.data.chatRoom;
+    socket.data.chatWith = undefined;
     if (!previous) return;
     socket.data.chatRoom = undefined;
-    socket.data.chatWith = undefined;
     await socket.leave(previous);
   }
 

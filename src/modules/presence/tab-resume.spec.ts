@@ -13,6 +13,16 @@ describe('tabResumeOf', () => {
     expect(tabResumeOf({ userId: alice })).toEqual({ userId: alice });
   });
 
+  it('passes on a resume the socket had not acted on yet, for the same user only', () => {
+    const pending = { userId: alice, chatWith: bob };
+    expect(tabResumeOf({ userId: alice, resume: pending })).toEqual(pending);
+    expect(tabResumeOf({ userId: carol, resume: pending })).toEqual({ userId: carol });
+    expect(tabResumeOf({ userId: alice, chatWith: carol, resume: pending })).toEqual({
+      userId: alice,
+      chatWith: carol,
+    });
+  });
+
   it('leaves nothing for a socket that never authenticated', () => {
     expect(tabResumeOf({ chatWith: bob })).toBeUndefined();
     expect(tabResumeOf({})).toBeUndefined();

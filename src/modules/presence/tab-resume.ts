@@ -24,9 +24,18 @@ export const TAB_RESUME_TTL_MS = 2 * 60_000;
  */
 export const RESUME_MARK = 'r';
 
-export function tabResumeOf(data: { userId?: string; chatWith?: string }): TabResume | undefined {
+/**
+ * What a dropped socket leaves for its tab's next connection. A socket that had not acted on its
+ * own resume yet (it dropped again at once) passes that one on.
+ */
+export function tabResumeOf(data: {
+  userId?: string;
+  chatWith?: string;
+  resume?: TabResume;
+}): TabResume | undefined {
   if (!data.userId) return undefined;
-  return data.chatWith ? { userId: data.userId, chatWith: data.chatWith } : { userId: data.userId };
+  const chatWith = data.chatWith ?? chatToResume(data.resume, data.userId);
+  return chatWith ? { userId: data.userId, chatWith } : { userId: data.userId };
 }
 
 /**
@@ -79,7 +88,7 @@ export class ResumableRedisAdapter extends RedisAdapter {
   }
 
   override persistSession(session: Session): void {
-    const resume = tabResumeOf(session.data as { userId?: string; chatWith?: string });
+    const resume = tabResumeOf(session.data as Parameters<typeof tabResumeOf>[0]);
     if (!resume) return;
     this.resumes
       .set(this.keyOf(session.pid), JSON.stringify(resume), 'PX', TAB_RESUME_TTL_MS)
