@@ -25,6 +25,14 @@ export class ScheduledJobsService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // Without Redis a worker cannot work at all: fail the boot with a clear message.
     await withTimeout(this.sync(), BOOT_TIMEOUT_MS, 'the scheduled queue did not answer in 10 s');
+    // A Redis that restarts empty (no persistence, a failover) has lost the schedulers: on every
+    // reconnection, write them again (an upsert of an existing scheduler changes nothing).
+    const client = await this.queue.client;
+    client.on('ready', () => {
+      this.sync().catch((error: unknown) =>
+        this.logger.error({ msg: 'Job schedulers could not be written', err: error }),
+      );
+    });
   }
 
   private async sync(): Promise<void> {
