@@ -6,6 +6,10 @@ import { Types } from 'mongoose';
 import { loadConfig } from '../src/config/app-config';
 import { DigestService } from '../src/modules/digest/digest.service';
 import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
+import {
+  SCHEDULED_QUEUE,
+  ScheduledJob,
+} from '../src/modules/scheduled-jobs/scheduled-jobs.constants';
 import { WorkerModule } from '../src/worker.module';
 import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
 
@@ -33,6 +37,18 @@ describe('Daily digest', () => {
   afterAll(async () => {
     for (const worker of workers) await worker.close();
     await api.close();
+  });
+
+  it('two workers started: one digest scheduler (08:00 Asia/Kolkata) and one pending run', async () => {
+    const queue = workers[0].get<Queue>(getQueueToken(SCHEDULED_QUEUE));
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(Object.values(ScheduledJob).sort());
+    expect(schedulers.find((s) => s.key === ScheduledJob.Digest)).toMatchObject({
+      pattern: '0 8 * * *',
+      tz: 'Asia/Kolkata',
+    });
+    const pending = await queue.getJobs(['delayed']);
+    expect(pending.filter((job) => job.name === ScheduledJob.Digest)).toHaveLength(1);
   });
 
   it('two processes running the job at once leave one digest per receiver for yesterday (IST)', async () => {
