@@ -3,6 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import request from 'supertest';
 import { redisOptionsFromUrl } from '../src/common/redis/redis-options';
 import { EMAIL_QUEUE, EmailJob } from '../src/modules/mail/mail.constants';
+import { SCHEDULED_QUEUE } from '../src/modules/scheduled-jobs/scheduled-jobs.constants';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'dashboard-password-0123' };
@@ -66,7 +67,7 @@ describe('Queue dashboard (Bull Board at /admin/queues, HTTP basic auth)', () =>
     }
   });
 
-  it('the right credentials: the page, and the API lists the email queue with its counts', async () => {
+  it('the right credentials: the page, and the API lists the email and scheduled queues', async () => {
     const page = await request(t.server)
       .get('/admin/queues')
       .set('Authorization', RIGHT)
@@ -78,9 +79,12 @@ describe('Queue dashboard (Bull Board at /admin/queues, HTTP basic auth)', () =>
       .get('/admin/queues/api/queues')
       .set('Authorization', RIGHT)
       .expect(200);
-    const names = (res.body.queues as { name: string }[]).map((q) => q.name);
-    expect(names).toEqual([EMAIL_QUEUE]);
-    expect(res.body.queues[0].counts).toMatchObject({ failed: 0, completed: 0 });
+    const queues = res.body.queues as { name: string; counts: object }[];
+    expect(queues.map((q) => q.name).sort()).toEqual([EMAIL_QUEUE, SCHEDULED_QUEUE].sort());
+    expect(queues.find((q) => q.name === EMAIL_QUEUE)?.counts).toMatchObject({
+      failed: 0,
+      completed: 0,
+    });
   });
 
   it('a failed job can be inspected and retried: it leaves the failed set', async () => {

@@ -6,14 +6,18 @@ import { Types } from 'mongoose';
 import { loadConfig } from '../src/config/app-config';
 import { DigestService } from '../src/modules/digest/digest.service';
 import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
+import {
+  SCHEDULED_QUEUE,
+  ScheduledJob,
+} from '../src/modules/scheduled-jobs/scheduled-jobs.constants';
 import { WorkerModule } from '../src/worker.module';
 import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
 
 const HOUR = 3_600_000;
 
 /**
- * The digest runs on a schedule in every process that hosts it; at 08:00 IST two of them fire at
- * once. Each receiver must get exactly one digest for "yesterday" in Asia/Kolkata.
+ * The digest's job scheduler adds one run per day, but a run can repeat (a retry, two runs racing
+ * after a redeploy). Each receiver must get exactly one digest for "yesterday" in Asia/Kolkata.
  */
 describe('Daily digest', () => {
   const namespace = uniqueNamespace('digest');
@@ -35,7 +39,19 @@ describe('Daily digest', () => {
     await api.close();
   });
 
-  it('two processes running the job at once enqueue one digest per receiver for yesterday (IST)', async () => {
+  it('two workers started: one digest scheduler (08:00 Asia/Kolkata) and one pending run', async () => {
+    const queue = workers[0].get<Queue>(getQueueToken(SCHEDULED_QUEUE));
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(Object.values(ScheduledJob).sort());
+    expect(schedulers.find((s) => s.key === ScheduledJob.Digest)).toMatchObject({
+      pattern: '0 8 * * *',
+      tz: 'Asia/Kolkata',
+    });
+    const pending = await queue.getJobs(['delayed']);
+    expect(pending.filter((job) => job.name === ScheduledJob.Digest)).toHaveLength(1);
+  });
+
+  it('two processes running the job at once leave one digest per receiver for yesterday (IST)', async () => {
     const users = api.connection.collection('users');
     const connections = api.connection.collection('connectionmodels');
     const mk = (name: string, verified = true) => ({
@@ -86,7 +102,7 @@ describe('Daily digest', () => {
     ]);
 
     const results = await Promise.all(workers.map((w) => w.get(DigestService).run(now)));
-    expect([...results].sort()).toEqual([0, 2]); // one process did the work, the other stood down
+    expect(results).toEqual([2, 2]); // the second add of a job id is a no-op
 
     const queue = api.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
     const jobs = await queue.getJobs([
@@ -110,7 +126,9 @@ describe('Daily digest', () => {
       [`digest-${String(asha._id)}-2026-06-01`, `digest-${String(ravi._id)}-2026-06-01`].sort(),
     );
 
-    // A later run for the same day (e.g. a restarted process) adds nothing.
-    expect(await workers[0].get(DigestService).run(new Date(now.getTime() + HOUR))).toBe(0);
+    // A later run for the same day (a retry) adds nothing.
+    await workers[0].get(DigestService).run(new Date(now.getTime() + HOUR));
+    const again = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed']);
+    expect(again.filter((job) => job.name === 'sendDigest')).toHaveLength(2);
   });
 });

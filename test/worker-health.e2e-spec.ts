@@ -10,7 +10,7 @@ import { deleteRedisNamespace, testEnvironment, uniqueNamespace } from './suppor
 import { loadConfig } from '../src/config/app-config';
 
 const TOKEN = 'worker-metrics-token-0123';
-const CRON_JOBS = [
+const SCHEDULES = [
   'daily-digest',
   'membership-downgrade',
   'payment-reconciliation',
@@ -22,7 +22,7 @@ interface Health {
   uptime: number;
   queue: { name: string; connected: boolean; counts?: Record<string, number>; error?: string };
   lastJobCompletedAt: string | null;
-  cron: Record<string, { lastRun: string | null; nextRun: string | null }>;
+  schedules: Record<string, { pattern: string; tz: string | null; nextRun: string | null }>;
 }
 
 async function getHealth(base: string): Promise<{ status: number; body: Health }> {
@@ -71,7 +71,7 @@ describe('Worker health and metrics (spawned worker)', () => {
     expect(output.indexOf('Worker health on port')).toBeLessThan(output.indexOf('Worker ready'));
   });
 
-  it('GET /health: 200, the queue connected, no job yet, every cron job with its next run', async () => {
+  it('GET /health: 200, the queue connected, no job yet, every job scheduler with its next run', async () => {
     const { status, body } = await getHealth(base);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -79,10 +79,13 @@ describe('Worker health and metrics (spawned worker)', () => {
       queue: { name: EMAIL_QUEUE, connected: true, counts: { waiting: 0, failed: 0 } },
       lastJobCompletedAt: null,
     });
-    expect(Object.keys(body.cron)).toEqual(CRON_JOBS);
-    for (const job of CRON_JOBS) {
-      expect(body.cron[job].lastRun).toBeNull();
-      expect(Date.parse(body.cron[job].nextRun!)).toBeGreaterThan(Date.now());
+    expect(Object.keys(body.schedules)).toEqual(SCHEDULES);
+    expect(body.schedules['daily-digest']).toMatchObject({
+      pattern: '0 8 * * *',
+      tz: 'Asia/Kolkata',
+    });
+    for (const job of SCHEDULES) {
+      expect(Date.parse(body.schedules[job].nextRun!)).toBeGreaterThan(Date.now());
     }
   });
 
@@ -119,9 +122,9 @@ describe('Worker health and metrics (spawned worker)', () => {
         queue: EMAIL_QUEUE,
       }),
     ).toBeGreaterThan(before / 1000 - 1);
-    for (const job of CRON_JOBS) {
-      expect(sampleValue(samples, 'devlink_cron_last_run_timestamp_seconds', { job })).toBe(0);
-    }
+    expect(
+      sampleValue(samples, 'devlink_queue_jobs', { queue: 'scheduled', state: 'delayed' }),
+    ).toBe(SCHEDULES.length);
     // The worker's own MongoDB commands (index checks at boot at least) are timed too.
     const mongoCommands = samples.filter(
       (s) => s.name === 'devlink_mongodb_command_duration_seconds_count',

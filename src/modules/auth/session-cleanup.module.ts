@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { SessionCleanupService } from './session-cleanup.service';
 import { SessionsStoreModule } from './sessions-store.module';
 
-/** The worker's share of auth: the scheduled sweep of expired sessions. */
+/** The worker's share of auth (run by scheduled-jobs): the hourly sweep of expired sessions. */
 @Module({
   imports: [SessionsStoreModule],
   providers: [SessionCleanupService],

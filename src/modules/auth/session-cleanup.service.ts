@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
 import { SessionsRepository } from './sessions.repository';
 
 /** Keep revoked sessions a week for audits (reuse detection reports), then drop them. */
 const KEEP_REVOKED_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * Deletes sessions that can no longer be used. Runs in the worker only (one process per
- * deployment); the test database has no TTL indexes, so expiry is an explicit sweep.
+ * Deletes sessions that can no longer be used. Runs hourly in the worker (a job scheduler, see
+ * scheduled-jobs); the test database has no TTL indexes, so expiry is an explicit sweep.
  */
 @Injectable()
 export class SessionCleanupService {
@@ -15,7 +14,6 @@ export class SessionCleanupService {
 
   constructor(private readonly sessions: SessionsRepository) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'session-cleanup' })
   async sweep(now = new Date()): Promise<number> {
     const deleted = await this.sessions.deleteExpired(
       now,

@@ -4,7 +4,7 @@ import { MailQueueModule } from '../mail/mail-queue.module';
 import { UsersModule } from '../users/users.module';
 import { DigestService } from './digest.service';
 
-/** Scheduled in the worker (needs ScheduleModule); see DigestService for the once-only rules. */
+/** The daily digest; run by the worker's scheduled jobs (scheduled-jobs module). */
 @Module({
   imports: [ConnectionsModule, UsersModule, MailQueueModule],
   providers: [DigestService],

@@ -1,30 +1,17 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { claimRun, startCronJob, stopCronJob } from '../../common/scheduling/worker-jobs';
-import Redis from 'ioredis';
-import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { MailProducer } from '../mail/mail.producer';
 import { UsersRepository } from '../users/users.repository';
 import { yesterdayIn } from './time-zone';
 
-const LOCK_TTL_MS = 6 * 60 * 60 * 1000;
-
 /**
- * Daily digest (contract §6.5): at DIGEST_CRON in DIGEST_TIME_ZONE, one email per user who
- * received pending requests during the previous calendar day in that zone. A Redis lock per day
- * makes it run once per deployment however many processes schedule it; job ids per (user, day)
- * make a repeated run harmless too.
+ * Daily digest (contract §6.5): at DIGEST_CRON in DIGEST_TIME_ZONE (a job scheduler, see
+ * scheduled-jobs), one email per user who received pending requests during the previous calendar
+ * day in that zone. Job ids per (user, day) make a repeated run or a retry harmless.
  */
 @Injectable()
-export class DigestService implements OnApplicationBootstrap, OnModuleDestroy {
+export class DigestService {
   private readonly logger = new Logger(DigestService.name);
 
   constructor(
@@ -32,26 +19,11 @@ export class DigestService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly users: UsersRepository,
     private readonly mail: MailProducer,
     private readonly config: AppConfig,
-    private readonly scheduler: SchedulerRegistry,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const { cron, timeZone } = this.config.digest;
-    startCronJob(this.scheduler, 'daily-digest', cron, () => void this.run(), timeZone);
-  }
-
-  onModuleDestroy(): void {
-    stopCronJob(this.scheduler, 'daily-digest');
-  }
-
-  /** Returns how many digests this process enqueued (0 when another process holds the day's lock). */
+  /** Returns how many digests this run queued (a receiver's second one for a day is a no-op). */
   async run(now = new Date()): Promise<number> {
     const { day, start, end } = yesterdayIn(now, this.config.digest.timeZone);
-    if (!(await claimRun(this.redis, `digest:lock:${day}`, LOCK_TTL_MS))) {
-      this.logger.log({ msg: 'Digest already handled by another process', day });
-      return 0;
-    }
     const counts = await this.connections.pendingCountsByReceiver(start, end);
     // Deleted or unverified receivers are skipped, never fatal for the run.
     const targets = await this.users.findMailTargets(counts.map((c) => c._id));
@@ -66,6 +38,10 @@ export class DigestService implements OnApplicationBootstrap, OnModuleDestroy {
       if (sent) queued++;
     }
     this.logger.log({ msg: 'Digest run finished', day, receivers: counts.length, queued });
+    // A digest the queue refused fails the run, so its retry sends it (the others dedupe).
+    if (queued < targets.length) {
+      throw new Error(`${targets.length - queued} of ${targets.length} digests were not queued`);
+    }
     return queued;
   }
 }

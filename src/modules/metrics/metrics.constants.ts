@@ -28,3 +28,6 @@ export type WebhookOutcome =
 
 /** Results of one email job attempt, as counted. */
 export type EmailResult = 'sent' | 'retrying' | 'failed';
+
+/** Results of one scheduled job attempt, as counted. */
+export type ScheduledJobResult = 'completed' | 'retrying' | 'failed';

@@ -6,6 +6,7 @@ import {
   METRIC_PREFIX,
   METRICS_REGISTRY,
   MONGO_BUCKETS,
+  ScheduledJobResult,
   WebhookOutcome,
 } from './metrics.constants';
 
@@ -43,6 +44,7 @@ export class MetricsService {
   private readonly socketConnections: Counter;
   private readonly socketEvents: Counter<'direction' | 'event'>;
   private readonly emails: Counter<'job' | 'result'>;
+  private readonly scheduledJobs: Counter<'job' | 'result'>;
   private readonly webhooks: Counter<'outcome'>;
   private readonly mongoCommands: Histogram<'command' | 'outcome'>;
   private readonly jobCompleted: Gauge<'queue'>;
@@ -101,6 +103,12 @@ export class MetricsService {
     this.emails = new Counter({
       name: `${METRIC_PREFIX}emails_total`,
       help: 'Email job attempts by job name and result (sent, retrying, failed for good)',
+      labelNames: ['job', 'result'],
+      registers,
+    });
+    this.scheduledJobs = new Counter({
+      name: `${METRIC_PREFIX}scheduled_jobs_total`,
+      help: 'Scheduled job attempts by job name and result (completed, retrying, failed for good)',
       labelNames: ['job', 'result'],
       registers,
     });
@@ -171,6 +179,10 @@ export class MetricsService {
 
   emailResult(job: string, result: EmailResult): void {
     this.emails.inc({ job, result });
+  }
+
+  scheduledJobResult(job: string, result: ScheduledJobResult): void {
+    this.scheduledJobs.inc({ job, result });
   }
 
   webhookOutcome(outcome: WebhookOutcome): void {

@@ -1,23 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { claimRun, startCronJob, stopCronJob } from '../../common/scheduling/worker-jobs';
-import Redis from 'ioredis';
-import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { Injectable, Logger } from '@nestjs/common';
 import { PaymentCaptureService } from './payment-capture.service';
 import { PaymentsRepository } from './payments.repository';
 import { RazorpayClient } from './razorpay.client';
 
-const JOB_NAME = 'payment-reconciliation';
-/** Every 5 minutes; one run per 5-minute slot per deployment (Redis lock). */
-export const RECONCILIATION_CRON = '*/5 * * * *';
-const SLOT_MS = 5 * 60 * 1000;
-const LOCK_TTL_MS = 4 * 60 * 1000;
 /** An order is asked about once it has been open this long (the webhook normally lands in seconds). */
 export const RECONCILE_AFTER_MS = 15 * 60 * 1000;
 /** Orders older than this are abandoned checkouts: no longer polled. */
@@ -26,47 +11,32 @@ export const RECONCILE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const BATCH = 100;
 
 export interface ReconciliationResult {
-  /** False when another process holds this slot's lock or payments are not configured. */
+  /** False when payments are not configured. */
   ran: boolean;
   checked: number;
   captured: number;
 }
 
 /**
- * Captures whose webhook never arrived (issue 10): every 5 minutes, in one process per deployment,
+ * Captures whose webhook never arrived: every 5 minutes (a job scheduler, see scheduled-jobs),
  * asks Razorpay (the same `RazorpayClient`) for the payments of each order left `created` or
  * `authorized` for more than 15 minutes (up to 7 days old) and applies a captured one through
  * `PaymentCaptureService` — the webhook's own path — so it applies at most once whichever comes
  * first, and the receipt goes out once. A gateway failure for one order is logged and skipped.
  */
 @Injectable()
-export class PaymentReconciliationService implements OnApplicationBootstrap, OnModuleDestroy {
+export class PaymentReconciliationService {
   private readonly logger = new Logger(PaymentReconciliationService.name);
 
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly gateway: RazorpayClient,
     private readonly capture: PaymentCaptureService,
-    private readonly scheduler: SchedulerRegistry,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
-
-  onApplicationBootstrap(): void {
-    startCronJob(this.scheduler, JOB_NAME, RECONCILIATION_CRON, () => void this.run());
-  }
-
-  onModuleDestroy(): void {
-    stopCronJob(this.scheduler, JOB_NAME);
-  }
 
   async run(now = new Date()): Promise<ReconciliationResult> {
     if (!this.gateway.configured) {
       this.logger.log({ msg: 'Reconciliation skipped: Razorpay is not configured' });
-      return { ran: false, checked: 0, captured: 0 };
-    }
-    const slot = Math.floor(now.getTime() / SLOT_MS) * SLOT_MS;
-    if (!(await claimRun(this.redis, `payments:reconcile:lock:${slot}`, LOCK_TTL_MS))) {
-      this.logger.log({ msg: 'Reconciliation already handled by another process', slot });
       return { ran: false, checked: 0, captured: 0 };
     }
     const open = await this.payments.findOpen(

@@ -5,6 +5,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MailQueueModule } from '../mail/mail-queue.module';
 import { EMAIL_QUEUE } from '../mail/mail.constants';
+import { SCHEDULED_QUEUE } from '../scheduled-jobs/scheduled-jobs.constants';
+import { ScheduledQueueModule } from '../scheduled-jobs/scheduled-queue.module';
 import { basicAuthMiddleware } from './queue-dashboard.auth';
 
 /**
@@ -30,13 +32,17 @@ export class QueueDashboardModule {
       module: QueueDashboardModule,
       imports: [
         MailQueueModule,
+        ScheduledQueueModule,
         BullBoardModule.forRoot({
           route: QUEUE_DASHBOARD_ROUTE,
           adapter: expressAdapter,
           middleware: basicAuthMiddleware(credentials),
           boardOptions: { uiConfig: { boardTitle: 'DevLink queues' } },
         }),
-        BullBoardModule.forFeature({ name: EMAIL_QUEUE, adapter: BullMQAdapter }),
+        BullBoardModule.forFeature(
+          { name: EMAIL_QUEUE, adapter: BullMQAdapter },
+          { name: SCHEDULED_QUEUE, adapter: BullMQAdapter },
+        ),
       ],
     };
   }

@@ -1,18 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Gauge, Registry } from 'prom-client';
 import { withTimeout } from '../../common/async/with-timeout';
 import { EMAIL_QUEUE } from '../mail/mail.constants';
-import { METRIC_PREFIX, METRICS_REGISTRY } from '../metrics/metrics.constants';
 import { MetricsService } from '../metrics/metrics.service';
+import { SCHEDULED_QUEUE } from '../scheduled-jobs/scheduled-jobs.constants';
 
 const CHECK_TIMEOUT_MS = 1000;
 
-export interface CronJobState {
-  /** When the job last fired in this process (null: not since it started). */
-  lastRun: string | null;
+export interface ScheduleState {
+  pattern: string | null;
+  tz: string | null;
+  /** When the scheduler adds its next job (null: unknown). */
   nextRun: string | null;
 }
 
@@ -30,39 +29,22 @@ export interface WorkerHealthReport {
   };
   /** When this process last completed an email job (null: none since it started). */
   lastJobCompletedAt: string | null;
-  /** Every scheduled job of this worker, by name. */
-  cron: Record<string, CronJobState>;
+  /** The deployment's job schedulers by id, as stored in Redis (empty when Redis is away). */
+  schedules: Record<string, ScheduleState>;
 }
 
 /**
  * What a container orchestrator needs to decide whether the worker is alive: its queue
- * connection (the job counts, read through the queue's own Redis connection), the last job it completed and each
- * cron job's last and next run (from the scheduler: the time a job fired, whether or not another
- * worker held that slot's lock). Also exports each job's last run as a metric.
+ * connection (the job counts, read through the queue's own Redis connection), the last job it
+ * completed, and the job schedulers with their next runs.
  */
 @Injectable()
-export class WorkerHealthService implements OnModuleInit {
+export class WorkerHealthService {
   constructor(
     @InjectQueue(EMAIL_QUEUE) private readonly queue: Queue,
-    private readonly scheduler: SchedulerRegistry,
+    @InjectQueue(SCHEDULED_QUEUE) private readonly scheduled: Queue,
     private readonly metrics: MetricsService,
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
-
-  onModuleInit(): void {
-    const cronJobs = () => this.cronJobs();
-    new Gauge({
-      name: `${METRIC_PREFIX}cron_last_run_timestamp_seconds`,
-      help: 'When each scheduled job last fired in this worker (Unix time; 0: not yet)',
-      labelNames: ['job'],
-      registers: [this.registry],
-      collect() {
-        for (const [job, state] of Object.entries(cronJobs())) {
-          this.set({ job }, state.lastRun ? Date.parse(state.lastRun) / 1000 : 0);
-        }
-      },
-    });
-  }
 
   async report(): Promise<WorkerHealthReport> {
     const queue = await this.queueState();
@@ -72,7 +54,7 @@ export class WorkerHealthService implements OnModuleInit {
       uptime: process.uptime(),
       queue,
       lastJobCompletedAt: lastJob ? lastJob.toISOString() : null,
-      cron: this.cronJobs(),
+      schedules: queue.connected ? await this.schedules() : {},
     };
   }
 
@@ -91,20 +73,27 @@ export class WorkerHealthService implements OnModuleInit {
     }
   }
 
-  private cronJobs(): Record<string, CronJobState> {
-    const jobs: Record<string, CronJobState> = {};
-    const entries = [...this.scheduler.getCronJobs().entries()].sort(([a], [b]) =>
-      a.localeCompare(b),
-    );
-    for (const [name, job] of entries) {
-      let nextRun: string | null = null;
-      try {
-        nextRun = job.nextDate().toJSDate().toISOString();
-      } catch {
-        // A stopped job has no next date.
-      }
-      jobs[name] = { lastRun: job.lastDate()?.toISOString() ?? null, nextRun };
+  private async schedules(): Promise<Record<string, ScheduleState>> {
+    try {
+      const schedulers = await withTimeout(
+        this.scheduled.getJobSchedulers(),
+        CHECK_TIMEOUT_MS,
+        'the scheduled queue did not answer within 1 s',
+      );
+      const entries = schedulers
+        .map((s): [string, ScheduleState] => [
+          s.key,
+          {
+            pattern: s.pattern ?? null,
+            tz: s.tz ?? null,
+            nextRun: s.next ? new Date(s.next).toISOString() : null,
+          },
+        ])
+        .sort(([a], [b]) => a.localeCompare(b));
+      return Object.fromEntries(entries);
+    } catch {
+      // Health is decided by the email queue's check; the schedules are information.
+      return {};
     }
-    return jobs;
   }
 }
