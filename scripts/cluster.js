@@ -15,7 +15,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { devSecrets, freePort, which, ROOT } = require('./services');
+const { devSecrets, nonEmpty, freePort, which, ROOT } = require('./services');
 
 const TEMPLATE = path.join(ROOT, 'deploy/nginx/devlink.conf.template');
 const ERROR_PAGES = path.join(ROOT, 'deploy/nginx/errors');
@@ -252,7 +252,7 @@ async function startCommand(values) {
     MONGODB_DB_NAME: 'devlink',
     MAIL_OUTBOX_DIR: path.join(dataDir, 'outbox'),
     ...devSecrets(dataDir),
-    ...process.env,
+    ...nonEmpty(process.env),
     MONGODB_URI: mongo.uri,
     REDIS_URL: redis.url,
   };

@@ -270,4 +270,12 @@ function devSecrets(dataDir) {
   return secrets;
 }
 
-module.exports = { resolveMongo, resolveRedis, ensureFerretdb, freePort, which, redisAnswersPing, devSecrets, ROOT };
+/**
+ * The variables of `env` that are set to something: `.env.example` leaves the token secrets empty,
+ * and an empty value copied from it must not hide the generated development secrets.
+ */
+function nonEmpty(env) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+module.exports = { resolveMongo, resolveRedis, ensureFerretdb, freePort, which, redisAnswersPing, devSecrets, nonEmpty, ROOT };

@@ -4,7 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { resolveMongo, resolveRedis, devSecrets, freePort, ROOT } = require('./services');
+const { resolveMongo, resolveRedis, devSecrets, freePort, nonEmpty, ROOT } = require('./services');
 
 const DATA_DIR = path.join(ROOT, '.data');
 
@@ -44,7 +44,7 @@ async function main() {
     MONGODB_DB_NAME: 'devlink',
     MAIL_OUTBOX_DIR: path.join(DATA_DIR, 'outbox'),
     ...devSecrets(DATA_DIR),
-    ...process.env,
+    ...nonEmpty(process.env),
     MONGODB_URI: mongo.uri,
     REDIS_URL: redis.url,
     PORT: port,

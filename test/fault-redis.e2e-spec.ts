@@ -242,6 +242,15 @@ describe('Fault: Redis restarted under traffic', () => {
       expect(key).toMatch(/^verification-[0-9a-f]{24}-[0-9a-f]{16}$/);
       expect(stub.requestKeys.filter((k) => k === key).length).toBeLessThanOrEqual(2);
     }
+    // Completed jobs stay in Redis (and the dashboard): none holds a token from a link.
+    const tokens = ['Ann', 'Bob', 'Cyd', 'Dee', 'Eve'].map((name) =>
+      verificationTokenFrom(sentTo(name)[0]),
+    );
+    const completed = await queue.getJobs(['completed']);
+    expect(completed).toHaveLength(6);
+    for (const job of completed) {
+      for (const token of tokens) expect(JSON.stringify(job.data)).not.toContain(token);
+    }
     expect(api.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
   }, 45000);

@@ -1,9 +1,11 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
+import request from 'supertest';
 import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
 import { MailProducer } from '../src/modules/mail/mail.producer';
-import { ResendStub } from './support/resend-stub';
+import { ResendStub, verificationTokenFrom } from './support/resend-stub';
+import { STRONG_PASSWORD } from './support/session';
 import { spawnEntry, SpawnedProcess } from './support/spawn';
 import { createTestApp, testEnvironment, TestApp, uniqueNamespace } from './support/test-app';
 
@@ -88,6 +90,44 @@ describe('Mail worker (BullMQ processor in its own process)', () => {
     const failed = await queue.getJob(job.id!);
     expect(failed!.failedReason).toBe('unknown job type: sendPostcard');
     expect(failed!.attemptsMade).toBe(3);
+  });
+
+  it('a verification job keeps no token: only a nonce the link cannot be rebuilt from without the server secret', async () => {
+    const emailId = 'nonce.check@example.com';
+    await request(t.server)
+      .post('/auth/signup')
+      .send({ firstName: 'Noor', lastName: 'Check', emailId, password: STRONG_PASSWORD })
+      .expect(201);
+    const [email] = await stub.waitFor(
+      (e) => e.recipients[0] === emailId && e.body.subject === 'Verify your DevLink email',
+    );
+    const token = verificationTokenFrom(email);
+
+    // The completed job, as BullMQ and the dashboard read it, and its raw hash in Redis.
+    const queue = t.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
+    const jobId = email.idempotencyKey!;
+    const deadline = Date.now() + 10000;
+    while (!(await queue.getJob(jobId))?.finishedOn) {
+      if (Date.now() > deadline) throw new Error('job did not complete in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const job = (await queue.getJob(jobId))!;
+    expect(await job.isCompleted()).toBe(true);
+    expect(Object.keys(job.data as object).sort()).toEqual([
+      'firstName',
+      'to',
+      'tokenNonce',
+      'userId',
+    ]);
+    const raw = await (await queue.client).hgetall(queue.toKey(jobId));
+    expect(raw.data).toContain((job.data as { tokenNonce: string }).tokenNonce);
+    for (const value of Object.values(raw)) expect(value).not.toContain(token);
+
+    // The link in the email still verifies, once.
+    await request(t.server).get(`/auth/verify-email?token=${token}`).expect(200);
+    const user = await t.connection.collection('users').findOne({ emailId });
+    expect(user?.emailVerified).toBe(true);
+    await request(t.server).get(`/auth/verify-email?token=${token}`).expect(400);
   });
 
   it('logs each sent email with its job id and no address', () => {

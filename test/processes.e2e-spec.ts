@@ -31,6 +31,18 @@ describe('Process lifecycle (spawned entry points)', () => {
     expect(worker.output()).toContain('MONGODB_URI must be a mongodb:// URI');
   });
 
+  it('in production the worker refuses a placeholder token secret, exit 1 naming it', async () => {
+    const env = testEnvironment(namespace, {
+      NODE_ENV: 'production',
+      ACCESS_TOKEN_SECRET_KEY: 'change-me-access-secret-at-least-32-chars',
+      REFRESH_TOKEN_SECRET_KEY: 'r'.repeat(64),
+    });
+    const worker = spawnEntry('src/main.worker.ts', env);
+    const { code } = await worker.exited;
+    expect(code).toBe(1);
+    expect(worker.output()).toContain('ACCESS_TOKEN_SECRET_KEY is a placeholder');
+  });
+
   it('the worker starts with no HTTP listener and exits 0 on SIGTERM', async () => {
     const worker = spawnEntry(
       'src/main.worker.ts',

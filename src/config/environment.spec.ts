@@ -77,6 +77,23 @@ describe('environment validation', () => {
     ).toContain('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');
   });
 
+  it('refuses placeholder or short token secrets in production, naming the variable', () => {
+    const production = { ...base, NODE_ENV: 'production', FRONTEND_URL: 'https://app.test' };
+    expect(problemsOf(production)).toEqual([]);
+    expect(
+      problemsOf({
+        ...production,
+        ACCESS_TOKEN_SECRET_KEY: 'change-me-access-secret-at-least-32-chars',
+        REFRESH_TOKEN_SECRET_KEY: 'r'.repeat(20),
+      }),
+    ).toEqual([
+      'ACCESS_TOKEN_SECRET_KEY is a placeholder; in production set a secret of your own (e.g. openssl rand -hex 32)',
+      'REFRESH_TOKEN_SECRET_KEY must be at least 32 bytes in production (e.g. openssl rand -hex 32)',
+    ]);
+    // Development and tests keep the 16-character minimum.
+    expect(problemsOf({ ...base, REFRESH_TOKEN_SECRET_KEY: 'r'.repeat(20) })).toEqual([]);
+  });
+
   it('parses booleans, numbers and Redis host/port', () => {
     const config = loadConfig({
       ...base,

@@ -13,6 +13,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { productionSecretProblems } from './production-secrets';
 
 const DURATION = /^\d+(ms|s|m|h|d)$/;
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -336,6 +337,7 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   if (env.NODE_ENV === 'production' && !env.FRONTEND_URL) {
     problems.push('FRONTEND_URL is required in production (the SPA origin, used for CORS)');
   }
+  if (env.NODE_ENV === 'production') problems.push(...productionSecretProblems(env));
   if (env.ACCESS_TOKEN_SECRET_KEY && env.ACCESS_TOKEN_SECRET_KEY === env.REFRESH_TOKEN_SECRET_KEY) {
     problems.push('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');
   }

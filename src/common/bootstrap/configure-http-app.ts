@@ -13,6 +13,7 @@ import { requestLogMiddleware } from '../logging/request-log.middleware';
 import { ROOT_LOGGER } from '../../infrastructure.module';
 import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
 import { installLazyCookies } from '../http/lazy-cookies';
+import { originCheckMiddleware } from '../http/origin-check.middleware';
 import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import { setupSwagger } from './swagger';
@@ -39,7 +40,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.set('etag', false);
   // One router layer for everything every request goes through, in this order: timing first so
   // refusals are measured, the request id before anything can answer (body-parser errors carry
-  // it), the log context around the rest.
+  // it), the log context around the rest. The origin check answers after CORS and security
+  // headers are set and before a body is read.
+  const originCheck = originCheckMiddleware(config);
   app.use(
     middlewareChain(
       httpMetricsMiddleware(app),
@@ -52,6 +55,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
         optionsSuccessStatus: 204,
       }),
       securityHeaders(API_HELMET_OPTIONS),
+      ...(originCheck ? [originCheck] : []),
       jsonBodyParser(),
       normaliseAndGuardInput,
     ),

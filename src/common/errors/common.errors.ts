@@ -92,6 +92,12 @@ export const COMMON_ERRORS = {
     message: (where: string, maxDepth: number) =>
       `${where} is nested too deeply (at most ${maxDepth} levels)`,
   },
+  /** A write from another site while cookies are SameSite=None (origin-check.middleware.ts). */
+  crossSiteWrite: {
+    code: 'CROSS_SITE_WRITE',
+    status: HttpStatus.FORBIDDEN,
+    message: 'Cross-site request refused',
+  },
   routeNotFound: {
     code: 'ROUTE_NOT_FOUND',
     status: HttpStatus.NOT_FOUND,

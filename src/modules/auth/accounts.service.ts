@@ -8,6 +8,11 @@ import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import { STRONG_PASSWORD } from '../../common/validation/transforms';
 import { AppConfig } from '../../config/app-config';
 import { MailProducer } from '../mail/mail.producer';
+import {
+  newVerificationNonce,
+  verificationTokenFor,
+  verificationTokenKey,
+} from '../mail/verification-token';
 import { toSelfView, SelfUserView } from '../users/user.views';
 import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
@@ -35,13 +40,16 @@ export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger(AccountsService.name);
   /** Compared against for unknown emails, so they cost the same bcrypt time as wrong passwords. */
   private dummyHash = '';
+  private readonly verificationKey: Buffer;
 
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly mail: MailProducer,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verificationKey = verificationTokenKey(config.auth.accessSecret);
+  }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await bcrypt.hash(
@@ -51,7 +59,7 @@ export class AccountsService implements OnModuleInit {
   }
 
   async signup(dto: SignupDto): Promise<SelfUserView> {
-    const { token, tokenHash, expiry } = this.newVerificationToken();
+    const { nonce, tokenHash, expiry } = this.newVerificationToken();
     const user = await this.users
       .create({
         firstName: dto.firstName,
@@ -73,7 +81,7 @@ export class AccountsService implements OnModuleInit {
       userId: user._id.toHexString(),
       to: user.emailId,
       firstName: user.firstName,
-      verifyToken: token,
+      tokenNonce: nonce,
     });
     this.logger.log({ msg: 'User signed up', userId: user._id.toHexString() });
     return toSelfView(user);
@@ -117,13 +125,13 @@ export class AccountsService implements OnModuleInit {
     if (!emailId) return;
     const user = await this.users.findByEmailWithSecrets(emailId);
     if (!user || user.emailVerified) return;
-    const { token, tokenHash, expiry } = this.newVerificationToken();
+    const { nonce, tokenHash, expiry } = this.newVerificationToken();
     if (!(await this.users.setVerifyToken(user._id, tokenHash, expiry))) return;
     await this.mail.sendVerification({
       userId: user._id.toHexString(),
       to: user.emailId,
       firstName: user.firstName,
-      verifyToken: token,
+      tokenNonce: nonce,
     });
   }
 
@@ -160,11 +168,12 @@ export class AccountsService implements OnModuleInit {
     return { user: toSelfView(updated), tokens };
   }
 
+  /** Only the nonce goes to the queue; the worker derives the same token for the link. */
   private newVerificationToken() {
-    const token = randomBytes(32).toString('hex');
+    const nonce = newVerificationNonce();
     return {
-      token,
-      tokenHash: sha256Hex(token),
+      nonce,
+      tokenHash: sha256Hex(verificationTokenFor(this.verificationKey, nonce)),
       expiry: new Date(Date.now() + EMAIL_VERIFY_TTL_MS),
     };
   }

@@ -15,8 +15,11 @@ export interface VerificationEmailJob {
   userId: string;
   to: string;
   firstName: string;
-  /** The raw token (the link needs it); only its SHA-256 is stored on the user. */
-  verifyToken: string;
+  /**
+   * Not the token: the worker derives the link's token from this nonce with a server secret
+   * (verification-token.ts), so job data kept in Redis cannot verify anyone's email.
+   */
+  tokenNonce: string;
 }
 
 export interface WelcomeEmailJob {

@@ -15,6 +15,7 @@ import {
   VerificationEmailJob,
 } from './mail.constants';
 import { MailSender } from './mail.sender';
+import { verificationTokenFor, verificationTokenKey } from './verification-token';
 import {
   digestEmail,
   paymentReceiptEmail,
@@ -40,6 +41,7 @@ const workerOptions: NonNullable<Parameters<typeof Processor>[1]> = {
 @Processor(EMAIL_QUEUE, workerOptions)
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger(MailProcessor.name);
+  private readonly verificationKey: Buffer;
 
   constructor(
     private readonly sender: MailSender,
@@ -48,6 +50,7 @@ export class MailProcessor extends WorkerHost {
   ) {
     super();
     Object.assign(workerOptions, mailLockOptions(config.mail.lockDurationMs));
+    this.verificationKey = verificationTokenKey(config.auth.accessSecret);
   }
 
   async process(job: Job<EmailJobData>): Promise<string> {
@@ -58,8 +61,11 @@ export class MailProcessor extends WorkerHost {
   private render(job: Job<EmailJobData>): RenderedEmail {
     const frontendUrl = this.config.frontendUrl;
     switch (job.name) {
-      case EmailJob.Verification:
-        return verificationEmail(job.data as VerificationEmailJob, frontendUrl);
+      case EmailJob.Verification: {
+        const data = job.data as VerificationEmailJob;
+        const token = verificationTokenFor(this.verificationKey, data.tokenNonce);
+        return verificationEmail(data, token, frontendUrl);
+      }
       case EmailJob.Welcome:
         return welcomeEmail(job.data, frontendUrl);
       case EmailJob.Digest:

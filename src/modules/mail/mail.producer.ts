@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { createHash } from 'node:crypto';
 import { withTimeout } from '../../common/async/with-timeout';
 import {
   DigestEmailJob,
@@ -29,7 +28,7 @@ export class MailProducer {
 
   /** One job per (user, token): a retried signup or double submit never sends twice. */
   sendVerification(job: VerificationEmailJob): Promise<boolean> {
-    const tokenId = createHash('sha256').update(job.verifyToken).digest('hex').slice(0, 16);
+    const tokenId = job.tokenNonce.slice(0, 16);
     return this.enqueue(EmailJob.Verification, job, `verification-${job.userId}-${tokenId}`);
   }
 

@@ -41,8 +41,12 @@ ${paragraphs.map((p) => `<p style="margin:0 0 16px;line-height:1.5">${p}</p>`).j
 </td></tr></table></td></tr></table></body></html>`;
 }
 
-export function verificationEmail(job: VerificationEmailJob, frontendUrl: string): RenderedEmail {
-  const link = `${frontendUrl}/verify-email?token=${encodeURIComponent(job.verifyToken)}`;
+export function verificationEmail(
+  job: Pick<VerificationEmailJob, 'firstName'>,
+  token: string,
+  frontendUrl: string,
+): RenderedEmail {
+  const link = `${frontendUrl}/verify-email?token=${encodeURIComponent(token)}`;
   const name = escapeHtml(job.firstName);
   return {
     subject: 'Verify your DevLink email',
