@@ -56,7 +56,10 @@ describe('Rate limits shared through Redis', () => {
     }
     // The flood ceiling: the 101st attempt from the address, correct or not.
     const before = Date.now();
-    expectRefused(await right(b, office, users[0]), before);
+    const refused = await right(b, office, users[0]);
+    expectRefused(refused, before);
+    expect(refused.headers['ratelimit-limit']).toBe('100');
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
     // Other addresses and the separate signup limit are unaffected.
     await right(a, newIp(), users[0]).expect(200);
     const signup = await request(a.server)

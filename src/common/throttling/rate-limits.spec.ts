@@ -5,6 +5,7 @@ const MINUTE = 60_000;
 describe('RATE_LIMITS', () => {
   it.each<[RateLimitName, number, number]>([
     ['signup', 10, 15 * MINUTE],
+    ['login', 100, 15 * MINUTE],
     ['resend', 3, 5 * MINUTE],
     ['refresh', 30, 1 * MINUTE],
     ['verifyEmail', 20, 15 * MINUTE],
@@ -23,7 +24,7 @@ describe('RATE_LIMITS', () => {
 
   it.each<[RateLimitName, number, string]>([
     ['signup', 15, 'Too many attempts. Try again in 15 minute(s)'],
-    ['signup', 1, 'Too many attempts. Try again in 1 minute(s)'],
+    ['login', 1, 'Too many attempts. Try again in 1 minute(s)'],
     ['refresh', 1, 'Too many requests. Try again in 1 minute(s)'],
     ['verifyEmail', 7, 'Too many requests. Try again in 7 minute(s)'],
     ['resend', 4, 'Too many verification email request. Please wait a few minutes'],

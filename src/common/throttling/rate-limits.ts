@@ -7,12 +7,18 @@ const MINUTE = 60_000;
 /**
  * Every named limit in the API; a route opts in with `@RateLimit(name)` (per client IP). `error` is
  * the 429's catalogue entry: the SPA shows its message and counts `retryAfter` minutes down.
- * Login is limited by failures, per account and per address (modules/auth/login-attempts.ts).
  */
 export const RATE_LIMITS = {
   signup: {
     ttl: 15 * MINUTE,
     limit: 10,
+    error: COMMON_ERRORS.tooManyAttempts,
+  },
+  // Every attempt, malformed ones included, against floods from one address. Guessing is held by
+  // the failure limits per account and per address (modules/auth/login-attempts.ts).
+  login: {
+    ttl: 15 * MINUTE,
+    limit: 100,
     error: COMMON_ERRORS.tooManyAttempts,
   },
   resend: {

@@ -73,6 +73,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @RateLimit('login')
   @ApiOperation({
     summary: 'Start a session on this device; sets the accessToken and refreshToken cookies',
   })

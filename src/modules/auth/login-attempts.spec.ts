@@ -8,19 +8,17 @@ function counts(overrides: Partial<Record<keyof LoginCounts, unknown>> = {}): Lo
   return {
     accountFailures: fresh,
     addressFailures: fresh,
-    addressAttempts: fresh,
     knownAddress: false,
     ...overrides,
   } as LoginCounts;
 }
 
 describe('loginDecision', () => {
-  it('suggested limits: 10 failures per account, 20 per address, 100 attempts, per 15 minutes', () => {
+  it('10 failures per account and 20 per address, per 15 minutes', () => {
     expect(LOGIN_LIMITS).toMatchObject({
       windowMs: 15 * 60_000,
       accountFailures: 10,
       addressFailures: 20,
-      addressAttempts: 100,
       knownAddressMs: 30 * 24 * 60 * 60_000,
     });
   });
@@ -32,7 +30,6 @@ describe('loginDecision', () => {
   it.each<[string, Partial<LoginCounts>]>([
     ['the 10th failure of an account', { accountFailures: { count: 10, ttlMs: 1 } }],
     ['the 20th failure of an address', { addressFailures: { count: 20, ttlMs: 1 } }],
-    ['the 100th attempt of an address', { addressAttempts: { count: 100, ttlMs: 1 } }],
   ])('allows %s (exactly at the limit)', (_name, overrides) => {
     expect(loginDecision(counts(overrides))).toEqual({ allowed: true });
   });
@@ -49,12 +46,6 @@ describe('loginDecision', () => {
       { addressFailures: { count: 21, ttlMs: 300_500 } },
       'addressFailures',
       301,
-    ],
-    [
-      'a 101st attempt for the address',
-      { addressAttempts: { count: 101, ttlMs: 1 } },
-      'addressAttempts',
-      1,
     ],
   ])('refuses %s, retrying when its window ends', (_name, overrides, limit, seconds) => {
     expect(loginDecision(counts(overrides))).toEqual({
@@ -91,12 +82,11 @@ describe('loginDecision', () => {
         counts({
           accountFailures: { count: 11, ttlMs: 200_000 },
           addressFailures: { count: 21, ttlMs: 700_000 },
-          addressAttempts: { count: 101, ttlMs: 400_000 },
         }),
       ),
     ).toEqual({
       allowed: false,
-      limits: ['accountFailures', 'addressFailures', 'addressAttempts'],
+      limits: ['accountFailures', 'addressFailures'],
       retryAfterSeconds: 700,
     });
   });

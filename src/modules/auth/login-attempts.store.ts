@@ -7,9 +7,9 @@ import { retryAfterFields } from '../../common/throttling/rate-limit-response';
 import { LOGIN_LIMITS, loginDecision, type LoginCounts } from './login-attempts';
 import { sha256Hex } from './token.service';
 
-// One round trip, atomic: count the attempt for the address, provisionally count a failure for
-// the address and the account (each counter's fixed window starts at its first count), and read
-// whether the address is known to the account. Returns each count with its window's ms left.
+// One round trip, atomic: provisionally count a failure for the address and the account (each
+// counter's fixed window starts at its first count) and read whether the address is known to the
+// account. Returns each count with its window's ms left.
 const COUNT = `
 local function count(key)
   local n = redis.call('INCR', key)
@@ -17,14 +17,12 @@ local function count(key)
   if ttl < 0 then redis.call('PEXPIRE', key, ARGV[1]); ttl = tonumber(ARGV[1]) end
   return { n, ttl }
 end
-local attempts = count(KEYS[1])
-local addressFailures = count(KEYS[2])
-local accountFailures = count(KEYS[3])
-local seen = redis.call('ZSCORE', KEYS[4], ARGV[2])
+local addressFailures = count(KEYS[1])
+local accountFailures = count(KEYS[2])
+local seen = redis.call('ZSCORE', KEYS[3], ARGV[2])
 local known = 0
 if seen and tonumber(seen) > tonumber(ARGV[3]) - tonumber(ARGV[4]) then known = 1 end
-return { attempts[1], attempts[2], addressFailures[1], addressFailures[2],
-         accountFailures[1], accountFailures[2], known }`;
+return { addressFailures[1], addressFailures[2], accountFailures[1], accountFailures[2], known }`;
 
 // A refused attempt checked no password: take its provisional failures back.
 const RELEASE = `
@@ -51,8 +49,8 @@ export interface LoginAttempt {
 }
 
 /**
- * Login attempt counters in Redis (shared by every API instance), under the app's key prefix:
- * `login:attempts:<ip>`, `login:failures:ip:<ip>`, `login:failures:account:<sha256(email)>`
+ * Login failure counters in Redis (shared by every API instance), under the app's key prefix:
+ * `login:failures:ip:<ip>`, `login:failures:account:<sha256(email)>`
  * (15-minute windows) and `login:known:<sha256(email)>` (addresses, hashed, that logged in within
  * 30 days). Emails and remembered addresses are stored hashed. Decisions are
  * {@link loginDecision}'s. A Redis outage fails the login (503), as the other auth limits do.
@@ -63,7 +61,7 @@ export class LoginAttemptsStore {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  /** Counts the attempt; throws the 429 when a limit refuses it (nothing else is counted then). */
+  /** Counts the attempt as a failure until told otherwise; throws the 429 when a limit refuses it. */
   async begin(clientIp: string, emailId: string, nowMs = Date.now()): Promise<LoginAttempt> {
     const account = sha256Hex(emailId);
     const attempt: LoginAttempt = {
@@ -74,21 +72,18 @@ export class LoginAttemptsStore {
       },
       addressId: sha256Hex(clientIp),
     };
-    const [attempts, attemptsTtl, ipFailures, ipFailuresTtl, failures, failuresTtl, known] =
-      (await this.redis.eval(
-        COUNT,
-        4,
-        `login:attempts:${clientIp}`,
-        attempt.keys.addressFailures,
-        attempt.keys.accountFailures,
-        attempt.keys.known,
-        String(LOGIN_LIMITS.windowMs),
-        attempt.addressId,
-        String(nowMs),
-        String(LOGIN_LIMITS.knownAddressMs),
-      )) as number[];
+    const [ipFailures, ipFailuresTtl, failures, failuresTtl, known] = (await this.redis.eval(
+      COUNT,
+      3,
+      attempt.keys.addressFailures,
+      attempt.keys.accountFailures,
+      attempt.keys.known,
+      String(LOGIN_LIMITS.windowMs),
+      attempt.addressId,
+      String(nowMs),
+      String(LOGIN_LIMITS.knownAddressMs),
+    )) as number[];
     const counts: LoginCounts = {
-      addressAttempts: { count: attempts, ttlMs: attemptsTtl },
       addressFailures: { count: ipFailures, ttlMs: ipFailuresTtl },
       accountFailures: { count: failures, ttlMs: failuresTtl },
       knownAddress: known === 1,

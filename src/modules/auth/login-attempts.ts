@@ -4,8 +4,9 @@
  * Failures are what a guesser produces, so failures are what is limited: per account (by the
  * normalised email, whether or not an account has it, so a 429 never tells whether one exists)
  * and per address. Correct logins do not count toward either, so an office or a mobile carrier
- * behind one address never locks its own users out; every attempt only counts toward a much
- * higher per-address ceiling against floods. A correct password resets the account's failures.
+ * behind one address never locks its own users out; every attempt only counts toward the route's
+ * much higher per-address ceiling against floods (`RATE_LIMITS.login`, which also counts
+ * malformed requests). A correct password resets the account's failures.
  *
  * A guesser spread over many addresses can still lock an account for everyone. Addresses that
  * logged into the account with its password in the last 30 days keep trying through that lock
@@ -20,14 +21,13 @@ export const LOGIN_LIMITS = {
   windowMs: 15 * MINUTE,
   accountFailures: 10,
   addressFailures: 20,
-  addressAttempts: 100,
   /** How long a successful login keeps its address known to the account. */
   knownAddressMs: 30 * 24 * 60 * MINUTE,
   /** Known addresses kept per account (the most recent). */
   knownAddressesKept: 20,
 } as const;
 
-export type LoginLimit = 'accountFailures' | 'addressFailures' | 'addressAttempts';
+export type LoginLimit = 'accountFailures' | 'addressFailures';
 
 /** One counter after this attempt was counted, and the milliseconds left in its window. */
 export interface WindowCount {
@@ -36,14 +36,13 @@ export interface WindowCount {
 }
 
 /**
- * The counters as this attempt left them: the attempt is counted, and provisionally counted as a
- * failure too (taken back when it is refused or the password is right), so concurrent guesses can
- * never slip past a limit between a read and a write.
+ * The failure counters as this attempt left them: it is provisionally counted as a failure (taken
+ * back when it is refused or the password is right), so concurrent guesses can never slip past a
+ * limit between a read and a write.
  */
 export interface LoginCounts {
   accountFailures: WindowCount;
   addressFailures: WindowCount;
-  addressAttempts: WindowCount;
   /** This address logged into this account recently (see `knownAddressMs`). */
   knownAddress: boolean;
 }
@@ -53,23 +52,18 @@ export type LoginDecision =
 
 /**
  * Whether this attempt may check a password. Refused when it would be a failure past a limit
- * (the 11th failure for the account, the 21st for the address) or the 101st attempt of the
- * address; a known address is not held by the account's limit. The retry time is when every
- * exceeded window has ended.
+ * (the 11th failure for the account, the 21st for the address); a known address is not held by
+ * the account's limit. The retry time is when every exceeded window has ended.
  */
 export function loginDecision(
   counts: LoginCounts,
-  limits: Pick<
-    typeof LOGIN_LIMITS,
-    'accountFailures' | 'addressFailures' | 'addressAttempts'
-  > = LOGIN_LIMITS,
+  limits: Pick<typeof LOGIN_LIMITS, LoginLimit> = LOGIN_LIMITS,
 ): LoginDecision {
   const exceeded: LoginLimit[] = [];
   if (counts.accountFailures.count > limits.accountFailures && !counts.knownAddress) {
     exceeded.push('accountFailures');
   }
   if (counts.addressFailures.count > limits.addressFailures) exceeded.push('addressFailures');
-  if (counts.addressAttempts.count > limits.addressAttempts) exceeded.push('addressAttempts');
   if (exceeded.length === 0) return { allowed: true };
   const ttlMs = Math.max(...exceeded.map((limit) => counts[limit].ttlMs));
   return { allowed: false, limits: exceeded, retryAfterSeconds: Math.ceil(ttlMs / 1000) };
