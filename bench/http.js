@@ -18,7 +18,7 @@ const { seed, viewerCookie, PASSWORD, VIEWER_EMAIL } = require('./seed');
 const WARMUP_SECONDS = 2;
 
 // Each login comes from its own X-Forwarded-For address (the bench starts the API trusting one proxy hop), so the
-// per-IP login limit (10 per 15 min, no env override) never triggers: bench/auth-latency.js does
+// per-IP login ceiling (100 attempts per 15 min, no env override) never triggers: bench/auth-latency.js does
 // the same. 10.0.0.1 upwards gives 16M addresses, far more than any run can send.
 let loginIp = 0;
 const nextIp = () => {

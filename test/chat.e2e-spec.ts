@@ -10,7 +10,7 @@ import type {
 } from '../src/modules/presence/presence.events';
 import { UserCache } from '../src/modules/users/user.cache';
 import { givePlan } from './support/plans';
-import { signUpAndLogIn, UserSession } from './support/session';
+import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
 
@@ -389,7 +389,7 @@ describe('Chat across API instances', () => {
     const hubTab = await open(one, hub);
     const friends: UserSession[] = [];
     for (let i = 0; i < 5; i++) {
-      const friend = await signUpAndLogIn(one, { firstName: `Friend${i}` });
+      const friend = await signUpAndLogIn(one, { firstName: `Friend${letters(i)}` });
       await connect(hub, friend);
       friends.push(friend);
       expect(
@@ -405,7 +405,7 @@ describe('Chat across API instances', () => {
       names.push(...res.body.data.map((c: { firstName: string }) => c.firstName));
       before = res.body.pagination.nextBefore;
     } while (before);
-    expect(names).toEqual(['Friend4', 'Friend3', 'Friend2', 'Friend1', 'Friend0']);
+    expect(names).toEqual(['FriendE', 'FriendD', 'FriendC', 'FriendB', 'FriendA']);
     await hub.get('/chat/recent?limit=51').expect(400);
     await hub.get('/chat/recent?before=abc').expect(400);
   });

@@ -283,6 +283,19 @@ describe('Swagger documents every route with its DTOs', () => {
     });
   });
 
+  it('documents the name rule as the pattern the validator applies', () => {
+    for (const dto of ['SignupDto', 'EditProfileDto']) {
+      const { firstName, lastName } = schemaNamed(dto).properties ?? {};
+      const first = new RegExp(firstName.pattern ?? '', 'u');
+      const last = new RegExp(lastName.pattern ?? '', 'u');
+      expect(firstName.description).toContain('no digits or emoji');
+      expect(['Zoë O’Brien-Smith', 'محمد'].every((name) => first.test(name))).toBe(true);
+      expect(['J0hn', 'Zoë 🌸', ''].some((name) => first.test(name))).toBe(false);
+      expect(last.test('')).toBe(true);
+      expect(last.test('Smith2')).toBe(false);
+    }
+  });
+
   describe('required and optional fields are what validation accepts', () => {
     const requiredOf = (name: string) => [...(schemaNamed(name).required ?? [])].sort();
 

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { SwipeClock } from '../src/modules/membership/swipe-counter';
 import { givePlan } from './support/plans';
-import { signUpAndLogIn, type UserSession } from './support/session';
+import { letters, signUpAndLogIn, type UserSession } from './support/session';
 import { createTestApp, type TestApp, uniqueNamespace } from './support/test-app';
 
 // DIGEST_TIME_ZONE is Asia/Kolkata (UTC+5:30) unless the test environment says otherwise.
@@ -23,7 +23,7 @@ describe('Daily swipe limit (FREE 10, PRO/ELITE unlimited), counted in Redis', (
       const _id = new Types.ObjectId();
       return {
         _id,
-        firstName: `Target${i}`,
+        firstName: `Target${letters(i)}`,
         emailId: `${_id.toHexString()}@example.com`,
         password: 'x',
         createdAt: new Date(),

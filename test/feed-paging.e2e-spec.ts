@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { REDIS_CLIENT } from '../src/common/redis/redis.module';
 import { feedFilterKey } from '../src/modules/feed/feed-paging';
 import { FEED_POSITION_TTL_MS, FeedPositionStore } from '../src/modules/feed/feed-position.store';
-import { signUpAndLogIn, UserSession } from './support/session';
+import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
 import { givePlan } from './support/plans';
 
@@ -45,7 +45,7 @@ describe('Feed paging by page number while swiping (the SPA)', () => {
     const now = new Date();
     const users = Array.from({ length: 12 }, (_, i) => ({
       _id: new Types.ObjectId(),
-      firstName: `Cand${i}`,
+      firstName: `Cand${letters(i)}`,
       lastName: 'Date',
       emailId: `cand${i}@paging.test`,
       password: 'x',

@@ -1,7 +1,7 @@
 import type { Document } from 'mongodb';
 import { Types } from 'mongoose';
 import { givePlan } from './support/plans';
-import { signUpAndLogIn, UserSession } from './support/session';
+import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
 
 interface CapturedQuery {
@@ -219,7 +219,7 @@ async function seedBulk(t: TestApp, count: number) {
   const now = Date.now();
   const users = Array.from({ length: count }, (_, i) => ({
     _id: new Types.ObjectId(),
-    firstName: `Bulk${i}`,
+    firstName: `Bulk${letters(i)}`,
     emailId: `bulk${i}@plans.test`,
     password: 'x',
     about: 'bulk',

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { givePlan } from './support/plans';
-import { signUpAndLogIn, UserSession } from './support/session';
+import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { sleep, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -121,7 +121,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
 
   it('pages never repeat a profile; the cursor pages without skipping while swiping', async () => {
     const viewer = await onboarded('Viewer');
-    for (let i = 0; i < 5; i++) await onboarded(`Member${i}`);
+    for (let i = 0; i < 5; i++) await onboarded(`Member${letters(i)}`);
     const seen: string[] = [];
     for (let page = 1; page <= 5; page++)
       seen.push(...(await feedIds(viewer, `?page=${page}&limit=2`)));
@@ -256,18 +256,18 @@ describe('Social story: feed, requests, connections and live notifications', () 
   it('request lists are paginated', async () => {
     const r = await onboarded('Popular');
     for (let i = 0; i < 3; i++) {
-      const s = await onboarded(`Fan${i}`);
+      const s = await onboarded(`Fan${letters(i)}`);
       await s.post(`/request/send/interested/${r.id}`).expect(200);
       await sleep(5);
     }
     const first = await r.get('/user/requests/received?page=1&limit=2').expect(200);
     expect(first.body.data).toHaveLength(2);
     expect(first.body.pagination).toEqual({ page: 1, limit: 2, hasMore: true });
-    expect(first.body.data[0].fromUserId.firstName).toBe('Fan2'); // newest first
+    expect(first.body.data[0].fromUserId.firstName).toBe('FanC'); // newest first
     const second = await r.get('/user/requests/received?page=2&limit=2').expect(200);
     expect(
       second.body.data.map((x: { fromUserId: { firstName: string } }) => x.fromUserId.firstName),
-    ).toEqual(['Fan0']);
+    ).toEqual(['FanA']);
     expect(second.body.pagination.hasMore).toBe(false);
     await request(t.server).get('/user/requests/received').expect(401);
   });

@@ -77,6 +77,20 @@ export class UserSession {
 let counter = 0;
 
 /**
+ * A counter as letters (0 → A, 25 → Z, 26 → BA, …), for generated names: names take letters,
+ * never digits.
+ */
+export function letters(n: number): string {
+  let text = '';
+  let rest = n;
+  do {
+    text = String.fromCharCode(65 + (rest % 26)) + text;
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return text;
+}
+
+/**
  * A distinct client address per call (the app trusts one proxy hop), so helpers that sign many
  * users up do not trip the per-IP auth limits; rate-limit tests use fixed addresses instead.
  */
@@ -100,7 +114,7 @@ export interface NewUserOptions {
 export async function signUp(t: TestApp, options: NewUserOptions = {}) {
   counter++;
   const body = {
-    firstName: options.firstName ?? `User${counter}`,
+    firstName: options.firstName ?? `User${letters(counter)}`,
     lastName: options.lastName ?? 'Tester',
     emailId: options.emailId ?? `user${counter}.${Date.now()}@example.com`,
     password: options.password ?? STRONG_PASSWORD,

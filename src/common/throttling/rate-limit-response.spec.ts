@@ -54,7 +54,7 @@ describe('tooManyRequests', () => {
     [1, 1, '2025-06-01T12:00:01.000Z'],
     [0, 1, '2025-06-01T12:00:00.000Z'],
   ])('%i s → retryAfter %i min, retryAt %s', (seconds, minutes, retryAt) => {
-    const error = tooManyRequests('login', seconds, NOW);
+    const error = tooManyRequests('signup', seconds, NOW);
     expect(error).toBeInstanceOf(AppError);
     expect(error.status).toBe(429);
     expect(error.message).toBe(`Too many attempts. Try again in ${minutes} minute(s)`);

@@ -64,8 +64,8 @@ const blocked = (totalHits: number, timeToExpire: number): Counted => ({
 
 describe('RateLimitGuard', () => {
   it.each<[string, RateLimitName | undefined, RateLimitName]>([
-    ['a route without a limit', undefined, 'login'],
-    ["another route's throttler (signup on the login route)", 'login', 'signup'],
+    ['a route without a limit', undefined, 'signup'],
+    ["another route's throttler (signup on the verify-email route)", 'verifyEmail', 'signup'],
   ])('%s: nothing counted, no headers', async (_name, routeLimit, throttler) => {
     const { handle, headers, storage } = run(routeLimit, throttler, allowed(1, 900));
     expect(await handle).toEqual({ allowed: true, error: undefined });
@@ -74,14 +74,14 @@ describe('RateLimitGuard', () => {
   });
 
   it('counts the named throttler in its own bucket and sets the draft-6 headers', async () => {
-    const { handle, headers, storage } = run('login', 'login', allowed(4, 712));
+    const { handle, headers, storage } = run('signup', 'signup', allowed(4, 712));
     expect(await handle).toEqual({ allowed: true, error: undefined });
     expect(storage.increment).toHaveBeenCalledWith(
-      'login:203.0.113.7',
+      'signup:203.0.113.7',
       15 * 60_000,
       10,
       15 * 60_000,
-      'login',
+      'signup',
     );
     expect(headers).toEqual({
       'RateLimit-Policy': '10;w=900',
@@ -107,7 +107,11 @@ describe('RateLimitGuard', () => {
   });
 
   it('lets a route without a limit through without reading any throttler or counting', async () => {
-    const { guard, context, reflector, storage, handle } = run(undefined, 'login', allowed(1, 900));
+    const { guard, context, reflector, storage, handle } = run(
+      undefined,
+      'signup',
+      allowed(1, 900),
+    );
     await handle;
     reflector.getAllAndOverride.mockClear();
     expect(await guard.canActivate(context)).toBe(true);

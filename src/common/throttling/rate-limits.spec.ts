@@ -5,7 +5,7 @@ const MINUTE = 60_000;
 describe('RATE_LIMITS', () => {
   it.each<[RateLimitName, number, number]>([
     ['signup', 10, 15 * MINUTE],
-    ['login', 10, 15 * MINUTE],
+    ['login', 100, 15 * MINUTE],
     ['resend', 3, 5 * MINUTE],
     ['refresh', 30, 1 * MINUTE],
     ['verifyEmail', 20, 15 * MINUTE],

@@ -14,9 +14,11 @@ export const RATE_LIMITS = {
     limit: 10,
     error: COMMON_ERRORS.tooManyAttempts,
   },
+  // Every attempt, malformed ones included, against floods from one address. Guessing is held by
+  // the failure limits per account and per address (modules/auth/login-attempts.ts).
   login: {
     ttl: 15 * MINUTE,
-    limit: 10,
+    limit: 100,
     error: COMMON_ERRORS.tooManyAttempts,
   },
   resend: {

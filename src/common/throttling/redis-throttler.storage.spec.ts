@@ -11,12 +11,12 @@ function storageAnswering(hits: number, pttl: number) {
 describe('RedisThrottlerStorage.increment', () => {
   it('runs the script once on the throttler-scoped key with the window in ms', async () => {
     const { storage, evalScript } = storageAnswering(1, 900_000);
-    await storage.increment('login:203.0.113.7', 900_000, 10, 0, 'login');
+    await storage.increment('signup:203.0.113.7', 900_000, 10, 0, 'signup');
     expect(evalScript).toHaveBeenCalledTimes(1);
     const [script, keyCount, key, ttl] = evalScript.mock.calls[0];
     expect(script).toEqual(expect.stringContaining("redis.call('INCR', KEYS[1])"));
     expect(keyCount).toBe(1);
-    expect(key).toBe('ratelimit:login:login:203.0.113.7');
+    expect(key).toBe('ratelimit:signup:signup:203.0.113.7');
     expect(ttl).toBe('900000');
   });
 
@@ -36,7 +36,7 @@ describe('RedisThrottlerStorage.increment', () => {
     '%s: %i allowed, hit %i, pttl %i → blocked %s, timeToExpire %i',
     async (_name, limit, hits, pttl, blocked, seconds) => {
       const { storage } = storageAnswering(hits, pttl);
-      expect(await storage.increment('k', 900_000, limit, 0, 'login')).toEqual({
+      expect(await storage.increment('k', 900_000, limit, 0, 'signup')).toEqual({
         totalHits: hits,
         timeToExpire: seconds,
         isBlocked: blocked,

@@ -2,6 +2,7 @@ import {
   isSafeMultiLineText,
   isSafeSingleLineText,
   isWellFormedText,
+  personNamePattern,
   personNameProblem,
   utf8ByteLength,
 } from './text-rules';
@@ -84,9 +85,7 @@ describe('text rules', () => {
       'Mary-Jane',
       'Anne Marie',
       'J.R.R.',
-      'Zoë 🌸',
-      'Ana 👩🏽‍💻',
-      'User42',
+      'Zoë O’Brien-Smith',
       '明',
       'محمد',
       'अनुष्का',
@@ -94,6 +93,7 @@ describe('text rules', () => {
       'Ôlafur',
       'ʻAkau', // ʻokina is a modifier letter
       'مهر\u200Cناز', // Persian, with a zero-width non-joiner
+      'क्\u200Dष', // Devanagari: virama (a mark), then a zero-width joiner before a letter
       'A'.repeat(50),
       'É'.repeat(50),
     ])('accepts %j', (name) => {
@@ -103,25 +103,75 @@ describe('text rules', () => {
     it.each([
       ['', required, 'firstName cannot be empty'],
       ['A'.repeat(51), required, 'firstName must be at most 50 characters'],
-      ['12345', required, 'firstName must start with a letter'],
       ['-Amy', required, 'firstName must start with a letter'],
       ["'Amy", required, 'firstName must start with a letter'],
-      ['🌸 Amy', required, 'firstName must start with a letter'],
+      ['.Amy', required, 'firstName must start with a letter'],
+      ['\u0301Amy', required, 'firstName must start with a letter'], // a lone combining mark
+      [
+        'J0hn',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
+      [
+        'User42',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
+      [
+        '12345',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
+      [
+        'Zoë 🌸',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
+      [
+        '🌸 Amy',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
+      [
+        'Ana 👩🏽‍💻',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ],
       [
         'Amy<b>',
         required,
-        'firstName may contain only letters, digits, spaces, emoji, apostrophes, hyphens and dots',
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
       ],
       [
         'amy@example.com',
         required,
-        'firstName may contain only letters, digits, spaces, emoji, apostrophes, hyphens and dots',
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
       ],
       [
         'Amy_Li',
         required,
-        'firstName may contain only letters, digits, spaces, emoji, apostrophes, hyphens and dots',
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
       ],
+      [
+        'Amy\u00B2',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ], // superscript two is a number, not a letter
+      [
+        'Amy\u200D',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ], // joiner at the end
+      [
+        'Amy \u200CLi',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ], // non-joiner after a space
+      [
+        'Amy\u200C-Li',
+        required,
+        'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
+      ], // non-joiner before a hyphen
       [
         'Ev\u0000e',
         required,
@@ -141,11 +191,11 @@ describe('text rules', () => {
       expect(personNameProblem(name, 'firstName', options)).toBe(message);
     });
 
-    it('counts characters, not UTF-16 units (50 emoji-bearing characters are fine)', () => {
-      const name = `A${'🌸'.repeat(49)}`;
+    it('counts characters, not UTF-16 units (50 astral-plane letters are fine)', () => {
+      const name = `A${'𝒜'.repeat(49)}`; // U+1D49C, a letter outside the BMP
       expect(name.length).toBe(99);
       expect(personNameProblem(name, 'firstName', required)).toBeUndefined();
-      expect(personNameProblem(`${name}🌸`, 'firstName', required)).toBe(
+      expect(personNameProblem(`${name}𝒜`, 'firstName', required)).toBe(
         'firstName must be at most 50 characters',
       );
     });
@@ -156,8 +206,31 @@ describe('text rules', () => {
         'lastName must be at most 50 characters',
       );
       expect(personNameProblem('42', 'lastName', optional)).toBe(
-        'lastName must start with a letter',
+        'lastName may contain only letters, spaces, apostrophes, hyphens and periods',
       );
+    });
+
+    it.each([
+      'Amy',
+      'Zoë O’Brien-Smith',
+      'J.R.R.',
+      'मهر',
+      'مهر\u200Cناز',
+      'Nguye\u0302\u0303n',
+      'J0hn',
+      'Zoë 🌸',
+      '-Amy',
+      '\u0301Amy',
+      'Amy\u200D',
+      'Amy \u200CLi',
+    ])('the documented pattern agrees with the rule on %j', (name) => {
+      const pattern = new RegExp(personNamePattern({ required: true }), 'u');
+      expect(pattern.test(name)).toBe(personNameProblem(name, 'firstName', required) === undefined);
+    });
+
+    it('the optional pattern also accepts the empty name', () => {
+      expect(new RegExp(personNamePattern({ required: false }), 'u').test('')).toBe(true);
+      expect(new RegExp(personNamePattern({ required: true }), 'u').test('')).toBe(false);
     });
   });
 });

@@ -51,13 +51,28 @@ export function utf8ByteLength(value: string): number {
 export const NAME_MAX_LENGTH = 50;
 
 /**
- * Letters and marks of any script (variation selectors are marks too), digits, emoji, spaces,
- * apostrophes (' ’), hyphens and dots, plus the zero-width non-joiner and joiner that Persian and
- * Indic names and emoji sequences need.
+ * One character of a name: a letter of any script, a combining mark (accents written decomposed,
+ * Indic vowel signs and viramas), a space, an apostrophe (' ’), a hyphen or a period. The
+ * zero-width non-joiner and joiner that Persian and Indic names need are allowed only after a
+ * letter or mark and before a letter, where they shape the letters around them. No digits, emoji
+ * or other symbols: a name is shown beside messages and in emails as the person's name.
  */
-const NAME_CHARACTERS =
-  /^(?:[\p{L}\p{M}\p{Nd}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator} '’.-]|\u200C|\u200D)*$/u;
+const NAME_CHARACTER = String.raw`[\p{L}\p{M} '’.\-]|(?<=[\p{L}\p{M}])[\u200C\u200D](?=\p{L})`;
+const NAME_CHARACTERS = new RegExp(`^(?:${NAME_CHARACTER})*$`, 'u');
 const STARTS_WITH_LETTER = /^\p{L}/u;
+
+/**
+ * The whole character rule as one pattern (Unicode mode) for the OpenAPI document; an optional
+ * name may also be empty. Length and control characters are checked separately.
+ */
+export function personNamePattern({ required }: { required: boolean }): string {
+  const name = `\\p{L}(?:${NAME_CHARACTER})*`;
+  return required ? `^${name}$` : `^(?:${name})?$`;
+}
+
+/** The refusal for a character outside the rule. */
+export const nameCharactersMessage = (field: string) =>
+  `${field} may contain only letters, spaces, apostrophes, hyphens and periods`;
 
 /**
  * The one rule for first and last names, at signup and on edit (the value is already trimmed).
@@ -76,7 +91,7 @@ export function personNameProblem(
     return `${field} must not contain control characters, line breaks or text-direction characters`;
   }
   if (!NAME_CHARACTERS.test(value)) {
-    return `${field} may contain only letters, digits, spaces, emoji, apostrophes, hyphens and dots`;
+    return nameCharactersMessage(field);
   }
   if (!STARTS_WITH_LETTER.test(value)) return `${field} must start with a letter`;
   return undefined;

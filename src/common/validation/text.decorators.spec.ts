@@ -89,7 +89,11 @@ describe('text decorators through the global validation pipe', () => {
     [{ firstName: 'Amy', lastName: null }, 'lastName must be a string'],
     [
       { firstName: 'Amy', lastName: '#1' },
-      'lastName may contain only letters, digits, spaces, emoji, apostrophes, hyphens and dots',
+      'lastName may contain only letters, spaces, apostrophes, hyphens and periods',
+    ],
+    [
+      { firstName: 'J0hn' },
+      'firstName may contain only letters, spaces, apostrophes, hyphens and periods',
     ],
   ])('PersonName refuses %j', async (body, message) => {
     await expect(check(NameDto, body)).resolves.toEqual({ message });

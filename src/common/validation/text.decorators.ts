@@ -48,8 +48,9 @@ const NameTransform = (blankAsMissing: boolean) =>
 
 /**
  * The one rule for first and last names, used by signup and profile edit: 1–50 characters (0 when
- * `allowEmpty`, for lastName), letters of any script, marks, digits, emoji, spaces, apostrophes,
- * hyphens and dots, starting with a letter. Accepts Amy, Li, José, O'Brien, Nguyễn, Mary-Jane.
+ * `allowEmpty`, for lastName), letters of any script, marks, spaces, apostrophes, hyphens and
+ * periods, starting with a letter (text-rules.ts). Accepts Amy, Li, José, O'Brien, Nguyễn,
+ * Mary-Jane; refuses J0hn.
  */
 export const PersonName = (
   field: string,

@@ -20,6 +20,7 @@ import { AUTH_ERRORS } from './auth.errors';
 import type { IssuedTokens } from './auth-cookies';
 import type { LoginDto } from './dto/login.dto';
 import type { SignupDto } from './dto/signup.dto';
+import { LoginAttemptsStore } from './login-attempts.store';
 import { SessionContext, SessionsService } from './sessions.service';
 import { sha256Hex } from './token.service';
 
@@ -47,6 +48,7 @@ export class AccountsService implements OnModuleInit {
     private readonly sessions: SessionsService,
     private readonly mail: MailProducer,
     private readonly config: AppConfig,
+    private readonly attempts: LoginAttemptsStore,
   ) {
     this.verificationKey = verificationTokenKey(config.auth.accessSecret);
   }
@@ -89,18 +91,23 @@ export class AccountsService implements OnModuleInit {
 
   /**
    * The password is checked before anything about the account is revealed, and an unknown email
-   * still runs one bcrypt comparison, so timing and messages do not tell whether it exists.
+   * still runs one bcrypt comparison, so timing and messages do not tell whether it exists. The
+   * attempt limits (login-attempts.ts) run first and treat unknown emails like accounts; a right
+   * password (even on an unverified account) is not a failure.
    */
   async login(
     dto: LoginDto,
+    clientIp: string,
     context: SessionContext,
   ): Promise<{ user: SelfUserView; tokens: IssuedTokens }> {
+    const attempt = await this.attempts.begin(clientIp, dto.emailId);
     const user = await this.users.findByEmailWithSecrets(dto.emailId);
     const matches = await bcrypt.compare(dto.password, user?.password ?? this.dummyHash);
     if (!user || !matches) {
       this.logger.log({ msg: 'Login failed', reason: user ? 'password' : 'unknown-account' });
       throw appError(AUTH_ERRORS.invalidCredentials);
     }
+    await this.attempts.succeeded(attempt);
     if (!user.emailVerified) {
       throw appError(AUTH_ERRORS.emailNotVerified);
     }

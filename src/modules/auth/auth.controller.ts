@@ -88,14 +88,17 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     type: RateLimitedResponse,
-    description: '10 per 15 minutes per IP (separate from signup)',
+    description:
+      'Per 15 minutes: 10 failed logins per email (known or not; addresses that logged into the ' +
+      'account within 30 days are exempt), 20 failed logins or 100 attempts per IP. Correct ' +
+      "logins are not failures and reset the email's count.",
   })
   async login(
     @Body() dto: LoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { user, tokens } = await this.accounts.login(dto, {
+    const { user, tokens } = await this.accounts.login(dto, req.ip ?? 'unknown', {
       userAgent: req.headers['user-agent'],
     });
     this.cookies.set(res, tokens);

@@ -9,6 +9,7 @@ import { AccessTokenStrategy } from './access-token.strategy';
 import { AccountsService } from './accounts.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthController } from './auth.controller';
+import { LoginAttemptsStore } from './login-attempts.store';
 import { SessionsStoreModule } from './sessions-store.module';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
@@ -31,6 +32,7 @@ import { TokenService } from './token.service';
     AccountsService,
     SessionsService,
     AuthCookies,
+    LoginAttemptsStore,
     TokenService,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessTokenGuard },

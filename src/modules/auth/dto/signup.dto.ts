@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsEmail, IsString, MaxLength } from 'class-validator';
-import { NAME_MAX_LENGTH } from '../../../common/validation/text-rules';
+import { NAME_MAX_LENGTH, personNamePattern } from '../../../common/validation/text-rules';
 import { NormaliseEmail, OptionalNotNull } from '../../../common/validation/transforms';
 import {
   PasswordMaxBytes,
@@ -10,16 +10,21 @@ import {
 
 export class SignupDto {
   /**
-   * Trimmed. Letters of any script, digits, emoji, spaces, ' - . ; starts with a letter.
+   * Trimmed. Letters of any script, combining marks, spaces, apostrophes (' ’), hyphens and
+   * periods; starts with a letter; no digits or emoji.
    * @example Amy
    */
-  @ApiProperty({ minLength: 1, maxLength: NAME_MAX_LENGTH })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: NAME_MAX_LENGTH,
+    pattern: personNamePattern({ required: true }),
+  })
   @IsDefined({ message: 'firstName is required' })
   @PersonName('firstName', { allowEmpty: false })
   firstName!: string;
 
   /** Same rule as firstName; missing or blank stores no last name. */
-  @ApiProperty({ maxLength: NAME_MAX_LENGTH })
+  @ApiProperty({ maxLength: NAME_MAX_LENGTH, pattern: personNamePattern({ required: false }) })
   @OptionalNotNull()
   @PersonName('lastName', { allowEmpty: true, blankAsMissing: true })
   lastName?: string;

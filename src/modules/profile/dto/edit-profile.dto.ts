@@ -13,7 +13,7 @@ import {
   Validate,
 } from 'class-validator';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
-import { NAME_MAX_LENGTH } from '../../../common/validation/text-rules';
+import { NAME_MAX_LENGTH, personNamePattern } from '../../../common/validation/text-rules';
 import {
   MultiLineText,
   PersonName,
@@ -32,14 +32,21 @@ export const MAX_SKILLS = 10;
  */
 @UnknownFieldsMessage('Invalid update fields')
 export class EditProfileDto {
-  /** Trimmed. Same rule as signup: letters of any script, digits, emoji, spaces, ' - . */
-  @ApiProperty({ minLength: 1, maxLength: NAME_MAX_LENGTH })
+  /**
+   * Trimmed. Same rule as signup: letters of any script, combining marks, spaces, apostrophes
+   * (' ’), hyphens and periods; starts with a letter; no digits or emoji.
+   */
+  @ApiProperty({
+    minLength: 1,
+    maxLength: NAME_MAX_LENGTH,
+    pattern: personNamePattern({ required: true }),
+  })
   @OptionalNotNull()
   @PersonName('firstName', { allowEmpty: false })
   firstName?: string;
 
   /** Trimmed. Same rule as firstName; "" removes it. */
-  @ApiProperty({ maxLength: NAME_MAX_LENGTH })
+  @ApiProperty({ maxLength: NAME_MAX_LENGTH, pattern: personNamePattern({ required: false }) })
   @OptionalNotNull()
   @PersonName('lastName', { allowEmpty: true })
   lastName?: string;
