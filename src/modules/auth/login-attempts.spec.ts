@@ -56,10 +56,15 @@ describe('loginDecision', () => {
   });
 
   it('a shared address with many correct logins is never held: only failures count', () => {
-    // 99 attempts, none of them failures (successes took their provisional failure back).
-    expect(loginDecision(counts({ addressAttempts: { count: 99, ttlMs: WINDOW } }))).toEqual({
-      allowed: true,
-    });
+    // Every success took its provisional failure back: the counters stay at this one attempt.
+    expect(
+      loginDecision(
+        counts({
+          accountFailures: { count: 1, ttlMs: WINDOW },
+          addressFailures: { count: 1, ttlMs: WINDOW },
+        }),
+      ),
+    ).toEqual({ allowed: true });
   });
 
   it('an address known to the account passes the account limit, not its own limits', () => {
@@ -92,13 +97,13 @@ describe('loginDecision', () => {
   });
 
   it('takes other limits (the same rule at another scale)', () => {
-    const limits = { accountFailures: 1, addressFailures: 2, addressAttempts: 3 };
+    const limits = { accountFailures: 1, addressFailures: 2 };
     expect(loginDecision(counts({ accountFailures: { count: 2, ttlMs: 1000 } }), limits)).toEqual({
       allowed: false,
       limits: ['accountFailures'],
       retryAfterSeconds: 1,
     });
-    expect(loginDecision(counts({ addressAttempts: { count: 3, ttlMs: 1000 } }), limits)).toEqual({
+    expect(loginDecision(counts({ addressFailures: { count: 2, ttlMs: 1000 } }), limits)).toEqual({
       allowed: true,
     });
   });

@@ -57,7 +57,7 @@ export type LoginDecision =
  */
 export function loginDecision(
   counts: LoginCounts,
-  limits: Pick<typeof LOGIN_LIMITS, LoginLimit> = LOGIN_LIMITS,
+  limits: Readonly<Record<LoginLimit, number>> = LOGIN_LIMITS,
 ): LoginDecision {
   const exceeded: LoginLimit[] = [];
   if (counts.accountFailures.count > limits.accountFailures && !counts.knownAddress) {
