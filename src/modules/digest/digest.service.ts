@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { MailProducer } from '../mail/mail.producer';
 import { UsersRepository } from '../users/users.repository';
-import { yesterdayIn } from './time-zone';
+import { yesterdayIn } from '../../common/time/time-zone';
 
 /**
  * Daily digest (contract §6.5): at DIGEST_CRON in DIGEST_TIME_ZONE (a job scheduler, see

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
-import { dayIn, startOfDayIn } from '../digest/time-zone';
+import { dayIn, startOfDayIn } from '../../common/time/time-zone';
 
 /** The time the swipe counter and the send route read; tests replace `now` to cross a day. */
 @Injectable()

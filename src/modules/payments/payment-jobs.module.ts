@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
-import { PaymentsModule } from './payments.module';
+import { PaymentsStoreModule } from './payments-store.module';
 
-/** The worker's payment job (run by scheduled-jobs): reconciliation of lost webhooks. */
+/** The worker's payment job (run by scheduled-jobs): reconciliation of lost webhooks; no routes. */
 @Module({
-  imports: [PaymentsModule],
+  imports: [PaymentsStoreModule],
   providers: [PaymentReconciliationService],
   exports: [PaymentReconciliationService],
 })

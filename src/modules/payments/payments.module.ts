@@ -1,41 +1,15 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { MailQueueModule } from '../mail/mail-queue.module';
-import { MembershipModule } from '../membership/membership.module';
 import { UsersModule } from '../users/users.module';
-import { PaymentCaptureService } from './payment-capture.service';
 import { PaymentWebhookController } from './payment-webhook.controller';
 import { PaymentWebhookService } from './payment-webhook.service';
-import {
-  Payment,
-  PaymentSchema,
-  PaymentWebhookEvent,
-  PaymentWebhookEventSchema,
-} from './payment.schema';
 import { PaymentsController } from './payments.controller';
-import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
-import { RazorpayClient } from './razorpay.client';
+import { PaymentsStoreModule } from './payments-store.module';
 
-/** Razorpay orders, Checkout verification, status polling and the signed webhook. */
+/** Razorpay orders, Checkout verification, status polling and the signed webhook (API only). */
 @Module({
-  imports: [
-    UsersModule,
-    MembershipModule,
-    MailQueueModule,
-    MongooseModule.forFeature([
-      { name: Payment.name, schema: PaymentSchema },
-      { name: PaymentWebhookEvent.name, schema: PaymentWebhookEventSchema },
-    ]),
-  ],
+  imports: [UsersModule, PaymentsStoreModule],
   controllers: [PaymentsController, PaymentWebhookController],
-  providers: [
-    RazorpayClient,
-    PaymentsRepository,
-    PaymentsService,
-    PaymentCaptureService,
-    PaymentWebhookService,
-  ],
-  exports: [RazorpayClient, PaymentsRepository, PaymentCaptureService],
+  providers: [PaymentsService, PaymentWebhookService],
 })
 export class PaymentsModule {}
