@@ -34,16 +34,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     };
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, name);
-    const { totalHits, timeToExpire, isBlocked } = await this.storageService.increment(
-      key,
-      ttl,
-      limit,
-      blockDuration,
-      name,
-    );
+    const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } =
+      await this.storageService.increment(key, ttl, limit, blockDuration, name);
     const headers = rateLimitHeaders({ limit, ttlMs: ttl, totalHits, timeToExpire });
     for (const [header, value] of Object.entries(headers)) res.setHeader(header, value);
-    if (isBlocked) this.reject(context, name, timeToExpire);
+    if (isBlocked) this.reject(context, name, timeToBlockExpire);
     return true;
   }
 

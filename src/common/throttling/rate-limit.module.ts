@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { RateLimitGuard } from './rate-limit.guard';
 import { THROTTLERS } from './rate-limits';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** Global, opt-in rate limiting with counters in Redis (shared by every API instance). */
 @Module({
@@ -14,7 +14,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
       inject: [REDIS_CLIENT],
       useFactory: (redis: Redis) => ({
         throttlers: THROTTLERS,
-        storage: new RedisThrottlerStorage(redis),
+        // Counters under the client's key prefix, shared by every instance; a limit exceeded
+        // blocks for the throttler's blockDuration (its window unless set).
+        storage: new ThrottlerStorageRedisService(redis),
         setHeaders: false,
       }),
     }),
