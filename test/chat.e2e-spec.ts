@@ -7,11 +7,13 @@ import { MessagesRepository } from '../src/modules/chat/messages.repository';
 import type {
   ChatMessageEvent,
   ClientToServerEvents,
+  Notification,
 } from '../src/modules/presence/presence.events';
+import { PresenceService } from '../src/modules/presence/presence.service';
 import { UserCache } from '../src/modules/users/user.cache';
 import { givePlan } from './support/plans';
 import { letters, signUpAndLogIn, UserSession } from './support/session';
-import { sleep, TestSocket } from './support/sockets';
+import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
 
 type ChatEvent = Exclude<keyof ClientToServerEvents, 'register'>;
@@ -35,6 +37,27 @@ function ask(socket: TestSocket, event: ChatEvent, payload: unknown): Promise<An
       resolve(answer as AnyAck);
     });
   });
+}
+
+let fences = 0;
+
+/**
+ * Sends a marker `newNotification` to a user's sockets from `app` and waits until `tabs` have it.
+ * It is written after everything `app` sent them before the call: on `app` itself room emits are
+ * synchronous and presence deliveries drain in order; to another instance it is published after
+ * them on `app`'s one Redis publisher, then goes through that instance's ordered drain. So once it
+ * is in, a wrong event `app` emitted earlier would be in too.
+ */
+async function fence(app: TestApp, userId: string, ...tabs: TestSocket[]): Promise<Notification> {
+  const marker: Notification = {
+    type: 'message',
+    from: 'fence',
+    text: `fence-${++fences}`,
+    targetUserId: userId,
+  };
+  app.app.get(PresenceService).notify(userId, marker);
+  for (const tab of tabs) await tab.waitFor('newNotification', (n) => n.text === marker.text);
+  return marker;
 }
 
 async function connect(a: UserSession, b: UserSession) {
@@ -144,7 +167,7 @@ describe('Chat across API instances', () => {
     // Typing reaches the other participant only.
     bobTab.emit('typing', { targetUserId: alice.id, isTyping: true });
     expect(await aliceTab.waitFor('userTyping')).toEqual({ userId: bob.id, isTyping: true });
-    await sleep(200);
+    await fence(two, bob.id, bobTab); // the relay was emitted on two, Bob's instance
     expect(bobTab.of('userTyping')).toEqual([]);
 
     // Read: counts reset, the other side gets a receipt.
@@ -192,7 +215,7 @@ describe('Chat across API instances', () => {
       .collection('messages')
       .countDocuments({ clientMessageId: 'retry-1' });
     expect(stored).toBe(1);
-    await sleep(300);
+    await fence(one, bob.id, bobTab); // every send (and any duplicate emit) ran on one
     expect(
       bobTab.of('messageReceived').filter((m) => m.clientMessageId === 'retry-1'),
     ).toHaveLength(1);
@@ -449,9 +472,10 @@ describe('Chat across API instances', () => {
       // Alice and Bob talk; Carol hears nothing of it.
       const ack = await ask(aliceTab, 'sendMessage', { targetUserId: bob.id, text: 'secret' });
       await bobTab.waitFor('messageReceived', (m) => m._id === ack.message._id);
-      await sleep(200);
+      // Alice's send, its room emit and its notification all ran on one.
+      const marker = await fence(one, carol.id, carolTab);
       expect(carolTab.of('messageReceived')).toEqual([]);
-      expect(carolTab.of('newNotification')).toEqual([]);
+      expect(carolTab.of('newNotification')).toEqual([marker]);
     });
 
     it('a socket may send before joining (membership is checked on every send)', async () => {
@@ -477,7 +501,7 @@ describe('Chat across API instances', () => {
       await ask(aliceTab, 'joinChat', { targetUserId: hal.id });
       const ack = await ask(bobTab, 'sendMessage', { targetUserId: alice.id, text: 'elsewhere' });
       expect(ack.ok).toBe(true);
-      await sleep(300);
+      await fence(two, alice.id, aliceTab); // Bob's send ran on two
       expect(aliceTab.of('messageReceived').map((m) => m.text)).not.toContain('elsewhere');
       await aliceTab.waitFor('newNotification', (n) => n.text === 'elsewhere');
     });
@@ -563,7 +587,9 @@ describe('Chat across API instances', () => {
       const ack = await ask(bobTab, 'sendMessage', { targetUserId: alice.id, text: 'wrong view' });
       expect(ack.ok).toBe(true);
       await aliceTab.waitFor('newNotification', (n) => n.text === 'wrong view');
-      await sleep(200);
+      // Bob's send ran on two; its notification was published before its room emit, so it is no
+      // fence for it.
+      await fence(two, alice.id, aliceTab);
       expect(aliceTab.of('messageReceived')).toEqual([]);
       // A malformed join leaves it too; a typing indicator then needs a new join.
       await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
@@ -590,7 +616,9 @@ describe('Chat across API instances', () => {
         chatId: read.chatId,
         readerId: bob.id,
       });
-      await sleep(200);
+      // The receipt was emitted on two (Bob's markRead), the typing relay on one before Alice's
+      // ack: a fence from two reaches Carol after both.
+      await fence(two, carol.id, carolTab);
       expect(carolTab.of('userTyping')).toEqual([]);
       expect(carolTab.of('messagesRead')).toEqual([]);
     });
@@ -616,7 +644,9 @@ describe('Chat across API instances', () => {
       }
       await ask(miaTab, 'typing', { targetUserId: ned.id, isTyping: false });
       await nedInRoom.waitFor('userTyping', (t) => !t.isTyping);
-      await sleep(200);
+      // Every relay was emitted on one, Mia's instance.
+      await fence(one, mia.id, miaTab, miaOther);
+      await fence(one, ned.id, nedInRoom, nedElsewhere);
       // Three "typing" within a second relay once; "stopped" always passes.
       expect(nedInRoom.of('userTyping')).toEqual([
         { userId: mia.id, isTyping: true },
@@ -649,6 +679,7 @@ describe('Chat across API instances', () => {
         chatId: null,
       });
       expect(await chats.countDocuments({ pairKey })).toBe(0);
+      await fence(one, pat.id, patTab); // both empty reads ran on one
       expect(patTab.of('messagesRead')).toEqual([]);
 
       const sent = await ask(oliTab, 'sendMessage', { targetUserId: pat.id, text: 'read me' });
@@ -683,7 +714,7 @@ describe('Chat across API instances', () => {
         expect(read.body.data.chatId).toBe(sent.message.chatId);
         expect((await reader.get('/chat/unread').expect(200)).body.data.total).toBe(0);
         if (plan === 'FREE') {
-          await sleep(300);
+          await fence(one, sender.id, senderTab); // the read ran on one
           expect(senderTab.of('messagesRead')).toEqual([]);
         } else {
           expect(await senderTab.waitFor('messagesRead')).toEqual({

@@ -94,15 +94,20 @@ describe('Feed priority (ELITE first) and the ELITE profile boost', () => {
   it('paging by page stays stable while tiers change mid-walk: nobody twice, the new order on page 1', async () => {
     const users_ = t.connection.collection('users');
     const elite2 = new Types.ObjectId(users.elite2.id);
-    // elite2's plan ends two seconds from now: in force when this walk starts, over soon after.
-    const ends = new Date(Date.now() + 2000);
-    await users_.updateOne(
-      { _id: elite2 },
-      { $set: { membershipExpiry: ends, feedPriorityUntil: ends } },
-    );
+    // elite2's plan ends soon: in force when this walk starts, over soon after. A machine too
+    // slow to serve page 1 before the end starts the walk again with a longer plan.
     const viewer = await viewerOn('FREE');
-    const first = await viewer.get('/user/feed?page=1&limit=2').expect(200);
-    const page1 = (first.body.data.items as { _id: string }[]).map((u) => u._id);
+    let ends = new Date();
+    let page1: string[] = [];
+    for (let window = 2000; ends.getTime() <= Date.now(); window *= 2) {
+      ends = new Date(Date.now() + window);
+      await users_.updateOne(
+        { _id: elite2 },
+        { $set: { membershipExpiry: ends, feedPriorityUntil: ends } },
+      );
+      const first = await viewer.get('/user/feed?page=1&limit=2').expect(200);
+      page1 = (first.body.data.items as { _id: string }[]).map((u) => u._id);
+    }
     expect(page1).toEqual(byId('elite1', 'elite2', 'booster').slice(0, 2));
 
     // Mid-walk: elite2's plan lapses and the hourly job writes the downgrade; free2 buys ELITE.

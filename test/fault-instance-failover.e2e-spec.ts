@@ -20,6 +20,17 @@ const PRESENCE = {
 };
 const MESSAGES = 40;
 
+/** What an instance's "Expired sockets swept" log lines add up to. */
+function sweptIn(output: string): { removed: number; wentOffline: number } {
+  const total = { removed: 0, wentOffline: 0 };
+  for (const line of output.split('\n')) {
+    if (!line.includes('Expired sockets swept')) continue;
+    total.removed += Number(/removed\W*(\d+)/.exec(line)?.[1] ?? 0);
+    total.wentOffline += Number(/wentOffline\W*(\d+)/.exec(line)?.[1] ?? 0);
+  }
+  return total;
+}
+
 describe('Fault: one of two API instances is killed (SIGKILL) behind a failover proxy', () => {
   const namespace = uniqueNamespace('failover');
   const env = (port: number) =>
@@ -129,8 +140,21 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
       () => new Set(bobTab.of('messageReceived').map((m) => m.clientMessageId)).size === MESSAGES,
       15_000,
     );
-    await sleep(1000); // any duplicate would have arrived by now
-    const received = bobTab.of('messageReceived').map((m) => m.clientMessageId);
+    // Every send is acked, and B emits before it acks; A's emits crossed Redis before it was
+    // killed. Bob's own message, emitted to his tab by B after all that, comes after any duplicate.
+    const fence = await new Promise<{ ok: boolean; message: { _id: string } }>((resolve) =>
+      (bobTab.socket.emit as (...args: unknown[]) => void)(
+        'sendMessage',
+        { targetUserId: alice.id, text: 'fence' },
+        resolve,
+      ),
+    );
+    expect(fence.ok).toBe(true);
+    await bobTab.waitFor('messageReceived', (m) => m._id === fence.message._id);
+    const received = bobTab
+      .of('messageReceived')
+      .filter((m) => m.senderId === alice.id)
+      .map((m) => m.clientMessageId);
     expect([...received].sort()).toEqual([...ids].sort());
     // Stored exactly once each, and the ack of a retry is the stored original.
     const stored = await t.connection
@@ -145,7 +169,10 @@ describe('Fault: one of two API instances is killed (SIGKILL) behind a failover 
     // Presence: Carol never reconnected: Bob hears she went offline, once the 5 s TTL and a
     // sweep have passed. Alice reconnected to B: she stays online, and no userOffline is sent for her.
     await bobTab.waitFor('userOffline', (id) => id === carol.id, 60_000);
-    await sleep(1500); // a few more sweeps
+    // Both of A's sockets (Alice's old one and Carol's) swept: only Carol was left with none.
+    const deadline = Date.now() + 30_000;
+    while (sweptIn(b.output()).removed < 2 && Date.now() < deadline) await sleep(50);
+    expect(sweptIn(b.output())).toEqual({ removed: 2, wentOffline: 1 });
     expect(bobTab.of('userOffline')).toEqual([carol.id]);
     const store = t.app.get(PresenceStore);
     expect(await store.onlineAmong([alice.id, carol.id, bob.id])).toEqual([alice.id, bob.id]);

@@ -3,12 +3,23 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { parsePrometheus, Sample, sampleValue } from './support/prometheus';
 import { signUpAndLogIn, UserSession } from './support/session';
-import { sleep, TestSocket } from './support/sockets';
+import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
 const TOKEN = 'metrics-token-for-tests-0123';
 const WEBHOOK_SECRET = 'metrics-webhook-secret-0123';
 const HTTP = 'devlink_http_request_duration_seconds_count';
+
+/** Polls `read` until `done` holds for what it returned, then returns that. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
   let t: TestApp;
@@ -184,6 +195,12 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
   });
 
   describe('Socket.io', () => {
+    const sockets: TestSocket[] = [];
+
+    afterEach(() => {
+      sockets.splice(0).forEach((s) => s.close());
+    });
+
     it('connected sockets, online users, connections and events move with a real client', async () => {
       const before = await scrape();
       const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
@@ -192,15 +209,19 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
       const tab1 = await TestSocket.connect(t.url, alice.cookieHeader());
       const tab2 = await TestSocket.connect(t.url, alice.cookieHeader());
       const parked = await TestSocket.connect(t.url);
+      sockets.push(tab1, tab2, parked);
       await tab1.waitFor('onlineList');
       await tab2.waitFor('onlineList');
       await parked.waitFor('authRequired');
       tab1.emit('register', alice.id);
       await tab1.waitFor('onlineList', () => tab1.of('onlineList').length === 2);
       (tab1.socket as unknown as { emit: (event: string) => void }).emit('noSuchEvent');
-      await sleep(100);
-
-      const during = await scrape();
+      const events = (samples: Sample[], direction: string, event: string) =>
+        value(samples, 'devlink_socketio_events_total', { direction, event });
+      const during = await until(
+        scrape,
+        (samples) => events(samples, 'in', 'unknown') > events(before, 'in', 'unknown'),
+      );
       expect(value(during, 'devlink_socketio_connected_sockets', { state: 'bound' })).toBe(2);
       expect(value(during, 'devlink_socketio_connected_sockets', { state: 'parked' })).toBe(1);
       expect(value(during, 'devlink_online_users')).toBe(1);
@@ -208,8 +229,6 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
         value(during, 'devlink_socketio_connections_total') -
           value(before, 'devlink_socketio_connections_total'),
       ).toBe(3);
-      const events = (samples: Sample[], direction: string, event: string) =>
-        value(samples, 'devlink_socketio_events_total', { direction, event });
       expect(events(during, 'in', 'register') - events(before, 'in', 'register')).toBe(1);
       expect(events(during, 'in', 'unknown') - events(before, 'in', 'unknown')).toBe(1);
       expect(events(during, 'out', 'onlineList') - events(before, 'out', 'onlineList')).toBe(3);
@@ -219,11 +238,14 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
       tab1.close();
       tab2.close();
       parked.close();
-      await sleep(200);
-      const after = await scrape();
-      expect(value(after, 'devlink_socketio_connected_sockets', { state: 'bound' })).toBe(0);
-      expect(value(after, 'devlink_socketio_connected_sockets', { state: 'parked' })).toBe(0);
-      expect(value(after, 'devlink_online_users')).toBe(0);
+      // The gauges fall as the server handles each disconnect.
+      const gauges = (samples: Sample[]) => [
+        value(samples, 'devlink_socketio_connected_sockets', { state: 'bound' }),
+        value(samples, 'devlink_socketio_connected_sockets', { state: 'parked' }),
+        value(samples, 'devlink_online_users'),
+      ];
+      const after = await until(scrape, (samples) => gauges(samples).every((v) => v === 0));
+      expect(gauges(after)).toEqual([0, 0, 0]);
     });
   });
 });
@@ -231,16 +253,21 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
 // Its own app, after the one above closed: passport's strategies are process-global, so closing
 // one app while another still serves requests breaks the other's authentication.
 describe('GET /metrics without METRICS_TOKEN', () => {
+  let plain: TestApp;
+
+  beforeAll(async () => {
+    plain = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await plain.close();
+  });
+
   it('the route does not exist: 404 like any unknown path, whatever the header', async () => {
-    const plain = await createTestApp();
-    try {
-      const res = await request(plain.server)
-        .get('/metrics')
-        .set('Authorization', 'Bearer anything-at-all-0123')
-        .expect(404);
-      expect(res.body).toEqual({ success: false, message: 'Not Found' });
-    } finally {
-      await plain.close();
-    }
+    const res = await request(plain.server)
+      .get('/metrics')
+      .set('Authorization', 'Bearer anything-at-all-0123')
+      .expect(404);
+    expect(res.body).toEqual({ success: false, message: 'Not Found' });
   });
 });

@@ -1,5 +1,8 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
+import { EMAIL_QUEUE } from '../src/modules/mail/mail.constants';
 import { RazorpayStub } from './support/razorpay-stub';
 import { ResendStub } from './support/resend-stub';
 import { signUpAndLogIn } from './support/session';
@@ -56,6 +59,19 @@ describe('Payment receipt email (worker process, Resend stand-in)', () => {
       .send(raw);
   };
 
+  /** Resolves once the worker has taken every job queued so far to an end (none waiting or running). */
+  const queueSettled = async () => {
+    const queue = t.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`email queue not settled: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
   const captured = (event: string, orderId: string, paymentId: string, amount: number) => ({
     entity: 'event',
     event,
@@ -101,7 +117,8 @@ describe('Payment receipt email (worker process, Resend stand-in)', () => {
 
     const isReceipt = (e: { body: { subject: string } }) => e.body.subject.includes('receipt');
     const [email] = await resend.waitFor(isReceipt);
-    await new Promise((r) => setTimeout(r, 1000)); // room for a wrong extra send
+    // Every webhook answered after enqueueing: a wrong extra receipt is a job, done by now.
+    await queueSettled();
     expect(resend.delivered.filter(isReceipt)).toHaveLength(1);
 
     const user = await t.connection.collection('users').findOne({ emailId: buyer.user.emailId });

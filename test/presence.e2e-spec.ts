@@ -1,10 +1,40 @@
 import { logIn, signUpAndLogIn, UserSession } from './support/session';
-import { sleep, TestSocket } from './support/sockets';
+import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
 import request from 'supertest';
 import { io } from 'socket.io-client';
 import { PresenceGateway } from '../src/modules/presence/presence.gateway';
+import { PresenceService } from '../src/modules/presence/presence.service';
 import { PresenceStore } from '../src/modules/presence/presence.store';
+
+/** The settled result of the first call the spy recorded with matching arguments. */
+async function settledCall<A extends unknown[], R>(
+  spy: jest.SpyInstance<Promise<R>, A>,
+  match: (args: A) => boolean,
+): Promise<R> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const index = spy.mock.calls.findIndex(match);
+    if (index >= 0) return (await spy.mock.results[index].value) as R;
+    if (Date.now() > deadline) throw new Error(`no matching ${spy.getMockName()} call`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let fences = 0;
+
+/**
+ * A marker notification from `app` to a user's tab, awaited: `app` publishes every delivery on
+ * one Redis connection and each instance writes them out in order, so anything `app` emitted to
+ * that tab before this call has arrived once the marker has.
+ */
+async function fence(app: TestApp, userId: string, tab: TestSocket): Promise<void> {
+  const text = `fence-${++fences}`;
+  app.app
+    .get(PresenceService)
+    .notify(userId, { type: 'message', from: 'fence', text, targetUserId: userId });
+  await tab.waitFor('newNotification', (n) => n.text === text);
+}
 
 /** Two API instances sharing Redis, like two replicas behind a load balancer. */
 describe('Presence across API instances', () => {
@@ -32,8 +62,12 @@ describe('Presence across API instances', () => {
     await bob.post(`/request/review/accepted/${req.body.data._id}`).expect(200);
   });
 
+  afterEach(() => {
+    sockets.splice(0).forEach((s) => s.close());
+    jest.restoreAllMocks();
+  });
+
   afterAll(async () => {
-    sockets.forEach((s) => s.close());
     await one.close();
     await two.close();
   });
@@ -46,9 +80,16 @@ describe('Presence across API instances', () => {
     const aliceTab2 = await open(two, alice);
     expect([...(await aliceTab2.waitFor('onlineList'))].sort()).toEqual([alice.id, bob.id].sort());
 
+    const tab1Id = aliceTab1.socket.id; // the client forgets it on close
+    const removal = settledCall(
+      jest.spyOn(one.app.get(PresenceStore), 'remove'),
+      ([, socketId]) => socketId === tab1Id,
+    );
     aliceTab1.close();
-    await sleep(300);
-    expect(bobTab.of('userOffline')).toEqual([]); // the second tab keeps her online
+    // Instance one handled the disconnect: her tab on two keeps her online, nothing to announce.
+    expect(await removal).toBe(false);
+    await fence(one, bob.id, bobTab);
+    expect(bobTab.of('userOffline')).toEqual([]);
     const list = await TestSocket.connect(one.url, bob.cookieHeader());
     sockets.push(list);
     expect([...(await list.waitFor('onlineList'))].sort()).toEqual([alice.id, bob.id].sort());
@@ -74,8 +115,6 @@ describe('Presence across API instances', () => {
         targetUserId: dave.id,
       });
     }
-    tabOne.close();
-    tabTwo.close();
   });
 
   it('no cookie, a forged one or a revoked session: the socket connects parked, told why, in no room, never online', async () => {
@@ -107,9 +146,9 @@ describe('Presence across API instances', () => {
       forceNew: true,
       extraHeaders: { Cookie: alice.cookieHeader(), Origin: 'https://evil.example' },
     });
+    sockets.push(TestSocket.wrap(foreign));
     await new Promise<void>((resolve) => foreign.once('connect_error', () => resolve()));
     expect(foreign.connected).toBe(false);
-    foreign.close();
   });
 
   it('`register` never changes who a socket is: another id drops the transport, nothing else', async () => {
@@ -182,8 +221,13 @@ describe('Presence across API instances', () => {
     await kim.delete(`/request/connection/${leo.id}`).expect(200);
     expect(await kimTab.waitFor('userOffline')).toBe(leo.id);
     expect(await leoTab.waitFor('userOffline')).toBe(kim.id);
+    const announced = settledCall(
+      jest.spyOn(two.app.get(PresenceService), 'announce'),
+      ([userId, event]) => userId === leo.id && event === 'userOffline',
+    );
     leoTab.close();
-    await sleep(300);
+    await announced; // two has published Leo's userOffline to whoever it goes to
+    await fence(two, kim.id, kimTab);
     expect(kimTab.of('userOffline')).toEqual([leo.id]); // no longer told about Leo
   });
 

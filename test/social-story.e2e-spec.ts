@@ -4,7 +4,8 @@ import request from 'supertest';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
 import { givePlan } from './support/plans';
 import { letters, signUpAndLogIn, UserSession } from './support/session';
-import { sleep, TestSocket } from './support/sockets';
+import { PresenceService } from '../src/modules/presence/presence.service';
+import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Discovery → request → live notification → accept → connections, with real sockets. */
@@ -38,8 +39,11 @@ describe('Social story: feed, requests, connections and live notifications', () 
     c = await onboarded('Chetan', ['Rust']);
   });
 
+  afterEach(() => {
+    sockets.splice(0).forEach((s) => s.close());
+  });
+
   afterAll(async () => {
-    sockets.forEach((s) => s.close());
     await t.close();
   });
 
@@ -98,7 +102,17 @@ describe('Social story: feed, requests, connections and live notifications', () 
       text: 'accepted your connection request',
       targetUserId: b.id,
     });
-    expect(bSocket.of('newNotification')).toHaveLength(1); // B got only the request
+    // A marker for B, sent after the accept had answered: any notification the accept sent B
+    // was queued before it on this one instance and arrives first.
+    const marker = {
+      type: 'message' as const,
+      from: 'fence',
+      text: 'fence',
+      targetUserId: b.id,
+    };
+    t.app.get(PresenceService).notify(b.id, marker);
+    await bSocket.waitFor('newNotification', (n) => n.text === 'fence');
+    expect(bSocket.of('newNotification')).toHaveLength(2); // B got only the request (and the marker)
 
     const aConnections = await a.get('/user/connections').expect(200);
     expect(aConnections.body.data.map((u: { _id: string }) => u._id)).toEqual([b.id]);
@@ -116,7 +130,7 @@ describe('Social story: feed, requests, connections and live notifications', () 
     expect(await bSocket.waitFor('userOffline')).toBe(a.id);
     const again = await connect(a);
     expect(await bSocket.waitFor('userOnline', (id) => id === a.id)).toBe(a.id);
-    again.close();
+    expect(again.socket.connected).toBe(true);
   });
 
   it('pages never repeat a profile; the cursor pages without skipping while swiping', async () => {
@@ -258,12 +272,12 @@ describe('Social story: feed, requests, connections and live notifications', () 
     for (let i = 0; i < 3; i++) {
       const s = await onboarded(`Fan${letters(i)}`);
       await s.post(`/request/send/interested/${r.id}`).expect(200);
-      await sleep(5);
     }
     const first = await r.get('/user/requests/received?page=1&limit=2').expect(200);
     expect(first.body.data).toHaveLength(2);
     expect(first.body.pagination).toEqual({ page: 1, limit: 2, hasMore: true });
-    expect(first.body.data[0].fromUserId.firstName).toBe('FanC'); // newest first
+    // Newest first; requests made within one millisecond keep their order by _id.
+    expect(first.body.data[0].fromUserId.firstName).toBe('FanC');
     const second = await r.get('/user/requests/received?page=2&limit=2').expect(200);
     expect(
       second.body.data.map((x: { fromUserId: { firstName: string } }) => x.fromUserId.firstName),
