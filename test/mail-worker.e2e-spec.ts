@@ -40,6 +40,17 @@ describe('Mail worker (BullMQ processor in its own process)', () => {
     await stub.stop();
   });
 
+  /** Resolves once the job has finished: no attempt of it can send anything after that. */
+  const finished = async (jobId: string) => {
+    const queue = t.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
+    const deadline = Date.now() + 10000;
+    while (!(await queue.getJob(jobId))?.finishedOn) {
+      if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish in time`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return (await queue.getJob(jobId))!;
+  };
+
   const welcome = (name: string) => ({
     userId: new Types.ObjectId().toHexString(),
     to: `${name}@example.com`,
@@ -64,7 +75,9 @@ describe('Mail worker (BullMQ processor in its own process)', () => {
     stub.failNext(2);
     await producer.sendWelcome(welcome('retry'));
     const delivered = await stub.waitFor((e) => e.recipients[0] === 'retry@example.com');
-    await new Promise((r) => setTimeout(r, 800)); // room for a wrong extra send
+    const job = await finished(delivered[0].idempotencyKey!);
+    expect(await job.isCompleted()).toBe(true);
+    expect(job.attemptsMade).toBe(3);
     expect(stub.delivered.filter((e) => e.recipients[0] === 'retry@example.com')).toHaveLength(1);
     expect(stub.requests - requestsBefore).toBe(3);
     expect(delivered[0].idempotencyKey).toMatch(/^welcome-[0-9a-f]{24}$/);
@@ -74,8 +87,12 @@ describe('Mail worker (BullMQ processor in its own process)', () => {
     const job = welcome('once');
     expect(await producer.sendWelcome(job)).toBe(true);
     expect(await producer.sendWelcome(job)).toBe(true);
-    await stub.waitFor((e) => e.recipients[0] === 'once@example.com');
-    await new Promise((r) => setTimeout(r, 800));
+    const [email] = await stub.waitFor((e) => e.recipients[0] === 'once@example.com');
+    // One job under that id, finished: the second enqueue added nothing that could send later.
+    await finished(email.idempotencyKey!);
+    const queue = t.app.get<Queue>(getQueueToken(EMAIL_QUEUE));
+    const pending = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    expect(pending.filter((queued) => queued.data.to === 'once@example.com')).toEqual([]);
     expect(stub.delivered.filter((e) => e.recipients[0] === 'once@example.com')).toHaveLength(1);
   });
 
