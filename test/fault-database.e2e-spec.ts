@@ -148,9 +148,12 @@ if (!storage) {
     );
     expect(verifications).toHaveLength(1);
     const client = await MongoClient.connect(db.uri);
-    const users = client.db(`devlink_${namespace}`).collection('users');
-    expect(await users.countDocuments({ emailId: 'bob@example.com' })).toBe(1);
-    await client.close();
+    try {
+      const users = client.db(`devlink_${namespace}`).collection('users');
+      expect(await users.countDocuments({ emailId: 'bob@example.com' })).toBe(1);
+    } finally {
+      await client.close();
+    }
     expect(api.child.exitCode).toBeNull();
     expect(worker.child.exitCode).toBeNull();
   }, 60000);

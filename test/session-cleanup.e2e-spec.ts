@@ -1,3 +1,4 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
@@ -9,15 +10,21 @@ import { deleteRedisNamespace, testEnvironment, uniqueNamespace } from './suppor
 
 describe('Worker: expired-session sweep', () => {
   const config = loadConfig(testEnvironment(uniqueNamespace('sweep')));
+  let app: INestApplicationContext | undefined;
+  let connection: Connection | undefined;
 
-  afterAll(() => deleteRedisNamespace(config));
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await app?.close();
+    await deleteRedisNamespace(config);
+  });
 
   it('deletes expired and long-revoked sessions, keeps live and recently revoked ones', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [WorkerModule.forRoot(config)],
     }).compile();
-    const app = await moduleRef.init();
-    const connection = app.get<Connection>(getConnectionToken());
+    app = await moduleRef.init();
+    connection = app.get<Connection>(getConnectionToken());
     const sessions = connection.collection('sessions');
     const now = Date.now();
     const day = 86_400_000;
@@ -46,7 +53,5 @@ describe('Worker: expired-session sweep', () => {
     expect(await app.get(SessionCleanupService).sweep(new Date(now))).toBe(2);
     const left = await sessions.find({}, { projection: { tokenHash: 1 } }).toArray();
     expect(left.map((s) => s.tokenHash).sort()).toEqual(['live', 'revoked-new']);
-    await connection.dropDatabase();
-    await app.close();
   });
 });
