@@ -192,7 +192,7 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
         tab.waitFor(
           'messageReceived',
           (m) => m.clientMessageId === `m-${p}-${MESSAGES_PER_SENDER}`,
-          15_000,
+          30_000,
         ),
       ),
     );

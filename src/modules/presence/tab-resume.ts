@@ -95,10 +95,15 @@ export class ResumableRedisAdapter extends RedisAdapter {
       .catch(() => undefined); // the tab then reconnects as a new one
   }
 
-  /** A fresh socket id: the dropped socket's id may still be leaving the presence set elsewhere. */
+  /**
+   * A fresh socket id: the dropped socket's id may still be leaving the presence set elsewhere.
+   * The saved resume is read, not taken: a connection that dies before it is established (its
+   * instance draining mid-handshake) leaves it for the tab's next attempt; the next drop
+   * overwrites it and it expires by itself.
+   */
   override async restoreSession(pid: PrivateSessionId): Promise<Session> {
     if (!PRIVATE_SESSION_ID.test(pid)) throw new Error('not a private session id');
-    const saved = await this.resumes.getdel(this.keyOf(pid));
+    const saved = await this.resumes.get(this.keyOf(pid));
     if (!saved) throw new Error('no session to resume');
     const resume = JSON.parse(saved) as TabResume;
     return {
