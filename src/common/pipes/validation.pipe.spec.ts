@@ -1,4 +1,4 @@
-import { BadRequestException, type ValidationError } from '@nestjs/common';
+import { type ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Types } from 'mongoose';
+import { AppError } from '../errors/app-error';
 import { UnknownFieldsMessage } from '../decorators/unknown-fields-message.decorator';
 import { createValidationPipe, firstValidationMessage } from './validation.pipe';
 
@@ -217,9 +218,9 @@ describe('createValidationPipe (class-validator → one message)', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(BadRequestException);
-    const response = (error as BadRequestException).getResponse() as { message: unknown };
-    return response.message as string;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    return (error as AppError).message;
   }
 
   it.each<[string, new () => object, unknown, string]>([

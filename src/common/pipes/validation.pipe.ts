@@ -1,10 +1,6 @@
-import {
-  ArgumentMetadata,
-  BadRequestException,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { AppError } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
 
@@ -55,6 +51,8 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     // target is only read here (for @UnknownFieldsMessage); it never reaches a response.
     validationError: { target: true, value: false },
-    exceptionFactory: (errors) => new BadRequestException(firstValidationMessage(errors)),
+    // An AppError so the envelope carries the catalogue's VALIDATION_FAILED code.
+    exceptionFactory: (errors) =>
+      new AppError(COMMON_ERRORS.validationFailed, firstValidationMessage(errors)),
   });
 }
