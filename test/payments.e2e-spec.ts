@@ -108,7 +108,7 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
     expect(res.body).toEqual({
       success: false,
       message: 'Invalid input',
-      code: 'VALIDATION_FAILED',
+      code: 'PAYMENT_INVALID_INPUT',
     });
     expect(stub.requests.length).toBe(before);
   });
@@ -202,7 +202,7 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
       expect(res.body).toEqual({
         success: false,
         message: 'Missing payment details',
-        code: 'VALIDATION_FAILED',
+        code: 'PAYMENT_MISSING_DETAILS',
       });
     });
 

@@ -77,6 +77,14 @@ export function errorBody(
   return { success: false, message, code: entry.code, ...extra };
 }
 
+/**
+ * class-validator options answering with a catalogue entry: its message, and its code in the
+ * constraint's context, which the validation pipe puts in the error (`@IsIn(list, entryRule(e))`).
+ */
+export function entryRule(entry: FixedErrorEntry): { message: string; context: { code: string } } {
+  return { message: entry.message, context: { code: entry.code } };
+}
+
 /** The typed way to fail: `throw appError(AUTH_ERRORS.invalidCredentials)`. */
 export function appError<E extends ErrorEntry>(entry: E, ...args: ErrorArgs<E>): AppError {
   return new AppError(entry, errorMessage(entry, ...args));
