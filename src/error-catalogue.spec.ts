@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { appError, AppError, describeErrors, errorMessage } from './common/errors/app-error';
@@ -43,6 +44,13 @@ describe('the error catalogue', () => {
   it('uses domain codes, not HTTP status names', () => {
     const httpNames = /^(BAD_REQUEST|UNAUTHORIZED|FORBIDDEN|NOT_FOUND|CONFLICT|TOO_MANY_REQUESTS)$/;
     for (const { code } of entries) expect(code).not.toMatch(httpNames);
+  });
+
+  it('a code that is also an HTTP status name has that status (fallback codes mean the same)', () => {
+    for (const { code, status } of entries) {
+      const named = (HttpStatus as unknown as Record<string, number | undefined>)[code];
+      if (named !== undefined) expect({ code, status }).toEqual({ code, status: named });
+    }
   });
 
   it.each(entries.map((entry) => [entry.code, entry] as const))(

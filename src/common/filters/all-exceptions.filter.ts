@@ -58,8 +58,8 @@ export function duplicateKeyEntry(error: {
 
 /**
  * The code of a Nest HttpException that no catalogue entry covers: the status's name
- * (`BAD_REQUEST`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`…). Catalogue codes are never HTTP names
- * (error-catalogue.spec.ts), so the two cannot collide.
+ * (`BAD_REQUEST`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`…). A catalogue code that is also a status
+ * name (`SERVICE_UNAVAILABLE`) has that status, so both mean the same (error-catalogue.spec.ts).
  */
 export function httpStatusCode(status: number): string {
   const name = (HttpStatus as unknown as Record<number, string | undefined>)[status];
