@@ -1,7 +1,9 @@
+import { HttpStatus } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { appError, AppError, describeErrors, errorMessage } from './common/errors/app-error';
 import { COMMON_ERRORS } from './common/errors/common.errors';
+import { httpStatusCode } from './common/filters/all-exceptions.filter';
 import { allErrorEntries, ERROR_CATALOGUES } from './error-catalogue';
 import { AUTH_ERRORS } from './modules/auth/auth.errors';
 
@@ -44,6 +46,13 @@ describe('the error catalogue', () => {
     for (const { code } of entries) expect(code).not.toMatch(httpNames);
   });
 
+  it('a code that is also an HTTP status name has that status (fallback codes mean the same)', () => {
+    for (const { code, status } of entries) {
+      const named = (HttpStatus as unknown as Record<string, number | undefined>)[code];
+      if (named !== undefined) expect({ code, status }).toEqual({ code, status: named });
+    }
+  });
+
   it.each(entries.map((entry) => [entry.code, entry] as const))(
     '%s: a 4xx/5xx status and a non-empty, trimmed message',
     (_code, entry) => {
@@ -54,6 +63,27 @@ describe('the error catalogue', () => {
       expect(message).toBe(message.trim());
     },
   );
+});
+
+describe("nginx's own error pages (deploy/nginx/errors)", () => {
+  const dir = join(__dirname, '..', 'deploy', 'nginx', 'errors');
+  const pages = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  const byCode = new Map(entries.map((entry) => [entry.code, entry]));
+
+  it.each(pages)('%s is the envelope with a catalogue code or the HTTP status name', (name) => {
+    const body = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['code', 'message', 'success']);
+    expect(body.success).toBe(false);
+    const status = Number(name.replace('.json', ''));
+    const entry = byCode.get(String(body.code));
+    if (entry) {
+      // Same code, status and (for a fixed message) words as the API's own answer.
+      expect(entry.status).toBe(status);
+      if (typeof entry.message === 'string') expect(body.message).toBe(entry.message);
+    } else {
+      expect(body.code).toBe(httpStatusCode(status));
+    }
+  });
 });
 
 describe('appError', () => {

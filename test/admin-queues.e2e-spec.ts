@@ -13,6 +13,7 @@ const RIGHT = basic(ADMIN.ADMIN_USER, ADMIN.ADMIN_PASSWORD);
 const REFUSAL = {
   success: false,
   message: 'The queue dashboard needs the administrator user name and password',
+  code: 'QUEUE_DASHBOARD_CREDENTIALS_REQUIRED',
 };
 
 describe('Queue dashboard (Bull Board at /admin/queues, HTTP basic auth)', () => {
@@ -127,7 +128,7 @@ describe('Queue dashboard without ADMIN_USER / ADMIN_PASSWORD', () => {
     try {
       for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
         const res = await request(plain.server).get(path).set('Authorization', RIGHT).expect(404);
-        expect(res.body).toEqual({ success: false, message: 'Not Found' });
+        expect(res.body).toEqual({ success: false, message: 'Not Found', code: 'ROUTE_NOT_FOUND' });
       }
     } finally {
       await plain.close();

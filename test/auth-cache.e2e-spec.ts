@@ -236,7 +236,11 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
 
     for (const t of [b, a]) {
       const refused = await getOn(t, session, '/profile').expect(401);
-      expect(refused.body).toEqual({ success: false, message: 'Invalid or expired access token' });
+      expect(refused.body).toEqual({
+        success: false,
+        message: 'Invalid or expired access token',
+        code: 'AUTH_ACCESS_TOKEN_INVALID',
+      });
     }
     expect((await peek(sessions(), sid))?.revoked).toBe(true);
     // A revocation outlives any active entry a reader might still hold.

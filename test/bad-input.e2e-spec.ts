@@ -15,10 +15,19 @@ const asIs = (bytes: unknown) => bytes as string;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Every refusal is the contract's envelope with one message and a request id. */
-function expectRefusal(res: Response, status: number, message: string | RegExp): void {
+function expectRefusal(
+  res: Response,
+  status: number,
+  code: string,
+  message: string | RegExp,
+): void {
   expect({ status: res.status, body: res.body as unknown }).toEqual({
     status,
-    body: { success: false, message: typeof message === 'string' ? message : expect.any(String) },
+    body: {
+      success: false,
+      message: typeof message === 'string' ? message : expect.any(String),
+      code,
+    },
   });
   if (message instanceof RegExp) expect(res.body.message).toMatch(message);
   expect(res.headers['x-request-id']).toMatch(UUID_V4);
@@ -84,6 +93,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       expectRefusal(
         res,
         415,
+        'BODY_ENCODING_UNSUPPORTED',
         `Content-Encoding "${encoding}" is not supported; send the request body uncompressed`,
       );
     });
@@ -95,7 +105,12 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
           .set('Content-Encoding', 'gzip')
           .serialize(asIs)
           .send(Buffer.from('{}'));
-        expectRefusal(res, 415, /^Content-Encoding "gzip" is not supported/);
+        expectRefusal(
+          res,
+          415,
+          'BODY_ENCODING_UNSUPPORTED',
+          /^Content-Encoding "gzip" is not supported/,
+        );
       }
       const edit = await request(t.server)
         .patch('/profile/edit')
@@ -104,7 +119,12 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
         .set('Content-Encoding', 'deflate')
         .serialize(asIs)
         .send(Buffer.from('{"about":"x"}'));
-      expectRefusal(edit, 415, /^Content-Encoding "deflate" is not supported/);
+      expectRefusal(
+        edit,
+        415,
+        'BODY_ENCODING_UNSUPPORTED',
+        /^Content-Encoding "deflate" is not supported/,
+      );
       const id = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
       const echoed = await post('/auth/resend-verification')
         .set('x-request-id', id)
@@ -126,7 +146,12 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
         .set('Content-Type', 'application/json; charset=klingon')
         .serialize(asIs)
         .send(Buffer.from(json));
-      expectRefusal(res, 415, 'Charset "klingon" is not supported; send the request body as UTF-8');
+      expectRefusal(
+        res,
+        415,
+        'BODY_CHARSET_UNSUPPORTED',
+        'Charset "klingon" is not supported; send the request body as UTF-8',
+      );
     });
   });
 
@@ -143,14 +168,14 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       const body = `{"emailId":${nestedArrays(1500)},"password":"x"}`;
       expect(body.length).toBeLessThan(3100);
       const res = await post('/auth/login').set('Content-Type', 'application/json').send(body);
-      expectRefusal(res, 400, DEEP);
+      expectRefusal(res, 400, 'INPUT_NESTED_TOO_DEEP', DEEP);
     });
 
     it('8,000 nested objects in a signup body → 400', async () => {
       const res = await post('/auth/signup')
         .set('Content-Type', 'application/json')
         .send(`{"firstName":${nestedObjects(8000)}}`);
-      expectRefusal(res, 400, DEEP);
+      expectRefusal(res, 400, 'INPUT_NESTED_TOO_DEEP', DEEP);
     });
 
     it('on a protected route, and at the top level (a bare nested array)', async () => {
@@ -159,25 +184,25 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
         .set('Cookie', me.cookieHeader())
         .set('Content-Type', 'application/json')
         .send(`{"skills":${nestedArrays(2000)}}`);
-      expectRefusal(edit, 400, DEEP);
+      expectRefusal(edit, 400, 'INPUT_NESTED_TOO_DEEP', DEEP);
       const bare = await post('/auth/resend-verification')
         .set('Content-Type', 'application/json')
         .send(nestedArrays(5000));
-      expectRefusal(bare, 400, DEEP);
+      expectRefusal(bare, 400, 'INPUT_NESTED_TOO_DEEP', DEEP);
     });
 
     it('shallow nesting still reaches validation and gets its field message', async () => {
       const res = await post('/auth/login')
         .set('Content-Type', 'application/json')
         .send(`{"emailId":${nestedArrays(10)},"password":"x"}`);
-      expectRefusal(res, 400, 'emailId must be a string');
+      expectRefusal(res, 400, 'VALIDATION_FAILED', 'emailId must be a string');
     });
   });
 
   describe('strings that are not well-formed Unicode', () => {
     it('a lone surrogate in emailId at signup → 400 naming the field (was a URIError → 500)', async () => {
       const res = await post('/auth/signup').send(signupBody({ emailId: '\ud800x' }));
-      expectRefusal(res, 400, SURROGATE_MESSAGE('emailId'));
+      expectRefusal(res, 400, 'INPUT_NOT_UNICODE', SURROGATE_MESSAGE('emailId'));
       expect(await t.connection.collection('users').countDocuments({ emailId: /x$/ })).toBe(0);
     });
 
@@ -190,7 +215,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       ['/auth/resend-verification', 'emailId', { emailId: '\ud800@example.com' }],
     ])('%s %s → 400', async (path, field, body) => {
       const res = await post(path).send(body);
-      expectRefusal(res, 400, SURROGATE_MESSAGE(field));
+      expectRefusal(res, 400, 'INPUT_NOT_UNICODE', SURROGATE_MESSAGE(field));
     });
 
     it.each([
@@ -203,7 +228,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       ['gender', { gender: '\ud800' }],
     ])('PATCH /profile/edit %s → 400', async (field, body) => {
       const res = await me.patch('/profile/edit', body);
-      expectRefusal(res, 400, SURROGATE_MESSAGE(field));
+      expectRefusal(res, 400, 'INPUT_NOT_UNICODE', SURROGATE_MESSAGE(field));
     });
 
     it.each([
@@ -211,12 +236,17 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       ['newPassword', { password: STRONG_PASSWORD, newPassword: 'N3w!pass\udfff' }],
     ])('PATCH /profile/password %s → 400', async (field, body) => {
       const res = await pw.patch('/profile/password', body);
-      expectRefusal(res, 400, SURROGATE_MESSAGE(field));
+      expectRefusal(res, 400, 'INPUT_NOT_UNICODE', SURROGATE_MESSAGE(field));
     });
 
     it('a lone surrogate in a field name → 400', async () => {
       const res = await me.patch('/profile/edit', { ['\ud800']: 'x' });
-      expectRefusal(res, 400, 'A field name in the request body is not valid Unicode text');
+      expectRefusal(
+        res,
+        400,
+        'INPUT_FIELD_NAME_NOT_UNICODE',
+        'A field name in the request body is not valid Unicode text',
+      );
     });
 
     it('a well-formed pair (emoji) is fine', async () => {
@@ -233,7 +263,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       const password = `Aa1!${'é'.repeat(68)}`; // 72 characters, 140 bytes
       expect([...password]).toHaveLength(72);
       const res = await post('/auth/signup').send(signupBody({ password }));
-      expectRefusal(res, 400, TOO_LONG_PASSWORD('password'));
+      expectRefusal(res, 400, 'VALIDATION_FAILED', TOO_LONG_PASSWORD('password'));
     });
 
     it('two passwords that differ only after byte 72 cannot both be used', async () => {
@@ -245,31 +275,31 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
         emailId: body.emailId,
         password: `${AT_LIMIT}ü`,
       });
-      expectRefusal(longer, 400, TOO_LONG_PASSWORD('password'));
+      expectRefusal(longer, 400, 'VALIDATION_FAILED', TOO_LONG_PASSWORD('password'));
       expect(longer.headers['set-cookie']).toBeUndefined();
       // …and such a password cannot be chosen at signup or as a new password either.
       const signup = await post('/auth/signup').send(signupBody({ password: `${AT_LIMIT}x` }));
-      expectRefusal(signup, 400, TOO_LONG_PASSWORD('password'));
+      expectRefusal(signup, 400, 'VALIDATION_FAILED', TOO_LONG_PASSWORD('password'));
       const change = await pw.patch('/profile/password', {
         password: STRONG_PASSWORD,
         newPassword: `${AT_LIMIT}🔑`,
       });
-      expectRefusal(change, 400, TOO_LONG_PASSWORD('newPassword'));
+      expectRefusal(change, 400, 'VALIDATION_FAILED', TOO_LONG_PASSWORD('newPassword'));
       const current = await pw.patch('/profile/password', {
         password: `${AT_LIMIT}🔑`,
         newPassword: 'N3w!password',
       });
-      expectRefusal(current, 400, TOO_LONG_PASSWORD('password'));
+      expectRefusal(current, 400, 'VALIDATION_FAILED', TOO_LONG_PASSWORD('password'));
     });
 
     it('says what a strong password needs, at signup and on change', async () => {
       const signup = await post('/auth/signup').send(signupBody({ password: 'password1' }));
-      expectRefusal(signup, 400, WEAK_PASSWORD('password'));
+      expectRefusal(signup, 400, 'VALIDATION_FAILED', WEAK_PASSWORD('password'));
       const change = await pw.patch('/profile/password', {
         password: STRONG_PASSWORD,
         newPassword: 'weakpass',
       });
-      expectRefusal(change, 400, WEAK_PASSWORD('newPassword'));
+      expectRefusal(change, 400, 'VALIDATION_FAILED', WEAK_PASSWORD('newPassword'));
     });
   });
 
@@ -288,9 +318,9 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
 
     it.each(UNSAFE_NAMES)('signup: %s in firstName or lastName → 400', async (_name, value) => {
       const first = await post('/auth/signup').send(signupBody({ firstName: value }));
-      expectRefusal(first, 400, UNSAFE_LINE('firstName'));
+      expectRefusal(first, 400, 'VALIDATION_FAILED', UNSAFE_LINE('firstName'));
       const last = await post('/auth/signup').send(signupBody({ lastName: value }));
-      expectRefusal(last, 400, UNSAFE_LINE('lastName'));
+      expectRefusal(last, 400, 'VALIDATION_FAILED', UNSAFE_LINE('lastName'));
     });
 
     it.each(UNSAFE_NAMES)('edit: %s in a name → 400, nothing saved', async (_name, value) => {
@@ -298,11 +328,13 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       expectRefusal(
         await me.patch('/profile/edit', { firstName: value }),
         400,
+        'VALIDATION_FAILED',
         UNSAFE_LINE('firstName'),
       );
       expectRefusal(
         await me.patch('/profile/edit', { lastName: value }),
         400,
+        'VALIDATION_FAILED',
         UNSAFE_LINE('lastName'),
       );
       const after = await t.connection.collection('users').findOne({ emailId: me.user.emailId });
@@ -334,7 +366,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
         'about must not contain control characters (other than line breaks) or text-direction characters',
       ],
     ])('edit: %s → 400', async (_name, body, message) => {
-      expectRefusal(await me.patch('/profile/edit', body), 400, message);
+      expectRefusal(await me.patch('/profile/edit', body), 400, 'VALIDATION_FAILED', message);
     });
 
     it('about keeps its line breaks, emoji and accents', async () => {
@@ -386,7 +418,12 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       ['long last name', { lastName: 'B'.repeat(51) }, 'lastName must be at most 50 characters'],
       ['null last name', { lastName: null }, 'lastName must be a string'],
     ])('signup refuses %s', async (_name, overrides, message) => {
-      expectRefusal(await post('/auth/signup').send(signupBody(overrides)), 400, message);
+      expectRefusal(
+        await post('/auth/signup').send(signupBody(overrides)),
+        400,
+        'VALIDATION_FAILED',
+        message,
+      );
     });
 
     it('edit refuses a digit or emoji with the same message and keeps the stored name', async () => {
@@ -394,11 +431,13 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       expectRefusal(
         await me.patch('/profile/edit', { firstName: 'J0hn' }),
         400,
+        'VALIDATION_FAILED',
         NAME_CHARACTERS('firstName'),
       );
       expectRefusal(
         await me.patch('/profile/edit', { lastName: 'Nair 🚀' }),
         400,
+        'VALIDATION_FAILED',
         NAME_CHARACTERS('lastName'),
       );
       expect((await me.get('/profile').expect(200)).body.data.firstName).toBe(before);
@@ -413,11 +452,13 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       expectRefusal(
         await me.patch('/profile/edit', { firstName: `${fifty}É` }),
         400,
+        'VALIDATION_FAILED',
         'firstName must be at most 50 characters',
       );
       expectRefusal(
         await me.patch('/profile/edit', { firstName: '' }),
         400,
+        'VALIDATION_FAILED',
         'firstName cannot be empty',
       );
     });
@@ -456,6 +497,7 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
       expectRefusal(
         res,
         409,
+        'EMAIL_ALREADY_REGISTERED',
         'An account with this email already exists. Log in instead, or sign up with another email.',
       );
     });
@@ -489,6 +531,10 @@ describe('Rate limits without a trusted proxy (the default)', () => {
       .set('X-Forwarded-For', '198.51.100.250')
       .send({ emailId: 'nobody20@example.com', password: 'x' });
     expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({ success: false, retryAfter: 15 });
+    expect(refused.body).toMatchObject({
+      success: false,
+      code: 'RATE_LIMITED_ATTEMPTS',
+      retryAfter: 15,
+    });
   });
 });

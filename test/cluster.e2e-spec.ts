@@ -105,6 +105,7 @@ describe('Cluster: nginx in front of three APIs, a rolling restart while message
     expect(await res.json()).toEqual({
       success: false,
       message: 'Request body too large (limit 100kb)',
+      code: 'BODY_TOO_LARGE',
     });
     // A proxied answer carries the id the API logged it under.
     const health = await fetch(`${cluster!.url}/health`);

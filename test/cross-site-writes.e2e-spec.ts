@@ -5,7 +5,10 @@ import { createTestApp, TEST_FRONTEND_URL, TestApp } from './support/test-app';
 
 const FOREIGN = 'https://evil.example';
 const WEBHOOK_SECRET = 'cross-site-webhook-secret-0123456789';
-const REFUSED = { status: 403, body: { success: false, message: 'Cross-site request refused' } };
+const REFUSED = {
+  status: 403,
+  body: { success: false, message: 'Cross-site request refused', code: 'CROSS_SITE_WRITE' },
+};
 
 const connectionsBetween = (t: TestApp, a: UserSession, b: UserSession) =>
   t.connection

@@ -418,9 +418,15 @@ describe('Swagger documents every route with its DTOs', () => {
     it('every error response references the one error envelope', () => {
       const envelope = schemaNamed('ErrorResponse');
       expect(envelope).toMatchObject({
-        properties: { success: { type: 'boolean' }, message: { type: 'string' } },
+        properties: {
+          success: { type: 'boolean' },
+          message: { type: 'string' },
+          code: { type: 'string', example: 'AUTH_INVALID_CREDENTIALS' },
+        },
       });
-      expect([...(envelope.required ?? [])].sort()).toEqual(['message', 'success']);
+      expect([...(envelope.required ?? [])].sort()).toEqual(['code', 'message', 'success']);
+      // The document lists the catalogue's codes.
+      expect(envelope.properties?.code.description).toContain('`VALIDATION_FAILED`');
       // The 429 and 500 bodies are the same envelope with extra keys.
       for (const name of ERROR_SCHEMAS) {
         expect(schemaNamed(name).properties).toMatchObject(envelope.properties ?? {});

@@ -42,7 +42,11 @@ describe('Skill filter on the feed (PRO/ELITE only)', () => {
   it('FREE: skills= → 403 with the upgrade message; the feed without a filter still works', async () => {
     const me = await viewer('FREE');
     const res = await me.get('/user/feed?skills=Go').expect(403);
-    expect(res.body).toEqual({ success: false, message: FEED_ERRORS.skillFilterNotInPlan.message });
+    expect(res.body).toEqual({
+      success: false,
+      message: FEED_ERRORS.skillFilterNotInPlan.message,
+      code: 'FEED_SKILL_FILTER_NOT_IN_PLAN',
+    });
     expect(res.body.message).toMatch(/Upgrade/);
     await me.get('/user/feed?skills=go&skills=rust').expect(403);
     expect(ids(await me.get('/user/feed?limit=50').expect(200))).toContain(goDev);

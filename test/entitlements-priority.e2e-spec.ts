@@ -170,6 +170,7 @@ describe('Feed priority (ELITE first) and the ELITE profile boost', () => {
       expect(res.body).toMatchObject({
         success: false,
         message: 'Profile boost is an ELITE feature. Upgrade to ELITE to boost your profile',
+        code: 'PROFILE_BOOST_NOT_IN_PLAN',
       });
       const stored = await t.connection
         .collection('users')
@@ -199,6 +200,7 @@ describe('Feed priority (ELITE first) and the ELITE profile boost', () => {
     expect(refused.body).toMatchObject({
       success: false,
       message: `You can boost your profile once every 7 days; your next boost is available at ${nextBoostAt}`,
+      code: 'PROFILE_BOOST_COOLING_DOWN',
       nextBoostAt,
     });
     expect(refused.body.retryAfter).toBeGreaterThan(7 * 24 * 60 - 5);

@@ -42,7 +42,12 @@ describe('Daily swipe limit (FREE 10, PRO/ELITE unlimited), counted in Redis', (
     const ids = await targets(api, 12);
     for (let i = 0; i < 10; i++) await swipe(me, ids[i], i).expect(200);
     const res = await swipe(me, ids[10]).expect(429);
-    expect(res.body).toMatchObject({ success: false, limit: 10, remaining: 0 });
+    expect(res.body).toMatchObject({
+      success: false,
+      code: 'REQUEST_DAILY_SWIPE_LIMIT',
+      limit: 10,
+      remaining: 0,
+    });
     expect(res.body.message).toMatch(/10 swipes for today.*Upgrade.*try again in \d+ minute\(s\)/);
     expect(Number.isInteger(res.body.retryAfter)).toBe(true);
     expect(res.body.retryAfter).toBeGreaterThanOrEqual(1);

@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config/app-config';
 const UNAVAILABLE = {
   success: false,
   message: 'Service temporarily unavailable, try again shortly',
+  code: 'SERVICE_UNAVAILABLE',
 };
 
 const storage = PrivateStorage.create();

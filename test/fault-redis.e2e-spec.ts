@@ -16,6 +16,7 @@ import { testEnvironment, uniqueNamespace } from './support/test-app';
 const UNAVAILABLE = {
   success: false,
   message: 'Service temporarily unavailable, try again shortly',
+  code: 'SERVICE_UNAVAILABLE',
 };
 
 /**

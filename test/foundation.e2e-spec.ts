@@ -49,7 +49,7 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
   describe('error envelopes', () => {
     it('unknown route → 404 envelope', async () => {
       const res = await request(t.server).get('/definitely/not/here').expect(404);
-      expect(res.body).toEqual({ success: false, message: 'Not Found' });
+      expect(res.body).toEqual({ success: false, message: 'Not Found', code: 'ROUTE_NOT_FOUND' });
     });
 
     it('malformed JSON → 400 envelope', async () => {
@@ -58,7 +58,11 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .set('Content-Type', 'application/json')
         .send('{"key": "a",')
         .expect(400);
-      expect(res.body).toEqual({ success: false, message: 'Malformed JSON in request body' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Malformed JSON in request body',
+        code: 'BODY_MALFORMED_JSON',
+      });
     });
 
     it('body over 100 kB → 413 envelope', async () => {
@@ -66,7 +70,11 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .post('/__probe/items')
         .send({ key: 'big', value: 'x'.repeat(110 * 1024) })
         .expect(413);
-      expect(res.body).toEqual({ success: false, message: 'Request body too large (limit 100kb)' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Request body too large (limit 100kb)',
+        code: 'BODY_TOO_LARGE',
+      });
     });
 
     it('validation error → 400 naming the field', async () => {
@@ -74,7 +82,11 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .post('/__probe/items')
         .send({ key: 42, value: 'v' })
         .expect(400);
-      expect(res.body).toEqual({ success: false, message: 'key must be a string' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'key must be a string',
+        code: 'VALIDATION_FAILED',
+      });
       const tooLong = await request(t.server)
         .post('/__probe/items')
         .send({ key: 'k'.repeat(41), value: 'v' })
@@ -93,7 +105,11 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .post('/__probe/items')
         .send({ key: 'a', value: 'b', isAdmin: true })
         .expect(400);
-      expect(res.body).toEqual({ success: false, message: 'property isAdmin should not exist' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'property isAdmin should not exist',
+        code: 'VALIDATION_FAILED',
+      });
     });
 
     it('operator injection in body or query → 400 and nothing stored', async () => {
@@ -104,6 +120,7 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
       expect(res.body).toEqual({
         success: false,
         message: 'Field names may not start with "$" (got "$gt")',
+        code: 'INPUT_OPERATOR_KEY',
       });
       await request(t.server).get('/__probe/items?key[$ne]=x').expect(400);
       expect(await t.connection.collection('probes').countDocuments({ value: 'b' })).toBe(0);
@@ -118,15 +135,20 @@ describe('Foundation: HTTP plumbing against the real database and Redis', () => 
         .post('/__probe/items')
         .send({ key: 'dup', value: 'second' })
         .expect(409);
-      expect(res.body).toEqual({ success: false, message: 'Resource already exists' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Resource already exists',
+        code: 'DUPLICATE_KEY',
+      });
       const stored = await t.connection.collection('probes').find({ key: 'dup' }).toArray();
       expect(stored.map((d) => d.value)).toEqual(['first']);
     });
 
     it('unexpected throw → 500 with an error id and no internals', async () => {
       const res = await request(t.server).get('/__probe/boom').expect(500);
-      expect(Object.keys(res.body).sort()).toEqual(['errorId', 'message', 'success']);
+      expect(Object.keys(res.body).sort()).toEqual(['code', 'errorId', 'message', 'success']);
       expect(res.body.message).toBe('Internal Server Error');
+      expect(res.body.code).toBe('INTERNAL_ERROR');
       expect(res.body.errorId).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.text).not.toContain('hunter2');
       expect(res.text).not.toContain('at ');

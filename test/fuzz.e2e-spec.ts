@@ -11,7 +11,7 @@ import { createTestApp, TestApp } from './support/test-app';
  * route is fuzzed without touching this file. Each run sends one generated request (path and
  * query parameters, body, content type, cookies, client address) and checks the contract:
  *   - the status is below 500;
- *   - every 4xx body is the envelope `{ success: false, message: <non-empty string> }` (extra
+ *   - every 4xx body is the envelope `{ success: false, message: <non-empty string>, code }` (extra
  *     keys allowed, e.g. a 429's retryAfter). Success bodies are not checked: GET /health and
  *     /health/ready are not enveloped, but their 4xx answers (input refused) are;
  *   - every response carries `x-request-id` (docs/conventions.md: each response carries one).
@@ -888,15 +888,17 @@ function problemWith(c: FuzzCase, res: Response, headerBytes: number): string | 
     return `server error ${res.status}`;
   }
   if (res.status >= 400 && res.status < 500) {
-    const body = res.body as { success?: unknown; message?: unknown } | undefined;
+    const body = res.body as { success?: unknown; message?: unknown; code?: unknown } | undefined;
     const enveloped =
       typeof body === 'object' &&
       body !== null &&
       !Array.isArray(body) &&
       body.success === false &&
       typeof body.message === 'string' &&
-      body.message.trim() !== '';
-    if (!enveloped) return `${res.status} without the { success: false, message } envelope`;
+      body.message.trim() !== '' &&
+      typeof body.code === 'string' &&
+      /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(body.code);
+    if (!enveloped) return `${res.status} without the { success: false, message, code } envelope`;
   }
   if (!res.headers['x-request-id']) return 'no x-request-id header';
   return undefined;

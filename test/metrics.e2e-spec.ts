@@ -63,6 +63,7 @@ describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
         expect(res.body).toEqual({
           success: false,
           message: 'A valid metrics token is required (Authorization: Bearer <METRICS_TOKEN>)',
+          code: 'METRICS_TOKEN_REQUIRED',
         });
         expect(res.text).not.toContain('devlink_');
       },
@@ -268,6 +269,6 @@ describe('GET /metrics without METRICS_TOKEN', () => {
       .get('/metrics')
       .set('Authorization', 'Bearer anything-at-all-0123')
       .expect(404);
-    expect(res.body).toEqual({ success: false, message: 'Not Found' });
+    expect(res.body).toEqual({ success: false, message: 'Not Found', code: 'ROUTE_NOT_FOUND' });
   });
 });

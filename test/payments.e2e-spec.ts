@@ -105,7 +105,11 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
   ])('refuses %j with 400 Invalid input and calls no gateway', async (body) => {
     const before = stub.requests.length;
     const res = await buyer.post('/payment/create', body).expect(400);
-    expect(res.body).toEqual({ success: false, message: 'Invalid input' });
+    expect(res.body).toEqual({
+      success: false,
+      message: 'Invalid input',
+      code: 'PAYMENT_INVALID_INPUT',
+    });
     expect(stub.requests.length).toBe(before);
   });
 
@@ -118,6 +122,7 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
     expect(res.body).toEqual({
       success: false,
       message: 'The payment gateway did not answer; please try again',
+      code: 'PAYMENT_GATEWAY_FAILED',
     });
     expect(await payments().countDocuments()).toBe(count);
   });
@@ -134,6 +139,7 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
       .expect(409);
     expect(res.body).toMatchObject({
       success: false,
+      code: 'PAYMENT_LOWER_TIER',
       currentPlan: 'ELITE',
       membershipExpiry: expiry.toISOString(),
     });
@@ -193,7 +199,11 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
       [{ razorpay_order_id: '', razorpay_payment_id: 'pay_x', razorpay_signature: 'ab' }],
     ])('verify without all details is 400 Missing payment details (%j)', async (body) => {
       const res = await buyer.post('/payment/verify', body).expect(400);
-      expect(res.body).toEqual({ success: false, message: 'Missing payment details' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Missing payment details',
+        code: 'PAYMENT_MISSING_DETAILS',
+      });
     });
 
     it('a wrong signature is 400 Invalid signature and changes nothing', async () => {
@@ -206,14 +216,22 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
         createHmac('sha256', 'wrong').update(`${orderId}|pay_A`).digest('hex'),
       ]) {
         const res = await buyer.post('/payment/verify', verifyBody('pay_A', signature)).expect(400);
-        expect(res.body).toEqual({ success: false, message: 'Invalid signature' });
+        expect(res.body).toEqual({
+          success: false,
+          message: 'Invalid signature',
+          code: 'PAYMENT_INVALID_SIGNATURE',
+        });
       }
       expect((await payments().findOne({ orderId }))?.status).toBe('created');
     });
 
     it("someone else's order is 404 Payment not found, even with a valid signature", async () => {
       const res = await other.post('/payment/verify', verifyBody('pay_A')).expect(404);
-      expect(res.body).toEqual({ success: false, message: 'Payment not found' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Payment not found',
+        code: 'PAYMENT_NOT_FOUND',
+      });
       await other.get(`/payment/status/${orderId}`).expect(404);
       const unknown = 'order_doesnotexist1';
       await buyer
@@ -538,7 +556,11 @@ describe('Payments: orders, verify and status polling (Razorpay stand-in)', () =
       for (const res of await Promise.all(cases)) {
         expect({ status: res.status, body: res.body }).toEqual({
           status: 400,
-          body: { success: false, message: 'Invalid webhook signature' },
+          body: {
+            success: false,
+            message: 'Invalid webhook signature',
+            code: 'PAYMENT_INVALID_WEBHOOK_SIGNATURE',
+          },
         });
       }
       expect(await snapshot(session, order)).toEqual(before);
@@ -621,7 +643,7 @@ describe('Payments without Razorpay keys', () => {
     ]) {
       expect({ status: res.status, body: res.body }).toEqual({
         status: 503,
-        body: { success: false, message },
+        body: { success: false, message, code: 'PAYMENTS_NOT_CONFIGURED' },
       });
     }
     const webhook = await request(t.server)
@@ -630,7 +652,7 @@ describe('Payments without Razorpay keys', () => {
       .send({ event: 'payment.captured' });
     expect({ status: webhook.status, body: webhook.body }).toEqual({
       status: 503,
-      body: { success: false, message },
+      body: { success: false, message, code: 'PAYMENTS_NOT_CONFIGURED' },
     });
     await session.get('/profile').expect(200);
   });

@@ -87,36 +87,87 @@ describe('Profile and skills', () => {
   });
 
   it.each([
-    ['unknown field', { emailId: 'x@y.co' }, 'Invalid update fields'],
-    ['membership self-upgrade', { membershipType: 'ELITE' }, 'Invalid update fields'],
-    ['bad gender', { gender: 'robot' }, 'Invalid gender'],
-    ['age as string', { age: '30' }, 'Invalid age'],
-    ['age too low', { age: 17 }, 'Invalid age'],
-    ['age too high', { age: 101 }, 'Invalid age'],
-    ['age not integer', { age: 30.5 }, 'Invalid age'],
-    ['empty first name', { firstName: '' }, 'firstName cannot be empty'],
-    ['long first name', { firstName: 'A'.repeat(51) }, 'firstName must be at most 50 characters'],
-    ['first name as number', { firstName: 123 }, 'firstName must be a string'],
+    ['unknown field', { emailId: 'x@y.co' }, 'Invalid update fields', 'VALIDATION_FAILED'],
+    [
+      'membership self-upgrade',
+      { membershipType: 'ELITE' },
+      'Invalid update fields',
+      'VALIDATION_FAILED',
+    ],
+    ['bad gender', { gender: 'robot' }, 'Invalid gender', 'VALIDATION_FAILED'],
+    ['age as string', { age: '30' }, 'Invalid age', 'VALIDATION_FAILED'],
+    ['age too low', { age: 17 }, 'Invalid age', 'VALIDATION_FAILED'],
+    ['age too high', { age: 101 }, 'Invalid age', 'VALIDATION_FAILED'],
+    ['age not integer', { age: 30.5 }, 'Invalid age', 'VALIDATION_FAILED'],
+    ['empty first name', { firstName: '' }, 'firstName cannot be empty', 'VALIDATION_FAILED'],
+    [
+      'long first name',
+      { firstName: 'A'.repeat(51) },
+      'firstName must be at most 50 characters',
+      'VALIDATION_FAILED',
+    ],
+    ['first name as number', { firstName: 123 }, 'firstName must be a string', 'VALIDATION_FAILED'],
     [
       'too many skills',
       { skills: Array.from({ length: 11 }, (_, i) => `Skill${i}`) },
       'You can add at most 10 skills',
+      'VALIDATION_FAILED',
     ],
-    ['1-char skill', { skills: ['C'] }, 'Each skill must be at least 2 characters'],
-    ['duplicate skills', { skills: ['React', ' react '] }, 'Duplicate skill: react'],
-    ['skill not a string', { skills: ['Go', 5] }, 'Each skill must be a string'],
-    ['skills not an array', { skills: 'React' }, 'skills must be an array of strings'],
-    ['about too long', { about: 'x'.repeat(501) }, 'about must be at most 500 characters'],
-    ['bad photo URL', { photoUrl: 'not a url' }, 'photoUrl must be a valid URL'],
-    ['javascript photo URL', { photoUrl: 'javascript:alert(1)' }, 'photoUrl must be a valid URL'],
-    ['operator', { about: { $set: 'x' } }, 'Field names may not start with "$" (got "$set")'],
-    ['null about', { about: null }, 'about must be a string'],
-    ['null skills', { skills: null }, 'skills must be an array of strings'],
-    ['null first name', { firstName: null }, 'firstName must be a string'],
-  ])('PATCH /profile/edit: %s → 400, nothing saved', async (_name, body, message) => {
+    [
+      '1-char skill',
+      { skills: ['C'] },
+      'Each skill must be at least 2 characters',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'duplicate skills',
+      { skills: ['React', ' react '] },
+      'Duplicate skill: react',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'skill not a string',
+      { skills: ['Go', 5] },
+      'Each skill must be a string',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'skills not an array',
+      { skills: 'React' },
+      'skills must be an array of strings',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'about too long',
+      { about: 'x'.repeat(501) },
+      'about must be at most 500 characters',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'bad photo URL',
+      { photoUrl: 'not a url' },
+      'photoUrl must be a valid URL',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'javascript photo URL',
+      { photoUrl: 'javascript:alert(1)' },
+      'photoUrl must be a valid URL',
+      'VALIDATION_FAILED',
+    ],
+    [
+      'operator',
+      { about: { $set: 'x' } },
+      'Field names may not start with "$" (got "$set")',
+      'INPUT_OPERATOR_KEY',
+    ],
+    ['null about', { about: null }, 'about must be a string', 'VALIDATION_FAILED'],
+    ['null skills', { skills: null }, 'skills must be an array of strings', 'VALIDATION_FAILED'],
+    ['null first name', { firstName: null }, 'firstName must be a string', 'VALIDATION_FAILED'],
+  ])('PATCH /profile/edit: %s → 400, nothing saved', async (_name, body, message, code) => {
     const before = await t.connection.collection('users').findOne({ emailId: me.user.emailId });
     const res = await me.patch('/profile/edit', body).expect(400);
-    expect(res.body).toEqual({ success: false, message });
+    expect(res.body).toEqual({ success: false, message, code });
     const after = await t.connection.collection('users').findOne({ emailId: me.user.emailId });
     expect(after).toEqual(before);
   });
@@ -140,13 +191,13 @@ describe('Profile and skills', () => {
   });
 
   it.each([
-    ['/profile/edit', 400, 'Invalid userId'],
-    ['/profile/not-an-id', 400, 'Invalid userId'],
-    ['/profile/665f1c2e9b1e8a3d4c5b6a7', 400, 'Invalid userId'],
-    ['/profile/665f1c2e9b1e8a3d4c5b6a70', 404, 'User not found'],
-  ])('GET %s → %i', async (path, status, message) => {
+    ['/profile/edit', 400, 'Invalid userId', 'INVALID_ID'],
+    ['/profile/not-an-id', 400, 'Invalid userId', 'INVALID_ID'],
+    ['/profile/665f1c2e9b1e8a3d4c5b6a7', 400, 'Invalid userId', 'INVALID_ID'],
+    ['/profile/665f1c2e9b1e8a3d4c5b6a70', 404, 'User not found', 'USER_NOT_FOUND'],
+  ])('GET %s → %i', async (path, status, message, code) => {
     const res = await me.get(path).expect(status);
-    expect(res.body).toEqual({ success: false, message });
+    expect(res.body).toEqual({ success: false, message, code });
   });
 
   it('POST /profile/onboarding/complete is idempotent and needs no body', async () => {
@@ -188,7 +239,11 @@ describe('Profile and skills', () => {
       ['get', '/skills'],
     ] as const) {
       const res = await request(t.server)[method](path).expect(401);
-      expect(res.body).toEqual({ success: false, message: 'Authentication Required' });
+      expect(res.body).toEqual({
+        success: false,
+        message: 'Authentication Required',
+        code: 'AUTH_REQUIRED',
+      });
     }
   });
 

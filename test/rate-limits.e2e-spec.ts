@@ -34,6 +34,7 @@ describe('Rate limits shared through Redis', () => {
     expect(res.body).toMatchObject({
       success: false,
       message: `Too many attempts. Try again in ${res.body.retryAfter} minute(s)`,
+      code: 'RATE_LIMITED_ATTEMPTS',
     });
     expect(res.body.retryAfter).toBeGreaterThanOrEqual(1);
     expect(res.body.retryAfter).toBeLessThanOrEqual(15);
@@ -84,7 +85,11 @@ describe('Rate limits shared through Redis', () => {
     for (const answers of [await story(existing), await story(unknown)]) {
       expect(answers.map((res) => res.status)).toEqual([...Array(10).fill(400), 429, 429]);
       for (const res of answers.slice(0, 10)) {
-        expect(res.body).toEqual({ success: false, message: 'Invalid Credentials' });
+        expect(res.body).toEqual({
+          success: false,
+          message: 'Invalid Credentials',
+          code: 'AUTH_INVALID_CREDENTIALS',
+        });
       }
       for (const res of answers.slice(10)) expectRefused(res, before);
     }
@@ -171,6 +176,7 @@ describe('Rate limits shared through Redis', () => {
     expect(refused.body).toMatchObject({
       success: false,
       message: 'Too many verification email request. Please wait a few minutes',
+      code: 'RATE_LIMITED_VERIFICATION_EMAIL',
       retryAfter: 5,
     });
   });

@@ -48,6 +48,7 @@ describe('Requests: rules, races and bad inputs', () => {
     expect(byStranger.body).toEqual({
       success: false,
       message: 'Only the receiver can review this request',
+      code: 'REQUEST_REVIEW_NOT_RECEIVER',
     });
     const bySender = await a.post(`/request/review/accepted/${id}`).expect(403);
     expect(bySender.body.message).toBe('Only the receiver can review this request');
@@ -67,7 +68,11 @@ describe('Requests: rules, races and bad inputs', () => {
     await a.delete(`/request/withdraw/${again.body.data._id}`).expect(404); // accepted, no longer pending
 
     const notMine = await c.delete(`/request/connection/${a.id}`).expect(404);
-    expect(notMine.body).toEqual({ success: false, message: 'Connection not found' });
+    expect(notMine.body).toEqual({
+      success: false,
+      message: 'Connection not found',
+      code: 'CONNECTION_NOT_FOUND',
+    });
     const removed = await b.delete(`/request/connection/${a.id}`).expect(200);
     expect(removed.body).toEqual({ success: true, message: 'Connection removed' });
     expect((await a.get('/user/connections').expect(200)).body.data).toEqual([]);
@@ -79,35 +84,95 @@ describe('Requests: rules, races and bad inputs', () => {
   });
 
   it.each([
-    ['post', '/request/send/Interested/ID', 400, 'Invalid Status Type: Interested'],
-    ['post', '/request/send/accepted/ID', 400, 'Invalid Status Type: accepted'],
-    ['post', '/request/send/interested/not-an-id', 400, 'Invalid userId'],
-    ['post', `/request/send/interested/${missingId}`, 404, 'User not found'],
-    ['post', '/request/review/interested/ID', 400, 'Invalid Request Status: interested'],
-    ['post', '/request/review/accepted/123', 400, 'Invalid requestId'],
-    ['post', `/request/review/accepted/${missingId}`, 404, 'Request not found or already reviewed'],
-    ['delete', '/request/withdraw/xyz', 400, 'Invalid requestId'],
-    ['delete', `/request/withdraw/${missingId}`, 404, 'Request not found or already reviewed'],
-    ['delete', '/request/connection/xyz', 400, 'Invalid userId'],
-    ['get', '/user/feed?page=0', 400, 'page must be at least 1'],
-    ['get', '/user/feed?page=-1', 400, 'page must be at least 1'],
-    ['get', '/user/feed?skills=Go&page=922337203685477581', 400, 'page must be at most 100000'],
-    ['get', '/user/feed?page=1e21', 400, 'page must be at most 100000'],
-    ['get', '/user/requests/received?page=100001', 400, 'page must be at most 100000'],
-    ['get', '/user/feed?limit=51', 400, 'limit must be at most 50'],
-    ['get', '/user/feed?limit=abc', 400, 'limit must be an integer'],
-    ['get', '/user/feed?page=1&page=2', 400, 'page must be an integer'],
-    ['get', '/user/feed?page[$gt]=1', 400, 'Field names may not start with "$" (got "page[$gt]")'],
-    ['get', '/user/feed?after=zzz', 400, 'after must be a feed cursor (pagination.nextCursor)'],
-    ['get', '/user/feed?sort=name', 400, 'property sort should not exist'],
-    ['get', '/user/requests/received?limit=101', 400, 'limit must be at most 100'],
-    ['get', '/user/connections?page=x', 400, 'page must be an integer'],
-  ])('%s %s → %i', async (method, rawPath, status, message) => {
+    [
+      'post',
+      '/request/send/Interested/ID',
+      400,
+      'Invalid Status Type: Interested',
+      'REQUEST_INVALID_SEND_STATUS',
+    ],
+    [
+      'post',
+      '/request/send/accepted/ID',
+      400,
+      'Invalid Status Type: accepted',
+      'REQUEST_INVALID_SEND_STATUS',
+    ],
+    ['post', '/request/send/interested/not-an-id', 400, 'Invalid userId', 'INVALID_ID'],
+    ['post', `/request/send/interested/${missingId}`, 404, 'User not found', 'USER_NOT_FOUND'],
+    [
+      'post',
+      '/request/review/interested/ID',
+      400,
+      'Invalid Request Status: interested',
+      'REQUEST_INVALID_REVIEW_STATUS',
+    ],
+    ['post', '/request/review/accepted/123', 400, 'Invalid requestId', 'INVALID_ID'],
+    [
+      'post',
+      `/request/review/accepted/${missingId}`,
+      404,
+      'Request not found or already reviewed',
+      'REQUEST_NOT_FOUND',
+    ],
+    ['delete', '/request/withdraw/xyz', 400, 'Invalid requestId', 'INVALID_ID'],
+    [
+      'delete',
+      `/request/withdraw/${missingId}`,
+      404,
+      'Request not found or already reviewed',
+      'REQUEST_NOT_FOUND',
+    ],
+    ['delete', '/request/connection/xyz', 400, 'Invalid userId', 'INVALID_ID'],
+    ['get', '/user/feed?page=0', 400, 'page must be at least 1', 'VALIDATION_FAILED'],
+    ['get', '/user/feed?page=-1', 400, 'page must be at least 1', 'VALIDATION_FAILED'],
+    [
+      'get',
+      '/user/feed?skills=Go&page=922337203685477581',
+      400,
+      'page must be at most 100000',
+      'VALIDATION_FAILED',
+    ],
+    ['get', '/user/feed?page=1e21', 400, 'page must be at most 100000', 'VALIDATION_FAILED'],
+    [
+      'get',
+      '/user/requests/received?page=100001',
+      400,
+      'page must be at most 100000',
+      'VALIDATION_FAILED',
+    ],
+    ['get', '/user/feed?limit=51', 400, 'limit must be at most 50', 'VALIDATION_FAILED'],
+    ['get', '/user/feed?limit=abc', 400, 'limit must be an integer', 'VALIDATION_FAILED'],
+    ['get', '/user/feed?page=1&page=2', 400, 'page must be an integer', 'VALIDATION_FAILED'],
+    [
+      'get',
+      '/user/feed?page[$gt]=1',
+      400,
+      'Field names may not start with "$" (got "page[$gt]")',
+      'INPUT_OPERATOR_KEY',
+    ],
+    [
+      'get',
+      '/user/feed?after=zzz',
+      400,
+      'after must be a feed cursor (pagination.nextCursor)',
+      'VALIDATION_FAILED',
+    ],
+    ['get', '/user/feed?sort=name', 400, 'property sort should not exist', 'VALIDATION_FAILED'],
+    [
+      'get',
+      '/user/requests/received?limit=101',
+      400,
+      'limit must be at most 100',
+      'VALIDATION_FAILED',
+    ],
+    ['get', '/user/connections?page=x', 400, 'page must be an integer', 'VALIDATION_FAILED'],
+  ])('%s %s → %i', async (method, rawPath, status, message, code) => {
     const path = rawPath.replace('ID', b.id);
     const res = await (
       method === 'get' ? a.get(path) : method === 'post' ? a.post(path) : a.delete(path)
     ).expect(status);
-    expect(res.body).toEqual({ success: false, message });
+    expect(res.body).toEqual({ success: false, message, code });
   });
 
   it('sending to yourself is refused', async () => {

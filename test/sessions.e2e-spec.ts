@@ -38,7 +38,11 @@ describe('Sessions: refresh rotation, reuse detection, devices, revocation', () 
       .post('/auth/refresh')
       .set('Cookie', `refreshToken=${stolen}`)
       .expect(401);
-    expect(replay.body).toEqual({ success: false, message: 'Invalid refresh token' });
+    expect(replay.body).toEqual({
+      success: false,
+      message: 'Invalid refresh token',
+      code: 'AUTH_REFRESH_TOKEN_INVALID',
+    });
     // The legitimate holder is signed out too: the family is revoked.
     expect((await session.refresh()).status).toBe(401);
     const denied = await session.get('/profile').expect(401);
@@ -161,7 +165,11 @@ describe('Sessions: refresh rotation, reuse detection, devices, revocation', () 
 
   it('access guard: missing, forged, expired-session and header-only tokens are all 401', async () => {
     const missing = await request(t.server).get('/profile').expect(401);
-    expect(missing.body).toEqual({ success: false, message: 'Authentication Required' });
+    expect(missing.body).toEqual({
+      success: false,
+      message: 'Authentication Required',
+      code: 'AUTH_REQUIRED',
+    });
     const forged = await request(t.server)
       .get('/profile')
       .set('Cookie', 'accessToken=eyJhbGciOiJIUzI1NiJ9.e30.x')

@@ -150,6 +150,7 @@ describe('Worker health and metrics (spawned worker)', () => {
     expect(await res.json()).toEqual({
       success: false,
       message: 'A valid metrics token is required (Authorization: Bearer <METRICS_TOKEN>)',
+      code: 'METRICS_TOKEN_REQUIRED',
     });
   });
 
@@ -157,7 +158,11 @@ describe('Worker health and metrics (spawned worker)', () => {
     for (const path of ['/', '/healthz', '/admin/queues']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ success: false, message: 'Not Found' });
+      expect(await res.json()).toEqual({
+        success: false,
+        message: 'Not Found',
+        code: 'ROUTE_NOT_FOUND',
+      });
     }
     expect((await fetch(`${base}/health`, { method: 'POST' })).status).toBe(404);
   });

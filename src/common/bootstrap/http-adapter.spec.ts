@@ -34,7 +34,10 @@ describe('answerRouteNotFound', () => {
     const direct = recordingResponse();
     answerRouteNotFound(req, direct.res);
     expect(direct.sent).toEqual(viaFilter.sent);
-    expect(direct.sent).toEqual({ status: 404, body: { success: false, message: 'Not Found' } });
+    expect(direct.sent).toEqual({
+      status: 404,
+      body: { success: false, message: 'Not Found', code: 'ROUTE_NOT_FOUND' },
+    });
   });
 
   it('leaves a response already under way alone', () => {

@@ -1,5 +1,6 @@
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Request, RequestHandler, Response } from 'express';
+import { errorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { RouteTable } from './route-table';
 
@@ -9,7 +10,7 @@ export function answerRouteNotFound(_req: Request, res: Response): void {
   if (res.headersSent) return;
   res
     .status(COMMON_ERRORS.routeNotFound.status)
-    .json({ success: false, message: COMMON_ERRORS.routeNotFound.message });
+    .json(errorBody(COMMON_ERRORS.routeNotFound, COMMON_ERRORS.routeNotFound.message));
 }
 
 type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'all';

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../../config/app-config';
+import { allErrorEntries } from '../../error-catalogue';
 import { InternalErrorResponse } from '../http/api-response.docs';
 import { ApiExpressAdapter } from './http-adapter';
 
@@ -14,7 +15,7 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       .setTitle('DevLink API')
       .setDescription(
         'Backend of the DevLink developer networking platform. Every response uses the envelope ' +
-          '`{ success, message, data? }`; errors are `{ success: false, message }`. Authenticated ' +
+          '`{ success, message, data? }`; errors are `{ success: false, message, code }`. Authenticated ' +
           'routes read the httpOnly `accessToken` cookie set by `POST /auth/login`.',
       )
       .setVersion('1.0')
@@ -26,6 +27,7 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       })
       .build(),
   );
+  listErrorCodes(document);
   const serve = () =>
     SwaggerModule.setup('docs', app, document, {
       jsonDocumentUrl: 'docs-json',
@@ -35,4 +37,23 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
   const adapter = app.getHttpAdapter();
   if (adapter instanceof ApiExpressAdapter) adapter.withExpressRoutes(serve);
   else serve();
+}
+
+/**
+ * Appends every catalogue code to the description of `code` in the error envelope and the
+ * schemas extending it, so the list in the document is the catalogue itself. Not an enum: errors
+ * no entry covers answer with the HTTP status name.
+ */
+function listErrorCodes(document: OpenAPIObject): void {
+  const codes = [...new Set(allErrorEntries().map((entry) => entry.code))].sort();
+  const list = ` Codes: ${codes.map((code) => `\`${code}\``).join(', ')}.`;
+  let listed = 0;
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    const properties = 'properties' in schema ? schema.properties : undefined;
+    const code = properties?.code;
+    if (!properties?.success || !code || '$ref' in code) continue;
+    code.description = `${code.description ?? ''}${list}`;
+    listed++;
+  }
+  if (listed === 0) throw new Error('no error schema documents `code`');
 }

@@ -57,6 +57,34 @@ export function errorMessage<E extends ErrorEntry>(entry: E, ...args: ErrorArgs<
     : (entry.message as (...values: unknown[]) => string)(...args);
 }
 
+/**
+ * The contract's error envelope (§1.4) with the entry's code, for answers written outside the
+ * global filter (middleware, the worker's health server). `code` is what clients branch on;
+ * `message` stays the text the SPA shows.
+ */
+export interface ErrorBody {
+  success: false;
+  message: string;
+  code: string;
+  [key: string]: unknown;
+}
+
+export function errorBody(
+  entry: Pick<ErrorEntry, 'code'>,
+  message: string,
+  extra?: Record<string, unknown>,
+): ErrorBody {
+  return { success: false, message, code: entry.code, ...extra };
+}
+
+/**
+ * class-validator options answering with a catalogue entry: its message, and its code in the
+ * constraint's context, which the validation pipe puts in the error (`@IsIn(list, entryRule(e))`).
+ */
+export function entryRule(entry: FixedErrorEntry): { message: string; context: { code: string } } {
+  return { message: entry.message, context: { code: entry.code } };
+}
+
 /** The typed way to fail: `throw appError(AUTH_ERRORS.invalidCredentials)`. */
 export function appError<E extends ErrorEntry>(entry: E, ...args: ErrorArgs<E>): AppError {
   return new AppError(entry, errorMessage(entry, ...args));

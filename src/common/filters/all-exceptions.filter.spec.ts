@@ -123,7 +123,7 @@ describe('AllExceptionsFilter', () => {
     (_code, status, entry) => {
       expect(respond(new AppError(entry, 'What happened'))).toMatchObject({
         status,
-        body: { success: false, message: 'What happened' },
+        body: { success: false, message: 'What happened', code: entry.code },
       });
       expect(logError).not.toHaveBeenCalled();
     },
@@ -132,7 +132,7 @@ describe('AllExceptionsFilter', () => {
   it('an AppError from a catalogue entry answers its status and message', () => {
     expect(respond(appError(COMMON_ERRORS.invalidId, 'userId'))).toMatchObject({
       status: 400,
-      body: { success: false, message: 'Invalid userId' },
+      body: { success: false, message: 'Invalid userId', code: 'INVALID_ID' },
     });
   });
 
@@ -141,6 +141,7 @@ describe('AllExceptionsFilter', () => {
     expect(respond(new AppError(COMMON_ERRORS.tooManyRequests, 'Slow down', extra)).body).toEqual({
       success: false,
       message: 'Slow down',
+      code: 'RATE_LIMITED',
       ...extra,
     });
   });
@@ -151,67 +152,126 @@ describe('AllExceptionsFilter', () => {
     expect(headers).toEqual({ 'Retry-After': '90' });
   });
 
-  it.each<[string, unknown, number, string]>([
+  it.each<[string, unknown, number, string, string]>([
     [
       'an unmatched route',
       new NotFoundException('Cannot GET /nope'),
       404,
       COMMON_ERRORS.routeNotFound.message,
+      'ROUTE_NOT_FOUND',
     ],
     [
       'an unmatched route (other method)',
       new NotFoundException('Cannot DELETE /a/b'),
       404,
       COMMON_ERRORS.routeNotFound.message,
+      'ROUTE_NOT_FOUND',
     ],
-    ['a 404 with its own message', new NotFoundException('User not found'), 404, 'User not found'],
+    [
+      'a 404 with its own message',
+      new NotFoundException('User not found'),
+      404,
+      'User not found',
+      'NOT_FOUND',
+    ],
     [
       'a Nest exception with a message',
       new BadRequestException('name must be a string'),
       400,
       'name must be a string',
+      'BAD_REQUEST',
     ],
-    ['an array of messages: the first', new BadRequestException(['first', 'second']), 400, 'first'],
-    ['an empty array of messages', new BadRequestException([]), 400, 'Bad Request Exception'],
-    ['no message: the default', new UnauthorizedException(), 401, 'Unauthorized'],
-    ['a string response', new HttpException('I am a teapot', 418), 418, 'I am a teapot'],
+    [
+      'an array of messages: the first',
+      new BadRequestException(['first', 'second']),
+      400,
+      'first',
+      'BAD_REQUEST',
+    ],
+    [
+      'an empty array of messages',
+      new BadRequestException([]),
+      400,
+      'Bad Request Exception',
+      'BAD_REQUEST',
+    ],
+    ['no message: the default', new UnauthorizedException(), 401, 'Unauthorized', 'UNAUTHORIZED'],
+    [
+      'a string response',
+      new HttpException('I am a teapot', 418),
+      418,
+      'I am a teapot',
+      'I_AM_A_TEAPOT',
+    ],
+    ['a status Nest has no name for', new HttpException('Odd', 499), 499, 'Odd', 'HTTP_499'],
     [
       'an object response without a message',
       new HttpException({ code: 7 }, 409),
       409,
       'Http Exception',
+      'CONFLICT',
     ],
     [
       'a non-string message',
       new HttpException({ message: { nested: true } }, 400),
       400,
       'Http Exception',
+      'BAD_REQUEST',
     ],
-    ['413 from Nest', new PayloadTooLargeException(), 413, 'Payload Too Large'],
-    ['403 from Nest', new ForbiddenException('Nope'), 403, 'Nope'],
-    ['a duplicate email', duplicateKey({ emailId: 'a@b.co' }), 409, DUPLICATE_EMAIL_MESSAGE],
-    ['a duplicate pair', duplicateKey({ pairKey: 'a_b' }), 409, DUPLICATE_KEY_MESSAGE],
+    [
+      '413 from Nest',
+      new PayloadTooLargeException(),
+      413,
+      'Payload Too Large',
+      'PAYLOAD_TOO_LARGE',
+    ],
+    ['403 from Nest', new ForbiddenException('Nope'), 403, 'Nope', 'FORBIDDEN'],
+    [
+      'a duplicate email',
+      duplicateKey({ emailId: 'a@b.co' }),
+      409,
+      DUPLICATE_EMAIL_MESSAGE,
+      'EMAIL_ALREADY_REGISTERED',
+    ],
+    [
+      'a duplicate pair',
+      duplicateKey({ pairKey: 'a_b' }),
+      409,
+      DUPLICATE_KEY_MESSAGE,
+      'DUPLICATE_KEY',
+    ],
     [
       'a duplicate of a compound key',
       duplicateKey({ fromUserId: 'a', toUserId: 'b' }),
       409,
       DUPLICATE_KEY_MESSAGE,
+      'DUPLICATE_KEY',
     ],
     [
       'a cast error',
       new MongooseError.CastError('ObjectId', 'zzz', '_id'),
       400,
       errorMessage(COMMON_ERRORS.invalidValue, '_id'),
+      'INVALID_VALUE',
     ],
-    ['a schema validation error', validationError(), 400, 'status is not allowed'],
+    [
+      'a schema validation error',
+      validationError(),
+      400,
+      'status is not allowed',
+      'VALIDATION_FAILED',
+    ],
     [
       'a schema validation error without details',
       new MongooseError.ValidationError(),
       400,
       COMMON_ERRORS.validationFailed.message,
+      'VALIDATION_FAILED',
     ],
-  ])('%s → %i', (_name, exception, status, message) => {
-    expect(respond(exception)).toMatchObject({ status, body: { success: false, message } });
+  ])('%s → %i', (_name, exception, status, message, code) => {
+    expect(respond(exception)).toEqual(
+      expect.objectContaining({ status, body: { success: false, message, code } }),
+    );
     expect(logError).not.toHaveBeenCalled();
   });
 
@@ -239,12 +299,14 @@ describe('AllExceptionsFilter', () => {
     expect(body).toEqual({
       success: false,
       message: COMMON_ERRORS.internal.message,
+      code: 'INTERNAL_ERROR',
       errorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(logError).toHaveBeenCalledTimes(1);
     expect(logError).toHaveBeenCalledWith(
       expect.objectContaining({
         msg: 'Unhandled error',
+        code: 'INTERNAL_ERROR',
         errorId: body?.errorId,
         err: exception,
         method: 'POST',
@@ -260,11 +322,19 @@ describe('AllExceptionsFilter', () => {
     const logWarn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { status, body, headers } = respond(exception);
     expect(status).toBe(503);
-    expect(body).toEqual({ success: false, message: COMMON_ERRORS.serviceUnavailable.message });
+    expect(body).toEqual({
+      success: false,
+      message: COMMON_ERRORS.serviceUnavailable.message,
+      code: 'SERVICE_UNAVAILABLE',
+    });
     expect(headers['Retry-After']).toBe('5');
     expect(logError).not.toHaveBeenCalled();
     expect(logWarn).toHaveBeenCalledWith(
-      expect.objectContaining({ msg: 'Dependency unavailable; answered 503', url: '/x' }),
+      expect.objectContaining({
+        msg: 'Dependency unavailable; answered 503',
+        code: 'SERVICE_UNAVAILABLE',
+        url: '/x',
+      }),
     );
     logWarn.mockRestore();
   });

@@ -3,6 +3,7 @@ import {
   Catch,
   ExceptionFilter,
   HttpException,
+  HttpStatus,
   Logger,
   NotFoundException,
 } from '@nestjs/common';
@@ -10,19 +11,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { mongo, Error as MongooseError } from 'mongoose';
 import { isDuplicateKeyError } from '../database/duplicate-key';
-import { AppError, errorMessage } from '../errors/app-error';
+import { AppError, errorBody, errorMessage, type ErrorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import {
   isDependencyUnavailable,
   RETRY_AFTER_UNAVAILABLE_SECONDS,
 } from '../errors/dependency-unavailable';
 import { pathOnly } from '../logging/logger.options';
-
-export interface ErrorBody {
-  success: false;
-  message: string;
-  [key: string]: unknown;
-}
 
 interface Mapped {
   status: number;
@@ -41,6 +36,15 @@ export function duplicateKeyMessage(error: {
   keyValue?: unknown;
   message?: unknown;
 }): string {
+  return duplicateKeyEntry(error).message;
+}
+
+/** The catalogue entry for a unique-index violation (see {@link duplicateKeyMessage}). */
+export function duplicateKeyEntry(error: {
+  keyPattern?: unknown;
+  keyValue?: unknown;
+  message?: unknown;
+}): typeof COMMON_ERRORS.emailTaken | typeof COMMON_ERRORS.duplicateKey {
   const fields = [error.keyPattern, error.keyValue].flatMap((value) =>
     value !== null && typeof value === 'object' ? Object.keys(value) : [],
   );
@@ -49,7 +53,17 @@ export function duplicateKeyMessage(error: {
     (fields.length === 0 &&
       typeof error.message === 'string' &&
       /\bemailId(_1)?\b/.test(error.message));
-  return (mentionsEmail ? COMMON_ERRORS.emailTaken : COMMON_ERRORS.duplicateKey).message;
+  return mentionsEmail ? COMMON_ERRORS.emailTaken : COMMON_ERRORS.duplicateKey;
+}
+
+/**
+ * The code of a Nest HttpException that no catalogue entry covers: the status's name
+ * (`BAD_REQUEST`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`…). A catalogue code that is also a status
+ * name (`SERVICE_UNAVAILABLE`) has that status, so both mean the same (error-catalogue.spec.ts).
+ */
+export function httpStatusCode(status: number): string {
+  const name = (HttpStatus as unknown as Record<number, string | undefined>)[status];
+  return name ?? `HTTP_${status}`;
 }
 
 /** Turns every error into the contract's envelope (§1.4). Only real faults become 500. */
@@ -79,20 +93,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private map(exception: unknown, request: Request): Mapped {
     if (exception instanceof AppError) {
-      return this.envelope(exception.status, exception.message, exception.extra);
+      return this.envelope(exception.status, exception, exception.message, exception.extra);
     }
     if (exception instanceof NotFoundException && this.isUnmatchedRoute(exception)) {
-      return this.envelope(COMMON_ERRORS.routeNotFound.status, COMMON_ERRORS.routeNotFound.message);
+      const { status, message } = COMMON_ERRORS.routeNotFound;
+      return this.envelope(status, COMMON_ERRORS.routeNotFound, message);
     }
     if (exception instanceof HttpException) {
-      return this.envelope(exception.getStatus(), this.httpExceptionMessage(exception));
+      const status = exception.getStatus();
+      return this.envelope(
+        status,
+        { code: httpStatusCode(status) },
+        this.httpExceptionMessage(exception),
+      );
     }
     if (exception instanceof mongo.MongoServerError && isDuplicateKeyError(exception)) {
-      return this.envelope(COMMON_ERRORS.duplicateKey.status, duplicateKeyMessage(exception));
+      const entry = duplicateKeyEntry(exception);
+      return this.envelope(entry.status, entry, entry.message);
     }
     if (isDependencyUnavailable(exception)) {
       this.logger.warn({
         msg: 'Dependency unavailable; answered 503',
+        code: COMMON_ERRORS.serviceUnavailable.code,
         err: { name: (exception as Error).name, message: (exception as Error).message },
         method: request.method,
         url: pathOnly(request.originalUrl),
@@ -100,6 +122,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         ...this.envelope(
           COMMON_ERRORS.serviceUnavailable.status,
+          COMMON_ERRORS.serviceUnavailable,
           COMMON_ERRORS.serviceUnavailable.message,
         ),
         retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
@@ -108,6 +131,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof MongooseError.CastError) {
       return this.envelope(
         COMMON_ERRORS.invalidValue.status,
+        COMMON_ERRORS.invalidValue,
         errorMessage(COMMON_ERRORS.invalidValue, exception.path),
       );
     }
@@ -115,24 +139,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const first = Object.values(exception.errors)[0];
       return this.envelope(
         COMMON_ERRORS.validationFailed.status,
+        COMMON_ERRORS.validationFailed,
         first?.message ?? COMMON_ERRORS.validationFailed.message,
       );
     }
     const errorId = randomUUID();
     this.logger.error({
       msg: 'Unhandled error',
+      code: COMMON_ERRORS.internal.code,
       errorId,
       err: exception,
       method: request.method,
       url: pathOnly(request.originalUrl),
     });
-    return this.envelope(COMMON_ERRORS.internal.status, COMMON_ERRORS.internal.message, {
-      errorId,
-    });
+    return this.envelope(
+      COMMON_ERRORS.internal.status,
+      COMMON_ERRORS.internal,
+      COMMON_ERRORS.internal.message,
+      {
+        errorId,
+      },
+    );
   }
 
-  private envelope(status: number, message: string, extra?: Record<string, unknown>): Mapped {
-    return { status, body: { success: false, message, ...extra } };
+  private envelope(
+    status: number,
+    entry: { code: string },
+    message: string,
+    extra?: Record<string, unknown>,
+  ): Mapped {
+    return { status, body: errorBody(entry, message, extra) };
   }
 
   private isUnmatchedRoute(exception: NotFoundException): boolean {

@@ -49,13 +49,20 @@ export class SuccessResponse {
   message!: string;
 }
 
-/** Every error (contract §1.4): one string message, never an array. */
+/** Every error (contract §1.4): one string message, never an array, and a stable code. */
 export class ErrorResponse {
   /** Always false on errors. @example false */
   success!: false;
 
   /** The problem, in words the SPA shows as they are. */
   message!: string;
+
+  /**
+   * What went wrong, for clients to branch on (messages may be reworded, codes stay): a code
+   * from the error catalogue, or the HTTP status name (`NOT_FOUND`) for an error no entry covers.
+   * @example AUTH_INVALID_CREDENTIALS
+   */
+  code!: string;
 }
 
 /** 429: the error envelope plus when to try again (contract §1.10). */

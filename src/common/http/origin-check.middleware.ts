@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
+import { errorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { isWriteAllowed, originPolicy } from './origin-check';
 
@@ -34,6 +35,6 @@ export function originCheckMiddleware(config: AppConfig): RequestHandler | undef
     }
     res
       .status(COMMON_ERRORS.crossSiteWrite.status)
-      .json({ success: false, message: COMMON_ERRORS.crossSiteWrite.message });
+      .json(errorBody(COMMON_ERRORS.crossSiteWrite, COMMON_ERRORS.crossSiteWrite.message));
   };
 }

@@ -28,7 +28,12 @@ function nestedObjects(depth: number): unknown {
 }
 
 describe('findInputProblem', () => {
-  const DEEP = `Request body is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`;
+  const DEEP = {
+    code: 'INPUT_NESTED_TOO_DEEP',
+    message: `Request body is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`,
+  };
+  const OPERATOR = (message: string) => ({ code: 'INPUT_OPERATOR_KEY', message });
+  const NOT_UNICODE = (message: string) => ({ code: 'INPUT_NOT_UNICODE', message });
 
   it.each([
     ['flat body', { emailId: 'a@example.com', password: 'x' }],
@@ -48,44 +53,51 @@ describe('findInputProblem', () => {
     [`${MAX_INPUT_DEPTH + 1} levels of objects`, nestedObjects(MAX_INPUT_DEPTH + 1), DEEP],
     ['1,500 nested arrays', { emailId: nestedArrays(1500) }, DEEP],
     ['8,000 nested objects', nestedObjects(8000), DEEP],
-    ['operator key', { emailId: { $ne: null } }, 'Field names may not start with "$" (got "$ne")'],
+    [
+      'operator key',
+      { emailId: { $ne: null } },
+      OPERATOR('Field names may not start with "$" (got "$ne")'),
+    ],
     [
       'operator key deeper than the old 20-level guard',
       wrap({ $where: '1' }, 24),
-      'Field names may not start with "$" (got "$where")',
+      OPERATOR('Field names may not start with "$" (got "$where")'),
     ],
     [
       'lone surrogate in a field',
       { emailId: '\ud800x' },
-      'emailId is not valid Unicode text (it contains an unpaired surrogate)',
+      NOT_UNICODE('emailId is not valid Unicode text (it contains an unpaired surrogate)'),
     ],
     [
       'lone surrogate in an array item',
       { skills: ['Go', 'Ru\udc00st'] },
-      'skills[1] is not valid Unicode text (it contains an unpaired surrogate)',
+      NOT_UNICODE('skills[1] is not valid Unicode text (it contains an unpaired surrogate)'),
     ],
     [
       'lone surrogate in a nested field',
       { profile: { name: '\udbff' } },
-      'profile.name is not valid Unicode text (it contains an unpaired surrogate)',
+      NOT_UNICODE('profile.name is not valid Unicode text (it contains an unpaired surrogate)'),
     ],
     [
       'lone surrogate in a field name',
       { ['\ud800']: 'x' },
-      'A field name in the request body is not valid Unicode text',
+      {
+        code: 'INPUT_FIELD_NAME_NOT_UNICODE',
+        message: 'A field name in the request body is not valid Unicode text',
+      },
     ],
-  ])('refuses %s', (_name, value, message) => {
-    expect(findInputProblem(value)).toBe(message);
+  ])('refuses %s', (_name, value, problem) => {
+    expect(findInputProblem(value)).toEqual(problem);
   });
 
   it('names the query string when asked to', () => {
-    expect(findInputProblem({ token: '\ud800' }, 'Query string')).toBe(
+    expect(findInputProblem({ token: '\ud800' }, 'Query string')?.message).toBe(
       'token is not valid Unicode text (it contains an unpaired surrogate)',
     );
-    expect(findInputProblem({ 'token[$ne]': 'x' }, 'Query string')).toBe(
+    expect(findInputProblem({ 'token[$ne]': 'x' }, 'Query string')?.message).toBe(
       'Field names may not start with "$" (got "token[$ne]")',
     );
-    expect(findInputProblem(nestedObjects(40), 'Query string')).toBe(
+    expect(findInputProblem(nestedObjects(40), 'Query string')?.message).toBe(
       `Query string is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`,
     );
   });
@@ -153,11 +165,13 @@ describe('normaliseAndGuardInput', () => {
     expect(res.json).toHaveBeenCalledWith({
       success: false,
       message: 'a is not valid Unicode text (it contains an unpaired surrogate)',
+      code: 'INPUT_NOT_UNICODE',
     });
     const query = run({}, { 'b[$gt]': '' });
     expect(query.res.json).toHaveBeenCalledWith({
       success: false,
       message: 'Field names may not start with "$" (got "b[$gt]")',
+      code: 'INPUT_OPERATOR_KEY',
     });
   });
 });
@@ -170,18 +184,19 @@ describe('bodyParserErrorResponse', () => {
     [
       'malformed JSON',
       httpError(400, { type: 'entity.parse.failed' }),
-      { status: 400, message: 'Malformed JSON in request body' },
+      { status: 400, code: 'BODY_MALFORMED_JSON', message: 'Malformed JSON in request body' },
     ],
     [
       'too large',
       httpError(413, { type: 'entity.too.large' }),
-      { status: 413, message: 'Request body too large (limit 100kb)' },
+      { status: 413, code: 'BODY_TOO_LARGE', message: 'Request body too large (limit 100kb)' },
     ],
     [
       'compressed body',
       httpError(415, { type: 'encoding.unsupported', encoding: 'gzip' }),
       {
         status: 415,
+        code: 'BODY_ENCODING_UNSUPPORTED',
         message: 'Content-Encoding "gzip" is not supported; send the request body uncompressed',
       },
     ],
@@ -190,23 +205,24 @@ describe('bodyParserErrorResponse', () => {
       httpError(415, { type: 'charset.unsupported', charset: 'klingon' }),
       {
         status: 415,
+        code: 'BODY_CHARSET_UNSUPPORTED',
         message: 'Charset "klingon" is not supported; send the request body as UTF-8',
       },
     ],
     [
       'aborted upload',
       httpError(400, { type: 'request.aborted' }),
-      { status: 400, message: 'Request body was incomplete' },
+      { status: 400, code: 'BODY_INCOMPLETE', message: 'Request body was incomplete' },
     ],
     [
       'length mismatch',
       httpError(400, { type: 'request.size.invalid' }),
-      { status: 400, message: 'Request body was incomplete' },
+      { status: 400, code: 'BODY_INCOMPLETE', message: 'Request body was incomplete' },
     ],
     [
       'any other client error while reading (e.g. a zlib error wrapped as 400)',
       httpError(400, { code: 'Z_DATA_ERROR' }),
-      { status: 400, message: 'Invalid request body' },
+      { status: 400, code: 'BODY_INVALID', message: 'Invalid request body' },
     ],
   ])('%s', (_name, error, expected) => {
     expect(bodyParserErrorResponse(error)).toEqual(expected);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { json } from 'express';
-import { errorMessage, type FixedErrorEntry } from '../errors/app-error';
+import { errorBody, errorMessage, type FixedErrorEntry } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { isWellFormedText } from '../validation/text-rules';
 
@@ -61,27 +61,39 @@ interface BodyParserError {
   charset?: unknown;
 }
 
+/** A refused input: the catalogue code and the message for the envelope. */
+export interface InputProblem {
+  code: string;
+  message: string;
+}
+
 /**
- * The status and message for an error raised while reading or parsing a request body, or
+ * The status, code and message for an error raised while reading or parsing a request body, or
  * undefined when it is not a client error (then the global filter answers 500 with an id).
  */
 export function bodyParserErrorResponse(
   error: unknown,
-): { status: number; message: string } | undefined {
+): (InputProblem & { status: number }) | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { type, status, encoding, charset } = error as BodyParserError;
-  const fixed = ({ status, message }: FixedErrorEntry) => ({ status: status as number, message });
+  const fixed = ({ status, code, message }: FixedErrorEntry) => ({
+    status: status as number,
+    code,
+    message,
+  });
   switch (type) {
     case 'entity.parse.failed':
       return fixed(COMMON_ERRORS.malformedJson);
     case 'entity.too.large':
       return {
         status: COMMON_ERRORS.bodyTooLarge.status,
+        code: COMMON_ERRORS.bodyTooLarge.code,
         message: errorMessage(COMMON_ERRORS.bodyTooLarge, JSON_BODY_LIMIT),
       };
     case 'encoding.unsupported':
       return {
         status: COMMON_ERRORS.encodingUnsupported.status,
+        code: COMMON_ERRORS.encodingUnsupported.code,
         message: errorMessage(
           COMMON_ERRORS.encodingUnsupported,
           typeof encoding === 'string' ? encoding : 'unknown',
@@ -90,6 +102,7 @@ export function bodyParserErrorResponse(
     case 'charset.unsupported':
       return {
         status: COMMON_ERRORS.charsetUnsupported.status,
+        code: COMMON_ERRORS.charsetUnsupported.code,
         message: errorMessage(
           COMMON_ERRORS.charsetUnsupported,
           typeof charset === 'string' ? charset : 'unknown',
@@ -101,7 +114,11 @@ export function bodyParserErrorResponse(
   }
   // Any other client error raised while reading the body (http-errors 4xx) still gets an envelope.
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, message: COMMON_ERRORS.bodyInvalid.message };
+    return {
+      status,
+      code: COMMON_ERRORS.bodyInvalid.code,
+      message: COMMON_ERRORS.bodyInvalid.message,
+    };
   }
   return undefined;
 }
@@ -113,7 +130,7 @@ export const bodyParserErrorHandler: ErrorRequestHandler = (error, _req, res, ne
     next(error);
     return;
   }
-  res.status(response.status).json({ success: false, message: response.message });
+  res.status(response.status).json(errorBody(response, response.message));
 };
 
 function childPath(parent: string, key: string, inArray: boolean): string {
@@ -121,23 +138,31 @@ function childPath(parent: string, key: string, inArray: boolean): string {
   return parent ? `${parent}.${key}` : key;
 }
 
-function walk(value: unknown, path: string, depth: number, where: string): string | undefined {
+function walk(
+  value: unknown,
+  path: string,
+  depth: number,
+  where: string,
+): InputProblem | undefined {
   if (typeof value === 'string') {
-    return isWellFormedText(value)
-      ? undefined
-      : errorMessage(COMMON_ERRORS.textNotUnicode, path || where);
+    if (isWellFormedText(value)) return undefined;
+    const entry = COMMON_ERRORS.textNotUnicode;
+    return { code: entry.code, message: errorMessage(entry, path || where) };
   }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_INPUT_DEPTH) {
-    return errorMessage(COMMON_ERRORS.nestedTooDeep, where, MAX_INPUT_DEPTH);
+    const entry = COMMON_ERRORS.nestedTooDeep;
+    return { code: entry.code, message: errorMessage(entry, where, MAX_INPUT_DEPTH) };
   }
   const inArray = Array.isArray(value);
   for (const [key, child] of Object.entries(value)) {
     if (!isWellFormedText(key)) {
-      return errorMessage(COMMON_ERRORS.fieldNameNotUnicode, where);
+      const entry = COMMON_ERRORS.fieldNameNotUnicode;
+      return { code: entry.code, message: errorMessage(entry, where) };
     }
     if (key.startsWith('$') || key.includes('[$')) {
-      return errorMessage(COMMON_ERRORS.operatorKey, key);
+      const entry = COMMON_ERRORS.operatorKey;
+      return { code: entry.code, message: errorMessage(entry, key) };
     }
     const problem = walk(child, childPath(path, key, inArray), depth + 1, where);
     if (problem) return problem;
@@ -146,12 +171,12 @@ function walk(value: unknown, path: string, depth: number, where: string): strin
 }
 
 /**
- * The first reason a parsed body or query cannot be handed to validation, as one message:
+ * The first reason a parsed body or query cannot be handed to validation, with its code:
  * nesting deeper than {@link MAX_INPUT_DEPTH} (class-transformer and class-validator recurse and
  * would overflow the stack), a string or field name that is not well-formed Unicode (validators
  * throw URIError on lone surrogates), or an operator-like key (`$gt`, or `a[$ne]` in a query).
  */
-export function findInputProblem(value: unknown, where = 'Request body'): string | undefined {
+export function findInputProblem(value: unknown, where = 'Request body'): InputProblem | undefined {
   return walk(value, '', 1, where);
 }
 
@@ -160,13 +185,13 @@ export function findInputProblem(value: unknown, where = 'Request body'): string
  * too deep, not valid Unicode or carry operator-like keys are refused before validation.
  */
 export function normaliseAndGuardInput(req: Request, res: Response, next: NextFunction): void {
-  let problem: string | undefined;
+  let problem: InputProblem | undefined;
   if (req.body === undefined || req.body === null) req.body = {};
   else problem = findInputProblem(req.body);
   // Express parses `req.query` again on every read: only when there is a query string.
   if (!problem && hasQueryString(req.url)) problem = findInputProblem(req.query, 'Query string');
   if (problem) {
-    res.status(400).json({ success: false, message: problem });
+    res.status(400).json(errorBody(problem, problem.message));
     return;
   }
   next();

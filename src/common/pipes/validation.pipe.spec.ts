@@ -1,4 +1,4 @@
-import { BadRequestException, type ValidationError } from '@nestjs/common';
+import { type ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Types } from 'mongoose';
+import { AppError, entryRule } from '../errors/app-error';
 import { UnknownFieldsMessage } from '../decorators/unknown-fields-message.decorator';
 import { createValidationPipe, firstValidationMessage } from './validation.pipe';
 
@@ -206,21 +207,49 @@ class NoRulesDto {
   name?: string;
 }
 
+const PLAN_INVALID = { code: 'TEST_PLAN_INVALID', status: 400, message: 'Invalid plan' } as const;
+
+/** A DTO answering with a catalogue entry: its code travels with the message. */
+@UnknownFieldsMessage(PLAN_INVALID)
+class PlanDto {
+  @IsIn(['PRO', 'ELITE'], entryRule(PLAN_INVALID))
+  plan?: string;
+}
+
 describe('createValidationPipe (class-validator → one message)', () => {
   const pipe = createValidationPipe();
   const run = (metatype: new () => object, value: unknown) =>
     pipe.transform(value, { type: 'body', metatype });
 
-  /** The message of the 400 the pipe throws. */
-  async function messageFor(metatype: new () => object, value: unknown): Promise<string> {
+  async function refusal(metatype: new () => object, value: unknown): Promise<AppError> {
     const error: unknown = await run(metatype, value).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(BadRequestException);
-    const response = (error as BadRequestException).getResponse() as { message: unknown };
-    return response.message as string;
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
   }
+
+  /** The message of the 400 the pipe throws. */
+  async function messageFor(metatype: new () => object, value: unknown): Promise<string> {
+    const error = await refusal(metatype, value);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    return error.message;
+  }
+
+  it.each([
+    ['a failed rule', { plan: 'FREE' }],
+    ['an unknown field', { plan: 'PRO', amount: 1 }],
+  ])(
+    "a DTO answering with a catalogue entry: %s carries the entry's code",
+    async (_name, value) => {
+      expect(await refusal(PlanDto, value)).toMatchObject({
+        status: 400,
+        code: 'TEST_PLAN_INVALID',
+        message: 'Invalid plan',
+      });
+    },
+  );
 
   it.each<[string, new () => object, unknown, string]>([
     ['a missing required field', ProfileDto, {}, 'name should not be null or undefined'],

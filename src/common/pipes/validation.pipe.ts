@@ -1,12 +1,11 @@
-import {
-  ArgumentMetadata,
-  BadRequestException,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { AppError } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
-import { UNKNOWN_FIELDS_MESSAGE } from '../decorators/unknown-fields-message.decorator';
+import {
+  UNKNOWN_FIELDS_MESSAGE,
+  type UnknownFieldsAnswer,
+} from '../decorators/unknown-fields-message.decorator';
 
 // When a field breaks several rules, report the most basic one first ("must be a string" before
 // "must be shorter than…"; a password over 72 bytes is "too long" before it is "too weak").
@@ -19,24 +18,46 @@ function constraintRank(name: string): number {
   return /^is[A-Z]/.test(name) ? 15 : 20;
 }
 
-/** First problem found, as one sentence naming the field (nested fields as `a.b`). */
-export function firstValidationMessage(errors: ValidationError[], parent = ''): string {
+/** A refused DTO: one sentence naming the field, and the code clients branch on. */
+export interface ValidationProblem {
+  message: string;
+  code: string;
+}
+
+/**
+ * First problem found, as one sentence naming the field (nested fields as `a.b`). The code is
+ * the catalogue entry's when the DTO answers with one (`entryRule`, `@UnknownFieldsMessage(entry)`),
+ * `VALIDATION_FAILED` otherwise.
+ */
+export function firstValidationProblem(errors: ValidationError[], parent = ''): ValidationProblem {
+  const generic = COMMON_ERRORS.validationFailed.code;
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     if (error.constraints?.whitelistValidation && error.target) {
-      const custom: unknown = Reflect.getMetadata(UNKNOWN_FIELDS_MESSAGE, error.target.constructor);
-      if (typeof custom === 'string') return custom;
+      const custom = Reflect.getMetadata(UNKNOWN_FIELDS_MESSAGE, error.target.constructor) as
+        UnknownFieldsAnswer | undefined;
+      if (custom) return { message: custom.message, code: custom.code ?? generic };
     }
-    const constraints = Object.entries(error.constraints ?? {})
-      .sort(([a], [b]) => constraintRank(a) - constraintRank(b))
-      .map(([, message]) => message);
-    if (constraints.length > 0) {
-      // class-validator messages start with the property name; prefix the parent for nesting.
-      return parent ? `${parent}.${constraints[0]}` : constraints[0];
+    const [first] = Object.keys(error.constraints ?? {}).sort(
+      (a, b) => constraintRank(a) - constraintRank(b),
+    );
+    if (first !== undefined) {
+      const message = error.constraints![first];
+      const context = error.contexts?.[first] as { code?: unknown } | undefined;
+      return {
+        // class-validator messages start with the property name; prefix the parent for nesting.
+        message: parent ? `${parent}.${message}` : message,
+        code: typeof context?.code === 'string' ? context.code : generic,
+      };
     }
-    if (error.children?.length) return firstValidationMessage(error.children, path);
+    if (error.children?.length) return firstValidationProblem(error.children, path);
   }
-  return COMMON_ERRORS.validationFailed.message;
+  return { message: COMMON_ERRORS.validationFailed.message, code: generic };
+}
+
+/** The message of {@link firstValidationProblem}. */
+export function firstValidationMessage(errors: ValidationError[], parent = ''): string {
+  return firstValidationProblem(errors, parent).message;
 }
 
 /** Ids are validated by ParseObjectIdPipe, which runs after this pipe and produces the ObjectId. */
@@ -55,6 +76,10 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     // target is only read here (for @UnknownFieldsMessage); it never reaches a response.
     validationError: { target: true, value: false },
-    exceptionFactory: (errors) => new BadRequestException(firstValidationMessage(errors)),
+    // An AppError so the envelope carries the catalogue code (VALIDATION_FAILED or the DTO's).
+    exceptionFactory: (errors) => {
+      const { code, message } = firstValidationProblem(errors);
+      return new AppError({ code, status: COMMON_ERRORS.validationFailed.status }, message);
+    },
   });
 }

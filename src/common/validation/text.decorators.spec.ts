@@ -1,5 +1,6 @@
-import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { ArgumentMetadata } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
+import { AppError } from '../errors/app-error';
 import { createValidationPipe } from '../pipes/validation.pipe';
 import {
   MultiLineText,
@@ -58,7 +59,7 @@ async function check(metatype: ArgumentMetadata['metatype'], body: object): Prom
   try {
     return await pipe.transform(body, { type: 'body', metatype });
   } catch (error) {
-    if (error instanceof BadRequestException) return { message: error.message };
+    if (error instanceof AppError) return { message: error.message };
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { errorBody } from '../../common/errors/app-error';
 import { basicCredentialsMatch } from '../../common/http/credentials';
 import { QUEUE_DASHBOARD_ERRORS } from './queue-dashboard.errors';
 
@@ -11,8 +12,8 @@ import { QUEUE_DASHBOARD_ERRORS } from './queue-dashboard.errors';
 export function basicAuthMiddleware(credentials: { user: string; password: string }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (basicCredentialsMatch(req.headers.authorization, credentials)) return next();
-    const { status, message } = QUEUE_DASHBOARD_ERRORS.credentialsRequired;
+    const entry = QUEUE_DASHBOARD_ERRORS.credentialsRequired;
     res.setHeader('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
-    res.status(status).json({ success: false, message });
+    res.status(entry.status).json(errorBody(entry, entry.message));
   };
 }

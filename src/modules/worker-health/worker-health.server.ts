@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorBody } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { bearerTokenMatches } from '../../common/http/credentials';
 import { AppConfig } from '../../config/app-config';
@@ -47,7 +48,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplica
       this.handle(req, res).catch((error: unknown) => {
         this.logger.error({ msg: 'Worker health request failed', err: error });
         if (!res.headersSent)
-          json(res, 500, { success: false, message: COMMON_ERRORS.internal.message });
+          json(res, 500, errorBody(COMMON_ERRORS.internal, COMMON_ERRORS.internal.message));
         else res.destroy();
       });
     });
@@ -85,13 +86,14 @@ export class WorkerHealthServer implements OnApplicationBootstrap, BeforeApplica
     if (method === 'GET' && path === '/metrics' && token) {
       if (!bearerTokenMatches(req.headers.authorization, token)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-        return json(res, 401, { success: false, message: METRICS_ERRORS.tokenRequired.message });
+        const entry = METRICS_ERRORS.tokenRequired;
+        return json(res, 401, errorBody(entry, entry.message));
       }
       const body = await this.metrics.render();
       res.writeHead(200, { 'Content-Type': this.metrics.contentType, 'Cache-Control': 'no-store' });
       res.end(body);
       return;
     }
-    json(res, 404, { success: false, message: COMMON_ERRORS.routeNotFound.message });
+    json(res, 404, errorBody(COMMON_ERRORS.routeNotFound, COMMON_ERRORS.routeNotFound.message));
   }
 }

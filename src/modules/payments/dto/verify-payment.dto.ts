@@ -1,11 +1,12 @@
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { entryRule } from '../../../common/errors/app-error';
 import { UnknownFieldsMessage } from '../../../common/decorators/unknown-fields-message.decorator';
 import { PAYMENT_ERRORS } from '../payments.errors';
 
-const missing = { message: PAYMENT_ERRORS.missingDetails.message };
+const missing = entryRule(PAYMENT_ERRORS.missingDetails);
 
 /** What Razorpay Checkout hands the SPA after a payment. */
-@UnknownFieldsMessage(PAYMENT_ERRORS.missingDetails.message)
+@UnknownFieldsMessage(PAYMENT_ERRORS.missingDetails)
 export class VerifyPaymentDto {
   /** @example order_Q1w2e3 */
   @IsString(missing)
