@@ -93,7 +93,7 @@ export class RedisReadCache<T> {
       const raw = raws[index];
       if (raw && !raw.equals(INVALIDATED)) {
         try {
-          found.set(id, this.options.decode(raw));
+          found.set(id, this.decodeEntry(this.key(id), raw));
           return;
         } catch {
           // undecodable: reload below, leave the entry to expire
@@ -149,7 +149,8 @@ export class RedisReadCache<T> {
     if (limit === 0) return this.options.decode(raw);
     const known = this.decoded.get(key);
     if (known?.raw.equals(raw)) return known.value;
-    const value = this.options.decode(raw);
+    // Shared by every later reader of these bytes: a reader that mutates it fails loudly.
+    const value = Object.freeze(this.options.decode(raw));
     this.decoded.delete(key);
     if (this.decoded.size >= limit) this.decoded.delete(this.decoded.keys().next().value as string);
     // A copy: the reply may be a view of the client's larger read buffer.

@@ -1,5 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CanActivate, ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type {
   AuthenticatedRequest,
   AuthenticatedUser,
@@ -8,6 +8,11 @@ import { IS_PUBLIC } from '../../common/decorators/public.decorator';
 import { routeMetadataReader } from '../../common/decorators/route-metadata';
 import { appError } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
+import {
+  armPrefetch,
+  ROUTE_PREFETCHER,
+  type RoutePrefetcher,
+} from '../../common/http/route-prefetch';
 import { AccessTokenStrategy, fromAccessCookie } from './access-token.strategy';
 
 /** What passport gives a strategy for one attempt: its outcome callbacks. */
@@ -30,12 +35,16 @@ interface StrategyAttempt {
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   private readonly isPublic: (context: ExecutionContext) => boolean | undefined;
+  private readonly prefetcherType: (context: ExecutionContext) => Type<RoutePrefetcher> | undefined;
+  private readonly prefetchers = new Map<Type<RoutePrefetcher>, RoutePrefetcher>();
 
   constructor(
     reflector: Reflector,
     private readonly strategy: AccessTokenStrategy,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.isPublic = routeMetadataReader<boolean>(reflector, IS_PUBLIC);
+    this.prefetcherType = routeMetadataReader<Type<RoutePrefetcher>>(reflector, ROUTE_PREFETCHER);
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -43,10 +52,22 @@ export class AccessTokenGuard implements CanActivate {
     if (this.isPublic(context)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!fromAccessCookie(req)) throw appError(COMMON_ERRORS.authRequired);
+    const prefetcher = this.prefetcherOf(context);
+    if (prefetcher) armPrefetch(req, prefetcher);
     return this.authenticate(req).then((auth) => {
       req.auth = auth;
       return true;
     });
+  }
+
+  private prefetcherOf(context: ExecutionContext): RoutePrefetcher | undefined {
+    const type = this.prefetcherType(context);
+    if (!type) return undefined;
+    const known = this.prefetchers.get(type);
+    if (known) return known;
+    const prefetcher = this.moduleRef.get<RoutePrefetcher>(type, { strict: false });
+    this.prefetchers.set(type, prefetcher);
+    return prefetcher;
   }
 
   /** The strategy's verdict: the caller, or our error (the token's, or one validate raised). */

@@ -5,6 +5,8 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppConfig } from '../../config/app-config';
 import { readCookie } from '../../common/http/cookies';
+import { startArmedPrefetch } from '../../common/http/route-prefetch';
+import { isObjectIdString } from '../../common/validation/object-id';
 import { ACCESS_COOKIE } from './auth-cookies';
 import { SessionsService } from './sessions.service';
 import { hmacKey, type AccessClaims } from './token.service';
@@ -26,11 +28,15 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRAT
       secretOrKey: hmacKey(config.auth.accessSecret) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
-  validate(claims: Partial<AccessClaims>): Promise<AuthenticatedUser> {
-    return this.auth.authenticate(claims);
+  validate(req: Request, claims: Partial<AccessClaims>): Promise<AuthenticatedUser> {
+    const authenticated = this.auth.authenticate(claims);
+    // Same tick as the session and user reads: the route's own reads join their round trip.
+    if (isObjectIdString(claims.userId)) startArmedPrefetch(req, claims.userId);
+    return authenticated;
   }
 }
 

@@ -13,6 +13,11 @@ import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-
 import { describeErrors } from '../../common/errors/app-error';
 import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
+import {
+  type Prefetched,
+  PrefetchedReads,
+  PrefetchOnAuth,
+} from '../../common/http/route-prefetch';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedResponse } from './feed.docs';
@@ -30,6 +35,7 @@ export class FeedController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get('feed')
+  @PrefetchOnAuth(FeedService)
   @ApiOperation({
     summary: 'Developers to swipe through',
     description:
@@ -53,7 +59,14 @@ export class FeedController {
     type: ErrorResponse,
     description: `\`skills\` on the FREE plan: ${describeErrors(FEED_ERRORS.skillFilterNotInPlan)}`,
   })
-  async feed(@CurrentUser() caller: AuthenticatedUser, @Query() query: FeedQueryDto) {
-    return ok('Feed fetched successfully', await this.feeds.feed(caller.userId, query));
+  async feed(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: FeedQueryDto,
+    @PrefetchedReads() prefetched: Prefetched | undefined,
+  ) {
+    return ok(
+      'Feed fetched successfully',
+      await this.feeds.feed(caller.userId, query, new Date(), prefetched),
+    );
   }
 }

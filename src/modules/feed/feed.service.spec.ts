@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { Types } from 'mongoose';
 import { AppError } from '../../common/errors/app-error';
 import type { ConnectionsRepository } from '../connections/connections.repository';
@@ -9,7 +10,12 @@ import type { FeedQueryDto } from './dto/feed-query.dto';
 import type { FeedCountCache } from './feed-count.cache';
 import { decodeFeedDeck, encodeFeedDeck, type FeedDeck } from './feed-deck';
 import type { FeedDeckStore } from './feed-deck.store';
-import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
+import {
+  decodeFeedPosition,
+  encodeFeedPosition,
+  feedFilterKey,
+  type FeedPosition,
+} from './feed-paging';
 import type { FeedPositionStore } from './feed-position.store';
 import { FeedService } from './feed.service';
 
@@ -77,7 +83,7 @@ function feedWith(candidateCount: number) {
   });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
   const connections = {
-    feedExclusions: () => Promise.resolve(PackedIds.of(swiped)),
+    feedExclusions: jest.fn(() => Promise.resolve(PackedIds.of(swiped))),
   };
   /** Decks kept encoded, as Redis would; off unless a test turns them on. */
   const deckState = { enabled: false, generation: 0, stored: new Map<string, string>() };
@@ -149,6 +155,9 @@ function feedWith(candidateCount: number) {
     decks,
     cachedUsers,
     userReads,
+    service,
+    connections,
+    clock: () => clock,
   };
 }
 
@@ -412,5 +421,51 @@ describe('FeedService decks: a database read serves the next pages from Redis', 
     expect(await f.get({ page: 2, limit: 4 })).toEqual(hex(f.candidates.slice(4, 8)));
     expect(f.pages.at(-1)!.skip).toBe(4);
     expect(f.userReads).toHaveLength(0);
+  });
+});
+
+describe('FeedService reads started by the access guard (prefetch)', () => {
+  const requestWith = (query: Record<string, unknown>) => ({ query }) as unknown as Request;
+
+  it('a prefetch made for the page asked is used: the page reads nothing more before serving', async () => {
+    const f = feedWith(12);
+    const prefetched = {
+      userId: f.viewer.toHexString(),
+      value: f.service.prefetch(f.viewer.toHexString(), requestWith({ page: '1', limit: '5' })),
+    };
+    const page = await f.service.feed(f.viewer, { page: 1, limit: 5 }, f.clock(), prefetched);
+    expect(page.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(0, 5)));
+    expect(f.connections.feedExclusions).toHaveBeenCalledTimes(1);
+    expect(f.store.get).not.toHaveBeenCalled();
+  });
+
+  it('a prefetch for another filter, kind of page or user is ignored and the page reads its own', async () => {
+    const f = feedWith(12);
+    await f.get({ page: 1 });
+    const cases = [
+      { userId: f.viewer.toHexString(), query: { page: '2', skills: 'Go' } }, // another filter
+      { userId: f.viewer.toHexString(), query: { page: '1' } }, // no position read
+      { userId: id(2).toHexString(), query: { page: '2' } }, // someone else
+    ];
+    for (const { userId, query } of cases) {
+      f.store.get.mockClear();
+      const prefetched = { userId, value: f.service.prefetch(userId, requestWith(query)) };
+      const page = await f.service.feed(f.viewer, { page: 2, limit: 5 }, f.clock(), prefetched);
+      expect(page.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(5, 10)));
+      expect(f.store.get).toHaveBeenCalledWith(f.viewer, feedFilterKey(undefined));
+      // Each page continues from the start again: the served position is not kept between cases.
+      await f.get({ page: 1 });
+    }
+  });
+
+  it('a prefetch whose reads fail does not reject unobserved when the handler never uses it', async () => {
+    const f = feedWith(3);
+    f.connections.feedExclusions.mockImplementationOnce(() => Promise.reject(new Error('down')));
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    f.service.prefetch(f.viewer.toHexString(), requestWith({}));
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
   });
 });

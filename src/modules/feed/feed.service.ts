@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { Types } from 'mongoose';
+import type { Prefetched, RoutePrefetcher } from '../../common/http/route-prefetch';
 import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { PackedIds } from '../connections/packed-ids';
@@ -8,7 +10,7 @@ import { occupiedFeedTiers, type TierMembers } from '../users/feed-tiers';
 import { skillsKeyOf } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
 import { type FeedFilter, UsersRepository } from '../users/users.repository';
-import type { FeedQueryDto } from './dto/feed-query.dto';
+import { type FeedQueryDto, feedReadsOfRawQuery } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
 import {
   deckEntriesAfter,
@@ -38,6 +40,22 @@ import { FeedPositionStore } from './feed-position.store';
 import { FEED_ERRORS } from './feed.errors';
 
 type WalkFilter = { excludeIds: Types.ObjectId[]; skillsKey?: string[] };
+
+/** What a page reads before anything else, for one skills filter and kind of page. */
+export interface FeedReads {
+  viewerId: string;
+  filterKey: string;
+  needsPosition: boolean;
+  result: Promise<
+    [
+      allowed: boolean,
+      excluded: PackedIds,
+      position: FeedPosition | null,
+      tierMembers: TierMembers | null,
+      stored: StoredDeck | null,
+    ]
+  >;
+}
 type Served = { user: UserViewSource; position: FeedPosition };
 
 /** The viewer and whom they excluded: hex ids to filter in process, ObjectIds only for a query. */
@@ -74,7 +92,7 @@ class Exclusions {
  * names at least one skill gets 403 with an upgrade message; an empty `skills=` is no filter.
  */
 @Injectable()
-export class FeedService {
+export class FeedService implements RoutePrefetcher {
   constructor(
     private readonly users: UsersRepository,
     private readonly connections: ConnectionsRepository,
@@ -84,21 +102,32 @@ export class FeedService {
     private readonly decks: FeedDeckStore,
   ) {}
 
-  async feed(callerId: Types.ObjectId, query: FeedQueryDto, now = new Date()) {
+  /**
+   * The access guard starts a page's first reads with the session and user reads (one Redis round
+   * trip for both), from the raw query; {@link feed} uses them if the validated query agrees.
+   */
+  prefetch(userId: string, req: Request): FeedReads {
+    const { skillsKey, needsPosition } = feedReadsOfRawQuery(req.query);
+    return this.startReads(new Types.ObjectId(userId), skillsKey, needsPosition, new Date());
+  }
+
+  async feed(
+    callerId: Types.ObjectId,
+    query: FeedQueryDto,
+    now = new Date(),
+    prefetched?: Prefetched,
+  ) {
     const skillsKey = query.skills?.length ? skillsKeyOf(query.skills) : undefined;
     const filterKey = feedFilterKey(skillsKey);
     const needsPosition = !query.after && query.page > 1;
-    // The plan is checked alongside the page's other reads (one Redis round trip, not two);
-    // a refused caller is answered before anything is queried or written.
-    const [allowed, excluded, position, tierMembers, stored] = await Promise.all([
-      skillsKey
-        ? this.entitlements.forUser(callerId, now).then((plan) => plan.entitlements.skillFilter)
-        : true,
-      this.connections.feedExclusions(callerId, now),
-      needsPosition ? this.positions.get(callerId, filterKey) : null,
-      this.users.feedTierMembers(now),
-      this.decks.get(callerId, filterKey),
-    ]);
+    const early = prefetched?.value as FeedReads | undefined;
+    const reads =
+      early?.viewerId === callerId.toHexString() &&
+      early.filterKey === filterKey &&
+      early.needsPosition === needsPosition
+        ? early
+        : this.startReads(callerId, skillsKey, needsPosition, now);
+    const [allowed, excluded, position, tierMembers, stored] = await reads.result;
     if (!allowed) throw appError(FEED_ERRORS.skillFilterNotInPlan);
     const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
     let start = feedStart(query, position, now);
@@ -145,6 +174,31 @@ export class FeedService {
           served.length === query.limit && lastServed ? encodeFeedPosition(lastServed) : null,
       },
     };
+  }
+
+  /**
+   * The plan is checked alongside the page's other reads (one Redis round trip, not two); a
+   * refused caller is answered before anything is queried or written.
+   */
+  private startReads(
+    viewerId: Types.ObjectId,
+    skillsKey: string[] | undefined,
+    needsPosition: boolean,
+    now: Date,
+  ): FeedReads {
+    const filterKey = feedFilterKey(skillsKey);
+    const result = Promise.all([
+      skillsKey
+        ? this.entitlements.forUser(viewerId, now).then((plan) => plan.entitlements.skillFilter)
+        : true,
+      this.connections.feedExclusions(viewerId, now),
+      needsPosition ? this.positions.get(viewerId, filterKey) : null,
+      this.users.feedTierMembers(now),
+      this.decks.get(viewerId, filterKey),
+    ]);
+    // A prefetch the handler does not use (or a refused caller) must not fail the process.
+    result.catch(() => undefined);
+    return { viewerId: viewerId.toHexString(), filterKey, needsPosition, result };
   }
 
   /**

@@ -23,6 +23,8 @@ export class UserCache extends RedisReadCache<UserRecord> {
       namespace: 'user',
       ttlMs: USER_CACHE_TTL_MS,
       invalidationMs: 10_000,
+      // Every authenticated request and every list of people decodes users: most are unchanged.
+      rememberDecoded: 5000,
       encode: (user) => JSON.stringify(user),
       decode: (raw) => {
         const user = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
+import { skillsKeyOf } from '../../users/user.schema';
 import { FEED_CURSOR_PATTERN } from '../feed-paging';
 
 export const MAX_FEED_LIMIT = 50;
@@ -49,4 +50,22 @@ export class FeedQueryDto {
   @IsOptional()
   @Matches(FEED_CURSOR_PATTERN, { message: 'after must be a feed cursor (pagination.nextCursor)' })
   after?: string;
+}
+
+/**
+ * What a feed request's first reads depend on, from the raw (not yet validated) query: its skills
+ * filter and whether it continues a remembered position. A best guess for the access guard's
+ * prefetch; the service compares it with the validated query.
+ */
+export function feedReadsOfRawQuery(raw: Record<string, unknown>): {
+  skillsKey: string[] | undefined;
+  needsPosition: boolean;
+} {
+  const skills = toSkillList({ value: raw.skills });
+  const named = Array.isArray(skills) && skills.every((s) => typeof s === 'string') ? skills : [];
+  const page = Number(raw.page ?? 1);
+  return {
+    skillsKey: named.length ? skillsKeyOf(named as string[]) : undefined,
+    needsPosition: !raw.after && page > 1,
+  };
 }

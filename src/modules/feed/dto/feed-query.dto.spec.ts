@@ -1,0 +1,27 @@
+import { skillsKeyOf } from '../../users/user.schema';
+import { feedReadsOfRawQuery } from './feed-query.dto';
+
+describe('feedReadsOfRawQuery (what the guard prefetches before the query is validated)', () => {
+  it('reads the skills filter as the DTO does: comma-separated or repeated, blanks dropped', () => {
+    expect(feedReadsOfRawQuery({ skills: 'React, Go,' }).skillsKey).toEqual(
+      skillsKeyOf(['React', 'Go']),
+    );
+    expect(feedReadsOfRawQuery({ skills: ['React', 'Go'] }).skillsKey).toEqual(
+      skillsKeyOf(['React', 'Go']),
+    );
+    expect(feedReadsOfRawQuery({ skills: '' }).skillsKey).toBeUndefined();
+    expect(feedReadsOfRawQuery({}).skillsKey).toBeUndefined();
+  });
+
+  it('a remembered position is read for page > 1 without a cursor only', () => {
+    expect(feedReadsOfRawQuery({ page: '2' }).needsPosition).toBe(true);
+    expect(feedReadsOfRawQuery({ page: '1' }).needsPosition).toBe(false);
+    expect(feedReadsOfRawQuery({}).needsPosition).toBe(false);
+    expect(feedReadsOfRawQuery({ page: '3', after: 'x' }).needsPosition).toBe(false);
+    expect(feedReadsOfRawQuery({ page: 'abc' }).needsPosition).toBe(false);
+  });
+
+  it('values the DTO would refuse give no filter rather than throwing', () => {
+    expect(feedReadsOfRawQuery({ skills: { $gt: '' } }).skillsKey).toBeUndefined();
+  });
+});
