@@ -65,7 +65,7 @@ export function feedReadsOfRawQuery(raw: Record<string, unknown>): {
   const named = Array.isArray(skills) && skills.every((s) => typeof s === 'string') ? skills : [];
   const page = Number(raw.page ?? 1);
   return {
-    skillsKey: named.length ? skillsKeyOf(named as string[]) : undefined,
+    skillsKey: named.length ? skillsKeyOf(named) : undefined,
     needsPosition: !raw.after && page > 1,
   };
 }
