@@ -85,12 +85,13 @@ export class ChatService {
    */
   async pair(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<PairContext> {
     if (callerId.equals(targetId)) throw appError(CHAT_ERRORS.chatWithSelf);
-    const target = await this.users.findById(targetId);
-    if (!target) throw appError(CHAT_ERRORS.userNotFound);
-    const [connection, chat] = await Promise.all([
+    // Read together (one wait, not two); the checks below still answer in the order above.
+    const [target, connection, chat] = await Promise.all([
+      this.users.findById(targetId),
       this.connections.findByPair(callerId, targetId),
       this.chats.findByPair(callerId, targetId),
     ]);
+    if (!target) throw appError(CHAT_ERRORS.userNotFound);
     const access = chatAccess({
       callerId,
       targetId,
@@ -109,22 +110,24 @@ export class ChatService {
   ): Promise<ConversationView> {
     const { target, chat, access } = await this.pair(callerId, targetId);
     const caller = callerId.toHexString();
-    const rows = chat
-      ? await this.messages.newestFirst(
-          {
-            _id: chat._id,
-            createdAt: chat.createdAt,
-            newestId: chat.lastMessage?.messageId,
-            messageCount: chat.messageCount,
-          },
-          page.before,
-          page.limit + 1,
-        )
-      : [];
+    const [rows, users] = await Promise.all([
+      chat
+        ? this.messages.newestFirst(
+            {
+              _id: chat._id,
+              createdAt: chat.createdAt,
+              newestId: chat.lastMessage?.messageId,
+              messageCount: chat.messageCount,
+            },
+            page.before,
+            page.limit + 1,
+          )
+        : [],
+      this.users.findManyByIds([callerId, target._id]),
+    ]);
     const hasMore = rows.length > page.limit;
     const messages = rows.slice(0, page.limit).reverse();
     const now = new Date();
-    const users = await this.users.findManyByIds([callerId, target._id]);
     const senders = new Map(users.map((u) => [u._id.toHexString(), toChatUserView(u, now)]));
     const callerRecord = users.find((u) => u._id.equals(callerId));
     const receipt =
