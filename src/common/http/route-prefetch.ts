@@ -41,8 +41,10 @@ export function armPrefetch(req: Request, prefetcher: RoutePrefetcher): void {
 export function startArmedPrefetch(req: Request, userId: string): void {
   const prefetching = req as PrefetchingRequest;
   const start = prefetching.startPrefetch;
+  // Requests of routes without a prefetcher are left untouched (no new property, same shape).
+  if (!start) return;
   prefetching.startPrefetch = undefined;
-  start?.(userId);
+  start(userId);
 }
 
 /** What the guard prefetched for this request, if anything (the handler checks it fits). */

@@ -29,7 +29,14 @@ export type ProfileUserView = SafeUserView & { githubUsername: string | null };
 /** Fields that may be read for other users' views; everything else stays private. */
 
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // Every profile in every list passes here: one loop, no intermediate arrays. `value` is
+  // always an object literal, so for-in sees only its own fields.
+  const kept: Record<string, unknown> = {};
+  for (const key in value) {
+    const field = value[key];
+    if (field !== undefined) kept[key] = field;
+  }
+  return kept as T;
 }
 
 /** A membership whose expiry has passed is shown as FREE (contract §3.8), lazily on read. */
