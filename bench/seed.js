@@ -113,6 +113,7 @@ function conversation(x, y, count, now, counted) {
       text: `message ${i} of ${count}`,
       clientMessageId: _id.toHexString(),
       createdAt,
+      historyKey: chatId.toHexString() + _id.toHexString(), // as MessagesRepository stores it
     };
   });
   const last = messages.at(-1);

@@ -7,6 +7,7 @@ import { chatsSplitMessages } from '../src/modules/migrations/scripts/2026-11-28
 import { usersFeedPriority } from '../src/modules/migrations/scripts/2026-11-28-users-feed-priority';
 import { usersDropDefaultAbout } from '../src/modules/migrations/scripts/2026-11-28-users-drop-default-about';
 import { usersSkillsKey } from '../src/modules/migrations/scripts/2026-11-28-users-skillskey';
+import { messagesHistoryKey } from '../src/modules/migrations/scripts/2026-12-04-messages-history-key';
 import { spawnEntry } from './support/spawn';
 import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
 
@@ -81,6 +82,7 @@ describe('Data migrations (npm run migrate)', () => {
       expect.objectContaining({ _id: usersDropDefaultAbout.id, state: 'done' }),
       expect.objectContaining({ _id: usersFeedPriority.id, state: 'done' }),
       expect.objectContaining({ _id: usersSkillsKey.id, state: 'done', result: { changed: 3 } }),
+      expect.objectContaining({ _id: messagesHistoryKey.id, state: 'done' }),
     ]);
   });
 

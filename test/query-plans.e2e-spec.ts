@@ -111,8 +111,8 @@ describe('Queries behind the list routes are index-backed', () => {
         'users.find:_id',
         'chats.find:lastMessageAt,participants',
         'messages.find:chatId',
-        // history of a chat of unknown size: an `_id` window, then the rest
-        'messages.find:_id,chatId',
+        // history of a chat of unknown size: windows of `historyKey`, then the rest
+        'messages.find:historyKey',
       ]),
     );
   });
@@ -183,21 +183,21 @@ describe('Queries behind the list routes are index-backed', () => {
     expect(nodes).toEqual(['Limit', 'Index Scan (_id_)']);
   });
 
-  it('a history window is an index range scan on both keys of { chatId, _id }', async () => {
+  it('a history window is an index range scan of `historyKey` alone', async () => {
     const engine = await engineOf();
     if (engine === 'ferretdb-sqlite') return;
     // A window below the first: bounded above and below.
     const window = captured.find((q) => {
-      const range = q.filter._id as Document | undefined;
+      const range = q.filter.historyKey as Document | undefined;
       return q.collection === 'messages' && range?.$gte && range.$lt;
     });
-    expect(window?.options).toMatchObject({ sort: { _id: -1 }, hint: { chatId: 1, _id: -1 } });
+    expect(window?.options).toMatchObject({ sort: { historyKey: -1 }, hint: { historyKey: 1 } });
     const explain = await t.connection
       .db!.collection('messages')
       .find(window!.filter, {
-        sort: { _id: -1 },
+        sort: { historyKey: -1 },
         limit: window!.options.limit as number,
-        hint: { chatId: 1, _id: -1 },
+        hint: { historyKey: 1 },
       })
       .explain('queryPlanner');
     const planner = explain.queryPlanner as Document;
@@ -209,9 +209,10 @@ describe('Queries behind the list routes are index-backed', () => {
       return;
     }
     const nodes = pgNodesOf(planner.Plan as Document);
-    expect(nodes).toContain('Index Scan (chatId_1__id_-1)');
+    expect(nodes).toContain('Index Scan (historyKey_1)');
     expect(nodes).not.toContain('Seq Scan');
   });
+
 });
 
 /** Enough users and connections for cost-based planners to prefer indexes over scans. */
@@ -278,6 +279,7 @@ async function seedChats(t: TestApp, viewerId: string, otherId: string, count: n
         text: `m${i}`,
         clientMessageId: _id.toHexString(),
         createdAt: new Date(now + i),
+        historyKey: chatId.toHexString() + _id.toHexString(),
       };
       messages.push(last);
     }

@@ -94,10 +94,23 @@ export class Message {
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;
+
+  /**
+   * The chat's id then the message's, in hex (see historyKeyOf): one chat's history is one range
+   * of one field, which DocumentDB scans exactly; on `{ chatId, _id }` it reads every entry of the
+   * chat to find an `_id` window. Absent on messages stored before it existed (see migrations).
+   */
+  @Prop({ type: String })
+  historyKey?: string;
 }
 
 export type MessageRecord = Message & { _id: Types.ObjectId };
 
+/** `historyKey` of message `messageId` in chat `chatId`: both ids in hex, run together. */
+export const historyKeyOf = (chatId: Types.ObjectId, messageId: Types.ObjectId): string =>
+  chatId.toHexString() + messageId.toHexString();
+
 export const MessageSchema = SchemaFactory.createForClass(Message);
 MessageSchema.index({ chatId: 1, _id: -1 }); // history pages, newest first
+MessageSchema.index({ historyKey: 1 }); // history windows: an exact range scan of one chat
 MessageSchema.index({ chatId: 1, senderId: 1, clientMessageId: 1 }, { unique: true }); // idempotent retries

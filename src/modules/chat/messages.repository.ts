@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import { HISTORY_MAX_WINDOWS, historyPlan, nextHistoryWindow } from './chat-rules';
-import { Message, MessageRecord } from './chat.schema';
+import { historyKeyOf, Message, MessageRecord } from './chat.schema';
+
+/** How often an instance asks again whether every message has its `historyKey`. */
+export const HISTORY_KEY_RECHECK_MS = 60_000;
+const HIGHEST_ID = new Types.ObjectId('ffffffffffffffffffffffff');
 
 export interface NewMessage {
   chatId: Types.ObjectId;
@@ -16,6 +20,12 @@ export interface NewMessage {
 /** The only place that queries `messages` (see chat.schema.ts); every query names its index. */
 @Injectable()
 export class MessagesRepository {
+  private readonly logger = new Logger(MessagesRepository.name);
+  private keyCoverage: { complete: boolean; checkedAt: number; checking?: Promise<boolean> } = {
+    complete: false,
+    checkedAt: -Infinity,
+  };
+
   constructor(@InjectModel(Message.name) private readonly messages: Model<Message>) {}
 
   /**
@@ -31,6 +41,7 @@ export class MessagesRepository {
       text: message.text,
       clientMessageId: message.clientMessageId ?? _id.toHexString(),
       createdAt: new Date(),
+      historyKey: historyKeyOf(message.chatId, _id),
     };
     try {
       await this.messages.collection.insertOne(doc);
@@ -60,15 +71,17 @@ export class MessagesRepository {
   }
 
   /**
-   * Newest first, strictly before `before` (a message id). Index: `{ chatId, _id }`.
-   * DocumentDB reads that index unordered (ordered scans need pg_documentdb_extended_rum), so a
-   * query bounded only by `chatId` reads and sorts the whole conversation: cheap for a chat known
+   * Newest first, strictly before `before` (a message id).
+   * DocumentDB reads indexes unordered (ordered scans need pg_documentdb_extended_rum), so a
+   * query bounded only by the chat reads and sorts the whole conversation: cheap for a chat known
    * to be small, read so in one query ({@link historyPlan}). A larger one, or one of unknown size,
-   * is read in `_id` windows walking back from `before` (else the chat's newest message), each
-   * a hinted index range scan on both keys; the first is sized from the chat's average density,
-   * and one that holds too few sizes the next ({@link nextHistoryWindow}). Once a window would
-   * reach back past the chat's creation, or after the last one allowed, the rest is read in one
-   * query without a lower bound, so no message is ever missed.
+   * is read in `_id` windows walking back from `before` (else the chat's newest message), each a
+   * hinted range scan of the window alone on `historyKey` (on `{ chatId, _id }` while some stored
+   * message lacks its key: that index reads the chat's every entry to find a window); the first
+   * is sized from the chat's average density, and one that holds too few sizes the next
+   * ({@link nextHistoryWindow}). Once a window would reach back past the chat's creation, or after
+   * the last one allowed, the rest is read in one query without a lower bound, so no message is
+   * ever missed.
    */
   async newestFirst(
     chat: {
@@ -91,6 +104,7 @@ export class MessagesRepository {
       wanted: limit,
     });
     const rows: MessageRecord[] = [];
+    const keyed = plan.kind === 'windows' && (await this.historyKeysComplete());
     let upper = before;
     let window = plan.kind === 'windows' ? plan.firstSeconds : 0;
     for (let step = 1; rows.length < limit; step++) {
@@ -107,19 +121,82 @@ export class MessagesRepository {
         break;
       }
       const lower = Types.ObjectId.createFromTime(bottom);
-      const page = await this.messages
-        .find({ chatId: chat._id, _id: { ...(upper && { $lt: upper }), $gte: lower } })
-        .sort({ _id: -1 })
-        .hint({ chatId: 1, _id: -1 })
-        .limit(wanted)
-        .lean<MessageRecord[]>()
-        .exec();
+      const page = await (keyed
+        ? this.keyWindow(chat._id, lower, upper, wanted)
+        : this.idWindow(chat._id, lower, upper, wanted));
       rows.push(...page);
       upper = lower;
       top = bottom;
       window = nextHistoryWindow(window, page.length, wanted);
     }
     return rows;
+  }
+
+  /** Index: `historyKey`. The newest `wanted` of the chat's messages in [lower, upper). */
+  private keyWindow(
+    chatId: Types.ObjectId,
+    lower: Types.ObjectId,
+    upper: Types.ObjectId | undefined,
+    wanted: number,
+  ): Promise<MessageRecord[]> {
+    const range = upper
+      ? { $gte: historyKeyOf(chatId, lower), $lt: historyKeyOf(chatId, upper) }
+      : { $gte: historyKeyOf(chatId, lower), $lte: historyKeyOf(chatId, HIGHEST_ID) };
+    return this.messages
+      .find({ historyKey: range })
+      .sort({ historyKey: -1 })
+      .hint({ historyKey: 1 })
+      .limit(wanted)
+      .lean<MessageRecord[]>()
+      .exec();
+  }
+
+  /** Index: `{ chatId, _id }`. {@link keyWindow} for messages stored without their key. */
+  private idWindow(
+    chatId: Types.ObjectId,
+    lower: Types.ObjectId,
+    upper: Types.ObjectId | undefined,
+    wanted: number,
+  ): Promise<MessageRecord[]> {
+    return this.messages
+      .find({ chatId, _id: { ...(upper && { $lt: upper }), $gte: lower } })
+      .sort({ _id: -1 })
+      .hint({ chatId: 1, _id: -1 })
+      .limit(wanted)
+      .lean<MessageRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Index: `historyKey` (missing keys are indexed as null). Whether every stored message has its
+   * key, asked at most once a minute: messages from before the key existed (until
+   * `npm run migrate`), or written by an older instance during a rolling restart, keep history
+   * on the `{ chatId, _id }` windows until they have one. A failed check reads as "not yet".
+   */
+  private historyKeysComplete(now = Date.now()): Promise<boolean> {
+    const coverage = this.keyCoverage;
+    if (now - coverage.checkedAt < HISTORY_KEY_RECHECK_MS)
+      return Promise.resolve(coverage.complete);
+    coverage.checking ??= this.messages
+      .findOne({ historyKey: null }, { _id: 1 })
+      .hint({ historyKey: 1 })
+      .lean()
+      .exec()
+      .then(
+        (keyless) => !keyless,
+        (error: unknown) => {
+          this.logger.warn({
+            msg: 'History key check failed; reading windows by chatId',
+            err: error,
+          });
+          return false;
+        },
+      )
+      .then((complete) => {
+        this.keyCoverage = { complete, checkedAt: Date.now() };
+        return complete;
+      });
+    return coverage.checking;
   }
 
   /**
