@@ -44,13 +44,15 @@ async function sequential(url, path, cookie, n) {
  * as MessagesRepository.newestFirst's first window back from `top` (hinted).
  */
 async function explainHistory(messages, chatId, { before, top, windowSeconds } = {}) {
-  const range = {};
-  if (before) range.$lt = before;
-  if (windowSeconds) range.$gte = ObjectId.createFromTime(top.getTimestamp().getTime() / 1000 + 1 - windowSeconds);
-  const filter = Object.keys(range).length ? { chatId, _id: range } : { chatId };
-  const cursor = messages.find(filter).sort({ _id: -1 }).limit(PAGE + 1);
-  if (windowSeconds) cursor.hint({ chatId: 1, _id: -1 });
-  return cursor.explain('executionStats');
+  if (windowSeconds) {
+    // MessagesRepository's window: one range of `historyKey` (chat id then message id, in hex).
+    const key = (id) => chatId.toHexString() + id.toHexString();
+    const lower = ObjectId.createFromTime(top.getTimestamp().getTime() / 1000 + 1 - windowSeconds);
+    const range = { $gte: key(lower), ...(before ? { $lt: key(before) } : { $lte: key(new ObjectId('f'.repeat(24))) }) };
+    return messages.find({ historyKey: range }).sort({ historyKey: -1 }).hint({ historyKey: 1 }).limit(PAGE + 1).explain('executionStats');
+  }
+  const filter = before ? { chatId, _id: { $lt: before } } : { chatId };
+  return messages.find(filter).sort({ _id: -1 }).limit(PAGE + 1).explain('executionStats');
 }
 
 /** PostgreSQL plan nodes (FerretDB v2 + DocumentDB) or MongoDB stages, outermost first. */
