@@ -8,12 +8,15 @@ import { AppConfig } from '../../config/app-config';
 import { UsersRepository } from '../users/users.repository';
 import type { IssuedTokens } from './auth-cookies';
 import { AUTH_ERRORS } from './auth.errors';
+import { coarseIp } from './client-device';
 import { decideRefresh } from './refresh-rotation';
 import { SessionsRepository } from './sessions.repository';
 import { AccessClaims, sha256Hex, TokenService } from './token.service';
 
 export interface SessionContext {
   userAgent?: string;
+  /** The client address as the app resolved it (`req.ip`); only its network is stored. */
+  ip?: string;
 }
 
 /**
@@ -44,6 +47,8 @@ export class SessionsService {
       issuedAt,
       expiresAt,
       userAgent: context.userAgent?.slice(0, 256),
+      ipPrefix: coarseIp(context.ip),
+      lastUsedAt: issuedAt,
     } as Parameters<SessionsRepository['create']>[0]);
     return { refreshToken, accessToken: this.tokens.signAccess(userId, sessionId) };
   }
@@ -52,7 +57,10 @@ export class SessionsService {
    * Rotates the refresh token (rules in {@link decideRefresh}). Rotation is conditional on the
    * generation, so of two concurrent refreshes one rotates and the other takes the grace path.
    */
-  async refresh(refreshToken: string | undefined): Promise<IssuedTokens> {
+  async refresh(
+    refreshToken: string | undefined,
+    context: SessionContext = {},
+  ): Promise<IssuedTokens> {
     if (!refreshToken) throw appError(AUTH_ERRORS.refreshTokenMissing);
     const invalid = () => appError(AUTH_ERRORS.refreshTokenInvalid);
     const claims = this.tokens.verifyRefresh(refreshToken);
@@ -60,6 +68,7 @@ export class SessionsService {
     const sessionId = new Types.ObjectId(claims.sid);
     const presentedHash = sha256Hex(refreshToken);
     const now = new Date();
+    const ipPrefix = coarseIp(context.ip);
 
     for (let attempt = 0; attempt < 2; attempt++) {
       const session = await this.sessions.findById(sessionId);
@@ -82,6 +91,8 @@ export class SessionsService {
           issuedAt: next.issuedAt,
           expiresAt: next.expiresAt,
           rotatedAt: now,
+          lastUsedAt: now,
+          ...(ipPrefix ? { ipPrefix } : {}),
         });
         if (rotated) {
           return {
