@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { SessionCleanupModule } from '../src/modules/auth/session-cleanup.module';
+import { SessionCleanupService } from '../src/modules/auth/session-cleanup.service';
 import { MailModule } from '../src/modules/mail/mail.module';
 import { ReceivedEmail, ResendStub } from './support/resend-stub';
 import {
@@ -35,7 +37,8 @@ describe('Account recovery: forgot → emailed link → reset', () => {
     await stub.start();
     t = await createTestApp({
       env: { RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: stub.url },
-      imports: [MailModule],
+      // The worker's email processor and its hourly clean-up, in this process.
+      imports: [MailModule, SessionCleanupModule],
     });
   });
 
@@ -167,6 +170,21 @@ describe('Account recovery: forgot → emailed link → reset', () => {
       expect((await reset(bad).expect(400)).body.code).toBe('AUTH_RESET_LINK_INVALID');
     }
     await logIn(t, emailId); // the old password still works
+  });
+
+  it("the worker's hourly clean-up deletes expired links, used or not, and keeps live ones", async () => {
+    const { emailId } = await newUser();
+    const live = await linkFor(emailId);
+    const stale = await linkFor(emailId);
+    const resets = t.connection.collection('password_resets');
+    await resets.updateOne(
+      { tokenHash: sha256(stale) },
+      { $set: { expiresAt: new Date(Date.now() - 1) } },
+    );
+    await t.app.get(SessionCleanupService).sweep();
+    expect(await resets.countDocuments({ tokenHash: sha256(stale) })).toBe(0);
+    expect(await resets.countDocuments({ tokenHash: sha256(live) })).toBe(1);
+    await reset({ token: live, password: NEW_PASSWORD }).expect(200);
   });
 
   it('a newer link retires nothing, but a reset retires every other outstanding link', async () => {
