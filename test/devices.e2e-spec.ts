@@ -106,6 +106,17 @@ describe('Devices: GET /auth/sessions, DELETE /auth/sessions[/:id]', () => {
     expect(new Date(after.lastUsedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('after a password change the new session of this device keeps its device and network', async () => {
+    const { laptop } = await newUser();
+    const before = (await list(laptop)).find((s) => s.current)!;
+    const change = { password: STRONG_PASSWORD, newPassword: 'N3w!password' };
+    laptop.adopt(await laptop.patch('/profile/password', change).expect(200));
+    const sessions = await list(laptop);
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ current: true, device: before.device, ip: before.ip });
+    expect(sessions[0].id).not.toBe(before.id);
+  });
+
   it('revoking one session ends its access token at once; the rest keep working', async () => {
     const { laptop, phone } = await newUser();
     const phoneId = (await list(phone)).find((s) => s.current)!.id;

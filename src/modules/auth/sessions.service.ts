@@ -17,6 +17,8 @@ export interface SessionContext {
   userAgent?: string;
   /** The client address as the app resolved it (`req.ip`); only its network is stored. */
   ip?: string;
+  /** Already coarse (a session carried over to a new one), when there is no `ip`. */
+  ipPrefix?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class SessionsService {
       issuedAt,
       expiresAt,
       userAgent: context.userAgent?.slice(0, 256),
-      ipPrefix: coarseIp(context.ip),
+      ipPrefix: coarseIp(context.ip) ?? context.ipPrefix,
       lastUsedAt: issuedAt,
     } as Parameters<SessionsRepository['create']>[0]);
     return { refreshToken, accessToken: this.tokens.signAccess(userId, sessionId) };
@@ -143,11 +145,18 @@ export class SessionsService {
     }
   }
 
-  /** Ends every session of the user, the caller's included, and starts a new one for the caller. */
+  /**
+   * Ends every session of the user, the caller's included, and starts a new one for the caller,
+   * on the same device as far as the devices list can tell.
+   */
   async restartAfterPasswordChange(auth: AuthenticatedUser): Promise<IssuedTokens> {
     await this.sessions.revokeAllForUser(auth.userId, 'password-change', auth.sessionId);
     await this.sessions.revoke(auth.sessionId, 'password-change');
-    return this.start(auth.userId, {});
+    const previous = await this.sessions.findById(auth.sessionId);
+    return this.start(auth.userId, {
+      userAgent: previous?.userAgent,
+      ipPrefix: previous?.ipPrefix,
+    });
   }
 
   /**
