@@ -21,7 +21,8 @@ import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
 /**
- * Accounts (AccountsService) and sessions (SessionsService), the `/auth` routes and the global
+ * Accounts (AccountsService), forgotten passwords (AccountRecoveryService), sessions
+ * (SessionsService) and the caller's devices (DevicesService), the `/auth` routes and the global
  * access guard. Exports what other modules may use: AccountsService (password change for
  * profile), SessionsService (socket authentication for presence) and AuthCookies.
  */
