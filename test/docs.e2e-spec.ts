@@ -69,6 +69,8 @@ type Method = (typeof METHODS)[number];
 const ROUTES_WITH_DATA = [
   'post /auth/signup',
   'post /auth/login',
+  'get /auth/sessions',
+  'delete /auth/sessions',
   'get /profile',
   'patch /profile/edit',
   'patch /profile/password',
@@ -169,6 +171,11 @@ describe('Swagger documents every route with its DTOs', () => {
     ['post', '/auth/refresh'],
     ['get', '/auth/verify-email'],
     ['post', '/auth/resend-verification'],
+    ['post', '/auth/password/forgot'],
+    ['post', '/auth/password/reset'],
+    ['get', '/auth/sessions'],
+    ['delete', '/auth/sessions'],
+    ['delete', '/auth/sessions/{id}'],
     ['get', '/profile'],
     ['patch', '/profile/edit'],
     ['patch', '/profile/password'],
@@ -719,6 +726,29 @@ describe('Swagger documents every route with its DTOs', () => {
           resend.send({ emailId: emailOf('nobody') }),
         );
       }
+      // Account recovery and devices (B, still signed in, adds a second device).
+      const forgot = () => fromNewIp(anonymous().post('/auth/password/forgot'));
+      await call('post', '/auth/password/forgot', 200, forgot().send({ emailId: emailOf('none') }));
+      await call('post', '/auth/password/forgot', 400, forgot().send({ emailId: 'not-an-email' }));
+      await call(
+        'post',
+        '/auth/password/reset',
+        400,
+        fromNewIp(anonymous().post('/auth/password/reset')).send({
+          token: 'ab'.repeat(32),
+          password: STRONG_PASSWORD,
+        }),
+      );
+      await logIn(emailOf('li'));
+      const devices = await call('get', '/auth/sessions', 200, b.get('/auth/sessions'));
+      await call('get', '/auth/sessions', 401, anonymous().get('/auth/sessions'));
+      const other = (devices.body as { data: { id: string; current: boolean }[] }).data.find(
+        (session) => !session.current,
+      )!.id;
+      await call('delete', '/auth/sessions/{id}', 200, b.delete(`/auth/sessions/${other}`));
+      await call('delete', '/auth/sessions/{id}', 404, b.delete(`/auth/sessions/${other}`));
+      await call('delete', '/auth/sessions/{id}', 400, b.delete('/auth/sessions/123'));
+      await call('delete', '/auth/sessions', 200, b.delete('/auth/sessions'));
       await call(
         'post',
         '/auth/logout',

@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import { Types } from 'mongoose';
+import request from 'supertest';
 import { givePlan } from './support/plans';
 import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
@@ -61,6 +62,7 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.post(`/request/send/ignored/${(await signUpAndLogIn(t)).id}`).expect(200);
     await seedBulk(t, 2000);
     await seedChats(t, viewer.id, other.id, 2000);
+    await seedSessionsAndResets(t, 2000);
 
     t.connection.set(
       'debug',
@@ -76,6 +78,11 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.get('/chat/recent').expect(200);
     await viewer.get('/chat/unread').expect(200);
     await viewer.get(`/chat/${other.id}`).expect(200);
+    await viewer.get('/auth/sessions').expect(200);
+    await request(t.server)
+      .post('/auth/password/reset')
+      .send({ token: 'ab'.repeat(32), password: 'N3w!Passw0rd' })
+      .expect(400);
     t.connection.set('debug', false);
   }, 60_000);
 
@@ -113,6 +120,9 @@ describe('Queries behind the list routes are index-backed', () => {
         'messages.find:chatId',
         // history of a chat of unknown size: windows of `historyKey`, then the rest
         'messages.find:historyKey',
+        // the devices list and a password-reset link being used
+        'sessions.find:expiresAt,revokedAt,userId',
+        'password_resets.findOneAndUpdate:expiresAt,tokenHash,usedAt',
       ]),
     );
   });
@@ -120,8 +130,9 @@ describe('Queries behind the list routes are index-backed', () => {
   it('every captured find/count on users and connections is served by an index', async () => {
     const queries = captured.filter(
       (q) =>
-        ['users', 'connectionmodels', 'chats', 'messages'].includes(q.collection) &&
-        ['find', 'findOne', 'countDocuments'].includes(q.method),
+        (['users', 'connectionmodels', 'chats', 'messages', 'sessions'].includes(q.collection) &&
+          ['find', 'findOne', 'countDocuments'].includes(q.method)) ||
+        (q.collection === 'password_resets' && q.method === 'findOneAndUpdate'),
     );
     expect(queries.length).toBeGreaterThanOrEqual(5);
     const db = t.connection.db!;
@@ -216,6 +227,34 @@ describe('Queries behind the list routes are index-backed', () => {
 });
 
 /** Enough users and connections for cost-based planners to prefer indexes over scans. */
+/** Other users' sessions and reset links, so a planner has a reason to pick the indexes. */
+async function seedSessionsAndResets(t: TestApp, count: number) {
+  const now = Date.now();
+  await t.connection.collection('sessions').insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      userId: new Types.ObjectId(),
+      generation: 0,
+      tokenHash: `seed${i}`,
+      previousTokenHash: null,
+      issuedAt: new Date(now),
+      expiresAt: new Date(now + 86_400_000),
+      revokedAt: null,
+      revokedReason: null,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    })),
+  );
+  await t.connection.collection('password_resets').insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      userId: new Types.ObjectId(),
+      tokenHash: `seed${i}`,
+      expiresAt: new Date(now + 1_800_000),
+      usedAt: null,
+      createdAt: new Date(now),
+    })),
+  );
+}
+
 async function seedBulk(t: TestApp, count: number) {
   const now = Date.now();
   const users = Array.from({ length: count }, (_, i) => ({

@@ -9,6 +9,8 @@ describe('RATE_LIMITS', () => {
     ['resend', 3, 5 * MINUTE],
     ['refresh', 30, 1 * MINUTE],
     ['verifyEmail', 20, 15 * MINUTE],
+    ['passwordForgot', 10, 15 * MINUTE],
+    ['passwordReset', 20, 15 * MINUTE],
   ])('%s: %i per %i ms, one throttler of the same name', (name, limit, ttl) => {
     expect(RATE_LIMITS[name]).toMatchObject({ limit, ttl });
     expect(THROTTLERS.filter((throttler) => throttler.name === name)).toEqual([

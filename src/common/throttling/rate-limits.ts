@@ -37,6 +37,17 @@ export const RATE_LIMITS = {
     limit: 20,
     error: COMMON_ERRORS.tooManyRequests,
   },
+  // Per address too (modules/auth/password-reset-limits.ts): this one holds floods of addresses.
+  passwordForgot: {
+    ttl: 15 * MINUTE,
+    limit: 10,
+    error: COMMON_ERRORS.tooManyAttempts,
+  },
+  passwordReset: {
+    ttl: 15 * MINUTE,
+    limit: 20,
+    error: COMMON_ERRORS.tooManyAttempts,
+  },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

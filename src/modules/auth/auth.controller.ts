@@ -100,6 +100,7 @@ export class AuthController {
   ) {
     const { user, tokens } = await this.accounts.login(dto, req.ip ?? 'unknown', {
       userAgent: req.headers['user-agent'],
+      ip: req.ip,
     });
     this.cookies.set(res, tokens);
     return ok('Login Successful', user);
@@ -133,7 +134,7 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '30 per minute per IP' })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const tokens = await this.sessions.refresh(readCookie(req, REFRESH_COOKIE));
+    const tokens = await this.sessions.refresh(readCookie(req, REFRESH_COOKIE), { ip: req.ip });
     this.cookies.set(res, tokens);
     return ok('Token refreshed');
   }

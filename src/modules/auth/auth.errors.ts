@@ -57,6 +57,18 @@ export const AUTH_ERRORS = {
     status: HttpStatus.UNAUTHORIZED,
     message: 'Invalid token',
   },
+  /** Unknown, used or expired password-reset token (one answer: which one is nobody's business). */
+  resetLinkInvalid: {
+    code: 'AUTH_RESET_LINK_INVALID',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'Invalid or expired password reset link',
+  },
+  /** Not a live session of the caller's (someone else's, revoked, expired or unknown). */
+  sessionNotFound: {
+    code: 'AUTH_SESSION_NOT_FOUND',
+    status: HttpStatus.NOT_FOUND,
+    message: 'Session not found',
+  },
   /** A valid session whose user no longer exists: 401 (sign in again), unlike a 404 lookup. */
   userGone: {
     code: 'AUTH_USER_NOT_FOUND',

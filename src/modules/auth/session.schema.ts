@@ -40,6 +40,14 @@ export class Session {
 
   @Prop({ type: String, maxlength: 256 })
   userAgent?: string;
+
+  /** The client's network only (client-device.ts `coarseIp`), at login and at each refresh. */
+  @Prop({ type: String, maxlength: 64 })
+  ipPrefix?: string;
+
+  /** Login or last refresh: not every request (that would be a write per request). */
+  @Prop({ type: Date })
+  lastUsedAt?: Date;
 }
 
 export type SessionRecord = Session & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };

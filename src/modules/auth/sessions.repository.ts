@@ -11,7 +11,15 @@ export interface Rotation {
   issuedAt: Date;
   expiresAt: Date;
   rotatedAt: Date;
+  lastUsedAt?: Date;
+  ipPrefix?: string;
 }
+
+/** What the devices list shows of a session. */
+export type ListedSession = Pick<
+  SessionRecord,
+  '_id' | 'userAgent' | 'ipPrefix' | 'createdAt' | 'lastUsedAt'
+>;
 
 /** The only place that talks to `sessions`; revocations are mirrored into {@link SessionCache}. */
 @Injectable()
@@ -22,7 +30,11 @@ export class SessionsRepository {
   ) {}
 
   async create(
-    session: Omit<Session, 'previousTokenHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason'>,
+    session: Omit<
+      Session,
+      'previousTokenHash' | 'rotatedAt' | 'revokedAt' | 'revokedReason' | 'ipPrefix' | 'lastUsedAt'
+    > &
+      Partial<Pick<Session, 'ipPrefix' | 'lastUsedAt'>>,
   ) {
     const created = await this.sessions.create(session);
     return created.toObject<SessionRecord>();
@@ -122,6 +134,44 @@ export class SessionsRepository {
       .lean<SessionRecord>()
       .exec();
     if (session) await this.markRevoked([session]);
+  }
+
+  /**
+   * Index: `{ userId, revokedAt }`. A user's live sessions, newest first, at most `limit` (the
+   * sort is over one user's unrevoked sessions, which the hourly clean-up keeps few).
+   */
+  listActive(userId: Types.ObjectId, now: Date, limit: number): Promise<ListedSession[]> {
+    return this.sessions
+      .find(
+        { userId, revokedAt: null, expiresAt: { $gt: now } },
+        { userAgent: 1, ipPrefix: 1, createdAt: 1, lastUsedAt: 1 },
+      )
+      .sort({ _id: -1 })
+      .limit(limit)
+      .lean<ListedSession[]>()
+      .exec();
+  }
+
+  /**
+   * Index: `_id`. Revokes one live session if it is the user's: `false` for anyone else's, an
+   * unknown id, or one already revoked or expired. Mirrored into the cache as `revoke` is.
+   */
+  async revokeOwn(
+    id: Types.ObjectId,
+    userId: Types.ObjectId,
+    reason: string,
+    now: Date,
+  ): Promise<boolean> {
+    const session = await this.sessions
+      .findOneAndUpdate(
+        { _id: id, userId, revokedAt: null, expiresAt: { $gt: now } },
+        { $set: { revokedAt: now, revokedReason: reason } },
+        { new: true },
+      )
+      .lean<SessionRecord>()
+      .exec();
+    if (session) await this.markRevoked([session]);
+    return !!session;
   }
 
   /** Index: `{ userId, revokedAt }`. Revokes every active session of a user except one. */

@@ -8,12 +8,17 @@ import { AppConfig } from '../../config/app-config';
 import { UsersRepository } from '../users/users.repository';
 import type { IssuedTokens } from './auth-cookies';
 import { AUTH_ERRORS } from './auth.errors';
+import { coarseIp } from './client-device';
 import { decideRefresh } from './refresh-rotation';
 import { SessionsRepository } from './sessions.repository';
 import { AccessClaims, sha256Hex, TokenService } from './token.service';
 
 export interface SessionContext {
   userAgent?: string;
+  /** The client address as the app resolved it (`req.ip`); only its network is stored. */
+  ip?: string;
+  /** Already coarse (a session carried over to a new one), when there is no `ip`. */
+  ipPrefix?: string;
 }
 
 /**
@@ -44,6 +49,8 @@ export class SessionsService {
       issuedAt,
       expiresAt,
       userAgent: context.userAgent?.slice(0, 256),
+      ipPrefix: coarseIp(context.ip) ?? context.ipPrefix,
+      lastUsedAt: issuedAt,
     } as Parameters<SessionsRepository['create']>[0]);
     return { refreshToken, accessToken: this.tokens.signAccess(userId, sessionId) };
   }
@@ -52,7 +59,10 @@ export class SessionsService {
    * Rotates the refresh token (rules in {@link decideRefresh}). Rotation is conditional on the
    * generation, so of two concurrent refreshes one rotates and the other takes the grace path.
    */
-  async refresh(refreshToken: string | undefined): Promise<IssuedTokens> {
+  async refresh(
+    refreshToken: string | undefined,
+    context: SessionContext = {},
+  ): Promise<IssuedTokens> {
     if (!refreshToken) throw appError(AUTH_ERRORS.refreshTokenMissing);
     const invalid = () => appError(AUTH_ERRORS.refreshTokenInvalid);
     const claims = this.tokens.verifyRefresh(refreshToken);
@@ -60,6 +70,7 @@ export class SessionsService {
     const sessionId = new Types.ObjectId(claims.sid);
     const presentedHash = sha256Hex(refreshToken);
     const now = new Date();
+    const ipPrefix = coarseIp(context.ip);
 
     for (let attempt = 0; attempt < 2; attempt++) {
       const session = await this.sessions.findById(sessionId);
@@ -82,6 +93,8 @@ export class SessionsService {
           issuedAt: next.issuedAt,
           expiresAt: next.expiresAt,
           rotatedAt: now,
+          lastUsedAt: now,
+          ...(ipPrefix ? { ipPrefix } : {}),
         });
         if (rotated) {
           return {
@@ -132,11 +145,18 @@ export class SessionsService {
     }
   }
 
-  /** Ends every session of the user, the caller's included, and starts a new one for the caller. */
+  /**
+   * Ends every session of the user, the caller's included, and starts a new one for the caller,
+   * on the same device as far as the devices list can tell.
+   */
   async restartAfterPasswordChange(auth: AuthenticatedUser): Promise<IssuedTokens> {
     await this.sessions.revokeAllForUser(auth.userId, 'password-change', auth.sessionId);
     await this.sessions.revoke(auth.sessionId, 'password-change');
-    return this.start(auth.userId, {});
+    const previous = await this.sessions.findById(auth.sessionId);
+    return this.start(auth.userId, {
+      userAgent: previous?.userAgent,
+      ipPrefix: previous?.ipPrefix,
+    });
   }
 
   /**

@@ -8,6 +8,8 @@ export const EmailJob = {
   Welcome: 'sendWelcomeEmail',
   Digest: 'sendDigest',
   PaymentReceipt: 'sendPaymentReceipt',
+  PasswordReset: 'sendPasswordResetEmail',
+  PasswordChanged: 'sendPasswordChangedEmail',
 } as const;
 export type EmailJobName = (typeof EmailJob)[keyof typeof EmailJob];
 
@@ -51,8 +53,28 @@ export interface PaymentReceiptEmailJob {
   membershipExpiry: string;
 }
 
+/** Like verification: a nonce the worker turns into the link's token (password-reset-token.ts). */
+export interface PasswordResetEmailJob {
+  userId: string;
+  to: string;
+  firstName: string;
+  tokenNonce: string;
+}
+
+/** After a password reset: tells the owner, in case it was not them. */
+export interface PasswordChangedEmailJob {
+  userId: string;
+  to: string;
+  firstName: string;
+}
+
 export type EmailJobData =
-  VerificationEmailJob | WelcomeEmailJob | DigestEmailJob | PaymentReceiptEmailJob;
+  | VerificationEmailJob
+  | WelcomeEmailJob
+  | DigestEmailJob
+  | PaymentReceiptEmailJob
+  | PasswordResetEmailJob
+  | PasswordChangedEmailJob;
 
 /** The product promises at most 2 emails per second (the provider's limit), 5 in flight. */
 export const EMAIL_WORKER_CONCURRENCY = 5;

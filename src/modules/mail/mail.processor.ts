@@ -11,13 +11,17 @@ import {
   EmailJob,
   EmailJobData,
   mailLockOptions,
+  PasswordResetEmailJob,
   PaymentReceiptEmailJob,
   VerificationEmailJob,
 } from './mail.constants';
 import { MailSender } from './mail.sender';
+import { passwordResetTokenKey } from './password-reset-token';
 import { verificationTokenFor, verificationTokenKey } from './verification-token';
 import {
   digestEmail,
+  passwordChangedEmail,
+  passwordResetEmail,
   paymentReceiptEmail,
   RenderedEmail,
   verificationEmail,
@@ -42,6 +46,7 @@ const workerOptions: NonNullable<Parameters<typeof Processor>[1]> = {
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger(MailProcessor.name);
   private readonly verificationKey: Buffer;
+  private readonly passwordResetKey: Buffer;
 
   constructor(
     private readonly sender: MailSender,
@@ -51,6 +56,7 @@ export class MailProcessor extends WorkerHost {
     super();
     Object.assign(workerOptions, mailLockOptions(config.mail.lockDurationMs));
     this.verificationKey = verificationTokenKey(config.auth.accessSecret);
+    this.passwordResetKey = passwordResetTokenKey(config.auth.accessSecret);
   }
 
   async process(job: Job<EmailJobData>): Promise<string> {
@@ -72,6 +78,13 @@ export class MailProcessor extends WorkerHost {
         return digestEmail(job.data as DigestEmailJob, frontendUrl);
       case EmailJob.PaymentReceipt:
         return paymentReceiptEmail(job.data as PaymentReceiptEmailJob, frontendUrl);
+      case EmailJob.PasswordReset: {
+        const data = job.data as PasswordResetEmailJob;
+        const token = verificationTokenFor(this.passwordResetKey, data.tokenNonce);
+        return passwordResetEmail(data, token, frontendUrl);
+      }
+      case EmailJob.PasswordChanged:
+        return passwordChangedEmail(job.data, frontendUrl);
       default:
         throw new Error(`unknown job type: ${job.name}`);
     }

@@ -8,6 +8,8 @@ import {
   EmailJob,
   EmailJobData,
   EmailJobName,
+  PasswordChangedEmailJob,
+  PasswordResetEmailJob,
   PaymentReceiptEmailJob,
   VerificationEmailJob,
   WelcomeEmailJob,
@@ -44,6 +46,17 @@ export class MailProducer {
   /** One receipt per gateway payment id, whichever path (webhook, reconciliation) applied it. */
   sendPaymentReceipt(job: PaymentReceiptEmailJob): Promise<boolean> {
     return this.enqueue(EmailJob.PaymentReceipt, job, `receipt-${job.paymentId}`);
+  }
+
+  /** One job per reset token, like verification. */
+  sendPasswordReset(job: PasswordResetEmailJob): Promise<boolean> {
+    const tokenId = job.tokenNonce.slice(0, 16);
+    return this.enqueue(EmailJob.PasswordReset, job, `password-reset-${job.userId}-${tokenId}`);
+  }
+
+  /** `resetId`: the reset that changed it, so a retried reset request never notifies twice. */
+  sendPasswordChanged(job: PasswordChangedEmailJob, resetId: string): Promise<boolean> {
+    return this.enqueue(EmailJob.PasswordChanged, job, `password-changed-${resetId}`);
   }
 
   private async enqueue(name: EmailJobName, data: EmailJobData, jobId: string): Promise<boolean> {

@@ -2,6 +2,8 @@ import {
   digestEmail,
   escapeHtml,
   formatAmount,
+  passwordChangedEmail,
+  passwordResetEmail,
   paymentReceiptEmail,
   verificationEmail,
   welcomeEmail,
@@ -72,5 +74,28 @@ describe('email templates', () => {
     expect(email.html).toContain('&lt;b&gt;Asha&lt;/b&gt;');
     expect(email.text).toContain('Hi <b>Asha</b>,');
     expect(formatAmount(49900, 'INR')).toBe('₹499.00');
+  });
+
+  it('password reset: a FRONTEND_URL/reset-password link carrying the token, valid 30 minutes', () => {
+    const token = 'cd'.repeat(32);
+    const email = passwordResetEmail({ firstName: '<i>Asha</i>' }, token, frontendUrl);
+    expect(email.subject).toBe('Reset your DevLink password');
+    expect(email.html).toContain(`href="${frontendUrl}/reset-password?token=${token}"`);
+    expect(email.text).toContain(`${frontendUrl}/reset-password?token=${token}`);
+    expect(email.text).toContain('30 minutes');
+    expect(email.html).toContain('&lt;i&gt;Asha&lt;/i&gt;');
+    expect(email.html).not.toContain('<i>Asha');
+  });
+
+  it('password changed: says so, and where to reset it if it was not the owner', () => {
+    const email = passwordChangedEmail(
+      { userId: 'u', to: 'x@y.co', firstName: 'Asha' },
+      frontendUrl,
+    );
+    expect(email.subject).toBe('Your DevLink password was changed');
+    expect(email.text).toContain('Hi Asha,');
+    expect(email.text).toContain('signed out');
+    expect(email.html).toContain(`href="${frontendUrl}/forgot-password"`);
+    expect(email.text).not.toContain('token=');
   });
 });

@@ -1,5 +1,7 @@
 import type {
   DigestEmailJob,
+  PasswordChangedEmailJob,
+  PasswordResetEmailJob,
   PaymentReceiptEmailJob,
   VerificationEmailJob,
   WelcomeEmailJob,
@@ -174,5 +176,56 @@ export function paymentReceiptEmail(
       '',
       'Keep this email as your receipt. Questions about a payment? Reply with the payment id.',
     ].join('\n'),
+  };
+}
+
+export function passwordResetEmail(
+  job: Pick<PasswordResetEmailJob, 'firstName'>,
+  token: string,
+  frontendUrl: string,
+): RenderedEmail {
+  const link = `${frontendUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  const footer =
+    'This link is valid for 30 minutes and works once. If you did not ask to reset your ' +
+    'password, you can ignore this email: your password stays the same.';
+  return {
+    subject: 'Reset your DevLink password',
+    html: layout(
+      'Reset your password',
+      [
+        `Hi ${escapeHtml(job.firstName)},`,
+        'Someone (hopefully you) asked to reset the password of your DevLink account.',
+      ],
+      { label: 'Choose a new password', href: escapeHtml(link) },
+      footer,
+    ),
+    text: [
+      `Hi ${job.firstName},`,
+      '',
+      'Someone (hopefully you) asked to reset the password of your DevLink account. Choose a new password here:',
+      link,
+      '',
+      footer,
+    ].join('\n'),
+  };
+}
+
+export function passwordChangedEmail(
+  job: PasswordChangedEmailJob,
+  frontendUrl: string,
+): RenderedEmail {
+  const link = `${frontendUrl}/forgot-password`;
+  const summary =
+    'The password of your DevLink account was just changed, and every device was signed out.';
+  const footer = 'If this was not you, reset your password now and check your email account.';
+  return {
+    subject: 'Your DevLink password was changed',
+    html: layout(
+      'Your password was changed',
+      [`Hi ${escapeHtml(job.firstName)},`, summary],
+      { label: 'Reset password', href: escapeHtml(link) },
+      footer,
+    ),
+    text: [`Hi ${job.firstName},`, summary, '', `Reset password: ${link}`, '', footer].join('\n'),
   };
 }
