@@ -31,6 +31,8 @@ interface StrategyAttempt {
  * success/fail/error settle the request), without what @nestjs/passport's AuthGuard builds around
  * it on every request: a new authenticate middleware with its closures, options merged, and two
  * promises. That wrapping was a sixth of an authenticated read's CPU time (bench/profile-route.js).
+ * A token this process has already verified and that has not expired skips the verification
+ * (see VerifiedTokens); its session is checked like any other.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -72,6 +74,8 @@ export class AccessTokenGuard implements CanActivate {
 
   /** The strategy's verdict: the caller, or our error (the token's, or one validate raised). */
   private authenticate(req: AuthenticatedRequest): Promise<AuthenticatedUser> {
+    const known = this.strategy.authenticateVerified(req);
+    if (known) return known;
     return new Promise((resolve, reject) => {
       const attempt = Object.create(this.strategy) as StrategyAttempt;
       attempt.success = resolve;

@@ -46,4 +46,21 @@ describe('AccessTokenStrategy.validate and the route prefetch', () => {
     await strategy.validate(plain, { userId, sid });
     expect(prefetchedOf(plain)).toBeUndefined();
   });
+
+  it('a token verified before is recognised again until it expires, its session still checked', async () => {
+    const { sessions, strategy } = setUp();
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const withCookie = (token: string) => ({ cookies: { accessToken: token } }) as unknown as Request;
+    expect(strategy.authenticateVerified(withCookie('t1'))).toBeUndefined();
+    await strategy.validate(withCookie('t1'), { userId, sid, exp });
+    sessions.authenticate.mockClear();
+    await expect(strategy.authenticateVerified(withCookie('t1'))).resolves.toEqual({ userId });
+    expect(sessions.authenticate).toHaveBeenCalledWith({ userId, sid, exp });
+    expect(strategy.authenticateVerified(withCookie('t2'))).toBeUndefined();
+    expect(strategy.authenticateVerified({} as Request)).toBeUndefined();
+
+    const expired = Math.floor(Date.now() / 1000) - 1;
+    await strategy.validate(withCookie('old'), { userId, sid, exp: expired });
+    expect(strategy.authenticateVerified(withCookie('old'))).toBeUndefined();
+  });
 });

@@ -10,6 +10,12 @@ import { isObjectIdString } from '../../common/validation/object-id';
 import { ACCESS_COOKIE } from './auth-cookies';
 import { SessionsService } from './sessions.service';
 import { hmacKey, type AccessClaims } from './token.service';
+import { VerifiedTokens } from './verified-tokens';
+
+type VerifiedClaims = Partial<AccessClaims> & { exp?: number };
+
+/** Tokens verified recently enough to skip verifying again (one per live tab, at most). */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export const ACCESS_STRATEGY = 'access-cookie';
 
@@ -18,6 +24,8 @@ const fromAccessCookie = (req: Request): string | null => readCookie(req, ACCESS
 /** passport-jwt reading only the `accessToken` cookie (the Authorization header is ignored). */
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {
+  private readonly verified = new VerifiedTokens<VerifiedClaims>(VERIFIED_TOKENS_KEPT);
+
   constructor(
     config: AppConfig,
     private readonly auth: SessionsService,
@@ -32,7 +40,21 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_STRAT
     });
   }
 
-  validate(req: Request, claims: Partial<AccessClaims>): Promise<AuthenticatedUser> {
+  /** passport-jwt calls this once the token has passed verification. */
+  validate(req: Request, claims: VerifiedClaims): Promise<AuthenticatedUser> {
+    const token = fromAccessCookie(req);
+    if (token) this.verified.remember(token, claims);
+    return this.identify(req, claims);
+  }
+
+  /** The caller of a request whose access token this process verified before and is unexpired. */
+  authenticateVerified(req: Request): Promise<AuthenticatedUser> | undefined {
+    const token = fromAccessCookie(req);
+    const claims = token ? this.verified.get(token) : undefined;
+    return claims ? this.identify(req, claims) : undefined;
+  }
+
+  private identify(req: Request, claims: VerifiedClaims): Promise<AuthenticatedUser> {
     const authenticated = this.auth.authenticate(claims);
     // Same tick as the session and user reads: the route's own reads join their round trip.
     if (isObjectIdString(claims.userId)) startArmedPrefetch(req, claims.userId);
