@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Types } from 'mongoose';
 import {
+  countFreshForMs,
   decodeFeedCount,
   encodeFeedCount,
   FeedCountCache,
   FEED_COUNT_KEEP_MS,
+  FEED_COUNT_MAX_FRESH_MS,
   FEED_COUNT_TTL_MS,
 } from './feed-count.cache';
 
@@ -64,7 +66,7 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     await expect(cache.count(viewer, undefined, () => Promise.resolve(42))).resolves.toBe(42);
     expect(redis.set).toHaveBeenCalledWith(
       key,
-      expect.stringMatching(/^42:\d+$/),
+      expect.stringMatching(/^42:\d+:\d+$/),
       'PX',
       FEED_COUNT_KEEP_MS,
     );
@@ -111,6 +113,20 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     expect(decodeFeedCount(store.get(key)!)!.count).toBe(40);
   });
 
+  it('a count that was slow to compute stays fresh longer before it is refreshed', async () => {
+    const { cache, store } = countCache();
+    const now = Date.now();
+    const load = jest.fn(() => Promise.resolve(0));
+    store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 200)); // took 200 ms: 2 min
+    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await settle();
+    expect(load).not.toHaveBeenCalled();
+    store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 10)); // cheap: 30 s
+    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await settle();
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
   it('Redis down: counts on the request path', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { cache, redis } = countCache();
@@ -120,9 +136,23 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
 });
 
 describe('encodeFeedCount / decodeFeedCount', () => {
-  it('round-trips; anything else is no count', () => {
-    expect(decodeFeedCount(encodeFeedCount(12, 345))).toEqual({ count: 12, at: 345 });
-    for (const raw of [null, '', '12', 'x:1', '-1:2', '1:2:3'])
+  it('round-trips; the older two-field form took 0 ms; anything else is no count', () => {
+    expect(decodeFeedCount(encodeFeedCount(12, 345, 67))).toEqual({
+      count: 12,
+      at: 345,
+      tookMs: 67,
+    });
+    expect(decodeFeedCount('12:345')).toEqual({ count: 12, at: 345, tookMs: 0 });
+    for (const raw of [null, '', '12', 'x:1', '-1:2', '1:2:x', '1:2:3:4'])
       expect(decodeFeedCount(raw)).toBeNull();
+  });
+});
+
+describe('countFreshForMs', () => {
+  it('30 s for a cheap count, longer for a dear one, never beyond the cap', () => {
+    expect(countFreshForMs(0)).toBe(FEED_COUNT_TTL_MS);
+    expect(countFreshForMs(10)).toBe(FEED_COUNT_TTL_MS);
+    expect(countFreshForMs(100)).toBe(60_000);
+    expect(countFreshForMs(10_000)).toBe(FEED_COUNT_MAX_FRESH_MS);
   });
 });

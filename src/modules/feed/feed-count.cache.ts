@@ -4,21 +4,43 @@ import type { Types } from 'mongoose';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { feedFilterKey } from './feed-paging';
 
-/** How old `pagination.totalUsers` may be before a page asks for a fresh count. */
+/** How old `pagination.totalUsers` may be before a page asks for a fresh count (a cheap count). */
 export const FEED_COUNT_TTL_MS = 30_000;
+/** The longest a count is used without a refresh, however long counting takes. */
+export const FEED_COUNT_MAX_FRESH_MS = 5 * 60_000;
+/** Per ms a count took to compute, how long it stays fresh (a 100 ms count: one minute). */
+const FRESH_MS_PER_COUNT_MS = 600;
 /** How long a count is kept to answer with while a fresh one is computed. */
 export const FEED_COUNT_KEEP_MS = 10 * 60_000;
 /** At most one refresh per viewer and filter in this window, across instances. */
 const REFRESH_LOCK_MS = 10_000;
 
-/** `<count>:<computed at, ms>`. */
-export function encodeFeedCount(count: number, at: number): string {
-  return `${count}:${at}`;
+/**
+ * How long a count that took `tookMs` to compute stays fresh. Counting grows with the users while
+ * the total only informs the SPA's page count, so the dearer a count is the less often it is
+ * repeated: at 100,000 users, a count every 30 s per active viewer would be most of the
+ * database's work.
+ */
+export function countFreshForMs(tookMs: number): number {
+  return Math.min(
+    FEED_COUNT_MAX_FRESH_MS,
+    Math.max(FEED_COUNT_TTL_MS, tookMs * FRESH_MS_PER_COUNT_MS),
+  );
 }
 
-export function decodeFeedCount(raw: string | null): { count: number; at: number } | null {
-  const match = raw ? /^(\d+):(\d+)$/.exec(raw) : null;
-  return match ? { count: Number(match[1]), at: Number(match[2]) } : null;
+/** `<count>:<computed at, ms>:<ms it took>`. */
+export function encodeFeedCount(count: number, at: number, tookMs = 0): string {
+  return `${count}:${at}:${Math.max(0, Math.round(tookMs))}`;
+}
+
+/** An entry of {@link encodeFeedCount}, or of the older `<count>:<at>` form (took 0 ms). */
+export function decodeFeedCount(
+  raw: string | null,
+): { count: number; at: number; tookMs: number } | null {
+  const match = raw ? /^(\d+):(\d+)(?::(\d+))?$/.exec(raw) : null;
+  return match
+    ? { count: Number(match[1]), at: Number(match[2]), tookMs: Number(match[3] ?? 0) }
+    : null;
 }
 
 /**
@@ -43,7 +65,7 @@ export class FeedCountCache {
     now = Date.now(),
   ): Promise<number> {
     const key = `feed-count:${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`;
-    let cached: { count: number; at: number } | null;
+    let cached: ReturnType<typeof decodeFeedCount>;
     try {
       cached = decodeFeedCount(await this.redis.get(key));
     } catch (error) {
@@ -51,7 +73,7 @@ export class FeedCountCache {
       return load();
     }
     if (cached) {
-      if (now - cached.at >= FEED_COUNT_TTL_MS) this.refresh(key, load);
+      if (now - cached.at >= countFreshForMs(cached.tookMs)) this.refresh(key, load);
       return cached.count;
     }
     return this.countOnce(key, load);
@@ -64,9 +86,10 @@ export class FeedCountCache {
   private countOnce(key: string, load: () => Promise<number>): Promise<number> {
     let counting = this.counting.get(key);
     if (!counting) {
+      const started = Date.now();
       counting = load()
         .then(async (count) => {
-          await this.store(key, count);
+          await this.store(key, count, Date.now() - started);
           return count;
         })
         .finally(() => this.counting.delete(key));
@@ -79,16 +102,23 @@ export class FeedCountCache {
     const run = async () => {
       const locked = await this.redis.set(`${key}:refresh`, '1', 'PX', REFRESH_LOCK_MS, 'NX');
       if (locked !== 'OK') return;
-      await this.store(key, await load());
+      const started = Date.now();
+      const count = await load();
+      await this.store(key, count, Date.now() - started);
     };
     run().catch((error: unknown) =>
       this.logger.warn({ msg: 'Feed count refresh failed', err: error }),
     );
   }
 
-  private async store(key: string, count: number): Promise<void> {
+  private async store(key: string, count: number, tookMs: number): Promise<void> {
     try {
-      await this.redis.set(key, encodeFeedCount(count, Date.now()), 'PX', FEED_COUNT_KEEP_MS);
+      await this.redis.set(
+        key,
+        encodeFeedCount(count, Date.now(), tookMs),
+        'PX',
+        FEED_COUNT_KEEP_MS,
+      );
     } catch (error) {
       this.logger.warn({ msg: 'Feed count write failed', err: error });
     }

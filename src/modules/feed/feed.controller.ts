@@ -47,7 +47,7 @@ export class FeedController {
       'skips anyone; without a remembered position `page` is a plain offset. `after` ' +
       '(= `pagination.nextCursor`) is a stateless cursor that takes precedence over `page`. A page with ' +
       'fewer than `limit` items means no unserved candidates remain. `currentPage` echoes `page`; ' +
-      '`totalUsers` counts every current candidate (a cached count, refreshed in the background once older than 30 s) and `totalPages = ceil(totalUsers / limit)`. ' +
+      '`totalUsers` counts every current candidate (a cached count, refreshed in the background once older than 30 s, up to 5 minutes when counting is slow) and `totalPages = ceil(totalUsers / limit)`. ' +
       'Filtering by `skills` is a PRO/ELITE feature (`403` on FREE).',
   })
   @ApiOkResponse({ type: FeedResponse, description: 'Feed fetched successfully' })

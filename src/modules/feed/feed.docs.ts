@@ -7,7 +7,7 @@ type FeedPage = Awaited<ReturnType<FeedService['feed']>>;
 
 @Describes<FeedPage['pagination']>()
 export class FeedPaginationDoc {
-  /** Every current candidate with this skills filter (a cached count, refreshed in the background once older than 30 s). @example 42 */
+  /** Every current candidate with this skills filter (a cached count, refreshed in the background once older than 30 s, up to 5 minutes for a count that is slow to compute). @example 42 */
   @ApiProperty({ type: 'integer' })
   totalUsers!: number;
   /** Echoes `page`. @example 1 */

@@ -85,7 +85,7 @@ class Exclusions {
  * Paging: `after=` is a stateless cursor (`pagination.nextCursor`); `page=1` starts a new walk
  * and `page>1` continues after the last profile this viewer was served under this filter
  * ({@link FeedPositionStore}), so a client that pages by number while its swipes shrink the set
- * never skips anyone (contract §9.6 M6). `totalUsers` comes from {@link FeedCountCache} (30 s
+ * never skips anyone (contract §9.6 M6). `totalUsers` comes from {@link FeedCountCache} (30 s to 5 min,
  * old or more, refreshed in the background).
  *
  * The skills filter is a paid entitlement (`skillFilter`): a FREE caller (or an expired plan) who
