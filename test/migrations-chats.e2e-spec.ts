@@ -193,13 +193,18 @@ describe('Migration 2026-11-28-chats-split-messages', () => {
       ...[...s.dupOld.messages, ...s.dupNew.messages].map((m) => ({ ...m, chatId: s.dupOld._id })),
     ];
     for (const m of expected) {
-      expect(messages.find((doc) => doc._id.equals(m._id))).toEqual({
+      const stored = messages.find((doc) => doc._id.equals(m._id));
+      expect(stored).toEqual({
         _id: m._id,
         chatId: m.chatId,
         senderId: m.senderId,
         text: m.text,
         clientMessageId: m._id.toHexString(),
         createdAt: m.createdAt,
+        // Keyed by the later 2026-12-04-messages-history-key migration when the runner ran it.
+        ...(stored && 'historyKey' in stored
+          ? { historyKey: m.chatId.toHexString() + m._id.toHexString() }
+          : {}),
       });
     }
 
@@ -248,7 +253,16 @@ describe('Migration 2026-11-28-chats-split-messages', () => {
       __v: 0,
     });
     expect(chat(s.migrated._id)).toEqual(s.migrated);
-    expect(messages.find((m) => m._id.equals(s.migratedMessage._id))).toEqual(s.migratedMessage);
+    const kept = messages.find((m) => m._id.equals(s.migratedMessage._id));
+    expect(kept).toEqual({
+      ...s.migratedMessage,
+      ...(kept && 'historyKey' in kept
+        ? {
+            historyKey:
+              s.migratedMessage.chatId.toHexString() + s.migratedMessage._id.toHexString(),
+          }
+        : {}),
+    });
   }
 
   it('moves embedded messages, fills the chat fields, merges duplicates; a second run changes nothing', async () => {
