@@ -6,6 +6,7 @@ import { InfrastructureModule } from './infrastructure.module';
 import { RateLimitModule } from './common/throttling/rate-limit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ChatModule } from './modules/chat/chat.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { FeedModule } from './modules/feed/feed.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembershipModule } from './modules/membership/membership.module';
@@ -35,6 +36,7 @@ export class AppModule {
         RequestsModule,
         PresenceModule,
         ChatModule,
+        NotificationsModule,
         MembershipModule,
         PaymentsModule,
         QueueDashboardModule.forRoot(config),

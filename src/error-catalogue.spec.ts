@@ -25,6 +25,7 @@ describe('the error catalogue', () => {
       'feed',
       'membership',
       'metrics',
+      'notifications',
       'payments',
       'presence',
       'profile',

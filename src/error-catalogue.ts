@@ -5,6 +5,7 @@ import { CHAT_ERRORS } from './modules/chat/chat.errors';
 import { FEED_ERRORS } from './modules/feed/feed.errors';
 import { MEMBERSHIP_ERRORS } from './modules/membership/membership.errors';
 import { METRICS_ERRORS } from './modules/metrics/metrics.errors';
+import { NOTIFICATION_ERRORS } from './modules/notifications/notifications.errors';
 import { PAYMENT_ERRORS } from './modules/payments/payments.errors';
 import { PRESENCE_ERRORS } from './modules/presence/presence.errors';
 import { PROFILE_ERRORS } from './modules/profile/profile.errors';
@@ -31,6 +32,7 @@ export const ERROR_CATALOGUES = {
   payments: PAYMENT_ERRORS,
   metrics: METRICS_ERRORS,
   queueDashboard: QUEUE_DASHBOARD_ERRORS,
+  notifications: NOTIFICATION_ERRORS,
 } as const satisfies Record<string, ErrorCatalogue>;
 
 /** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MembershipModule } from '../membership/membership.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { ChatEmitClaims } from './chat-emit-claims';
@@ -20,6 +21,7 @@ import { MessagesRepository } from './messages.repository';
     ConnectionsModule,
     PresenceModule,
     MembershipModule,
+    NotificationsModule,
     MongooseModule.forFeature([
       { name: Chat.name, schema: ChatSchema },
       { name: Message.name, schema: MessageSchema },

@@ -4,6 +4,7 @@ import { appError } from '../../common/errors/app-error';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { ChatMessageEvent } from '../presence/presence.events';
 import { EntitlementsService } from '../membership/entitlements.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
 import { UsersRepository } from '../users/users.repository';
@@ -77,6 +78,7 @@ export class ChatService {
     private readonly presence: PresenceService,
     private readonly sendLimiter: ChatSendLimiter,
     private readonly entitlements: EntitlementsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -236,7 +238,7 @@ export class ChatService {
     const event = toMessageEvent(message, sender ?? unknownSender(callerId));
     if (created) {
       await this.chats.recordMessage(message, target._id, chat.messageCount !== undefined);
-      this.presence.notify(target._id.toHexString(), {
+      this.notifications.notify(target._id.toHexString(), {
         type: 'message',
         from: event.firstName,
         text: event.text,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MembershipModule } from '../membership/membership.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PresenceModule } from '../presence/presence.module';
 import { UsersModule } from '../users/users.module';
 import { RequestsController } from './requests.controller';
@@ -8,7 +9,7 @@ import { RequestsService } from './requests.service';
 import { UserListsController } from './user-lists.controller';
 
 @Module({
-  imports: [ConnectionsModule, UsersModule, PresenceModule, MembershipModule],
+  imports: [ConnectionsModule, UsersModule, PresenceModule, MembershipModule, NotificationsModule],
   controllers: [RequestsController, UserListsController],
   providers: [RequestsService],
 })

@@ -8,6 +8,7 @@ import {
   type ConnectionStatus,
 } from '../connections/connection.schema';
 import type { ConnectionsRepository } from '../connections/connections.repository';
+import type { NotificationsService } from '../notifications/notifications.service';
 import type { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
 import type { UsersRepository } from '../users/users.repository';
@@ -101,6 +102,8 @@ function setup() {
     entitlements as unknown as EntitlementsService,
     swipes as unknown as SwipeCounter,
     new SwipeClock(),
+    // Notifications push through presence and are stored; here only the push is observed.
+    presence as unknown as NotificationsService,
   );
   const writes = () =>
     [

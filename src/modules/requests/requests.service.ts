@@ -8,6 +8,7 @@ import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
 import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PresenceService } from '../presence/presence.service';
 import { SafeUserView, toRequestView, toSafeView } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
@@ -56,6 +57,7 @@ export class RequestsService {
     private readonly entitlements: EntitlementsService,
     private readonly swipes: SwipeCounter,
     private readonly clock: SwipeClock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -132,7 +134,7 @@ export class RequestsService {
       throw error;
     }
     if (status === 'interested') {
-      this.presence.notify(toUserId.toHexString(), {
+      this.notifications.notify(toUserId.toHexString(), {
         type: 'request',
         from: caller.user.firstName,
         text: 'sent you a connection request',
@@ -151,7 +153,7 @@ export class RequestsService {
       throw appError(REQUEST_ERRORS[reviewRefusal(existing, caller.userId)]);
     }
     if (status === 'accepted') {
-      this.presence.notify(updated.fromUserId.toHexString(), {
+      this.notifications.notify(updated.fromUserId.toHexString(), {
         type: 'request_accepted',
         from: caller.user.firstName,
         text: 'accepted your connection request',

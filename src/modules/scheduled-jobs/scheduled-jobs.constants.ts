@@ -9,6 +9,7 @@ export const ScheduledJob = {
   MembershipDowngrade: 'membership-downgrade',
   PaymentReconciliation: 'payment-reconciliation',
   SessionCleanup: 'session-cleanup',
+  NotificationCleanup: 'notification-cleanup',
 } as const;
 export type ScheduledJobName = (typeof ScheduledJob)[keyof typeof ScheduledJob];
 
@@ -18,6 +19,8 @@ export const MEMBERSHIP_DOWNGRADE_PATTERN = '0 * * * *';
 export const PAYMENT_RECONCILIATION_PATTERN = '*/5 * * * *';
 /** Hourly, at minute 0. */
 export const SESSION_CLEANUP_PATTERN = '0 * * * *';
+/** Daily at 03:15 UTC. */
+export const NOTIFICATION_CLEANUP_PATTERN = '15 3 * * *';
 
 /**
  * Every run may fail on a Redis or database outage: retried twice with backoff (each run is safe

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SessionCleanupModule } from '../auth/session-cleanup.module';
 import { DigestModule } from '../digest/digest.module';
 import { MembershipJobsModule } from '../membership/membership-jobs.module';
+import { NotificationCleanupModule } from '../notifications/notification-cleanup.service';
 import { PaymentJobsModule } from '../payments/payment-jobs.module';
 import { ScheduledJobsProcessor } from './scheduled-jobs.processor';
 import { ScheduledJobsService } from './scheduled-jobs.service';
@@ -18,6 +19,7 @@ import { ScheduledQueueModule } from './scheduled-queue.module';
     MembershipJobsModule,
     PaymentJobsModule,
     SessionCleanupModule,
+    NotificationCleanupModule,
   ],
   providers: [ScheduledJobsService, ScheduledJobsProcessor],
 })

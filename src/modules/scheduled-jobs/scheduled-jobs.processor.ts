@@ -5,6 +5,7 @@ import { SessionCleanupService } from '../auth/session-cleanup.service';
 import { DigestService } from '../digest/digest.service';
 import { MembershipExpiryService } from '../membership/membership-expiry.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { NotificationCleanupService } from '../notifications/notification-cleanup.service';
 import { PaymentReconciliationService } from '../payments/payment-reconciliation.service';
 import { SCHEDULED_QUEUE, ScheduledJob } from './scheduled-jobs.constants';
 import { isScheduledJobName, scheduledFor } from './scheduled-jobs.rules';
@@ -26,6 +27,7 @@ export class ScheduledJobsProcessor extends WorkerHost {
     private readonly membership: MembershipExpiryService,
     private readonly payments: PaymentReconciliationService,
     private readonly sessions: SessionCleanupService,
+    private readonly notifications: NotificationCleanupService,
     private readonly metrics: MetricsService,
   ) {
     super();
@@ -41,6 +43,8 @@ export class ScheduledJobsProcessor extends WorkerHost {
         return this.payments.run();
       case ScheduledJob.SessionCleanup:
         return this.sessions.sweep();
+      case ScheduledJob.NotificationCleanup:
+        return this.notifications.sweep();
       default:
         throw new Error(`unknown scheduled job: ${job.name}`);
     }

@@ -4,6 +4,7 @@ import {
   ScheduledJob,
   ScheduledJobName,
   SESSION_CLEANUP_PATTERN,
+  NOTIFICATION_CLEANUP_PATTERN,
 } from './scheduled-jobs.constants';
 
 /** One job scheduler: its id (also the job name), cron pattern and time zone. */
@@ -23,6 +24,7 @@ export function scheduleDefinitions(digest: {
     { name: ScheduledJob.MembershipDowngrade, pattern: MEMBERSHIP_DOWNGRADE_PATTERN },
     { name: ScheduledJob.PaymentReconciliation, pattern: PAYMENT_RECONCILIATION_PATTERN },
     { name: ScheduledJob.SessionCleanup, pattern: SESSION_CLEANUP_PATTERN },
+    { name: ScheduledJob.NotificationCleanup, pattern: NOTIFICATION_CLEANUP_PATTERN },
   ];
 }
 
