@@ -88,6 +88,9 @@ const ROUTES_WITH_DATA = [
   'get /chat/unread',
   'get /chat/{targetUserId}',
   'post /chat/{targetUserId}/read',
+  'get /notifications',
+  'get /notifications/unread-count',
+  'post /notifications/read',
   'get /payment/plans',
   'get /payment/status',
   'post /payment/create',
@@ -108,6 +111,7 @@ const PAGINATED = [
   'get /user/requests/received',
   'get /user/requests/sent',
   'get /chat/recent',
+  'get /notifications',
 ];
 /** Not enveloped (contract §1.11). */
 const NOT_ENVELOPED = ['get /health', 'get /health/ready'];
@@ -195,6 +199,9 @@ describe('Swagger documents every route with its DTOs', () => {
     ['get', '/chat/unread'],
     ['get', '/chat/{targetUserId}'],
     ['post', '/chat/{targetUserId}/read'],
+    ['get', '/notifications'],
+    ['get', '/notifications/unread-count'],
+    ['post', '/notifications/read'],
     ['get', '/health'],
     ['get', '/health/ready'],
     ['get', '/payment/plans'],
@@ -677,6 +684,13 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('get', '/chat/unread', 200, a.get('/chat/unread'));
       await call('post', '/chat/{targetUserId}/read', 200, a.post(`/chat/${b.id}/read`));
       await call('post', '/chat/{targetUserId}/read', 400, a.post('/chat/nope/read'));
+
+      // The notification inbox (the request above notified a).
+      await call('get', '/notifications', 200, a.get('/notifications?limit=5'));
+      await call('get', '/notifications', 400, a.get('/notifications?limit=500'));
+      await call('get', '/notifications/unread-count', 200, a.get('/notifications/unread-count'));
+      await call('post', '/notifications/read', 200, a.post('/notifications/read', { all: true }));
+      await call('post', '/notifications/read', 400, a.post('/notifications/read', {}));
       await call(
         'delete',
         '/request/connection/{userId}',

@@ -13,6 +13,7 @@ const TOKEN = 'worker-metrics-token-0123';
 const SCHEDULES = [
   'daily-digest',
   'membership-downgrade',
+  'notification-cleanup',
   'payment-reconciliation',
   'session-cleanup',
 ];

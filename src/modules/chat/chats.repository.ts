@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
+import { isWriteConflict } from '../../common/database/write-conflict';
 import { pairKeyOf } from '../connections/connection.schema';
 import { Chat, ChatRecord, type MessageRecord } from './chat.schema';
 
@@ -62,7 +63,8 @@ export class ChatsRepository {
           .exec();
         if (chat) return chat;
       } catch (error) {
-        if (!isDuplicateKeyError(error) || attempt >= 2) throw error;
+        // A racing upsert: its key (or, on DocumentDB, a deadlock lost to it); read it below.
+        if (!(isDuplicateKeyError(error) || isWriteConflict(error)) || attempt >= 2) throw error;
       }
       const existing = await this.findByPair(a, b);
       if (existing) return existing;
