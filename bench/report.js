@@ -293,7 +293,8 @@ function markdown(result, resultFile) {
   );
 
   push('', '## HTTP', '', `autocannon, ${s.connections} connections, one route at a time, the viewer's session cookie (login: a new`);
-  push('X-Forwarded-For address per request so the per-IP login limit never applies). The first two rows are the ceilings,');
+  push('X-Forwarded-For address per request so the per-IP login limit never applies, and 5 connections: each login in flight');
+  push('counts as a failure of the account until its password is checked). The first two rows are the ceilings,');
   push('run beside the API in their own processes (`bench/reference-servers.js`): a bare node:http server and a minimal');
   push('Express 5 app (json body, cookie-parser, cors, pino-http: the stack of the system this API replaces). req/s, then p50 / p99 in ms:', '');
   push(`| route | ${sizes.map((n) => `${num(n)} users`).join(' | ')} |`, `|---|${sizes.map(() => '---|').join('')}`);
