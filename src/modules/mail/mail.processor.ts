@@ -17,6 +17,7 @@ import {
 import { MailSender } from './mail.sender';
 import { verificationTokenFor, verificationTokenKey } from './verification-token';
 import {
+  accountDeletedEmail,
   digestEmail,
   paymentReceiptEmail,
   RenderedEmail,
@@ -72,6 +73,8 @@ export class MailProcessor extends WorkerHost {
         return digestEmail(job.data as DigestEmailJob, frontendUrl);
       case EmailJob.PaymentReceipt:
         return paymentReceiptEmail(job.data as PaymentReceiptEmailJob, frontendUrl);
+      case EmailJob.AccountDeleted:
+        return accountDeletedEmail(job.data, frontendUrl);
       default:
         throw new Error(`unknown job type: ${job.name}`);
     }
