@@ -148,7 +148,6 @@ export class ProfileController {
   }
 
   @Get('export')
-  @Header('Content-Disposition', 'attachment; filename="devlink-export.json"')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Download everything stored about you as one JSON document',
@@ -165,8 +164,14 @@ export class ProfileController {
     type: RateLimitedResponse,
     description: errorMessage(PROFILE_ERRORS.exportRateLimited, EXPORT_WINDOW_MS / 60_000),
   })
-  async export(@CurrentUser() caller: AuthenticatedUser) {
-    return ok('Your data export', await this.exports.export(caller));
+  async export(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const data = await this.exports.export(caller);
+    // Only on success: a refusal must not be saved as the user's export file.
+    res.setHeader('Content-Disposition', 'attachment; filename="devlink-export.json"');
+    return ok('Your data export', data);
   }
 
   @Delete()
