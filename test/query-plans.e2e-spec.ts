@@ -76,6 +76,7 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.get('/chat/recent').expect(200);
     await viewer.get('/chat/unread').expect(200);
     await viewer.get(`/chat/${other.id}`).expect(200);
+    await viewer.get('/profile/export').expect(200);
     t.connection.set('debug', false);
   }, 60_000);
 
@@ -113,6 +114,8 @@ describe('Queries behind the list routes are index-backed', () => {
         'messages.find:chatId',
         // history of a chat of unknown size: an `_id` window, then the rest
         'messages.find:_id,chatId',
+        // the data export: the caller's messages, chat by chat
+        'messages.find:chatId,senderId',
       ]),
     );
   });
