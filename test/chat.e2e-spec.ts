@@ -726,7 +726,7 @@ describe('Chat across API instances', () => {
       },
     );
 
-    it('/chat/recent skips conversations with deleted users', async () => {
+    it('/chat/recent keeps conversations with deleted users, shown as a deleted user', async () => {
       const quinn = await signUpAndLogIn(one, { firstName: 'Quinn' });
       const [ray, sam] = [
         await signUpAndLogIn(one, { firstName: 'Ray' }),
@@ -742,7 +742,13 @@ describe('Chat across API instances', () => {
       await one.connection.collection('users').deleteOne({ _id: new Types.ObjectId(sam.id) });
       await one.app.get(UserCache).invalidate(sam.id); // deleted outside the API (it has no route)
       const recent = await quinn.get('/chat/recent').expect(200);
-      expect(recent.body.data.map((c: { userId: string }) => c.userId)).toEqual([ray.id]);
+      const rows = recent.body.data as { userId: string; firstName: string }[];
+      expect(rows.map((c) => c.userId).sort()).toEqual([ray.id, sam.id].sort());
+      expect(rows.find((c) => c.userId === sam.id)).toMatchObject({
+        firstName: 'Deleted',
+        lastName: 'user',
+        deleted: true,
+      });
     });
 
     it('a chat room is the same on every instance and not computable from the public ids', async () => {

@@ -77,6 +77,7 @@ const ROUTES_WITH_DATA = [
   'get /profile/{userId}',
   'post /profile/onboarding/complete',
   'post /profile/boost',
+  'get /profile/export',
   'get /skills',
   'get /user/feed',
   'get /user/connections',
@@ -186,6 +187,8 @@ describe('Swagger documents every route with its DTOs', () => {
     ['get', '/profile/{userId}'],
     ['post', '/profile/onboarding/complete'],
     ['post', '/profile/boost'],
+    ['get', '/profile/export'],
+    ['delete', '/profile'],
     ['get', '/skills'],
     ['get', '/user/feed'],
     ['get', '/user/connections'],
@@ -769,6 +772,16 @@ describe('Swagger documents every route with its DTOs', () => {
         200,
         anonymous().post('/auth/logout').set('Cookie', a.cookieHeader('both')),
       );
+      // Leaving: the export, then the deletion (a wrong password first).
+      const leaving = await signUpAndLogIn(t, { firstName: 'Leaving' });
+      await call('get', '/profile/export', 200, leaving.get('/profile/export'));
+      const remove = (password: string) =>
+        request(t.server)
+          .delete('/profile')
+          .set('Cookie', leaving.cookieHeader())
+          .send({ password });
+      await call('delete', '/profile', 400, remove('Wr0ng!pass'));
+      await call('delete', '/profile', 200, remove(STRONG_PASSWORD));
       await call('get', '/health', 200, anonymous().get('/health'));
       await call('get', '/health/ready', 200, anonymous().get('/health/ready'));
 

@@ -83,6 +83,7 @@ describe('Queries behind the list routes are index-backed', () => {
       .post('/auth/password/reset')
       .send({ token: 'ab'.repeat(32), password: 'N3w!Passw0rd' })
       .expect(400);
+    await viewer.get('/profile/export').expect(200);
     t.connection.set('debug', false);
   }, 60_000);
 
@@ -123,6 +124,8 @@ describe('Queries behind the list routes are index-backed', () => {
         // the devices list and a password-reset link being used
         'sessions.find:expiresAt,revokedAt,userId',
         'password_resets.findOneAndUpdate:expiresAt,tokenHash,usedAt',
+        // the data export: the caller's messages, chat by chat
+        'messages.find:chatId,senderId',
       ]),
     );
   });
@@ -223,7 +226,6 @@ describe('Queries behind the list routes are index-backed', () => {
     expect(nodes).toContain('Index Scan (historyKey_1)');
     expect(nodes).not.toContain('Seq Scan');
   });
-
 });
 
 /** Enough users and connections for cost-based planners to prefer indexes over scans. */

@@ -48,6 +48,12 @@ export const RATE_LIMITS = {
     limit: 20,
     error: COMMON_ERRORS.tooManyAttempts,
   },
+  // Account deletion checks the password: a stolen session must not guess it at bcrypt speed.
+  deleteAccount: {
+    ttl: 15 * MINUTE,
+    limit: 10,
+    error: COMMON_ERRORS.tooManyAttempts,
+  },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -196,6 +196,22 @@ export class SessionsRepository {
     return result.modifiedCount;
   }
 
+  /**
+   * Index: `{ userId, revokedAt }` (its prefix). Every session row of a user, live or not, newest
+   * first, at most `max` (the data export).
+   */
+  listForUser(userId: Types.ObjectId, max: number): Promise<SessionRecord[]> {
+    return this.sessions
+      .find(
+        { userId },
+        { userAgent: 1, createdAt: 1, expiresAt: 1, revokedAt: 1, revokedReason: 1, userId: 1 },
+      )
+      .limit(max)
+      .lean<SessionRecord[]>()
+      .exec()
+      .then((rows) => rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()));
+  }
+
   private async markRevoked(sessions: Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>[]) {
     const now = Date.now();
     await Promise.all(

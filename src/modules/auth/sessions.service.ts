@@ -160,6 +160,20 @@ export class SessionsService {
   }
 
   /**
+   * Ends every session of the user (account deletion): refresh tokens stop at once and access
+   * tokens on their next request, on every instance (the revocations go to the session cache).
+   * Safe to repeat: revoked sessions are left as they are.
+   */
+  async revokeAllOf(userId: Types.ObjectId, reason: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, reason);
+  }
+
+  /** The user's sessions, newest first (the data export); at most `max`. */
+  listOf(userId: Types.ObjectId, max: number) {
+    return this.sessions.listForUser(userId, max);
+  }
+
+  /**
    * The identity behind an access token, shared by the HTTP guard and the socket handshake.
    * Checks the session too, so logout and password changes end access tokens at once.
    */

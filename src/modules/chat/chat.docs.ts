@@ -25,6 +25,9 @@ export class ChatUserDoc {
   /** `true` for ELITE members; absent otherwise. */
   @ApiProperty({ enum: [true], required: false })
   verifiedBadge?: true;
+  /** `true` when the account was deleted: named "Deleted user", no photo; absent otherwise. */
+  @ApiProperty({ enum: [true], required: false })
+  deleted?: true;
 }
 
 /** One message, its sender populated. */
@@ -103,6 +106,9 @@ export class RecentChatDoc {
   /** `true` when the other participant is ELITE; absent otherwise. */
   @ApiProperty({ enum: [true], required: false })
   verifiedBadge?: true;
+  /** `true` when the other participant deleted their account (named "Deleted user"). */
+  @ApiProperty({ enum: [true], required: false })
+  deleted?: true;
 }
 
 @Describes<RecentPagination>()

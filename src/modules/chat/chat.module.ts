@@ -14,7 +14,10 @@ import { ChatService } from './chat.service';
 import { ChatsRepository } from './chats.repository';
 import { MessagesRepository } from './messages.repository';
 
-/** Conversations between connections: `chats` and `messages`, the `/chat` routes, chat events. */
+/**
+ * Conversations between connections: `chats` and `messages`, the `/chat` routes, chat events.
+ * Exports ChatService (the profile's data export reads the caller's messages through it).
+ */
 @Module({
   imports: [
     UsersModule,
@@ -36,5 +39,6 @@ import { MessagesRepository } from './messages.repository';
     ChatEmitClaims,
     ChatGateway,
   ],
+  exports: [ChatService],
 })
 export class ChatModule {}

@@ -23,6 +23,7 @@ import {
   toMessageEvent,
   toMessageView,
   toRecentChatView,
+  deletedChatUserView,
   UnreadView,
   unreadOf,
 } from './chat.views';
@@ -32,6 +33,18 @@ export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_HISTORY_LIMIT = 100;
 export const DEFAULT_RECENT_LIMIT = 20;
 export const MAX_RECENT_LIMIT = 50;
+/** Chats read per page by the data export. */
+const EXPORT_CHATS_PAGE = 100;
+
+/** One message the user sent, as the data export lists it. */
+export interface SentMessageExport {
+  _id: string;
+  chatId: string;
+  /** The other participant's id. */
+  to: string | null;
+  text: string;
+  createdAt: string;
+}
 
 /** `?before=` of `/chat/recent`: `<lastMessageAt epoch ms>_<chat id>`. */
 export const RECENT_CURSOR_PATTERN = /^\d{1,15}_[0-9a-f]{24}$/i;
@@ -48,7 +61,8 @@ export function parseRecentCursor(value: string | undefined): RecentCursor | und
 
 /** The pair as the caller sees it, after the checks. */
 export interface PairContext {
-  target: UserRecord;
+  /** Null when the target deleted their account and the pair's history is all that is left. */
+  target: UserRecord | null;
   chat: ChatRecord | null;
   access: ChatAccess;
 }
@@ -83,7 +97,9 @@ export class ChatService {
 
   /**
    * Order of checks: yourself (403), the target exists (404), then the relationship: an accepted
-   * connection reads and sends, a pair with history but no connection reads only, else 403.
+   * connection reads and sends, a pair with history but no connection reads only, else 403. A
+   * target who deleted their account (no user, but the pair has history) reads only: the caller
+   * keeps their conversation, the other side shown as a deleted user.
    */
   async pair(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<PairContext> {
     if (callerId.equals(targetId)) throw appError(CHAT_ERRORS.chatWithSelf);
@@ -93,7 +109,11 @@ export class ChatService {
       this.connections.findByPair(callerId, targetId),
       this.chats.findByPair(callerId, targetId),
     ]);
-    if (!target) throw appError(CHAT_ERRORS.userNotFound);
+    if (!target) {
+      // A deleted account: its history stays readable by the other participant, read-only.
+      if (!chat?.lastMessage) throw appError(CHAT_ERRORS.userNotFound);
+      return { target: null, chat, access: { outcome: 'readOnly' } };
+    }
     const access = chatAccess({
       callerId,
       targetId,
@@ -125,7 +145,7 @@ export class ChatService {
             page.limit + 1,
           )
         : [],
-      this.users.findManyByIds([callerId, target._id]),
+      this.users.findManyByIds(target ? [callerId, target._id] : [callerId]),
     ]);
     const hasMore = rows.length > page.limit;
     const messages = rows.slice(0, page.limit).reverse();
@@ -134,7 +154,7 @@ export class ChatService {
     const callerRecord = users.find((u) => u._id.equals(callerId));
     const receipt =
       chat && callerRecord && this.entitlements.of(callerRecord, now).entitlements.readReceipts
-        ? { viewerId: caller, otherLastReadAt: chat.lastReadAt?.[target._id.toHexString()] ?? null }
+        ? { viewerId: caller, otherLastReadAt: chat.lastReadAt?.[targetId.toHexString()] ?? null }
         : undefined;
     return {
       _id: chat ? chat._id.toHexString() : null,
@@ -156,7 +176,10 @@ export class ChatService {
     };
   }
 
-  /** Conversations with at least one message, newest activity first; deleted users skipped. */
+  /**
+   * Conversations with at least one message, newest activity first; a participant who deleted
+   * their account is shown as a deleted user (the history stays readable).
+   */
   async recent(
     callerId: Types.ObjectId,
     page: { before?: string; limit: number },
@@ -176,8 +199,11 @@ export class ChatService {
       (await this.users.findManyByIds(others)).map((u) => [u._id.toHexString(), u]),
     );
     const data = chats.flatMap((chat) => {
-      const user = users.get(otherOf(chat)?.toHexString() ?? '');
-      return user ? [toRecentChatView(chat, toChatUserView(user), caller)] : [];
+      const otherId = otherOf(chat);
+      if (!otherId) return [];
+      const user = users.get(otherId.toHexString());
+      const view = user ? toChatUserView(user) : deletedChatUserView(otherId);
+      return [toRecentChatView(chat, view, caller)];
     });
     const last = chats[chats.length - 1];
     return { data, pagination: { hasMore, nextBefore: hasMore ? formatRecentCursor(last) : null } };
@@ -204,7 +230,7 @@ export class ChatService {
       readerId: callerId.toHexString(),
       readAt: readAt.toISOString(),
     };
-    if (this.entitlements.of(target, readAt).entitlements.readReceipts) {
+    if (target && this.entitlements.of(target, readAt).entitlements.readReceipts) {
       this.presence.emitToUsers([target._id.toHexString()], 'messagesRead', receipt);
     }
     return { chatId: receipt.chatId, readAt: receipt.readAt };
@@ -227,6 +253,7 @@ export class ChatService {
     const { access, target } = await this.pair(callerId, targetId);
     const refusal = sendRefusal(access);
     if (refusal) throw appError(CHAT_ERRORS[refusal]);
+    if (!target) throw appError(CHAT_ERRORS.userNotFound); // read-only above: never reached
     const chat = await this.chats.findOrCreate(callerId, targetId);
     const { message, created } = await this.messages.insert({
       chatId: chat._id,
@@ -249,6 +276,41 @@ export class ChatService {
     return { message: event, created, pairKey: chat.pairKey };
   }
 
+  /**
+   * The messages the user sent, every chat, oldest first within each chat, at most `max` in all
+   * (the data export): chats are read a page at a time and messages chat by chat, so memory
+   * holds no more than the cap. `truncated` when the cap cut the list short.
+   */
+  async messagesSentBy(
+    userId: Types.ObjectId,
+    max: number,
+  ): Promise<{ items: SentMessageExport[]; truncated: boolean }> {
+    const items: SentMessageExport[] = [];
+    const me = userId.toHexString();
+    let before: RecentCursor | undefined;
+    for (;;) {
+      const chats = await this.chats.recentPage(userId, before, EXPORT_CHATS_PAGE);
+      for (const chat of chats) {
+        const room = max - items.length;
+        const sent = await this.messages.sentIn(chat._id, userId, room + 1);
+        const to = chat.participants.find((id) => id.toHexString() !== me)?.toHexString() ?? null;
+        for (const message of sent.slice(0, room)) {
+          items.push({
+            _id: message._id.toHexString(),
+            chatId: chat._id.toHexString(),
+            to,
+            text: message.text,
+            createdAt: message.createdAt.toISOString(),
+          });
+        }
+        if (sent.length > room) return { items, truncated: true };
+      }
+      if (chats.length < EXPORT_CHATS_PAGE) return { items, truncated: false };
+      const last = chats[chats.length - 1];
+      before = { lastMessageAt: last.lastMessageAt ?? last.updatedAt, chatId: last._id };
+    }
+  }
+
   private async senderViews(ids: Types.ObjectId[]): Promise<Map<string, ChatUserView>> {
     const users = await this.users.findManyByIds(ids);
     return new Map(users.map((user) => [user._id.toHexString(), toChatUserView(user)]));
@@ -257,7 +319,7 @@ export class ChatService {
 
 /** A sender whose account no longer exists. */
 function unknownSender(id: Types.ObjectId): ChatUserView {
-  return { _id: id.toHexString(), firstName: 'Deleted user' };
+  return deletedChatUserView(id);
 }
 
 function senderOf(senders: Map<string, ChatUserView>, id: Types.ObjectId): ChatUserView {

@@ -10,6 +10,16 @@ export interface ChatUserView {
   photoUrl?: string;
   /** `true` for ELITE (plan entitlement `verifiedBadge`), as in every public view; absent otherwise. */
   verifiedBadge?: true;
+  /** `true` when the account was deleted (then no photo, and the name is "Deleted user"). */
+  deleted?: true;
+}
+
+/**
+ * A participant whose account was deleted: the contract's `ChatUser` with a placeholder name and
+ * no photo (absent, as for anyone without one), so the SPA renders it like any sender.
+ */
+export function deletedChatUserView(id: { toHexString(): string }): ChatUserView {
+  return { _id: id.toHexString(), firstName: 'Deleted', lastName: 'user', deleted: true };
 }
 
 export function toChatUserView(user: UserViewSource, now = new Date()): ChatUserView {
@@ -115,6 +125,8 @@ export interface RecentChatView {
   unreadCount: number;
   /** `true` when the other participant is ELITE; absent otherwise. */
   verifiedBadge?: true;
+  /** `true` when the other participant deleted their account; absent otherwise. */
+  deleted?: true;
 }
 
 export function toRecentChatView(chat: ChatRecord, other: ChatUserView, viewerId: string) {
@@ -129,6 +141,7 @@ export function toRecentChatView(chat: ChatRecord, other: ChatUserView, viewerId
   if (other.lastName !== undefined) view.lastName = other.lastName;
   if (other.photoUrl !== undefined) view.photoUrl = other.photoUrl;
   if (other.verifiedBadge) view.verifiedBadge = true;
+  if (other.deleted) view.deleted = true;
   return view;
 }
 

@@ -88,6 +88,25 @@ export class MessagesRepository {
   }
 
   /**
+   * The sender's messages in one chat, oldest first, at most `limit` (the data export). Index:
+   * `{ chatId, senderId, clientMessageId }` (its prefix); sorted by the database, and only the
+   * sender's own messages of that chat are matched.
+   */
+  sentIn(
+    chatId: Types.ObjectId,
+    senderId: Types.ObjectId,
+    limit: number,
+  ): Promise<MessageRecord[]> {
+    return this.messages
+      .find({ chatId, senderId })
+      .hint({ chatId: 1, senderId: 1, clientMessageId: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<MessageRecord[]>()
+      .exec();
+  }
+
+  /**
    * Newest first, strictly before `before` (a message id).
    * DocumentDB reads indexes unordered (ordered scans need pg_documentdb_extended_rum), so a
    * query bounded only by the chat reads and sorts the whole conversation: cheap for a chat known

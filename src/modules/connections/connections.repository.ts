@@ -273,6 +273,49 @@ export class ConnectionsRepository {
     );
   }
 
+  /**
+   * Every request and connection of the user, both directions, at most `max` (the data export).
+   * One `$or` over the `{fromUserId,…}` and `{toUserId,…}` indexes.
+   */
+  allOf(userId: Types.ObjectId, max: number): Promise<ConnectionRecord[]> {
+    return this.connections
+      .find({ $or: [{ fromUserId: userId }, { toUserId: userId }] })
+      .limit(max)
+      .lean<ConnectionRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Deletes every request, swipe and connection of the user, both directions (account deletion),
+   * in batches: each batch is deleted, then both users of each pair are invalidated as any
+   * removal does (graph, feed exclusions, decks), so the other users' lists and feeds stop
+   * showing the user at once. If the process dies between a batch's delete and its invalidations,
+   * those entries expire by their TTL; running this again deletes whatever is left. Returns the
+   * other side of the accepted connections removed. Index: as {@link allOf}.
+   */
+  async removeAllOf(userId: Types.ObjectId, batch = 100): Promise<Types.ObjectId[]> {
+    const accepted: Types.ObjectId[] = [];
+    for (;;) {
+      const rows = await this.connections
+        .find(
+          { $or: [{ fromUserId: userId }, { toUserId: userId }] },
+          { fromUserId: 1, toUserId: 1, status: 1 },
+        )
+        .limit(batch)
+        .lean<Pick<ConnectionRecord, '_id' | 'fromUserId' | 'toUserId' | 'status'>[]>()
+        .exec();
+      if (rows.length === 0) return accepted;
+      await this.connections.deleteMany({ _id: { $in: rows.map((row) => row._id) } });
+      await Promise.all(
+        rows.map((row) => this.invalidate(row.fromUserId, row.toUserId, { removed: true })),
+      );
+      for (const row of rows) {
+        if (row.status !== 'accepted') continue;
+        accepted.push(row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId);
+      }
+    }
+  }
+
   /** Index: `{ status, createdAt }`. Pending requests created in [from, to), counted per receiver. */
   pendingCountsByReceiver(from: Date, to: Date): Promise<{ _id: Types.ObjectId; count: number }[]> {
     return this.connections

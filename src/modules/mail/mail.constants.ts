@@ -10,6 +10,7 @@ export const EmailJob = {
   PaymentReceipt: 'sendPaymentReceipt',
   PasswordReset: 'sendPasswordResetEmail',
   PasswordChanged: 'sendPasswordChangedEmail',
+  AccountDeleted: 'sendAccountDeletedEmail',
 } as const;
 export type EmailJobName = (typeof EmailJob)[keyof typeof EmailJob];
 
@@ -68,13 +69,44 @@ export interface PasswordChangedEmailJob {
   firstName: string;
 }
 
+/**
+ * Confirms an account deletion. The address was captured before the account was deleted: the
+ * job is all that is left of it, and the queue removes it like any other finished job.
+ */
+export interface AccountDeletedEmailJob {
+  userId: string;
+  to: string;
+  firstName: string;
+}
+
 export type EmailJobData =
   | VerificationEmailJob
   | WelcomeEmailJob
   | DigestEmailJob
   | PaymentReceiptEmailJob
   | PasswordResetEmailJob
-  | PasswordChangedEmailJob;
+  | PasswordChangedEmailJob
+  | AccountDeletedEmailJob;
+
+/** The states of jobs that have not started: the ones an account deletion may still drop. */
+export const NOT_STARTED_JOB_STATES = ['waiting', 'delayed', 'prioritized', 'paused'] as const;
+
+/** Jobs read per page when looking for a user's queued emails. */
+export const QUEUED_JOBS_PAGE = 500;
+
+/**
+ * Whether a queued email concerns this user (by id or address); the deletion confirmation never
+ * does, so dropping a user's emails never drops the one that tells them their account is gone.
+ */
+export function emailJobConcerns(
+  job: { name: string; data?: Partial<Pick<EmailJobData, 'userId' | 'to'>> },
+  userId: string,
+  emailId: string,
+): boolean {
+  if (job.name === EmailJob.AccountDeleted) return false;
+  const to = typeof job.data?.to === 'string' ? job.data.to.trim().toLowerCase() : undefined;
+  return job.data?.userId === userId || to === emailId.trim().toLowerCase();
+}
 
 /** The product promises at most 2 emails per second (the provider's limit), 5 in flight. */
 export const EMAIL_WORKER_CONCURRENCY = 5;

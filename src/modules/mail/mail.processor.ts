@@ -19,6 +19,7 @@ import { MailSender } from './mail.sender';
 import { passwordResetTokenKey } from './password-reset-token';
 import { verificationTokenFor, verificationTokenKey } from './verification-token';
 import {
+  accountDeletedEmail,
   digestEmail,
   passwordChangedEmail,
   passwordResetEmail,
@@ -85,6 +86,8 @@ export class MailProcessor extends WorkerHost {
       }
       case EmailJob.PasswordChanged:
         return passwordChangedEmail(job.data, frontendUrl);
+      case EmailJob.AccountDeleted:
+        return accountDeletedEmail(job.data, frontendUrl);
       default:
         throw new Error(`unknown job type: ${job.name}`);
     }

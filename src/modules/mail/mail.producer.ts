@@ -3,14 +3,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { withTimeout } from '../../common/async/with-timeout';
 import {
+  AccountDeletedEmailJob,
   DigestEmailJob,
   EMAIL_QUEUE,
   EmailJob,
   EmailJobData,
+  emailJobConcerns,
   EmailJobName,
   PasswordChangedEmailJob,
   PasswordResetEmailJob,
+  NOT_STARTED_JOB_STATES,
   PaymentReceiptEmailJob,
+  QUEUED_JOBS_PAGE,
   VerificationEmailJob,
   WelcomeEmailJob,
 } from './mail.constants';
@@ -57,6 +61,48 @@ export class MailProducer {
   /** `resetId`: the reset that changed it, so a retried reset request never notifies twice. */
   sendPasswordChanged(job: PasswordChangedEmailJob, resetId: string): Promise<boolean> {
     return this.enqueue(EmailJob.PasswordChanged, job, `password-changed-${resetId}`);
+  }
+
+  /** One per account: a deletion run again never sends a second confirmation. */
+  sendAccountDeleted(job: AccountDeletedEmailJob): Promise<boolean> {
+    return this.enqueue(EmailJob.AccountDeleted, job, `account-deleted-${job.userId}`);
+  }
+
+  /**
+   * Removes the emails queued for this user (by id or address) that no worker has started, for
+   * an account being deleted; returns how many. BullMQ keeps no index by job data, so the
+   * not-started jobs are read in pages; the queue holds few of those (emails leave at 2 per
+   * second), and this runs once per deleted account. A job that a worker took meanwhile cannot
+   * be removed (it is locked) and is left to finish. Throws when Redis fails: the deletion stops
+   * there and a retry runs this again.
+   */
+  async dropQueuedFor(userId: string, emailId: string): Promise<number> {
+    const matching: { remove: () => Promise<void> }[] = [];
+    for (let start = 0; ; start += QUEUED_JOBS_PAGE) {
+      const page = await this.queue.getJobs(
+        [...NOT_STARTED_JOB_STATES],
+        start,
+        start + QUEUED_JOBS_PAGE - 1,
+        true,
+      );
+      matching.push(...page.filter((job) => job && emailJobConcerns(job, userId, emailId)));
+      if (page.length < QUEUED_JOBS_PAGE) break;
+    }
+    let dropped = 0;
+    for (const job of matching) {
+      try {
+        await job.remove();
+        dropped++;
+      } catch (error) {
+        this.logger.warn({
+          msg: 'Queued email not removed (started meanwhile?)',
+          userId,
+          err: error,
+        });
+      }
+    }
+    if (dropped > 0) this.logger.log({ msg: 'Queued emails dropped', userId, dropped });
+    return dropped;
   }
 
   private async enqueue(name: EmailJobName, data: EmailJobData, jobId: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import {
+  accountDeletedEmail,
   digestEmail,
   escapeHtml,
   formatAmount,
@@ -97,5 +98,18 @@ describe('email templates', () => {
     expect(email.text).toContain('signed out');
     expect(email.html).toContain(`href="${frontendUrl}/forgot-password"`);
     expect(email.text).not.toContain('token=');
+  });
+});
+
+describe('account deleted email', () => {
+  it('names the user (escaped in HTML) and says what was kept', () => {
+    const email = accountDeletedEmail(
+      { userId: 'u', to: 'x@y.co', firstName: '<b>Asha</b>' },
+      'https://app.devlink.test',
+    );
+    expect(email.subject).toBe('Your DevLink account has been deleted');
+    expect(email.html).toContain('&lt;b&gt;Asha&lt;/b&gt;');
+    expect(email.text).toContain('Hi <b>Asha</b>,');
+    expect(email.text).toContain('Payment records are kept for accounting');
   });
 });

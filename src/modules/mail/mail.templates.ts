@@ -1,4 +1,5 @@
 import type {
+  AccountDeletedEmailJob,
   DigestEmailJob,
   PasswordChangedEmailJob,
   PasswordResetEmailJob,
@@ -227,5 +228,34 @@ export function passwordChangedEmail(
       footer,
     ),
     text: [`Hi ${job.firstName},`, summary, '', `Reset password: ${link}`, '', footer].join('\n'),
+  };
+}
+export function accountDeletedEmail(
+  job: AccountDeletedEmailJob,
+  frontendUrl: string,
+): RenderedEmail {
+  const link = frontendUrl;
+  const name = escapeHtml(job.firstName);
+  return {
+    subject: 'Your DevLink account has been deleted',
+    html: layout(
+      'Your account has been deleted',
+      [
+        `Hi ${name},`,
+        'Your DevLink account, profile, connections and requests have been deleted, and you have been signed out everywhere.',
+        "Messages you sent stay in your former connections' chats, shown as from a deleted user. Payment records are kept for accounting, without your name or address.",
+      ],
+      { label: 'Join again', href: escapeHtml(link) },
+      'If you did not ask for this, reply to this email.',
+    ),
+    text: [
+      `Hi ${job.firstName},`,
+      'Your DevLink account, profile, connections and requests have been deleted, and you have been signed out everywhere.',
+      "Messages you sent stay in your former connections' chats, shown as from a deleted user. Payment records are kept for accounting, without your name or address.",
+      '',
+      `Join again: ${link}`,
+      '',
+      'If you did not ask for this, reply to this email.',
+    ].join('\n'),
   };
 }

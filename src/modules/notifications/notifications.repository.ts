@@ -55,6 +55,11 @@ export class NotificationsRepository {
     return result.modifiedCount;
   }
 
+  /** Index: `{ userId, _id }`. A deleted account's inbox. */
+  async removeAllOf(userId: Types.ObjectId): Promise<void> {
+    await this.notifications.deleteMany({ userId }).exec();
+  }
+
   /** Index: `_id`. Every notification created before `cutoff` (an id made from a time). */
   async removeBefore(cutoff: Types.ObjectId): Promise<number> {
     const result = await this.notifications.deleteMany({ _id: { $lt: cutoff } }).exec();

@@ -2,7 +2,9 @@
  * Collection `payments` (contract §4.4) — one document per gateway order:
  *   userId, orderId (unique), paymentId (null until verify / webhook), amount (paise), currency,
  *   receipt, membershipType, billingCycle, status (created → authorized → captured | failed; rules
- *   in payment-rules.ts), notes (what the gateway order carries), createdAt/updatedAt, __v.
+ *   in payment-rules.ts), notes (what the gateway order carries), createdAt/updatedAt, __v;
+ *   accountDeletedAt once its user deleted their account (then `userId` is DETACHED_USER_ID and
+ *   the notes hold no personal field: the row stays for accounting).
  *   Indexes: unique { orderId: 1 } (webhook, reconciliation); { userId: 1, orderId: 1 } (verify,
  *   status polling: the caller's own order); { status: 1, createdAt: 1 } (stale orders).
  *
@@ -21,6 +23,12 @@ import {
 import { PAYMENT_STATUSES, type PaymentStatus } from './payment-rules';
 
 export const PAYMENTS_COLLECTION = 'payments';
+
+/** The `userId` of payments whose user deleted their account: no user has it. */
+export const DETACHED_USER_ID = new Types.ObjectId('000000000000000000000000');
+
+/** Keys of `notes` that name a person; removed when the account is deleted. */
+export const PERSONAL_NOTE_KEYS = ['userId', 'emailId', 'email', 'name', 'firstName', 'lastName'];
 export const WEBHOOK_EVENTS_COLLECTION = 'paymentwebhookevents';
 
 @Schema({ collection: PAYMENTS_COLLECTION, timestamps: true })
@@ -54,6 +62,10 @@ export class Payment {
 
   @Prop({ type: Object, default: {} })
   notes!: Record<string, string>;
+
+  /** Set when the user deleted their account and the row was detached from them. */
+  @Prop({ type: Date, default: undefined })
+  accountDeletedAt?: Date;
 
   createdAt!: Date;
   updatedAt!: Date;

@@ -4,8 +4,10 @@ import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import { MOVES_TO } from './payment-rules';
 import {
+  DETACHED_USER_ID,
   Payment,
   PaymentRecord,
+  PERSONAL_NOTE_KEYS,
   PaymentWebhookEvent,
   type Payment as PaymentFields,
 } from './payment.schema';
@@ -37,6 +39,29 @@ export class PaymentsRepository {
   /** Index: `{ userId, orderId }`. */
   findOwn(userId: Types.ObjectId, orderId: string): Promise<PaymentRecord | null> {
     return this.payments.findOne({ userId, orderId }).lean<PaymentRecord>().exec();
+  }
+
+  /** The user's payments, newest first, at most `max` (the data export). Index: `{ userId, orderId }`. */
+  async allOf(userId: Types.ObjectId, max: number): Promise<PaymentRecord[]> {
+    const rows = await this.payments.find({ userId }).limit(max).lean<PaymentRecord[]>().exec();
+    return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  /**
+   * Account deletion: the user's payments stay for accounting (order, amounts, status, plan) but
+   * no longer name them: `userId` becomes {@link DETACHED_USER_ID} and the personal notes go.
+   * One update; safe to repeat (a second run matches nothing). A capture arriving later for such
+   * an order finds no user to grant and is logged. Index: `{ userId, orderId }`.
+   */
+  async detachFromUser(userId: Types.ObjectId, now = new Date()): Promise<number> {
+    const result = await this.payments.updateMany(
+      { userId },
+      {
+        $set: { userId: DETACHED_USER_ID, accountDeletedAt: now },
+        $unset: Object.fromEntries(PERSONAL_NOTE_KEYS.map((key) => [`notes.${key}`, 1])),
+      },
+    );
+    return result.modifiedCount;
   }
 
   /** Checkout's verify: created/authorized → authorized with the payment id. Index: `{ userId, orderId }`. */

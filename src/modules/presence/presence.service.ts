@@ -126,6 +126,16 @@ export class PresenceService {
     }
   }
 
+  /**
+   * After every session of the user was revoked (account deletion): each instance checks the
+   * sessions of the user's sockets now instead of at its next heartbeat, and parks them and
+   * closes their transports, as it does after a logout. The event sent is the one a parked
+   * socket's user is announced with; a socket found revoked never receives it.
+   */
+  endSocketsOf(userId: string): void {
+    this.emitToUsers([userId], 'userOffline', userId);
+  }
+
   /** A request was accepted: each side learns whether the other is online right now. */
   connectionAdded(userA: string, userB: string): void {
     this.store.onlineAmong([userA, userB]).then(

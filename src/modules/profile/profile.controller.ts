@@ -1,7 +1,9 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
+  Header,
   HttpCode,
   HttpStatus,
   Param,
@@ -16,6 +18,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -27,7 +30,12 @@ import { describeErrors, errorMessage } from '../../common/errors/app-error';
 import { COMMON_ERRORS, PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
 import { ApiObjectIdParam } from '../../common/http/api-params.docs';
-import { ErrorResponse } from '../../common/http/api-response.docs';
+import {
+  ErrorResponse,
+  RateLimitedResponse,
+  SuccessResponse,
+} from '../../common/http/api-response.docs';
+import { RateLimit } from '../../common/throttling/rate-limits';
 import { ParseObjectIdPipe } from '../../common/pipes/parse-object-id.pipe';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AccountsService } from '../auth/accounts.service';
@@ -36,7 +44,11 @@ import { USER_ERRORS } from '../users/users.errors';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ProfileUserResponse, SelfUserResponse } from '../users/user.docs';
 import { EditProfileDto } from './dto/edit-profile.dto';
-import { BoostCoolingDownResponse, BoostResponse } from './profile.docs';
+import { AccountDeletionService } from './account-deletion.service';
+import { AccountExportService } from './account-export.service';
+import { DeleteAccountDto } from './dto/delete-account.dto';
+import { EXPORT_WINDOW_MS, EXPORTS_PER_WINDOW } from './export-limiter';
+import { AccountExportResponse, BoostCoolingDownResponse, BoostResponse } from './profile.docs';
 import { PROFILE_ERRORS } from './profile.errors';
 import { ProfileService } from './profile.service';
 import { Types } from 'mongoose';
@@ -53,6 +65,8 @@ export class ProfileController {
     private readonly profiles: ProfileService,
     private readonly accounts: AccountsService,
     private readonly cookies: AuthCookies,
+    private readonly exports: AccountExportService,
+    private readonly deletion: AccountDeletionService,
   ) {}
 
   @Get()
@@ -131,6 +145,69 @@ export class ProfileController {
   })
   async boost(@CurrentUser() caller: AuthenticatedUser) {
     return ok('Profile boosted successfully', await this.profiles.boost(caller.userId));
+  }
+
+  @Get('export')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Download everything stored about you as one JSON document',
+    description:
+      'Profile (no password hash or tokens), membership, requests and connections in both ' +
+      "directions (the other user's public fields only), the messages you sent, payments and " +
+      'sessions. Each list is capped (connections and messages 10,000, payments and sessions ' +
+      `1,000) and says \`truncated\` past it. ${EXPORTS_PER_WINDOW} per hour per user. Sent as ` +
+      'an attachment named devlink-export.json.',
+  })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: AccountExportResponse, description: 'Your data export' })
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: errorMessage(PROFILE_ERRORS.exportRateLimited, EXPORT_WINDOW_MS / 60_000),
+  })
+  async export(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const data = await this.exports.export(caller);
+    // Only on success: a refusal must not be saved as the user's export file.
+    res.setHeader('Content-Disposition', 'attachment; filename="devlink-export.json"');
+    return ok('Your data export', data);
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.OK)
+  @RateLimit('deleteAccount')
+  @ApiOperation({
+    summary: 'Delete your account for good (confirm with your password); clears the cookies',
+    description:
+      'Signs out every session and socket, removes requests and connections in both ' +
+      'directions, drops queued emails and the profile. Chats stay readable for the other ' +
+      'participant, who sees a deleted user; payments are kept for accounting without your ' +
+      'id. A confirmation email goes to the address the account had; the address may sign up again.',
+  })
+  @ApiOkResponse({ type: SuccessResponse, description: 'Account deleted' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: describeErrors(
+      'password is required',
+      'password must be a string',
+      PROFILE_ERRORS.deleteUnknownFields,
+      PROFILE_ERRORS.deletePasswordIncorrect,
+    ),
+  })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: describeErrors(USER_ERRORS.notFound) })
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: '10 attempts per 15 minutes per IP',
+  })
+  async deleteAccount(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: DeleteAccountDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    await this.deletion.delete(caller, dto.password);
+    this.cookies.clear(res);
+    return ok('Account deleted');
   }
 
   @Get(':userId')

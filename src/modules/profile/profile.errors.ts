@@ -14,4 +14,24 @@ export const PROFILE_ERRORS = {
     message: (nextBoostAt: string) =>
       `You can boost your profile once every 7 days; your next boost is available at ${nextBoostAt}`,
   } satisfies ParameterisedErrorEntry<[nextBoostAt: string]>,
+  /**
+   * A 400, not a 401: the SPA treats a 401 as an ended session and would sign the user out
+   * instead of showing the message.
+   */
+  deletePasswordIncorrect: {
+    code: 'ACCOUNT_DELETE_PASSWORD_INCORRECT',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'Password is incorrect; your account was not deleted',
+  },
+  deleteUnknownFields: {
+    code: 'ACCOUNT_DELETE_INVALID_INPUT',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'Only password may be sent to delete the account',
+  },
+  exportRateLimited: {
+    code: 'ACCOUNT_EXPORT_RATE_LIMITED',
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    message: (minutes: number) =>
+      `You can download your data 3 times per hour. Try again in ${minutes} minute(s)`,
+  } satisfies ParameterisedErrorEntry<[minutes: number]>,
 } as const satisfies ErrorCatalogue;

@@ -356,6 +356,27 @@ export class UsersRepository {
     return result.modifiedCount;
   }
 
+  /**
+   * Index: `_id`. The user's own document without secrets (hash, verification token, applied
+   * payment ids), read from the database: the data export.
+   */
+  findOwnRecord(id: Types.ObjectId): Promise<UserRecord | null> {
+    return this.users.findById(id, PRIVATE_FIELDS).lean<UserRecord>().exec();
+  }
+
+  /**
+   * Index: `_id`. Deletes the user's document (account deletion), which frees the address for a
+   * new signup (the unique `emailId` index), then drops the cached copy and the feed tier list
+   * (the user may have been boosted or ELITE), so no instance shows them again. Every list that
+   * shows people drops ids it cannot find, so references left elsewhere show nobody. Safe to
+   * repeat.
+   */
+  async deleteAccount(id: Types.ObjectId): Promise<boolean> {
+    const result = await this.users.deleteOne({ _id: id }).exec();
+    await Promise.all([this.cache.invalidate(id.toHexString()), this.tierMembers.changed()]);
+    return result.deletedCount === 1;
+  }
+
   /** Both updates go through {@link updateFields}: FerretDB returns whole documents. */
   updatePasswordHash(id: Types.ObjectId, passwordHash: string): Promise<UserRecord | null> {
     return this.updateFields(id, { password: passwordHash });
