@@ -53,7 +53,7 @@ describe('Queries behind the list routes are index-backed', () => {
 
   beforeAll(async () => {
     // Admin credentials mount GET /admin/reports (its list is checked too).
-    t = await createTestApp({ env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin' } });
+    t = await createTestApp({ env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' } });
     viewer = await signUpAndLogIn(t);
     await givePlan(t, viewer.id, 'PRO'); // the skills filter below is a paid entitlement
     const other = await signUpAndLogIn(t);
@@ -79,7 +79,7 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.post(`/user/report/${blocked.id}`, { reason: 'spam' }).expect(201);
     await request(t.server)
       .get('/admin/reports?limit=20')
-      .set('Authorization', `Basic ${Buffer.from('admin:plans-admin').toString('base64')}`)
+      .set('Authorization', `Basic ${Buffer.from('admin:plans-admin-password').toString('base64')}`)
       .expect(200);
     await viewer.get('/user/feed?limit=40').expect(200); // spans all three tiers
     await viewer.get('/user/feed?limit=40&skills=Go').expect(200);

@@ -34,7 +34,8 @@ export class BlocksRepository {
       const result = await this.blocks
         .updateOne(
           { blockerId, blockedId },
-          { $setOnInsert: { blockerId, blockedId, createdAt: now } },
+          // An id made here, not by the server: the list's newest-first order is this process's.
+          { $setOnInsert: { _id: new Types.ObjectId(), blockerId, blockedId, createdAt: now } },
           { upsert: true },
         )
         .exec();

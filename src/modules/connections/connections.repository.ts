@@ -121,16 +121,28 @@ export class ConnectionsRepository {
 
   /**
    * A block between the two: their pending request or accepted connection (whichever direction)
-   * is deleted, one conditional delete. `ignored` and `rejected` documents stay: they keep
-   * meaning what they meant once the block is lifted. Returns the deleted document, if any.
+   * is deleted. `ignored` and `rejected` documents stay: they keep meaning what they meant once
+   * the block is lifted. Returns the deleted document, if any.
+   *
+   * Read by the unique `pairKey`, then deleted by `_id` only if its status is still the one read
+   * (an accept in between: read again). Not one `findOneAndDelete` with `status: { $in }`:
+   * DocumentDB's `find_and_modify` crashed its server process on that (FerretDB v2.7.0).
    */
   async removeForBlock(a: Types.ObjectId, b: Types.ObjectId): Promise<ConnectionRecord | null> {
-    const deleted = await this.connections
-      .findOneAndDelete({ pairKey: pairKeyOf(a, b), status: { $in: ['interested', 'accepted'] } })
-      .lean<ConnectionRecord>()
-      .exec();
-    if (deleted) await this.invalidate(a, b, { removed: true });
-    return deleted;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const existing = await this.findByPair(a, b);
+      if (!existing || (existing.status !== 'interested' && existing.status !== 'accepted')) {
+        return null;
+      }
+      const result = await this.connections
+        .deleteOne({ _id: existing._id, status: existing.status })
+        .exec();
+      if (result.deletedCount === 1) {
+        await this.invalidate(a, b, { removed: true });
+        return existing;
+      }
+    }
+    return null;
   }
 
   /**
