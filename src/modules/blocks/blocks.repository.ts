@@ -34,7 +34,8 @@ export class BlocksRepository {
       const result = await this.blocks
         .updateOne(
           { blockerId, blockedId },
-          // An id made here, not by the server: the list's newest-first order is this process's.
+          // Made here, not by the server: the list sorts by `_id`, newest first, and ids from one
+          // process follow the order blocks were made.
           { $setOnInsert: { _id: new Types.ObjectId(), blockerId, blockedId, createdAt: now } },
           { upsert: true },
         )
