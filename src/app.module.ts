@@ -16,6 +16,7 @@ import { PresenceModule } from './modules/presence/presence.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { ProfileModule } from './modules/profile/profile.module';
+import { SafetyModule } from './modules/safety/safety.module';
 import { SkillsModule } from './modules/skills/skills.module';
 
 /** The HTTP API, with Socket.io on the same server. */
@@ -40,6 +41,7 @@ export class AppModule {
         MembershipModule,
         PaymentsModule,
         QueueDashboardModule.forRoot(config),
+        SafetyModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

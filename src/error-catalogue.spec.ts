@@ -31,6 +31,7 @@ describe('the error catalogue', () => {
       'profile',
       'queueDashboard',
       'requests',
+      'safety',
       'users',
     ]);
     expect(entries.length).toBeGreaterThan(30);

@@ -11,6 +11,7 @@ import { PRESENCE_ERRORS } from './modules/presence/presence.errors';
 import { PROFILE_ERRORS } from './modules/profile/profile.errors';
 import { QUEUE_DASHBOARD_ERRORS } from './modules/queue-dashboard/queue-dashboard.errors';
 import { REQUEST_ERRORS } from './modules/requests/requests.errors';
+import { SAFETY_ERRORS } from './modules/safety/safety.errors';
 import { USER_ERRORS } from './modules/users/users.errors';
 
 /**
@@ -33,6 +34,7 @@ export const ERROR_CATALOGUES = {
   metrics: METRICS_ERRORS,
   queueDashboard: QUEUE_DASHBOARD_ERRORS,
   notifications: NOTIFICATION_ERRORS,
+  safety: SAFETY_ERRORS,
 } as const satisfies Record<string, ErrorCatalogue>;
 
 /** Each entry once (a catalogue may reuse another's entry, e.g. requests' `userNotFound`). */

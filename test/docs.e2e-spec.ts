@@ -62,6 +62,8 @@ interface OpenApi {
   components: { schemas: Record<string, Schema> };
 }
 
+const ADMIN_PASSWORD = 'docs-admin-password';
+
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -92,6 +94,10 @@ const ROUTES_WITH_DATA = [
   'get /notifications',
   'get /notifications/unread-count',
   'post /notifications/read',
+  'post /user/block/{userId}',
+  'get /user/blocked',
+  'post /user/report/{userId}',
+  'get /admin/reports',
   'get /payment/plans',
   'get /payment/status',
   'post /payment/create',
@@ -113,6 +119,8 @@ const PAGINATED = [
   'get /user/requests/sent',
   'get /chat/recent',
   'get /notifications',
+  'get /user/blocked',
+  'get /admin/reports',
 ];
 /** Not enveloped (contract §1.11). */
 const NOT_ENVELOPED = ['get /health', 'get /health/ready'];
@@ -159,6 +167,8 @@ describe('Swagger documents every route with its DTOs', () => {
         RAZORPAY_KEY_SECRET: KEY_SECRET,
         RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
         RAZORPAY_API_URL: stub.url,
+        ADMIN_USER: 'admin',
+        ADMIN_PASSWORD: ADMIN_PASSWORD,
       },
     });
     spec = (await request(t.server).get('/docs-json').expect(200)).body as OpenApi;
@@ -205,6 +215,11 @@ describe('Swagger documents every route with its DTOs', () => {
     ['get', '/notifications'],
     ['get', '/notifications/unread-count'],
     ['post', '/notifications/read'],
+    ['post', '/user/block/{userId}'],
+    ['delete', '/user/block/{userId}'],
+    ['get', '/user/blocked'],
+    ['post', '/user/report/{userId}'],
+    ['get', '/admin/reports'],
     ['get', '/health'],
     ['get', '/health/ready'],
     ['get', '/payment/plans'],
@@ -715,6 +730,46 @@ describe('Swagger documents every route with its DTOs', () => {
       const withdraw = `/request/withdraw/${(again.body as { data: { _id: string } }).data._id}`;
       await call('delete', '/request/withdraw/{requestId}', 200, a.delete(withdraw));
       await call('delete', '/request/withdraw/{requestId}', 404, a.delete(withdraw));
+
+      // Blocking and reporting; the admins' list of reports.
+      const block = `/user/block/${b.id}`;
+      await call('post', '/user/block/{userId}', 200, a.post(block));
+      await call('post', '/user/block/{userId}', 400, a.post(`/user/block/${a.id}`));
+      await call(
+        'post',
+        '/user/block/{userId}',
+        404,
+        a.post('/user/block/665f1c2e9b1e8a3d4c5b6a70'),
+      );
+      await call('get', '/user/blocked', 200, a.get('/user/blocked?limit=10'));
+      await call('get', '/user/blocked', 400, a.get('/user/blocked?limit=500'));
+      await call('delete', '/user/block/{userId}', 200, a.delete(block));
+      await call('delete', '/user/block/{userId}', 404, a.delete(block));
+      await call('delete', '/user/block/{userId}', 400, a.delete('/user/block/nope'));
+      const report = `/user/report/${b.id}`;
+      await call('post', '/user/report/{userId}', 201, a.post(report, { reason: 'spam' }));
+      await call('post', '/user/report/{userId}', 409, a.post(report, { reason: 'spam' }));
+      await call('post', '/user/report/{userId}', 400, a.post(report, { reason: 'rude' }));
+      await call(
+        'post',
+        '/user/report/{userId}',
+        404,
+        a.post('/user/report/665f1c2e9b1e8a3d4c5b6a70', { reason: 'other' }),
+      );
+      const admin = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+      await call(
+        'get',
+        '/admin/reports',
+        200,
+        anonymous().get('/admin/reports?limit=5').set('Authorization', admin),
+      );
+      await call('get', '/admin/reports', 401, anonymous().get('/admin/reports'));
+      await call(
+        'get',
+        '/admin/reports',
+        400,
+        anonymous().get('/admin/reports?limit=500').set('Authorization', admin),
+      );
 
       // Sessions, email verification (with a 429), health.
       const change = { password: STRONG_PASSWORD, newPassword: 'N3w!password' };

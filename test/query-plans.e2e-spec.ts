@@ -52,7 +52,8 @@ describe('Queries behind the list routes are index-backed', () => {
   const captured: CapturedQuery[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Admin credentials mount GET /admin/reports (its list is checked too).
+    t = await createTestApp({ env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' } });
     viewer = await signUpAndLogIn(t);
     await givePlan(t, viewer.id, 'PRO'); // the skills filter below is a paid entitlement
     const other = await signUpAndLogIn(t);
@@ -63,6 +64,8 @@ describe('Queries behind the list routes are index-backed', () => {
     await seedBulk(t, 2000);
     await seedChats(t, viewer.id, other.id, 2000);
     await seedSessionsAndResets(t, 2000);
+    await seedBlocksAndReports(t, 2000);
+    const blocked = await signUpAndLogIn(t);
 
     t.connection.set(
       'debug',
@@ -70,6 +73,14 @@ describe('Queries behind the list routes are index-backed', () => {
         captured.push({ collection, method, filter: filter ?? {}, options: options ?? {} });
       },
     );
+    // A block first: it rebuilds the viewer's feed exclusions, which then read the blocks.
+    await viewer.post(`/user/block/${blocked.id}`).expect(200);
+    await viewer.get('/user/blocked').expect(200);
+    await viewer.post(`/user/report/${blocked.id}`, { reason: 'spam' }).expect(201);
+    await request(t.server)
+      .get('/admin/reports?limit=20')
+      .set('Authorization', `Basic ${Buffer.from('admin:plans-admin-password').toString('base64')}`)
+      .expect(200);
     await viewer.get('/user/feed?limit=40').expect(200); // spans all three tiers
     await viewer.get('/user/feed?limit=40&skills=Go').expect(200);
     await viewer.get('/user/requests/received').expect(200);
@@ -126,6 +137,12 @@ describe('Queries behind the list routes are index-backed', () => {
         'password_resets.findOneAndUpdate:expiresAt,tokenHash,usedAt',
         // the data export: the caller's messages, chat by chat
         'messages.find:chatId,senderId',
+        // blocks: a block's own row, whom the viewer blocked (list, feed exclusions), who
+        // blocked them; the admins' list of reports
+        'blocks.findOne:blockedId,blockerId',
+        'blocks.find:blockerId',
+        'blocks.find:blockedId',
+        'reports.find:',
       ]),
     );
   });
@@ -133,7 +150,15 @@ describe('Queries behind the list routes are index-backed', () => {
   it('every captured find/count on users and connections is served by an index', async () => {
     const queries = captured.filter(
       (q) =>
-        (['users', 'connectionmodels', 'chats', 'messages', 'sessions'].includes(q.collection) &&
+        ([
+          'users',
+          'connectionmodels',
+          'chats',
+          'messages',
+          'sessions',
+          'blocks',
+          'reports',
+        ].includes(q.collection) &&
           ['find', 'findOne', 'countDocuments'].includes(q.method)) ||
         (q.collection === 'password_resets' && q.method === 'findOneAndUpdate'),
     );
@@ -229,6 +254,32 @@ describe('Queries behind the list routes are index-backed', () => {
 });
 
 /** Enough users and connections for cost-based planners to prefer indexes over scans. */
+/** Other users' blocks and reports, so a planner has a reason to pick the indexes. */
+async function seedBlocksAndReports(t: TestApp, count: number) {
+  const now = Date.now();
+  await t.connection.collection('blocks').insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      blockerId: new Types.ObjectId(),
+      blockedId: new Types.ObjectId(),
+      createdAt: new Date(now - i * 1000),
+    })),
+  );
+  await t.connection.collection('reports').insertMany(
+    Array.from({ length: count }, (_, i) => {
+      const [reporterId, targetId] = [new Types.ObjectId(), new Types.ObjectId()];
+      return {
+        reporterId,
+        targetId,
+        reason: 'spam',
+        details: null,
+        status: 'open',
+        openKey: `${reporterId.toHexString()}_${targetId.toHexString()}`,
+        createdAt: new Date(now - i * 1000),
+      };
+    }),
+  );
+}
+
 /** Other users' sessions and reset links, so a planner has a reason to pick the indexes. */
 async function seedSessionsAndResets(t: TestApp, count: number) {
   const now = Date.now();

@@ -6,6 +6,8 @@ import { InternalErrorResponse } from '../http/api-response.docs';
 import { ApiExpressAdapter } from './http-adapter';
 
 export const ACCESS_COOKIE_AUTH = 'accessToken';
+/** HTTP basic authentication with ADMIN_USER / ADMIN_PASSWORD (admin routes). */
+export const ADMIN_BASIC_AUTH = 'admin';
 
 /** Swagger UI at /docs and the OpenAPI JSON at /docs-json, with cookie auth declared. */
 export function setupSwagger(app: INestApplication, config: AppConfig): void {
@@ -20,6 +22,7 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       )
       .setVersion('1.0')
       .addCookieAuth('accessToken', { type: 'apiKey', in: 'cookie' }, ACCESS_COOKIE_AUTH)
+      .addBasicAuth({ type: 'http', scheme: 'basic' }, ADMIN_BASIC_AUTH)
       .addGlobalResponse({
         status: 500,
         type: InternalErrorResponse,

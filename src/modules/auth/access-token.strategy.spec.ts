@@ -50,7 +50,8 @@ describe('AccessTokenStrategy.validate and the route prefetch', () => {
   it('a token verified before is recognised again until it expires, its session still checked', async () => {
     const { sessions, strategy } = setUp();
     const exp = Math.floor(Date.now() / 1000) + 60;
-    const withCookie = (token: string) => ({ cookies: { accessToken: token } }) as unknown as Request;
+    const withCookie = (token: string) =>
+      ({ cookies: { accessToken: token } }) as unknown as Request;
     expect(strategy.authenticateVerified(withCookie('t1'))).toBeUndefined();
     await strategy.validate(withCookie('t1'), { userId, sid, exp });
     sessions.authenticate.mockClear();

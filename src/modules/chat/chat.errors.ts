@@ -28,6 +28,12 @@ export const CHAT_ERRORS = {
     message:
       'You are no longer connected with this user: you can read this conversation but not send messages',
   },
+  sendBlockedByYou: {
+    code: 'CHAT_SEND_BLOCKED_BY_YOU',
+    status: HttpStatus.FORBIDDEN,
+    message:
+      'You blocked this user: you can read this conversation but not send messages (unblocking does not reconnect you)',
+  },
   payloadNotObject: {
     code: 'CHAT_PAYLOAD_NOT_OBJECT',
     status: HttpStatus.BAD_REQUEST,

@@ -182,7 +182,7 @@ export class ChatGateway implements OnGatewayConnection {
     @MessageBody() payload: unknown,
     @Ack() ack: AckCallback<TypingAck>,
   ): Promise<void> {
-    return this.handle(socket, 'typing', ack, (userId) => {
+    return this.handle(socket, 'typing', ack, async (userId) => {
       const { targetUserId, isTyping } = valueOf(parseTypingPayload(payload));
       const me = userId.toHexString();
       const room = this.chatRoom(me, targetUserId);
@@ -191,9 +191,11 @@ export class ChatGateway implements OnGatewayConnection {
       if (typingAllowed(isTyping, this.typingAt.get(socket), now)) {
         if (isTyping) this.typingAt.set(socket, now);
         else this.typingAt.delete(socket);
+        // Typing shows who is online: not across a block (answered as usual, relayed to no one).
+        if (!(await this.chat.relayAllowed(userId, new Types.ObjectId(targetUserId)))) return {};
         this.server.to(room).except(userRoom(me)).emit('userTyping', { userId: me, isTyping });
       }
-      return Promise.resolve({});
+      return {};
     });
   }
 

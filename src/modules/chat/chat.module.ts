@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MembershipModule } from '../membership/membership.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -25,6 +26,7 @@ import { MessagesRepository } from './messages.repository';
     PresenceModule,
     MembershipModule,
     NotificationsModule,
+    BlocksStoreModule,
     MongooseModule.forFeature([
       { name: Chat.name, schema: ChatSchema },
       { name: Message.name, schema: MessageSchema },

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { appError } from '../../common/errors/app-error';
+import { chatSendRefusal, presenceVisible, type BlockDirection } from '../blocks/block.rules';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import type { ChatMessageEvent } from '../presence/presence.events';
 import { EntitlementsService } from '../membership/entitlements.service';
@@ -65,6 +67,8 @@ export interface PairContext {
   target: UserRecord | null;
   chat: ChatRecord | null;
   access: ChatAccess;
+  /** A block between the pair (either way): the conversation is read-only, nothing is relayed. */
+  block: BlockDirection;
 }
 
 export interface SentMessage {
@@ -93,26 +97,29 @@ export class ChatService {
     private readonly sendLimiter: ChatSendLimiter,
     private readonly entitlements: EntitlementsService,
     private readonly notifications: NotificationsService,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   /**
    * Order of checks: yourself (403), the target exists (404), then the relationship: an accepted
    * connection reads and sends, a pair with history but no connection reads only, else 403. A
    * target who deleted their account (no user, but the pair has history) reads only: the caller
-   * keeps their conversation, the other side shown as a deleted user.
+   * keeps their conversation, the other side shown as a deleted user. A block removes the
+   * connection, so a blocked pair reads its history and sends nothing.
    */
   async pair(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<PairContext> {
     if (callerId.equals(targetId)) throw appError(CHAT_ERRORS.chatWithSelf);
     // Read together (one wait, not two); the checks below still answer in the order above.
-    const [target, connection, chat] = await Promise.all([
+    const [target, connection, chat, block] = await Promise.all([
       this.users.findById(targetId),
       this.connections.findByPair(callerId, targetId),
       this.chats.findByPair(callerId, targetId),
+      this.blocks.between(callerId, targetId),
     ]);
     if (!target) {
       // A deleted account: its history stays readable by the other participant, read-only.
       if (!chat?.lastMessage) throw appError(CHAT_ERRORS.userNotFound);
-      return { target: null, chat, access: { outcome: 'readOnly' } };
+      return { target: null, chat, access: { outcome: 'readOnly' }, block };
     }
     const access = chatAccess({
       callerId,
@@ -121,7 +128,12 @@ export class ChatService {
       hasHistory: Boolean(chat?.lastMessage),
     });
     if (access.outcome === 'refuse') throw appError(CHAT_ERRORS[access.error]);
-    return { target, chat, access };
+    return { target, chat, access, block };
+  }
+
+  /** Whether live signals (typing) may pass between the two: not across a block. */
+  async relayAllowed(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<boolean> {
+    return presenceVisible(await this.blocks.between(callerId, targetId));
   }
 
   /** One page of history, newest page first, messages oldest → newest. Creates nothing. */
@@ -130,7 +142,7 @@ export class ChatService {
     targetId: Types.ObjectId,
     page: { before?: Types.ObjectId; limit: number },
   ): Promise<ConversationView> {
-    const { target, chat, access } = await this.pair(callerId, targetId);
+    const { target, chat, access, block } = await this.pair(callerId, targetId);
     const caller = callerId.toHexString();
     const [rows, users] = await Promise.all([
       chat
@@ -170,7 +182,7 @@ export class ChatService {
         nextBefore: hasMore && messages.length > 0 ? messages[0]._id.toHexString() : null,
       },
       unreadCount: unreadOf(chat, caller),
-      canSend: access.outcome === 'readWrite',
+      canSend: access.outcome === 'readWrite' && chatSendRefusal(block) === null,
       createdAt: chat ? chat.createdAt.toISOString() : null,
       updatedAt: chat ? chat.updatedAt.toISOString() : null,
     };
@@ -221,7 +233,7 @@ export class ChatService {
    * `messagesRead` (read receipt) only if their plan has `readReceipts` (PRO/ELITE; expired = FREE).
    */
   async markRead(callerId: Types.ObjectId, targetId: Types.ObjectId): Promise<ReadReceiptView> {
-    const { chat, target } = await this.pair(callerId, targetId);
+    const { chat, target, block } = await this.pair(callerId, targetId);
     const readAt = new Date();
     if (!chat) return { chatId: null, readAt: readAt.toISOString() };
     await this.chats.markRead(chat._id, callerId, readAt);
@@ -230,7 +242,11 @@ export class ChatService {
       readerId: callerId.toHexString(),
       readAt: readAt.toISOString(),
     };
-    if (target && this.entitlements.of(target, readAt).entitlements.readReceipts) {
+    if (
+      target &&
+      presenceVisible(block) &&
+      this.entitlements.of(target, readAt).entitlements.readReceipts
+    ) {
       this.presence.emitToUsers([target._id.toHexString()], 'messagesRead', receipt);
     }
     return { chatId: receipt.chatId, readAt: receipt.readAt };
@@ -250,8 +266,8 @@ export class ChatService {
     if (!(await this.sendLimiter.allow(callerId.toHexString()))) {
       throw appError(CHAT_ERRORS.sendRateLimited);
     }
-    const { access, target } = await this.pair(callerId, targetId);
-    const refusal = sendRefusal(access);
+    const { access, target, block } = await this.pair(callerId, targetId);
+    const refusal = chatSendRefusal(block) ?? sendRefusal(access);
     if (refusal) throw appError(CHAT_ERRORS[refusal]);
     if (!target) throw appError(CHAT_ERRORS.userNotFound); // read-only above: never reached
     const chat = await this.chats.findOrCreate(callerId, targetId);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { UsersModule } from '../users/users.module';
 import { Connection, ConnectionSchema } from './connection.schema';
 import { ConnectionGraphCache } from './connection-graph.cache';
@@ -10,6 +11,7 @@ import { FeedExclusionsCache } from './feed-exclusions.cache';
 @Module({
   imports: [
     UsersModule,
+    BlocksStoreModule,
     MongooseModule.forFeature([{ name: Connection.name, schema: ConnectionSchema }]),
   ],
   providers: [ConnectionsRepository, ConnectionGraphCache, FeedExclusionsCache],

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { hiddenFrom } from '../blocks/block.rules';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import {
   Connection,
   ConnectionRecord,
@@ -48,6 +50,7 @@ export class ConnectionsRepository {
     @InjectModel(Connection.name) private readonly connections: Model<Connection>,
     private readonly graph: ConnectionGraphCache,
     private readonly exclusions: FeedExclusionsCache,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   /** Index: unique `pairKey`. */
@@ -114,6 +117,44 @@ export class ConnectionsRepository {
     if (result.deletedCount !== 1) return false;
     await this.invalidate(a, b, { removed: true });
     return true;
+  }
+
+  /**
+   * A block between the two: their pending request or accepted connection (whichever direction)
+   * is deleted. `ignored` and `rejected` documents stay: they keep meaning what they meant once
+   * the block is lifted. Returns the deleted document, if any.
+   *
+   * Read by the unique `pairKey`, then deleted by `_id` only if its status is still the one read
+   * (an accept in between: read again). Not one `findOneAndDelete` with `status: { $in }`:
+   * DocumentDB's `find_and_modify` crashed its server process on that (FerretDB v2.7.0).
+   */
+  async removeForBlock(a: Types.ObjectId, b: Types.ObjectId): Promise<ConnectionRecord | null> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const existing = await this.findByPair(a, b);
+      if (!existing || (existing.status !== 'interested' && existing.status !== 'accepted')) {
+        return null;
+      }
+      const result = await this.connections
+        .deleteOne({ _id: existing._id, status: existing.status })
+        .exec();
+      if (result.deletedCount === 1) {
+        await this.invalidate(a, b, { removed: true });
+        return existing;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The pair's blocks changed (after the `blocks` write): both feeds' exclusions are rebuilt on
+   * their next page. A block only adds exclusions, which a stored deck honours when it is served;
+   * a lifted one (`lifted`) also retires the decks built without the pair.
+   */
+  async blocksChanged(a: Types.ObjectId, b: Types.ObjectId, { lifted = false } = {}) {
+    await Promise.all([
+      this.exclusions.invalidate(a.toHexString(), b.toHexString()),
+      ...(lifted ? this.exclusionsRemovedListeners.map((listener) => listener(a, b)) : []),
+    ]);
   }
 
   /**
@@ -246,31 +287,37 @@ export class ConnectionsRepository {
 
   /**
    * Who the user's feed leaves out at `now`: everyone they interacted with, but ignores
-   * older than 30 days. From {@link FeedExclusionsCache}, else the graph; a user with more edges
-   * than the graph caches reads the `{fromUserId,…}` and `{toUserId,…}` indexes.
+   * older than 30 days, and everyone blocked by or blocking them. From
+   * {@link FeedExclusionsCache}, else the graph and the blocks; a user with more edges than the
+   * graph caches reads the `{fromUserId,…}` and `{toUserId,…}` indexes.
    */
   async feedExclusions(userId: Types.ObjectId, now: Date): Promise<PackedIds> {
     const key = userId.toHexString();
+    const hidden = async () => hiddenFrom(await this.blocks.of(userId));
     const fromGraph = async () => {
-      const graph = await this.graphOf(userId);
-      return graph.complete ? feedExclusionsOf(graph.edges, now) : null;
+      const [graph, blocked] = await Promise.all([this.graphOf(userId), hidden()]);
+      return graph.complete ? feedExclusionsOf(graph.edges, now, blocked) : null;
     };
     // `null` only when the graph is too large to cache; an entry past `validUntil` is recomputed.
     const cached = await this.exclusions.get(key, fromGraph);
     const current = cached && cached.validUntil <= now.getTime() ? await fromGraph() : cached;
     if (current) return current.ids;
-    const rows = await this.connections
-      .find(
-        { $or: [{ fromUserId: userId }, { toUserId: userId }] },
-        { fromUserId: 1, toUserId: 1, status: 1, createdAt: 1 },
-      )
-      .lean<Pick<ConnectionRecord, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
-      .exec();
-    return PackedIds.of(
-      rows
+    const [rows, blocked] = await Promise.all([
+      this.connections
+        .find(
+          { $or: [{ fromUserId: userId }, { toUserId: userId }] },
+          { fromUserId: 1, toUserId: 1, status: 1, createdAt: 1 },
+        )
+        .lean<Pick<ConnectionRecord, 'fromUserId' | 'toUserId' | 'status' | 'createdAt'>[]>()
+        .exec(),
+      hidden(),
+    ]);
+    return PackedIds.of([
+      ...blocked,
+      ...rows
         .filter((row) => !isExpiredIgnore(row, now))
         .map((row) => (row.fromUserId.equals(userId) ? row.toUserId : row.fromUserId)),
-    );
+    ]);
   }
 
   /**

@@ -32,4 +32,12 @@ describe('feedExclusionsOf', () => {
     expect(feedExclusionsOf([edge(1, 'rejected', DAY)], now).validUntil).toBe(Infinity);
     expect(feedExclusionsOf([], now)).toEqual({ ids: PackedIds.EMPTY, validUntil: Infinity });
   });
+
+  it('adds users blocked by or blocking the viewer; blocks never expire the list', () => {
+    const hex = (n: number) => n.toString(16).padStart(24, '0');
+    const { ids, validUntil } = feedExclusionsOf([edge(1, 'accepted', DAY)], now, [hex(9), hex(7)]);
+    expect(ids.hexIds()).toEqual([hex(1), hex(7), hex(9)]);
+    expect(ids.has(hex(9))).toBe(true);
+    expect(validUntil).toBe(Infinity);
+  });
 });

@@ -16,9 +16,16 @@ export interface FeedExclusions {
   validUntil: number;
 }
 
-/** The exclusions of a whole graph at `now`: everyone on the other side but expired ignores. */
-export function feedExclusionsOf(edges: GraphEdge[], now: Date): FeedExclusions {
-  const ids: Types.ObjectId[] = [];
+/**
+ * The exclusions of a whole graph at `now`: everyone on the other side but expired ignores, and
+ * `blocked` (hex ids of users blocked by or blocking the viewer; blocks do not expire).
+ */
+export function feedExclusionsOf(
+  edges: GraphEdge[],
+  now: Date,
+  blocked: readonly string[] = [],
+): FeedExclusions {
+  const ids: (Types.ObjectId | string)[] = [...blocked];
   let validUntil = Infinity;
   for (const edge of edges) {
     if (edge.status === 'ignored') {

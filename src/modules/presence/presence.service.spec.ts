@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { SessionsService } from '../auth/sessions.service';
+import type { BlocksRepository } from '../blocks/blocks.repository';
 import type { ConnectionsRepository } from '../connections/connections.repository';
 import {
   DELIVER_EVENT,
@@ -113,10 +114,12 @@ function setUp(
       Promise.resolve(userId.toHexString() === ALICE ? [new Types.ObjectId(BOB)] : []),
     ),
   };
+  const blocks = { of: jest.fn(() => Promise.resolve({ blocked: [], blockedBy: [] })) };
   const service = new PresenceService(
     auth as unknown as SessionsService,
     store as unknown as PresenceStore,
     connections as unknown as ConnectionsRepository,
+    blocks as unknown as BlocksRepository,
   );
   if (options.attach !== false) service.attach(server as unknown as PresenceServer);
   const bound = (id: string, userId: string, sessionId: string) =>

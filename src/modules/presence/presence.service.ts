@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
 import { SessionsService } from '../auth/sessions.service';
+import { blockDirection, presenceVisible } from '../blocks/block.rules';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import {
   Delivery,
@@ -47,6 +49,7 @@ export class PresenceService {
     private readonly auth: SessionsService,
     private readonly store: PresenceStore,
     private readonly connections: ConnectionsRepository,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   attach(server: PresenceServer): void {
@@ -173,9 +176,17 @@ export class PresenceService {
     return this.store.onlineAmong([userId, ...ids]);
   }
 
-  /** The user's accepted connections (one indexed read). */
-  connectionsOf(userId: string): Promise<Types.ObjectId[]> {
-    return this.connections.acceptedIds(new Types.ObjectId(userId));
+  /**
+   * The user's accepted connections (one indexed read), less anyone across a block: a block
+   * deletes the connection, and this keeps a connection that raced it from showing presence.
+   */
+  async connectionsOf(userId: string): Promise<Types.ObjectId[]> {
+    const id = new Types.ObjectId(userId);
+    const [accepted, blocks] = await Promise.all([
+      this.connections.acceptedIds(id),
+      this.blocks.of(id),
+    ]);
+    return accepted.filter((other) => presenceVisible(blockDirection(blocks, other)));
   }
 
   async sessionStates(sessionIds: string[]): Promise<SessionStates> {

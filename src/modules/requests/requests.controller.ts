@@ -48,7 +48,8 @@ export class RequestsController {
     description:
       'One document per pair, either direction. An `ignored` swipe hides the pair for 30 days, after which ' +
       'either side may send again (the old document is replaced). A `rejected` request blocks the pair ' +
-      'permanently. `interested` notifies the receiver live (`newNotification` type `request`).',
+      'permanently. `interested` notifies the receiver live (`newNotification` type `request`). ' +
+      'A block between the two (either way) answers 404 as for an unknown user.',
   })
   @ApiParam({ name: 'status', enum: SEND_STATUSES })
   @ApiObjectIdParam('toUserId', 'The user to send it to')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MembershipModule } from '../membership/membership.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -9,7 +10,14 @@ import { RequestsService } from './requests.service';
 import { UserListsController } from './user-lists.controller';
 
 @Module({
-  imports: [ConnectionsModule, UsersModule, PresenceModule, MembershipModule, NotificationsModule],
+  imports: [
+    ConnectionsModule,
+    UsersModule,
+    PresenceModule,
+    MembershipModule,
+    NotificationsModule,
+    BlocksStoreModule,
+  ],
   controllers: [RequestsController, UserListsController],
   providers: [RequestsService],
 })

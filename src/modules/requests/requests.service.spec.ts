@@ -8,6 +8,7 @@ import {
   type ConnectionStatus,
 } from '../connections/connection.schema';
 import type { ConnectionsRepository } from '../connections/connections.repository';
+import type { BlocksRepository } from '../blocks/blocks.repository';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { PresenceService } from '../presence/presence.service';
 import type { UserRecord } from '../users/user.schema';
@@ -95,6 +96,8 @@ function setup() {
     ),
     release: jest.fn(() => Promise.resolve()),
   };
+  // No blocks here: the block rules have their own spec and e2e story.
+  const blocks = { between: jest.fn(() => Promise.resolve('none' as const)) };
   const service = new RequestsService(
     connections as unknown as ConnectionsRepository,
     users as unknown as UsersRepository,
@@ -104,6 +107,7 @@ function setup() {
     new SwipeClock(),
     // Notifications push through presence and are stored; here only the push is observed.
     presence as unknown as NotificationsService,
+    blocks as unknown as BlocksRepository,
   );
   const writes = () =>
     [

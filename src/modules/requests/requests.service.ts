@@ -8,6 +8,8 @@ import { retryAfterFields } from '../../common/throttling/rate-limit-response';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
 import type { ConnectionRecord } from '../connections/connection.schema';
 import { ConnectionsRepository, type PendingRequest } from '../connections/connections.repository';
+import { requestRefusal } from '../blocks/block.rules';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PresenceService } from '../presence/presence.service';
@@ -59,6 +61,7 @@ export class RequestsService {
     private readonly swipes: SwipeCounter,
     private readonly clock: SwipeClock,
     private readonly notifications: NotificationsService,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   /**
@@ -70,11 +73,19 @@ export class RequestsService {
    * Daily swipes (plan `dailySwipes`, FREE 10): after the rules pass, one swipe is reserved in
    * {@link SwipeCounter} (atomic, shared by instances); if the write then fails it is released, so
    * only successful sends count. Over the limit: 429 with the retry fields, `limit`, `remaining`.
+   *
+   * A block between the two, either way, answers as an unknown user (404): nothing is revealed.
    */
   async send(caller: AuthenticatedUser, status: SendStatus, toUserId: Types.ObjectId) {
     const toSelf = sendToSelfRefusal(caller.userId, toUserId);
     if (toSelf) throw appError(REQUEST_ERRORS[toSelf]);
-    if (!(await this.users.findById(toUserId))) throw appError(REQUEST_ERRORS.userNotFound);
+    const [target, block] = await Promise.all([
+      this.users.findById(toUserId),
+      this.blocks.between(caller.userId, toUserId),
+    ]);
+    if (!target) throw appError(REQUEST_ERRORS.userNotFound);
+    const blocked = requestRefusal(block);
+    if (blocked) throw appError(REQUEST_ERRORS[blocked]);
     const now = this.clock.now();
     const existing = await this.connections.findByPair(caller.userId, toUserId);
     const decision = decideSend(existing, now);
@@ -137,6 +148,12 @@ export class RequestsService {
         if (isDuplicateKeyError(error)) throw appError(REQUEST_ERRORS.concurrentSend);
         if (!isWriteConflict(error) || attempt >= 3) throw error;
       }
+    }
+    // A block made between the check above and this insert has already deleted what it found:
+    // this request must go too, or it would outlive the block.
+    if (requestRefusal(await this.blocks.between(caller.userId, toUserId))) {
+      await this.connections.removeForBlock(caller.userId, toUserId);
+      throw appError(REQUEST_ERRORS.userNotFound);
     }
     if (status === 'interested') {
       this.notifications.notify(toUserId.toHexString(), {

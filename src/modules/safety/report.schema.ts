@@ -1,0 +1,40 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+import {
+  REPORT_REASONS,
+  REPORT_STATUSES,
+  type ReportReason,
+  type ReportStatus,
+} from './report.rules';
+
+/** A user's report about another (collection `reports`), read by the admins' list. */
+@Schema({ collection: 'reports', versionKey: false })
+export class Report {
+  @Prop({ type: Types.ObjectId, required: true })
+  reporterId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  targetId!: Types.ObjectId;
+
+  @Prop({ type: String, required: true, enum: REPORT_REASONS })
+  reason!: ReportReason;
+
+  @Prop({ type: String, default: null })
+  details!: string | null;
+
+  @Prop({ type: String, required: true, enum: REPORT_STATUSES })
+  status!: ReportStatus;
+
+  /** `openReportKey(reporter, target)` while open (report.rules.ts); the report's id once closed. */
+  @Prop({ type: String, required: true })
+  openKey!: string;
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+}
+
+export type ReportRecord = Report & { _id: Types.ObjectId };
+
+export const ReportSchema = SchemaFactory.createForClass(Report);
+ReportSchema.index({ openKey: 1 }, { unique: true }); // one open report per reporter and target
+// The admins' list is newest first on the `_id` index.

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '../../config/app-config';
+import { BlocksStoreModule } from '../blocks/blocks-store.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { PresenceModule } from '../presence/presence.module';
+import { UsersModule } from '../users/users.module';
+import { AdminCredentialsGuard } from './admin-credentials.guard';
+import { AdminReportsController } from './admin-reports.controller';
+import { ReportLimiter } from './report-limiter';
+import { Report, ReportSchema } from './report.schema';
+import { ReportsRepository } from './reports.repository';
+import { SafetyController } from './safety.controller';
+import { SafetyService } from './safety.service';
+
+/**
+ * Blocking and reporting: `/user/block/:userId`, `/user/blocked`, `/user/report/:userId`, and
+ * `GET /admin/reports` when the admin credentials are set (otherwise that path is a 404).
+ */
+@Module({})
+export class SafetyModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SafetyModule,
+      imports: [
+        BlocksStoreModule,
+        ConnectionsModule,
+        UsersModule,
+        PresenceModule,
+        MongooseModule.forFeature([{ name: Report.name, schema: ReportSchema }]),
+      ],
+      controllers: [
+        SafetyController,
+        ...(config.ops.queueDashboard ? [AdminReportsController] : []),
+      ],
+      providers: [SafetyService, ReportsRepository, ReportLimiter, AdminCredentialsGuard],
+    };
+  }
+}
