@@ -5,21 +5,11 @@ import { parsePrometheus, Sample, sampleValue } from './support/prometheus';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const TOKEN = 'metrics-token-for-tests-0123';
 const WEBHOOK_SECRET = 'metrics-webhook-secret-0123';
 const HTTP = 'devlink_http_request_duration_seconds_count';
-
-/** Polls `read` until `done` holds for what it returned, then returns that. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('GET /metrics (Prometheus, bearer METRICS_TOKEN)', () => {
   let t: TestApp;

@@ -1,13 +1,12 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { ChatService } from '../src/modules/chat/chat.service';
-import {
-  NotificationCleanupModule,
-  NotificationCleanupService,
-} from '../src/modules/notifications/notification-cleanup.service';
+import { NotificationCleanupModule } from '../src/modules/notifications/notification-cleanup.module';
+import { NotificationCleanupService } from '../src/modules/notifications/notification-cleanup.service';
 import { NOTIFICATION_RETENTION_DAYS } from '../src/modules/notifications/notifications.rules';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 type Listed = {
   _id: string;
@@ -16,17 +15,6 @@ type Listed = {
   actor: { _id: string; firstName: string } | null;
   readAt: string | null;
 };
-
-/** Polls `read` until `done` holds (the inbox entry is stored beside the live push). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The notification inbox: what `newNotification` pushed, kept for users who were offline. */
 describe('Notifications inbox', () => {

@@ -11,6 +11,7 @@ import { REPORTS_PER_WINDOW } from '../src/modules/safety/report.rules';
 import { signUpAndLogIn, UserSession } from './support/session';
 import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const ADMIN_USER = 'admin';
 const ADMIN_PASSWORD = 'safety-admin-password';
@@ -25,17 +26,6 @@ interface AnyAck {
   message: ChatMessageEvent;
   chatId: string | null;
   canSend: boolean;
-}
-
-/** Polls `read` until `done` holds, failing loudly at a generous deadline. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Emits a chat event with an acknowledgement callback and resolves with the answer. */
@@ -146,11 +136,9 @@ describe('Safety: blocking and reporting', () => {
       }
     }
     expect(unknown).toEqual({ success: false, message: 'User not found', code: 'USER_NOT_FOUND' });
-    const stored = await t.connection
-      .collection('connectionmodels')
-      .countDocuments({
-        fromUserId: { $in: [new Types.ObjectId(mona.id), new Types.ObjectId(zara.id)] },
-      });
+    const stored = await t.connection.collection('connectionmodels').countDocuments({
+      fromUserId: { $in: [new Types.ObjectId(mona.id), new Types.ObjectId(zara.id)] },
+    });
     expect(stored).toBe(0);
   });
 
@@ -271,12 +259,10 @@ describe('Safety: blocking and reporting', () => {
     const first = await mona.post(`/user/block/${asha.id}`).expect(200);
     const again = await mona.post(`/user/block/${asha.id}`).expect(200);
     expect(again.body).toEqual(first.body);
-    const rows = await t.connection
-      .collection('blocks')
-      .countDocuments({
-        blockerId: new Types.ObjectId(mona.id),
-        blockedId: new Types.ObjectId(asha.id),
-      });
+    const rows = await t.connection.collection('blocks').countDocuments({
+      blockerId: new Types.ObjectId(mona.id),
+      blockedId: new Types.ObjectId(asha.id),
+    });
     expect(rows).toBe(1);
     await mona.delete(`/user/block/${asha.id}`).expect(200);
   });

@@ -14,3 +14,14 @@ export function isWriteConflict(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return code === WRITE_CONFLICT_CODE || (typeof message === 'string' && DEADLOCK.test(message));
 }
+
+/** Runs `write`, again (up to `attempts` in all) while it fails only by racing another write. */
+export async function retryOnWriteConflict<T>(write: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts || !isWriteConflict(error)) throw error;
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
-import { isWriteConflict } from '../../common/database/write-conflict';
+import { retryOnWriteConflict } from '../../common/database/write-conflict';
 import { HISTORY_MAX_WINDOWS, historyPlan, nextHistoryWindow } from './chat-rules';
 import { historyKeyOf, Message, MessageRecord } from './chat.schema';
 
@@ -45,7 +45,9 @@ export class MessagesRepository {
       historyKey: historyKeyOf(message.chatId, _id),
     };
     try {
-      await this.insertRacing(doc);
+      // A retried send racing its first attempt inserts one clientMessageId twice at once; on
+      // DocumentDB the loser may fail as a deadlock, and its second try meets the duplicate key.
+      await retryOnWriteConflict(() => this.messages.collection.insertOne(doc));
       return { message: doc, created: true };
     } catch (error) {
       if (!isDuplicateKeyError(error) || message.clientMessageId === undefined) throw error;
@@ -56,22 +58,6 @@ export class MessagesRepository {
       );
       if (!original) throw error;
       return { message: original, created: false };
-    }
-  }
-
-  /**
-   * A retried send racing its first attempt (a tab resending after a failover) inserts the same
-   * `clientMessageId` twice at once; on DocumentDB one of the two may fail as a deadlock instead
-   * of a duplicate key. Inserting again then meets the duplicate key, which `insert` answers.
-   */
-  private async insertRacing(doc: MessageRecord, attempts = 3): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.messages.collection.insertOne(doc);
-        return;
-      } catch (error) {
-        if (attempt >= attempts || !isWriteConflict(error)) throw error;
-      }
     }
   }
 

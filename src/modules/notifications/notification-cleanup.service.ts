@@ -1,7 +1,6 @@
-import { Injectable, Logger, Module } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { retentionCutoffId } from './notifications.rules';
 import { NotificationsRepository } from './notifications.repository';
-import { NotificationsStoreModule } from './notifications-store.module';
 
 /** Removes notifications older than the retention; daily in the worker (scheduled-jobs). */
 @Injectable()
@@ -16,11 +15,3 @@ export class NotificationCleanupService {
     return { removed };
   }
 }
-
-/** The worker's share of notifications: the clean-up. */
-@Module({
-  imports: [NotificationsStoreModule],
-  providers: [NotificationCleanupService],
-  exports: [NotificationCleanupService],
-})
-export class NotificationCleanupModule {}

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
-import { isWriteConflict } from '../../common/database/write-conflict';
+import { retryOnWriteConflict } from '../../common/database/write-conflict';
 import { AppError, appError } from '../../common/errors/app-error';
 import { retryAfterFields } from '../../common/throttling/rate-limit-response';
 import type { PageInfo } from '../../common/pagination/page-query.dto';
@@ -138,16 +138,16 @@ export class RequestsService {
     ) {
       throw appError(REQUEST_ERRORS.alreadyExists);
     }
-    let created: ConnectionRecord | undefined;
-    // Two sends of one pair at once: one meets the other's key (or, on DocumentDB, may lose a
-    // deadlock to it and meets the key when it tries again).
-    for (let attempt = 1; !created; attempt++) {
-      try {
-        created = await this.connections.create(caller.userId, toUserId, status);
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw appError(REQUEST_ERRORS.concurrentSend);
-        if (!isWriteConflict(error) || attempt >= 3) throw error;
-      }
+    let created: ConnectionRecord;
+    try {
+      // Two sends of one pair at once: one meets the other's key (or, on DocumentDB, may lose a
+      // deadlock to it and meets the key when it tries again).
+      created = await retryOnWriteConflict(() =>
+        this.connections.create(caller.userId, toUserId, status),
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw appError(REQUEST_ERRORS.concurrentSend);
+      throw error;
     }
     // A block made between the check above and this insert has already deleted what it found:
     // this request must go too, or it would outlive the block.

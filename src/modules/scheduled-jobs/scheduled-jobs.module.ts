@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { SessionCleanupModule } from '../auth/session-cleanup.module';
 import { DigestModule } from '../digest/digest.module';
 import { MembershipJobsModule } from '../membership/membership-jobs.module';
-import { NotificationCleanupModule } from '../notifications/notification-cleanup.service';
+import { NotificationCleanupModule } from '../notifications/notification-cleanup.module';
 import { PaymentJobsModule } from '../payments/payment-jobs.module';
 import { ScheduledJobsProcessor } from './scheduled-jobs.processor';
 import { ScheduledJobsService } from './scheduled-jobs.service';
