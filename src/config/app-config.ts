@@ -25,6 +25,8 @@ export class AppConfig {
   readonly globalPrefix?: string;
   readonly trustProxyHops: number;
   readonly frontendUrl: string;
+  /** The API's public base URL (prefix included), for links that call the API itself. */
+  readonly publicApiUrl: string;
   readonly mongo: { uri: string; dbName?: string };
   readonly redis: { url: string; keyPrefix: string };
   readonly auth: {
@@ -53,6 +55,7 @@ export class AppConfig {
   };
   readonly log: { level: Environment['LOG_LEVEL']; pretty: boolean };
   readonly digest: { timeZone: string; cron: string };
+  readonly missedMessages: { delayMs: number; cooldownMs: number };
   readonly chat: { sendLimit: number };
   readonly presence: { heartbeatMs: number; ttlMs: number; sweepMs: number };
   readonly sockets: {
@@ -79,6 +82,9 @@ export class AppConfig {
     this.globalPrefix = env.GLOBAL_PREFIX;
     this.trustProxyHops = env.TRUST_PROXY_HOPS;
     this.frontendUrl = env.FRONTEND_URL ?? 'http://localhost:5173';
+    this.publicApiUrl =
+      env.PUBLIC_API_URL ??
+      `http://localhost:${env.PORT}${env.GLOBAL_PREFIX ? `/${env.GLOBAL_PREFIX}` : ''}`;
     this.mongo = { uri: env.MONGODB_URI, dbName: env.MONGODB_DB_NAME };
     this.redis = {
       url: env.REDIS_URL ?? `redis://${env.REDIS_HOST}:${env.REDIS_PORT}`,
@@ -114,6 +120,10 @@ export class AppConfig {
     };
     this.log = { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? false };
     this.digest = { timeZone: env.DIGEST_TIME_ZONE, cron: env.DIGEST_CRON };
+    this.missedMessages = {
+      delayMs: env.MISSED_MESSAGE_DELAY_MS,
+      cooldownMs: env.MISSED_MESSAGE_COOLDOWN_MS,
+    };
     this.chat = { sendLimit: env.CHAT_SEND_LIMIT };
     this.presence = {
       heartbeatMs: env.PRESENCE_HEARTBEAT_MS,

@@ -30,6 +30,20 @@ describe('environment validation', () => {
     expect(config.paymentsConfigured).toBe(false);
     expect(config.mailViaResend).toBe(false);
     expect(config.mail.from).toBe('noreply@linkdev.online');
+    expect(config.publicApiUrl).toBe('http://localhost:3000');
+    expect(config.missedMessages).toEqual({ delayMs: 15 * 60_000, cooldownMs: 6 * 3_600_000 });
+  });
+
+  it('the public API URL follows PORT and GLOBAL_PREFIX unless it is set', () => {
+    expect(loadConfig({ ...base, PORT: '8080', GLOBAL_PREFIX: 'api' }).publicApiUrl).toBe(
+      'http://localhost:8080/api',
+    );
+    expect(loadConfig({ ...base, PUBLIC_API_URL: 'https://api.test' }).publicApiUrl).toBe(
+      'https://api.test',
+    );
+    expect(problemsOf({ ...base, PUBLIC_API_URL: 'https://api.test/' })[0]).toMatch(
+      /^PUBLIC_API_URL/,
+    );
   });
 
   it('treats an empty variable as unset, so its default applies', () => {

@@ -68,6 +68,16 @@ export class Environment {
   @Matches(/[^/]$/, { message: 'FRONTEND_URL must not end with a slash' })
   FRONTEND_URL?: string;
 
+  /**
+   * Where the API is reached from outside (scheme, host, and the global prefix if any): the base of
+   * links that call the API itself, such as one-click unsubscribe. Default: localhost on PORT.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @Matches(/[^/]$/, { message: 'PUBLIC_API_URL must not end with a slash' })
+  PUBLIC_API_URL?: string;
+
   @Transform(toBoolean)
   @IsOptional()
   @IsBoolean()
@@ -278,6 +288,20 @@ export class Environment {
   @IsString()
   DIGEST_CRON = '0 8 * * *';
 
+  /** How long a message stays unread, with the recipient offline, before it is emailed. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  MISSED_MESSAGE_DELAY_MS = 15 * 60_000;
+
+  /** At most one missed-message email per conversation (and recipient) in this window. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  MISSED_MESSAGE_COOLDOWN_MS = 6 * 3_600_000;
+
   /** Bearer token for GET /metrics (API and worker); unset, /metrics is not served (404). */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -337,6 +361,7 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   if (env.NODE_ENV === 'production' && !env.FRONTEND_URL) {
     problems.push('FRONTEND_URL is required in production (the SPA origin, used for CORS)');
   }
+
   if (env.NODE_ENV === 'production') problems.push(...productionSecretProblems(env));
   if (env.ACCESS_TOKEN_SECRET_KEY && env.ACCESS_TOKEN_SECRET_KEY === env.REFRESH_TOKEN_SECRET_KEY) {
     problems.push('REFRESH_TOKEN_SECRET_KEY must differ from ACCESS_TOKEN_SECRET_KEY');

@@ -1,3 +1,4 @@
+import { UNSUBSCRIBE_PATH } from '../../modules/notifications/unsubscribe-link';
 /** Methods that change state; GET, HEAD and OPTIONS are never refused by the origin check. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -58,5 +59,12 @@ export function originPolicy(frontendUrl: string, globalPrefix?: string): Origin
   const allowedOrigin = originOf(frontendUrl);
   if (!allowedOrigin) throw new Error(`FRONTEND_URL is not an http(s) URL: ${frontendUrl}`);
   const prefix = globalPrefix ? `/${globalPrefix.replace(/^\/+|\/+$/g, '')}` : '';
-  return { allowedOrigin, exemptPaths: [normalisePath(`${prefix}/payment/webhook`)] };
+  return {
+    allowedOrigin,
+    exemptPaths: [
+      normalisePath(`${prefix}/payment/webhook`),
+      // Signed one-click unsubscribe links, posted by mail providers and the link's own page.
+      normalisePath(`${prefix}${UNSUBSCRIBE_PATH}`),
+    ],
+  };
 }

@@ -11,6 +11,7 @@ describe('RATE_LIMITS', () => {
     ['verifyEmail', 20, 15 * MINUTE],
     ['passwordForgot', 10, 15 * MINUTE],
     ['passwordReset', 20, 15 * MINUTE],
+    ['unsubscribe', 60, 15 * MINUTE],
   ])('%s: %i per %i ms, one throttler of the same name', (name, limit, ttl) => {
     expect(RATE_LIMITS[name]).toMatchObject({ limit, ttl });
     expect(THROTTLERS.filter((throttler) => throttler.name === name)).toEqual([

@@ -54,6 +54,12 @@ export const RATE_LIMITS = {
     limit: 10,
     error: COMMON_ERRORS.tooManyAttempts,
   },
+  // Signed links from emails; a mail provider may call one per recipient, so generous per IP.
+  unsubscribe: {
+    ttl: 15 * MINUTE,
+    limit: 60,
+    error: COMMON_ERRORS.tooManyRequests,
+  },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -4,6 +4,7 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import { MailProducer } from '../mail/mail.producer';
 import { UsersRepository } from '../users/users.repository';
 import { yesterdayIn } from '../../common/time/time-zone';
+import { wantsEmails } from '../notifications/email-preferences';
 
 /**
  * Daily digest (contract §6.5): at DIGEST_CRON in DIGEST_TIME_ZONE (a job scheduler, see
@@ -25,8 +26,10 @@ export class DigestService {
   async run(now = new Date()): Promise<number> {
     const { day, start, end } = yesterdayIn(now, this.config.digest.timeZone);
     const counts = await this.connections.pendingCountsByReceiver(start, end);
-    // Deleted or unverified receivers are skipped, never fatal for the run.
-    const targets = await this.users.findMailTargets(counts.map((c) => c._id));
+    // Deleted or unverified receivers, and those who turned the digest off, are skipped.
+    const targets = (await this.users.findMailTargets(counts.map((c) => c._id))).filter((user) =>
+      wantsEmails(user.notificationPrefs, 'digest'),
+    );
     const countById = new Map(counts.map((c) => [c._id.toHexString(), c.count]));
     let queued = 0;
     for (const user of targets) {

@@ -11,6 +11,7 @@ export const EmailJob = {
   PasswordReset: 'sendPasswordResetEmail',
   PasswordChanged: 'sendPasswordChangedEmail',
   AccountDeleted: 'sendAccountDeletedEmail',
+  MissedMessages: 'sendMissedMessagesEmail',
 } as const;
 export type EmailJobName = (typeof EmailJob)[keyof typeof EmailJob];
 
@@ -79,6 +80,20 @@ export interface AccountDeletedEmailJob {
   firstName: string;
 }
 
+/**
+ * Messages in one chat stayed unread while the recipient (`userId`) was offline. The message
+ * texts are not copied: the email says who wrote and how many, the app shows them.
+ */
+export interface MissedMessagesEmailJob {
+  userId: string;
+  to: string;
+  firstName: string;
+  chatId: string;
+  fromName: string;
+  /** Unread messages in the chat when the check ran. */
+  unread: number;
+}
+
 export type EmailJobData =
   | VerificationEmailJob
   | WelcomeEmailJob
@@ -86,7 +101,8 @@ export type EmailJobData =
   | PaymentReceiptEmailJob
   | PasswordResetEmailJob
   | PasswordChangedEmailJob
-  | AccountDeletedEmailJob;
+  | AccountDeletedEmailJob
+  | MissedMessagesEmailJob;
 
 /** The states of jobs that have not started: the ones an account deletion may still drop. */
 export const NOT_STARTED_JOB_STATES = ['waiting', 'delayed', 'prioritized', 'paused'] as const;

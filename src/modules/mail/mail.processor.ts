@@ -11,16 +11,20 @@ import {
   EmailJob,
   EmailJobData,
   mailLockOptions,
+  MissedMessagesEmailJob,
   PasswordResetEmailJob,
   PaymentReceiptEmailJob,
   VerificationEmailJob,
 } from './mail.constants';
 import { MailSender } from './mail.sender';
+import type { EmailList } from '../notifications/email-preferences';
+import { unsubscribeKey, unsubscribeUrl } from '../notifications/unsubscribe-link';
 import { passwordResetTokenKey } from './password-reset-token';
 import { verificationTokenFor, verificationTokenKey } from './verification-token';
 import {
   accountDeletedEmail,
   digestEmail,
+  missedMessagesEmail,
   passwordChangedEmail,
   passwordResetEmail,
   paymentReceiptEmail,
@@ -48,6 +52,7 @@ export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger(MailProcessor.name);
   private readonly verificationKey: Buffer;
   private readonly passwordResetKey: Buffer;
+  private readonly unsubscribeKey: Buffer;
 
   constructor(
     private readonly sender: MailSender,
@@ -58,6 +63,7 @@ export class MailProcessor extends WorkerHost {
     Object.assign(workerOptions, mailLockOptions(config.mail.lockDurationMs));
     this.verificationKey = verificationTokenKey(config.auth.accessSecret);
     this.passwordResetKey = passwordResetTokenKey(config.auth.accessSecret);
+    this.unsubscribeKey = unsubscribeKey(config.auth.accessSecret);
   }
 
   async process(job: Job<EmailJobData>): Promise<string> {
@@ -76,7 +82,17 @@ export class MailProcessor extends WorkerHost {
       case EmailJob.Welcome:
         return welcomeEmail(job.data, frontendUrl);
       case EmailJob.Digest:
-        return digestEmail(job.data as DigestEmailJob, frontendUrl);
+        return digestEmail(
+          job.data as DigestEmailJob,
+          frontendUrl,
+          this.unsubscribeUrl(job.data.userId, 'digest'),
+        );
+      case EmailJob.MissedMessages:
+        return missedMessagesEmail(
+          job.data as MissedMessagesEmailJob,
+          frontendUrl,
+          this.unsubscribeUrl(job.data.userId, 'missedMessages'),
+        );
       case EmailJob.PaymentReceipt:
         return paymentReceiptEmail(job.data as PaymentReceiptEmailJob, frontendUrl);
       case EmailJob.PasswordReset: {
@@ -91,6 +107,10 @@ export class MailProcessor extends WorkerHost {
       default:
         throw new Error(`unknown job type: ${job.name}`);
     }
+  }
+
+  private unsubscribeUrl(userId: string, list: EmailList): string {
+    return unsubscribeUrl(this.config.publicApiUrl, this.unsubscribeKey, userId, list);
   }
 
   @OnWorkerEvent('completed')

@@ -29,6 +29,7 @@ export class MailSender {
         subject: email.subject,
         html: email.html,
         text: email.text,
+        ...(email.headers ? { headers: email.headers } : {}),
       },
       { idempotencyKey },
     );

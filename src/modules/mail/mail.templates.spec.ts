@@ -1,6 +1,7 @@
 import {
   accountDeletedEmail,
   digestEmail,
+  missedMessagesEmail,
   escapeHtml,
   formatAmount,
   passwordChangedEmail,
@@ -12,6 +13,7 @@ import {
 
 describe('email templates', () => {
   const frontendUrl = 'https://app.devlink.test';
+  const unsubscribe = 'https://api.devlink.test/notifications/unsubscribe?user=u&list=digest&sig=s';
 
   it('escapes user input in HTML but keeps it readable in text', () => {
     const email = welcomeEmail(
@@ -37,11 +39,50 @@ describe('email templates', () => {
       'Welcome to DevLink 🎉',
     );
     expect(
-      digestEmail({ userId: 'u', to: 'x', firstName: 'A', count: 1 }, frontendUrl).subject,
+      digestEmail({ userId: 'u', to: 'x', firstName: 'A', count: 1 }, frontendUrl, unsubscribe)
+        .subject,
     ).toBe('You have 1 new connection request on DevLink');
-    const many = digestEmail({ userId: 'u', to: 'x', firstName: 'A', count: 3 }, frontendUrl);
+    const many = digestEmail(
+      { userId: 'u', to: 'x', firstName: 'A', count: 3 },
+      frontendUrl,
+      unsubscribe,
+    );
     expect(many.subject).toBe('You have 3 new connection requests on DevLink');
     expect(many.html).toContain(`${frontendUrl}/app/requests`);
+  });
+
+  it('the digest and missed-message emails carry one-click unsubscribe (RFC 8058) and the link', () => {
+    const job = { userId: 'u', to: 'x', firstName: 'A', chatId: 'c', fromName: 'Ravi', unread: 1 };
+    for (const email of [
+      digestEmail({ userId: 'u', to: 'x', firstName: 'A', count: 2 }, frontendUrl, unsubscribe),
+      missedMessagesEmail(job, frontendUrl, unsubscribe),
+    ]) {
+      expect(email.headers).toEqual({
+        'List-Unsubscribe': `<${unsubscribe}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
+      expect(email.html).toContain(`href="${unsubscribe.replace(/&/g, '&amp;')}"`);
+      expect(email.text).toContain(`Unsubscribe from these emails: ${unsubscribe}`);
+    }
+    expect(welcomeEmail(job, frontendUrl).headers).toBeUndefined();
+  });
+
+  it('missed messages: who wrote and how many, never the texts; the name escaped', () => {
+    const one = missedMessagesEmail(
+      { userId: 'u', to: 'x', firstName: 'Asha', chatId: 'c', fromName: '<i>Ravi</i>', unread: 1 },
+      frontendUrl,
+      unsubscribe,
+    );
+    expect(one.subject).toBe('<i>Ravi</i> sent you a message on DevLink');
+    expect(one.html).toContain('&lt;i&gt;Ravi&lt;/i&gt; sent you a message');
+    expect(one.html).not.toContain('<i>Ravi');
+    const three = missedMessagesEmail(
+      { userId: 'u', to: 'x', firstName: 'Asha', chatId: 'c', fromName: 'Ravi', unread: 3 },
+      frontendUrl,
+      unsubscribe,
+    );
+    expect(three.subject).toBe('Ravi sent you 3 messages on DevLink');
+    expect(three.text).toContain(`Open DevLink: ${frontendUrl}/`);
   });
 
   it('escapeHtml covers the five HTML-significant characters', () => {

@@ -6,12 +6,30 @@ import type {
   PaymentReceiptEmailJob,
   VerificationEmailJob,
   WelcomeEmailJob,
+  MissedMessagesEmailJob,
 } from './mail.constants';
+import { listUnsubscribeHeaders } from '../notifications/unsubscribe-link';
 
 export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers (List-Unsubscribe on the emails a user may turn off). */
+  headers?: Record<string, string>;
+}
+
+/** The footer line and the RFC 8058 headers of an email a user may turn off. */
+function unsubscribable(email: RenderedEmail, unsubscribeUrl: string): RenderedEmail {
+  const note = 'Unsubscribe from these emails';
+  return {
+    ...email,
+    html: email.html.replace(
+      '</td></tr></table></td></tr></table>',
+      `<p style="margin:8px 0 0;font-size:12px"><a href="${escapeHtml(unsubscribeUrl)}" style="color:#8b8aa0">${note}</a></p>\n</td></tr></table></td></tr></table>`,
+    ),
+    text: `${email.text}\n${note}: ${unsubscribeUrl}`,
+    headers: listUnsubscribeHeaders(unsubscribeUrl),
+  };
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -95,28 +113,68 @@ export function welcomeEmail(job: WelcomeEmailJob, frontendUrl: string): Rendere
   };
 }
 
-export function digestEmail(job: DigestEmailJob, frontendUrl: string): RenderedEmail {
+export function digestEmail(
+  job: DigestEmailJob,
+  frontendUrl: string,
+  unsubscribeUrl: string,
+): RenderedEmail {
   const link = `${frontendUrl}/app/requests`;
   const name = escapeHtml(job.firstName);
   const plural = job.count > 1 ? 's' : '';
   const summary = `${job.count} new connection request${plural} arrived yesterday.`;
-  return {
-    subject: `You have ${job.count} new connection request${plural} on DevLink`,
-    html: layout(
-      'New connection requests',
-      [`Hi ${name},`, summary],
-      { label: 'View requests', href: escapeHtml(link) },
-      'You receive this email because developers asked to connect with you on DevLink.',
-    ),
-    text: [
-      `Hi ${job.firstName},`,
-      summary,
-      '',
-      `View requests: ${link}`,
-      '',
-      'You receive this email because developers asked to connect with you on DevLink.',
-    ].join('\n'),
-  };
+  return unsubscribable(
+    {
+      subject: `You have ${job.count} new connection request${plural} on DevLink`,
+      html: layout(
+        'New connection requests',
+        [`Hi ${name},`, summary],
+        { label: 'View requests', href: escapeHtml(link) },
+        'You receive this email because developers asked to connect with you on DevLink.',
+      ),
+      text: [
+        `Hi ${job.firstName},`,
+        summary,
+        '',
+        `View requests: ${link}`,
+        '',
+        'You receive this email because developers asked to connect with you on DevLink.',
+      ].join('\n'),
+    },
+    unsubscribeUrl,
+  );
+}
+
+/** A message waited unread while the recipient was offline (one per chat per cooldown). */
+export function missedMessagesEmail(
+  job: MissedMessagesEmailJob,
+  frontendUrl: string,
+  unsubscribeUrl: string,
+): RenderedEmail {
+  const link = `${frontendUrl}/`;
+  const plural = job.unread > 1 ? 's' : '';
+  const summary = (from: string) =>
+    `${from} sent you ${job.unread > 1 ? `${job.unread} messages` : 'a message'} on DevLink that you have not read yet.`;
+  const footer = 'You receive this email because a connection messaged you while you were away.';
+  return unsubscribable(
+    {
+      subject: `${job.fromName} sent you ${job.unread > 1 ? `${job.unread} messages` : 'a message'} on DevLink`,
+      html: layout(
+        `Unread message${plural}`,
+        [`Hi ${escapeHtml(job.firstName)},`, summary(escapeHtml(job.fromName))],
+        { label: 'Open DevLink', href: escapeHtml(link) },
+        footer,
+      ),
+      text: [
+        `Hi ${job.firstName},`,
+        summary(job.fromName),
+        '',
+        `Open DevLink: ${link}`,
+        '',
+        footer,
+      ].join('\n'),
+    },
+    unsubscribeUrl,
+  );
 }
 
 const titleCase = (value: string) => value.charAt(0) + value.slice(1).toLowerCase();

@@ -3,6 +3,7 @@ import { Describes, SuccessResponse } from '../../common/http/api-response.docs'
 import { ChatUserDoc } from '../chat/chat.docs';
 import { NOTIFICATION_TYPES } from './notification.schema';
 import type { NotificationView } from './notifications.service';
+import type { NotificationPreferences } from './email-preferences';
 
 /** One notification of the inbox. */
 @Describes<NotificationView>()
@@ -55,4 +56,17 @@ export class MarkedReadDoc {
 
 export class MarkedReadResponse extends SuccessResponse {
   data!: MarkedReadDoc;
+}
+
+/** Which optional emails you get; every other email answers something you did. */
+@Describes<NotificationPreferences>()
+export class NotificationPreferencesDoc {
+  /** The daily email listing the connection requests you received. */
+  digest!: boolean;
+  /** An email when a message waits unread 15 minutes while you are offline (one per chat per 6 hours). */
+  missedMessages!: boolean;
+}
+
+export class NotificationPreferencesResponse extends SuccessResponse {
+  data!: NotificationPreferencesDoc;
 }

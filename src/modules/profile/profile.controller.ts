@@ -52,6 +52,11 @@ import { AccountExportResponse, BoostCoolingDownResponse, BoostResponse } from '
 import { PROFILE_ERRORS } from './profile.errors';
 import { ProfileService } from './profile.service';
 import { Types } from 'mongoose';
+import { UpdateNotificationPreferencesDto } from '../notifications/dto/notification-preferences.dto';
+import { NotificationPreferencesService } from '../notifications/notification-preferences.service';
+import { NotificationPreferencesResponse } from '../notifications/notifications.docs';
+import { NOTIFICATION_ERRORS } from '../notifications/notifications.errors';
+import type { UserRecord } from '../users/user.schema';
 
 @ApiTags('profile')
 @ApiCookieAuth(ACCESS_COOKIE_AUTH)
@@ -67,6 +72,7 @@ export class ProfileController {
     private readonly cookies: AuthCookies,
     private readonly exports: AccountExportService,
     private readonly deletion: AccountDeletionService,
+    private readonly preferences: NotificationPreferencesService,
   ) {}
 
   @Get()
@@ -208,6 +214,46 @@ export class ProfileController {
     await this.deletion.delete(caller, dto.password);
     this.cookies.clear(res);
     return ok('Account deleted');
+  }
+
+  @Get('notifications')
+  @ApiOperation({ summary: 'Which optional emails you get (all on until you turn one off)' })
+  @ApiOkResponse({
+    type: NotificationPreferencesResponse,
+    description: 'Notification preferences retrieved successfully',
+  })
+  notificationPreferences(@CurrentUser() caller: AuthenticatedUser) {
+    return ok(
+      'Notification preferences retrieved successfully',
+      this.preferences.view((caller.user as UserRecord).notificationPrefs),
+    );
+  }
+
+  @Patch('notifications')
+  @ApiOperation({
+    summary: 'Turn optional emails on or off: `digest`, `missedMessages` (the ones sent change)',
+  })
+  @ApiOkResponse({
+    type: NotificationPreferencesResponse,
+    description: 'Notification preferences updated successfully',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: describeErrors(
+      NOTIFICATION_ERRORS.preferencesEmpty,
+      NOTIFICATION_ERRORS.preferencesUnknownFields,
+      'digest must be true or false',
+      'missedMessages must be true or false',
+    ),
+  })
+  async updateNotificationPreferences(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() dto: UpdateNotificationPreferencesDto,
+  ) {
+    return ok(
+      'Notification preferences updated successfully',
+      await this.preferences.update(caller.userId, dto),
+    );
   }
 
   @Get(':userId')

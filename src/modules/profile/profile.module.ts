@@ -1,5 +1,6 @@
 import { NotificationsStoreModule } from '../notifications/notifications-store.module';
 import { Module } from '@nestjs/common';
+import { NotificationPreferencesModule } from '../notifications/notification-preferences.module';
 import { AuthModule } from '../auth/auth.module';
 import { ChatModule } from '../chat/chat.module';
 import { ConnectionsModule } from '../connections/connections.module';
@@ -29,6 +30,7 @@ import { ProfileService } from './profile.service';
     PaymentsStoreModule,
     MailQueueModule,
     NotificationsStoreModule,
+    NotificationPreferencesModule,
   ],
   controllers: [ProfileController],
   providers: [ProfileService, AccountExportService, AccountDeletionService, ExportLimiter],

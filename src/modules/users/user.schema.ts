@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import type { StoredNotificationPreferences } from '../notifications/email-preferences';
 import {
   BILLING_CYCLES,
   type BillingCycle,
@@ -89,6 +90,13 @@ export class User {
   /** Ids of the payments whose plan was applied (each applies once); see grantMembership. */
   @Prop({ type: [String], default: undefined })
   appliedPayments?: string[];
+
+  /**
+   * Which optional emails the user turned off (`{ digest: false }`); absent or a field absent:
+   * on. Read through preferencesOf (notifications/email-preferences.ts).
+   */
+  @Prop({ type: Object, default: undefined })
+  notificationPrefs?: StoredNotificationPreferences;
 
   /** SHA-256 hex of the emailed verification token; removed once verified. */
   @Prop({ type: String })

@@ -10,6 +10,10 @@ import { type FeedTier, LAST_FEED_TIER, type TierFields, type TierMembers } from
 import { SAFE_USER_PROJECTION, UserViewSource } from './user.views';
 import { User, UserRecord } from './user.schema';
 import { UserCache } from './user.cache';
+import type {
+  NotificationPreferences,
+  StoredNotificationPreferences,
+} from '../notifications/email-preferences';
 
 /** Secrets never read outside the auth paths that need them. */
 const PRIVATE_FIELDS = {
@@ -259,9 +263,31 @@ export class UsersRepository {
   /** Index: `_id`. Verified users' address and name, for emails. */
   findMailTargets(ids: Types.ObjectId[]) {
     return this.users
-      .find({ _id: { $in: ids }, emailVerified: true }, { emailId: 1, firstName: 1 })
-      .lean<Pick<UserRecord, '_id' | 'emailId' | 'firstName'>[]>()
+      .find(
+        { _id: { $in: ids }, emailVerified: true },
+        { emailId: 1, firstName: 1, notificationPrefs: 1 },
+      )
+      .lean<Pick<UserRecord, '_id' | 'emailId' | 'firstName' | 'notificationPrefs'>[]>()
       .exec();
+  }
+
+  /**
+   * Index: `_id`. Turns optional emails on or off (only the lists given), returns the stored
+   * preferences after the change, or null when the user is gone.
+   */
+  async setNotificationPreferences(
+    id: Types.ObjectId,
+    change: Partial<NotificationPreferences>,
+  ): Promise<StoredNotificationPreferences | null> {
+    const set = Object.fromEntries(
+      Object.entries(change).map(([list, on]) => [`notificationPrefs.${list}`, on]),
+    );
+    const user = await this.users
+      .findByIdAndUpdate(id, { $set: set }, { new: true, projection: { notificationPrefs: 1 } })
+      .lean<Pick<UserRecord, 'notificationPrefs'>>()
+      .exec();
+    await this.cache.invalidate(id.toHexString());
+    return user ? (user.notificationPrefs ?? {}) : null;
   }
 
   /**
