@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { InfrastructureModule } from './infrastructure.module';
 import { MailModule } from './modules/mail/mail.module';
+import { MissedMessagesWorkerModule } from './modules/missed-messages/missed-messages-worker.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { ScheduledJobsModule } from './modules/scheduled-jobs/scheduled-jobs.module';
 import { WorkerHealthModule } from './modules/worker-health/worker-health.module';
@@ -17,6 +18,7 @@ export class WorkerModule {
         MetricsModule.forRoot(config, 'worker'),
         MailModule,
         ScheduledJobsModule,
+        MissedMessagesWorkerModule,
         WorkerHealthModule,
       ],
     };

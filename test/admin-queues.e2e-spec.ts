@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue, Worker } from 'bullmq';
+import { MISSED_MESSAGES_QUEUE } from '../src/modules/missed-messages/missed-messages.constants';
 import request from 'supertest';
 import { redisOptionsFromUrl } from '../src/common/redis/redis-options';
 import { EMAIL_QUEUE, EmailJob } from '../src/modules/mail/mail.constants';
@@ -81,7 +82,9 @@ describe('Queue dashboard (Bull Board at /admin/queues, HTTP basic auth)', () =>
       .set('Authorization', RIGHT)
       .expect(200);
     const queues = res.body.queues as { name: string; counts: object }[];
-    expect(queues.map((q) => q.name).sort()).toEqual([EMAIL_QUEUE, SCHEDULED_QUEUE].sort());
+    expect(queues.map((q) => q.name).sort()).toEqual(
+      [EMAIL_QUEUE, SCHEDULED_QUEUE, MISSED_MESSAGES_QUEUE].sort(),
+    );
     expect(queues.find((q) => q.name === EMAIL_QUEUE)?.counts).toMatchObject({
       failed: 0,
       completed: 0,

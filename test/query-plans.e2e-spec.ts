@@ -53,7 +53,9 @@ describe('Queries behind the list routes are index-backed', () => {
 
   beforeAll(async () => {
     // Admin credentials mount GET /admin/reports (its list is checked too).
-    t = await createTestApp({ env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' } });
+    t = await createTestApp({
+      env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' },
+    });
     viewer = await signUpAndLogIn(t);
     await givePlan(t, viewer.id, 'PRO'); // the skills filter below is a paid entitlement
     const other = await signUpAndLogIn(t);

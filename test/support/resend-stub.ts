@@ -9,7 +9,14 @@ export interface ReceivedEmail {
   authorization?: string;
   /** `to` as a list, whether the SDK sent a string or an array. */
   recipients: string[];
-  body: { from: string; to: string | string[]; subject: string; html: string; text: string };
+  body: {
+    from: string;
+    to: string | string[];
+    subject: string;
+    html: string;
+    text: string;
+    headers?: Record<string, string>;
+  };
 }
 
 /**

@@ -1,4 +1,9 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata, type Type } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+  type Type,
+} from '@nestjs/common';
 import type { Request } from 'express';
 
 /**

@@ -10,9 +10,10 @@ import { ChatEmitClaims } from './chat-emit-claims';
 import { ChatSendLimiter } from './chat-send-limiter';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
-import { Chat, ChatSchema, Message, MessageSchema } from './chat.schema';
+import { MissedMessagesModule } from '../missed-messages/missed-messages.module';
+import { Message, MessageSchema } from './chat.schema';
 import { ChatService } from './chat.service';
-import { ChatsRepository } from './chats.repository';
+import { ChatsStoreModule } from './chats-store.module';
 import { MessagesRepository } from './messages.repository';
 
 /**
@@ -27,20 +28,12 @@ import { MessagesRepository } from './messages.repository';
     MembershipModule,
     NotificationsModule,
     BlocksStoreModule,
-    MongooseModule.forFeature([
-      { name: Chat.name, schema: ChatSchema },
-      { name: Message.name, schema: MessageSchema },
-    ]),
+    ChatsStoreModule,
+    MissedMessagesModule,
+    MongooseModule.forFeature([{ name: Message.name, schema: MessageSchema }]),
   ],
   controllers: [ChatController],
-  providers: [
-    ChatService,
-    ChatsRepository,
-    MessagesRepository,
-    ChatSendLimiter,
-    ChatEmitClaims,
-    ChatGateway,
-  ],
+  providers: [ChatService, MessagesRepository, ChatSendLimiter, ChatEmitClaims, ChatGateway],
   exports: [ChatService],
 })
 export class ChatModule {}

@@ -14,6 +14,7 @@ import { chatAccess, sendRefusal, type ChatAccess } from './chat-rules';
 import { ChatSendLimiter } from './chat-send-limiter';
 import { CHAT_ERRORS } from './chat.errors';
 import type { ChatRecord } from './chat.schema';
+import { MissedMessagesScheduler } from '../missed-messages/missed-messages.scheduler';
 import { ChatsRepository, type RecentCursor } from './chats.repository';
 import {
   ChatUserView,
@@ -98,6 +99,7 @@ export class ChatService {
     private readonly entitlements: EntitlementsService,
     private readonly notifications: NotificationsService,
     private readonly blocks: BlocksRepository,
+    private readonly missedMessages: MissedMessagesScheduler,
   ) {}
 
   /**
@@ -287,6 +289,11 @@ export class ChatService {
         text: event.text,
         targetUserId: event.senderId,
       });
+      this.missedMessages.messageStored(
+        chat._id.toHexString(),
+        target._id.toHexString(),
+        message.createdAt,
+      );
       this.logger.debug({ msg: 'Message stored', chatId: event.chatId, messageId: event._id });
     }
     return { message: event, created, pairKey: chat.pairKey };

@@ -110,6 +110,19 @@ export class ChatsRepository {
       await this.chats.updateOne({ _id: message.chatId }, { $inc: inc });
   }
 
+  /** What the missed-message check reads of a chat. Index: `_id`. */
+  findReadState(
+    chatId: Types.ObjectId,
+  ): Promise<Pick<
+    ChatRecord,
+    '_id' | 'participants' | 'unread' | 'lastReadAt' | 'lastMessage'
+  > | null> {
+    return this.chats
+      .findById(chatId, { participants: 1, unread: 1, lastReadAt: 1, lastMessage: 1 })
+      .lean<Pick<ChatRecord, '_id' | 'participants' | 'unread' | 'lastReadAt' | 'lastMessage'>>()
+      .exec();
+  }
+
   /** The reader has read everything up to `now`. Index: `_id`. */
   async markRead(chatId: Types.ObjectId, readerId: Types.ObjectId, now: Date): Promise<void> {
     const reader = readerId.toHexString();

@@ -13,11 +13,7 @@ import { AuthenticatedUser, CurrentUser } from '../../common/decorators/current-
 import { describeErrors } from '../../common/errors/app-error';
 import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
 import { ok } from '../../common/http/api-response';
-import {
-  type Prefetched,
-  PrefetchedReads,
-  PrefetchOnAuth,
-} from '../../common/http/route-prefetch';
+import { type Prefetched, PrefetchedReads, PrefetchOnAuth } from '../../common/http/route-prefetch';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
 import { FeedResponse } from './feed.docs';

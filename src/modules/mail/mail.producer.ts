@@ -12,6 +12,7 @@ import {
   EmailJobName,
   PasswordChangedEmailJob,
   PasswordResetEmailJob,
+  MissedMessagesEmailJob,
   NOT_STARTED_JOB_STATES,
   PaymentReceiptEmailJob,
   QUEUED_JOBS_PAGE,
@@ -66,6 +67,15 @@ export class MailProducer {
   /** One per account: a deletion run again never sends a second confirmation. */
   sendAccountDeleted(job: AccountDeletedEmailJob): Promise<boolean> {
     return this.enqueue(EmailJob.AccountDeleted, job, `account-deleted-${job.userId}`);
+  }
+
+  /** One per claim (`claimedAt`): the check that claimed a chat's cooldown sends it once. */
+  sendMissedMessages(job: MissedMessagesEmailJob, claimedAt: Date): Promise<boolean> {
+    return this.enqueue(
+      EmailJob.MissedMessages,
+      job,
+      `missed-messages-${job.chatId}-${job.userId}-${claimedAt.getTime()}`,
+    );
   }
 
   /**

@@ -44,7 +44,11 @@ export class NotificationPreferencesService {
     if (Object.keys(change).length === 0) throw appError(NOTIFICATION_ERRORS.preferencesEmpty);
     const stored = await this.users.setNotificationPreferences(userId, change);
     if (stored === null) throw appError(USER_ERRORS.notFound);
-    this.logger.log({ msg: 'Notification preferences changed', userId: userId.toHexString(), change });
+    this.logger.log({
+      msg: 'Notification preferences changed',
+      userId: userId.toHexString(),
+      change,
+    });
     return preferencesOf(stored);
   }
 

@@ -1,4 +1,14 @@
-import { Controller, Get, Header, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -60,7 +70,10 @@ export class UnsubscribeController {
       'validation messages of the query',
     ),
   })
-  @ApiTooManyRequestsResponse({ type: RateLimitedResponse, description: '60 per 15 minutes per IP' })
+  @ApiTooManyRequestsResponse({
+    type: RateLimitedResponse,
+    description: '60 per 15 minutes per IP',
+  })
   async unsubscribe(
     @Query() query: UnsubscribeQueryDto,
     @Req() req: Request,

@@ -4,12 +4,12 @@ import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { PresenceGateway } from './presence.gateway';
 import { PresenceService } from './presence.service';
-import { PresenceStore } from './presence.store';
+import { PresenceStoreModule } from './presence-store.module';
 
 /** Socket.io gateway (API process only) and the PresenceService other modules inject. */
 @Module({
-  imports: [AuthModule, ConnectionsModule, BlocksStoreModule],
-  providers: [PresenceGateway, PresenceService, PresenceStore],
-  exports: [PresenceService, PresenceStore],
+  imports: [AuthModule, ConnectionsModule, BlocksStoreModule, PresenceStoreModule],
+  providers: [PresenceGateway, PresenceService],
+  exports: [PresenceService, PresenceStoreModule],
 })
 export class PresenceModule {}

@@ -4,6 +4,8 @@ import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MailQueueModule } from '../mail/mail-queue.module';
+import { MissedMessagesQueueModule } from '../missed-messages/missed-messages-queue.module';
+import { MISSED_MESSAGES_QUEUE } from '../missed-messages/missed-messages.constants';
 import { EMAIL_QUEUE } from '../mail/mail.constants';
 import { SCHEDULED_QUEUE } from '../scheduled-jobs/scheduled-jobs.constants';
 import { ScheduledQueueModule } from '../scheduled-jobs/scheduled-queue.module';
@@ -33,6 +35,7 @@ export class QueueDashboardModule {
       imports: [
         MailQueueModule,
         ScheduledQueueModule,
+        MissedMessagesQueueModule,
         BullBoardModule.forRoot({
           route: QUEUE_DASHBOARD_ROUTE,
           adapter: expressAdapter,
@@ -42,6 +45,7 @@ export class QueueDashboardModule {
         BullBoardModule.forFeature(
           { name: EMAIL_QUEUE, adapter: BullMQAdapter },
           { name: SCHEDULED_QUEUE, adapter: BullMQAdapter },
+          { name: MISSED_MESSAGES_QUEUE, adapter: BullMQAdapter },
         ),
       ],
     };
