@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { unsubscribeKey, unsubscribeUrl } from '../src/modules/notifications/unsubscribe-link';
 import request, { Response } from 'supertest';
 import { SignupDto } from '../src/modules/auth/dto/signup.dto';
 import { SelfUserDoc } from '../src/modules/users/user.docs';
@@ -80,6 +81,8 @@ const ROUTES_WITH_DATA = [
   'post /profile/onboarding/complete',
   'post /profile/boost',
   'get /profile/export',
+  'get /profile/notifications',
+  'patch /profile/notifications',
   'get /skills',
   'get /user/feed',
   'get /user/connections',
@@ -124,6 +127,8 @@ const PAGINATED = [
 ];
 /** Not enveloped (contract §1.11). */
 const NOT_ENVELOPED = ['get /health', 'get /health/ready'];
+/** Answer with an HTML page for a person in a browser (documented as `text/html`). */
+const HTML_PAGES = ['get /notifications/unsubscribe'];
 
 const ERROR_SCHEMAS = [
   'ErrorResponse',
@@ -155,7 +160,7 @@ describe('Swagger documents every route with its DTOs', () => {
   const resolve = (schema: Schema | undefined): Schema | undefined =>
     schema?.$ref ? schemaNamed(schema.$ref.replace('#/components/schemas/', '')) : schema;
   const jsonSchemaOf = (response: ResponseObject | undefined) =>
-    response?.content?.['application/json']?.schema;
+    response?.content?.['application/json']?.schema ?? response?.content?.['text/html']?.schema;
 
   let stub: RazorpayStub;
 
@@ -215,6 +220,10 @@ describe('Swagger documents every route with its DTOs', () => {
     ['get', '/notifications'],
     ['get', '/notifications/unread-count'],
     ['post', '/notifications/read'],
+    ['get', '/notifications/unsubscribe'],
+    ['post', '/notifications/unsubscribe'],
+    ['get', '/profile/notifications'],
+    ['patch', '/profile/notifications'],
     ['post', '/user/block/{userId}'],
     ['delete', '/user/block/{userId}'],
     ['get', '/user/blocked'],
@@ -411,6 +420,11 @@ describe('Swagger documents every route with its DTOs', () => {
       for (const { key, op } of operations()) {
         const successes = Object.entries(op.responses).filter(([status]) => /^2/.test(status));
         expect({ key, successes: successes.length > 0 }).toEqual({ key, successes: true });
+        if (HTML_PAGES.includes(key)) {
+          const html = successes.map(([, response]) => response.content?.['text/html']?.schema);
+          expect({ key, html: html.every(Boolean) }).toEqual({ key, html: true });
+          continue;
+        }
         for (const [status, response] of successes) {
           const schema = resolve(jsonSchemaOf(response));
           expect({ key, status, schema: Boolean(schema?.properties) }).toEqual({
@@ -496,7 +510,9 @@ describe('Swagger documents every route with its DTOs', () => {
         if (res.status !== status) mismatches.push(`${key}: ${res.status}, expected ${status}`);
         const response = spec.paths[path]?.[method]?.responses[String(res.status)];
         if (!response) mismatches.push(`${key}: ${res.status} is not documented`);
-        for (const problem of conformance(jsonSchemaOf(response), res.body, '$')) {
+        const isHtml = /^text\/html/.test(String(res.headers['content-type'] ?? ''));
+        const body: unknown = isHtml ? res.text : res.body;
+        for (const problem of conformance(jsonSchemaOf(response), body, '$')) {
           mismatches.push(`${key} ${res.status}: ${problem}`);
         }
         return res;
@@ -709,6 +725,33 @@ describe('Swagger documents every route with its DTOs', () => {
       await call('get', '/notifications/unread-count', 200, a.get('/notifications/unread-count'));
       await call('post', '/notifications/read', 200, a.post('/notifications/read', { all: true }));
       await call('post', '/notifications/read', 400, a.post('/notifications/read', {}));
+
+      // Email preferences, and the signed one-click unsubscribe link (no login).
+      await call('get', '/profile/notifications', 200, a.get('/profile/notifications'));
+      await call(
+        'patch',
+        '/profile/notifications',
+        200,
+        a.patch('/profile/notifications', { digest: false }),
+      );
+      await call('patch', '/profile/notifications', 400, a.patch('/profile/notifications', {}));
+      const link = new URL(
+        unsubscribeUrl(
+          t.config.publicApiUrl,
+          unsubscribeKey(t.config.auth.accessSecret),
+          a.id,
+          'missedMessages',
+        ),
+      );
+      const unsubscribe = `/notifications/unsubscribe${link.search}`;
+      await call('get', '/notifications/unsubscribe', 200, anonymous().get(unsubscribe));
+      await call('post', '/notifications/unsubscribe', 200, anonymous().post(unsubscribe));
+      await call(
+        'post',
+        '/notifications/unsubscribe',
+        400,
+        anonymous().post(unsubscribe.replace('missedMessages', 'digest')),
+      );
       await call(
         'delete',
         '/request/connection/{userId}',

@@ -13,7 +13,6 @@ import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -93,8 +92,11 @@ export class UnsubscribeController {
   @ApiOperation({
     summary: 'The page an unsubscribe link opens in a browser: one button that POSTs it',
   })
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'A confirmation page' })
+  @ApiOkResponse({
+    description: 'A page with one button that POSTs the link',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Validation messages of the query' })
   confirm(@Query() query: UnsubscribeQueryDto, @Res({ passthrough: true }) res: Response) {
     res.type('html');
     const action = new URLSearchParams({ user: query.user, list: query.list, sig: query.sig });
