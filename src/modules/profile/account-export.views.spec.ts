@@ -58,6 +58,7 @@ describe('account export views', () => {
       boostedAt: '2026-05-30T00:00:00.000Z',
       boostedUntil: null,
       feedPriorityUntil: null,
+      notificationPreferences: { digest: true, missedMessages: true },
     });
     expect(JSON.stringify(profile)).not.toMatch(/hash|token/);
   });

@@ -1,3 +1,4 @@
+import { type NotificationPreferences, preferencesOf } from '../notifications/email-preferences';
 import type { UserRecord } from '../users/user.schema';
 import { toSelfView, type SelfUserView, type UserViewSource } from '../users/user.views';
 
@@ -20,6 +21,8 @@ export type ExportProfileView = SelfUserView & {
   feedPriorityUntil: string | null;
   boostedAt: string | null;
   boostedUntil: string | null;
+  /** Which optional emails are on. */
+  notificationPreferences: NotificationPreferences;
 };
 
 /** Another user as the export names them: the contract's public `ChatUser` fields only. */
@@ -102,6 +105,7 @@ export function toExportProfile(user: UserRecord, now: Date): ExportProfileView 
     feedPriorityUntil: iso(user.feedPriorityUntil),
     boostedAt: iso(user.boostedAt),
     boostedUntil: iso(user.boostedUntil),
+    notificationPreferences: preferencesOf(user.notificationPrefs),
   };
 }
 

@@ -1,3 +1,4 @@
+import { NotificationPreferencesDoc } from '../notifications/notifications.docs';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   Describes,
@@ -66,6 +67,7 @@ export class ExportProfileDoc extends SelfUserDoc {
   boostedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   boostedUntil!: string | null;
+  notificationPreferences!: NotificationPreferencesDoc;
 }
 
 @Describes<ExportMembershipView>()
