@@ -72,7 +72,9 @@ describe('Daily digest', () => {
       'Sc',
       'Sd',
     ].map((n, i) => mk(n, i !== 2));
-    await users.insertMany([asha, ravi, unverified, s1, s2, s3, s4]);
+    // Turned the digest off (PATCH /profile/notifications or the email's unsubscribe link).
+    const quiet = { ...mk('Quiet'), notificationPrefs: { digest: false } };
+    await users.insertMany([asha, ravi, unverified, s1, s2, s3, s4, quiet]);
     // "now" = 2026-06-02 08:00 IST (02:30 UTC); yesterday IST = [2026-05-31T18:30Z, 2026-06-01T18:30Z)
     const now = new Date('2026-06-02T02:30:00.000Z');
     const at = (iso: string) => new Date(iso);
@@ -98,6 +100,7 @@ describe('Daily digest', () => {
       request(s2, ravi, at('2026-06-01T11:00:00.000Z'), 'accepted'), // not pending
       request(s4, ravi, at('2026-05-31T18:00:00.000Z')), // the day before: not counted
       request(s1, unverified, at('2026-06-01T09:00:00.000Z')), // unverified receiver: skipped
+      request(s2, quiet, at('2026-06-01T09:00:00.000Z')), // digest turned off: skipped
       request(deletedSender, { _id: new Types.ObjectId() }, at('2026-06-01T09:00:00.000Z')), // deleted receiver
     ]);
 
