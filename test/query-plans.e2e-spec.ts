@@ -1,6 +1,8 @@
 import type { Document } from 'mongodb';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { BlocksRepository } from '../src/modules/blocks/blocks.repository';
+import { ReportsRepository } from '../src/modules/safety/reports.repository';
 import { givePlan } from './support/plans';
 import { letters, signUpAndLogIn, UserSession } from './support/session';
 import { createTestApp, TestApp } from './support/test-app';
@@ -53,7 +55,9 @@ describe('Queries behind the list routes are index-backed', () => {
 
   beforeAll(async () => {
     // Admin credentials mount GET /admin/reports (its list is checked too).
-    t = await createTestApp({ env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' } });
+    t = await createTestApp({
+      env: { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'plans-admin-password' },
+    });
     viewer = await signUpAndLogIn(t);
     await givePlan(t, viewer.id, 'PRO'); // the skills filter below is a paid entitlement
     const other = await signUpAndLogIn(t);
@@ -95,6 +99,10 @@ describe('Queries behind the list routes are index-backed', () => {
       .send({ token: 'ab'.repeat(32), password: 'N3w!Passw0rd' })
       .expect(400);
     await viewer.get('/profile/export').expect(200);
+    // Account deletion's block and report steps (for a user with none: the queries are the same).
+    const leaving = new Types.ObjectId();
+    await t.app.get(BlocksRepository).removeAllOf(leaving);
+    await t.app.get(ReportsRepository).detachReporter(leaving);
     t.connection.set('debug', false);
   }, 60_000);
 
@@ -138,11 +146,12 @@ describe('Queries behind the list routes are index-backed', () => {
         // the data export: the caller's messages, chat by chat
         'messages.find:chatId,senderId',
         // blocks: a block's own row, whom the viewer blocked (list, feed exclusions), who
-        // blocked them; the admins' list of reports
+        // blocked them; the admins' list of reports; the reports a deleted account filed
         'blocks.findOne:blockedId,blockerId',
         'blocks.find:blockerId',
         'blocks.find:blockedId',
         'reports.find:',
+        'reports.find:reporterId',
       ]),
     );
   });

@@ -181,9 +181,10 @@ export class ProfileController {
     summary: 'Delete your account for good (confirm with your password); clears the cookies',
     description:
       'Signs out every session and socket, removes requests and connections in both ' +
-      'directions, drops queued emails and the profile. Chats stay readable for the other ' +
-      'participant, who sees a deleted user; payments are kept for accounting without your ' +
-      'id. A confirmation email goes to the address the account had; the address may sign up again.',
+      'directions, blocks you made and blocks of you, drops queued emails and the profile. ' +
+      'Chats stay readable for the other participant, who sees a deleted user; payments and ' +
+      'the reports you filed are kept (accounting, moderation) without your id; reports about ' +
+      'you stay for moderation. A confirmation email goes to the address the account had; the address may sign up again.',
   })
   @ApiOkResponse({ type: SuccessResponse, description: 'Account deleted' })
   @ApiBadRequestResponse({

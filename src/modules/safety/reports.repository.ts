@@ -45,4 +45,31 @@ export class ReportsRepository {
       .lean<ReportRecord[]>()
       .exec();
   }
+
+  /**
+   * Account deletion: the reports the user filed stay for moderation but no longer name them:
+   * `reporterId` becomes null and `openKey` (which holds their id while open) the report's own id.
+   * Batches of `batch`; safe to repeat (a second run matches nothing). Index: `{ reporterId }`.
+   */
+  async detachReporter(reporterId: Types.ObjectId, batch = 100): Promise<number> {
+    let detached = 0;
+    for (;;) {
+      const rows = await this.reports
+        .find({ reporterId }, { _id: 1 })
+        .hint({ reporterId: 1 })
+        .limit(batch)
+        .lean<Pick<ReportRecord, '_id'>[]>()
+        .exec();
+      if (rows.length === 0) return detached;
+      await this.reports.bulkWrite(
+        rows.map((row) => ({
+          updateOne: {
+            filter: { _id: row._id, reporterId },
+            update: { $set: { reporterId: null, openKey: row._id.toHexString() } },
+          },
+        })),
+      );
+      detached += rows.length;
+    }
+  }
 }

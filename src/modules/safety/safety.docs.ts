@@ -44,7 +44,9 @@ export class ReportResponse extends SuccessResponse {
 
 @Describes<AdminReportView>()
 export class AdminReportDoc extends ReportDoc {
-  reporterId!: string;
+  /** Null once the reporter deleted their account (the report stays). */
+  @ApiProperty({ type: String, nullable: true })
+  reporterId!: string | null;
   targetId!: string;
   /** Who reported; null once the account is gone. */
   @ApiProperty({ type: RequestUserDoc, nullable: true })

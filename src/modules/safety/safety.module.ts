@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
 import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ConnectionsModule } from '../connections/connections.module';
@@ -8,8 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminCredentialsGuard } from './admin-credentials.guard';
 import { AdminReportsController } from './admin-reports.controller';
 import { ReportLimiter } from './report-limiter';
-import { Report, ReportSchema } from './report.schema';
-import { ReportsRepository } from './reports.repository';
+import { ReportsStoreModule } from './reports-store.module';
 import { SafetyController } from './safety.controller';
 import { SafetyService } from './safety.service';
 
@@ -27,13 +25,13 @@ export class SafetyModule {
         ConnectionsModule,
         UsersModule,
         PresenceModule,
-        MongooseModule.forFeature([{ name: Report.name, schema: ReportSchema }]),
+        ReportsStoreModule,
       ],
       controllers: [
         SafetyController,
         ...(config.ops.queueDashboard ? [AdminReportsController] : []),
       ],
-      providers: [SafetyService, ReportsRepository, ReportLimiter, AdminCredentialsGuard],
+      providers: [SafetyService, ReportLimiter, AdminCredentialsGuard],
     };
   }
 }

@@ -42,7 +42,8 @@ export interface ReportView {
 }
 
 export interface AdminReportView extends ReportView {
-  reporterId: string;
+  /** Null once the reporter deleted their account. */
+  reporterId: string | null;
   targetId: string;
   /** The reporter's public fields; null once the account is gone. */
   reporter: RequestUserView | null;
@@ -170,7 +171,9 @@ export class SafetyService {
   async allReports(page: PageRequest) {
     const rows = await this.reports.page((page.page - 1) * page.limit, page.limit);
     const ids = new Map(
-      rows.flatMap((row) => [row.reporterId, row.targetId]).map((id) => [id.toHexString(), id]),
+      rows
+        .flatMap((row) => (row.reporterId ? [row.reporterId, row.targetId] : [row.targetId]))
+        .map((id) => [id.toHexString(), id]),
     );
     const users = new Map(
       (await this.users.findManyByIds([...ids.values()])).map((user) => [
@@ -179,13 +182,13 @@ export class SafetyService {
       ]),
     );
     const now = new Date();
-    const viewOf = (id: Types.ObjectId) => {
-      const user = users.get(id.toHexString());
+    const viewOf = (id: Types.ObjectId | null) => {
+      const user = id && users.get(id.toHexString());
       return user ? toRequestView(user, now) : null;
     };
     const data: AdminReportView[] = rows.map((row) => ({
       ...toReportView(row),
-      reporterId: row.reporterId.toHexString(),
+      reporterId: row.reporterId?.toHexString() ?? null,
       targetId: row.targetId.toHexString(),
       reporter: viewOf(row.reporterId),
       target: viewOf(row.targetId),
