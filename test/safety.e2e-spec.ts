@@ -142,6 +142,24 @@ describe('Safety: blocking and reporting', () => {
     expect(stored).toBe(0);
   });
 
+  it('across a block neither sees the other’s profile (the unknown user’s 404); unblocking shows it again', async () => {
+    const unknown = (await mona.get(`/profile/${UNKNOWN_ID}`).expect(404)).body;
+    expect(unknown).toEqual({ success: false, message: 'User not found', code: 'USER_NOT_FOUND' });
+    await zara.get(`/profile/${asha.id}`).expect(200);
+    // Zara blocked Mona (first test): both directions answer as for an unknown user.
+    for (const [viewer, other] of [
+      [mona, zara],
+      [zara, mona],
+    ]) {
+      const res = await viewer.get(`/profile/${other.id}`).expect(404);
+      expect(res.body).toEqual(unknown);
+    }
+    await zara.delete(`/user/block/${mona.id}`).expect(200);
+    const seen = await mona.get(`/profile/${zara.id}`).expect(200);
+    expect(seen.body.data).toMatchObject({ _id: zara.id });
+    await zara.get(`/profile/${mona.id}`).expect(200);
+  });
+
   it('a block removes the connection, closes the chat (history stays readable) and hides presence', async () => {
     await connect(asha, ravi);
     const ashaTab = await open(asha);

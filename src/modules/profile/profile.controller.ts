@@ -212,15 +212,29 @@ export class ProfileController {
   }
 
   @Get(':userId')
-  @ApiOperation({ summary: "Another user's public profile" })
+  @ApiOperation({
+    summary: "Another user's public profile",
+    description:
+      'When either of you blocked the other, the answer is the unknown user’s 404, byte for ' +
+      'byte: it tells neither that the account exists nor who blocked whom.',
+  })
   @ApiObjectIdParam('userId', 'The user id')
   @ApiOkResponse({ type: ProfileUserResponse, description: 'User profile retrieved successfully' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description: errorMessage(COMMON_ERRORS.invalidId, 'userId'),
   })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: describeErrors(USER_ERRORS.notFound) })
-  async getPublic(@Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId) {
-    return ok('User profile retrieved successfully', await this.profiles.getPublic(userId));
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: `${USER_ERRORS.notFound.message} (also when either of you blocked the other)`,
+  })
+  async getPublic(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId,
+  ) {
+    return ok(
+      'User profile retrieved successfully',
+      await this.profiles.getPublic(caller.userId, userId),
+    );
   }
 }
