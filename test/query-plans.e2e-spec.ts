@@ -81,9 +81,11 @@ describe('Queries behind the list routes are index-backed', () => {
     await viewer.post(`/user/block/${blocked.id}`).expect(200);
     await viewer.get('/user/blocked').expect(200);
     await viewer.post(`/user/report/${blocked.id}`, { reason: 'spam' }).expect(201);
+    const admin = `Basic ${Buffer.from('admin:plans-admin-password').toString('base64')}`;
+    await request(t.server).get('/admin/reports?limit=20').set('Authorization', admin).expect(200);
     await request(t.server)
-      .get('/admin/reports?limit=20')
-      .set('Authorization', `Basic ${Buffer.from('admin:plans-admin-password').toString('base64')}`)
+      .get('/admin/reports?limit=20&status=open')
+      .set('Authorization', admin)
       .expect(200);
     await viewer.get('/user/feed?limit=40').expect(200); // spans all three tiers
     await viewer.get('/user/feed?limit=40&skills=Go').expect(200);
@@ -146,11 +148,13 @@ describe('Queries behind the list routes are index-backed', () => {
         // the data export: the caller's messages, chat by chat
         'messages.find:chatId,senderId',
         // blocks: a block's own row, whom the viewer blocked (list, feed exclusions), who
-        // blocked them; the admins' list of reports; the reports a deleted account filed
+        // blocked them; the admins' list of reports, all or of one status; the reports a
+        // deleted account filed
         'blocks.findOne:blockedId,blockerId',
         'blocks.find:blockerId',
         'blocks.find:blockedId',
         'reports.find:',
+        'reports.find:status',
         'reports.find:reporterId',
       ]),
     );

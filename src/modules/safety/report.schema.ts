@@ -26,6 +26,14 @@ export class Report {
   @Prop({ type: String, required: true, enum: REPORT_STATUSES })
   status!: ReportStatus;
 
+  /** The moderator's note with their decision (absent on reports never decided). */
+  @Prop({ type: String, default: null })
+  note?: string | null;
+
+  /** When a moderator decided (absent on open reports). */
+  @Prop({ type: Date, default: null })
+  resolvedAt?: Date | null;
+
   /**
    * `openReportKey(reporter, target)` while open (report.rules.ts); the report's id once closed or
    * once the reporter's account is gone.
@@ -42,4 +50,5 @@ export type ReportRecord = Report & { _id: Types.ObjectId };
 export const ReportSchema = SchemaFactory.createForClass(Report);
 ReportSchema.index({ openKey: 1 }, { unique: true }); // one open report per reporter and target
 ReportSchema.index({ reporterId: 1 }); // account deletion: the reports a user filed
-// The admins' list is newest first on the `_id` index.
+ReportSchema.index({ status: 1, _id: -1 }); // the admins' list of one status, newest first
+// The admins' full list is newest first on the `_id` index.

@@ -13,7 +13,8 @@ import { SafetyService } from './safety.service';
 
 /**
  * Blocking and reporting: `/user/block/:userId`, `/user/blocked`, `/user/report/:userId`, and
- * `GET /admin/reports` when the admin credentials are set (otherwise that path is a 404).
+ * `GET /admin/reports`, `PATCH /admin/reports/:reportId` when the admin credentials are set
+ * (otherwise those paths are a 404).
  */
 @Module({})
 export class SafetyModule {
