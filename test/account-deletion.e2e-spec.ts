@@ -4,10 +4,14 @@ import { Test } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '../src/common/redis/redis.module';
 import { loadConfig } from '../src/config/app-config';
 import { EMAIL_QUEUE, EmailJob } from '../src/modules/mail/mail.constants';
+import { BlocksRepository } from '../src/modules/blocks/blocks.repository';
 import { DETACHED_USER_ID } from '../src/modules/payments/payment.schema';
 import type { SendMessageAck } from '../src/modules/presence/presence.events';
+import { ReportsRepository } from '../src/modules/safety/reports.repository';
 import { WorkerModule } from '../src/worker.module';
 import { ResendStub } from './support/resend-stub';
 import {
@@ -21,6 +25,7 @@ import {
 } from './support/session';
 import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
+import { until } from './support/until';
 
 async function sendMessage(socket: TestSocket, targetUserId: string, text: string) {
   const ack = await new Promise<SendMessageAck>((resolve) =>
@@ -128,6 +133,10 @@ describe('Account deletion (DELETE /profile)', () => {
     let meera: UserSession;
     let kiran: UserSession;
     let nina: UserSession;
+    let omar: UserSession;
+    let priya: UserSession;
+    let filedReportId: string;
+    let aboutHerReportId: string;
     let ashaSocket: TestSocket;
     let deleted: request.Response;
     const queuedJobId = `digest-test-${Date.now()}`;
@@ -138,8 +147,8 @@ describe('Account deletion (DELETE /profile)', () => {
       phone = await logIn(t, body.emailId); // her second device
       await asha.post('/profile/onboarding/complete').expect(200);
       await asha.patch('/profile/edit', { photoUrl: 'https://example.com/asha.jpg' }).expect(200);
-      [ravi, meera, kiran, nina] = await Promise.all(
-        ['Ravi', 'Meera', 'Kiran', 'Nina'].map((name) => member(name)),
+      [ravi, meera, kiran, nina, omar, priya] = await Promise.all(
+        ['Ravi', 'Meera', 'Kiran', 'Nina', 'Omar', 'Priya'].map((name) => member(name)),
       );
       await connect(asha, ravi);
       await meera.post(`/request/send/interested/${asha.id}`).expect(200);
@@ -175,6 +184,35 @@ describe('Account deletion (DELETE /profile)', () => {
         { userId: asha.id, to: asha.user.emailId, firstName: 'Asha', count: 1 },
         { jobId: queuedJobId, delay: 60 * 60_000 },
       );
+
+      // Blocks both ways, and reports by her and about her.
+      await asha.post(`/user/block/${omar.id}`).expect(200);
+      await priya.post(`/user/block/${asha.id}`).expect(200);
+      const filed = await asha.post(`/user/report/${omar.id}`, { reason: 'spam' }).expect(201);
+      filedReportId = filed.body.data._id as string;
+      const aboutHer = await priya
+        .post(`/user/report/${asha.id}`, { reason: 'harassment', details: 'rude' })
+        .expect(201);
+      aboutHerReportId = aboutHer.body.data._id as string;
+      // Their cached blocks name her: the block's invalidation markers are cleared (as they
+      // expire 10 s later), so the next reads fill the cache.
+      const redis = t.app.get<Redis>(REDIS_CLIENT);
+      await redis.del(`blocks:${priya.id}`, `blocks:${omar.id}`);
+      const blocks = t.app.get(BlocksRepository);
+      expect(await blocks.of(new Types.ObjectId(priya.id))).toEqual({
+        blocked: [asha.id],
+        blockedBy: [],
+      });
+      expect(await blocks.of(new Types.ObjectId(omar.id))).toEqual({
+        blocked: [],
+        blockedBy: [asha.id],
+      });
+      await until(
+        () => redis.exists(`blocks:${priya.id}`, `blocks:${omar.id}`),
+        (n) => n === 2,
+      );
+      expect(await feedIds(omar)).not.toContain(asha.id);
+      expect(await feedIds(priya)).not.toContain(asha.id);
 
       // Others saw her before: their feeds (and decks) and lists held her.
       expect(await feedIds(nina)).toContain(asha.id);
@@ -264,6 +302,49 @@ describe('Account deletion (DELETE /profile)', () => {
       });
       expect(JSON.stringify(payment)).not.toContain(asha.user.emailId);
       expect(JSON.stringify(payment)).not.toContain(asha.id);
+    });
+
+    it('her blocks are gone both ways, from the database and the other side’s cached blocks', async () => {
+      const id = new Types.ObjectId(asha.id);
+      const left = await t.connection
+        .collection('blocks')
+        .countDocuments({ $or: [{ blockerId: id }, { blockedId: id }] });
+      expect(left).toBe(0);
+      const blocks = t.app.get(BlocksRepository);
+      expect(await blocks.of(new Types.ObjectId(omar.id))).toEqual({ blocked: [], blockedBy: [] });
+      expect(await blocks.of(new Types.ObjectId(priya.id))).toEqual({ blocked: [], blockedBy: [] });
+      expect((await priya.get('/user/blocked').expect(200)).body.data).toEqual([]);
+    });
+
+    it('reports she filed stay for moderation without her id; reports about her stay as they were', async () => {
+      const reports = t.connection.collection('reports');
+      const filed = await reports.findOne({ _id: new Types.ObjectId(filedReportId) });
+      expect(filed).toMatchObject({
+        reporterId: null,
+        targetId: new Types.ObjectId(omar.id),
+        reason: 'spam',
+        status: 'open',
+        openKey: filedReportId,
+      });
+      expect(JSON.stringify(filed)).not.toContain(asha.id);
+      const aboutHer = await reports.findOne({ _id: new Types.ObjectId(aboutHerReportId) });
+      expect(aboutHer).toMatchObject({
+        reporterId: new Types.ObjectId(priya.id),
+        targetId: new Types.ObjectId(asha.id),
+        reason: 'harassment',
+        details: 'rude',
+        status: 'open',
+      });
+      expect(await reports.countDocuments({ reporterId: new Types.ObjectId(asha.id) })).toBe(0);
+    });
+
+    it('running the block and report steps again finds nothing and changes nothing', async () => {
+      const id = new Types.ObjectId(asha.id);
+      const before = await t.connection.collection('reports').find({}).sort({ _id: 1 }).toArray();
+      expect(await t.app.get(BlocksRepository).removeAllOf(id)).toEqual([]);
+      expect(await t.app.get(ReportsRepository).detachReporter(id)).toBe(0);
+      const after = await t.connection.collection('reports').find({}).sort({ _id: 1 }).toArray();
+      expect(after).toEqual(before);
     });
 
     it('her queued emails are dropped and the confirmation reaches her old address', async () => {

@@ -101,6 +101,7 @@ const ROUTES_WITH_DATA = [
   'get /user/blocked',
   'post /user/report/{userId}',
   'get /admin/reports',
+  'patch /admin/reports/{reportId}',
   'get /payment/plans',
   'get /payment/status',
   'post /payment/create',
@@ -229,6 +230,7 @@ describe('Swagger documents every route with its DTOs', () => {
     ['get', '/user/blocked'],
     ['post', '/user/report/{userId}'],
     ['get', '/admin/reports'],
+    ['patch', '/admin/reports/{reportId}'],
     ['get', '/health'],
     ['get', '/health/ready'],
     ['get', '/payment/plans'],
@@ -812,6 +814,41 @@ describe('Swagger documents every route with its DTOs', () => {
         '/admin/reports',
         400,
         anonymous().get('/admin/reports?limit=500').set('Authorization', admin),
+      );
+      const listed = await call(
+        'get',
+        '/admin/reports',
+        200,
+        anonymous().get('/admin/reports?status=open&limit=1').set('Authorization', admin),
+      );
+      const closeReport = (id: string, body: object) =>
+        anonymous().patch(`/admin/reports/${id}`).set('Authorization', admin).send(body);
+      const reportId = (listed.body as { data: { _id: string }[] }).data[0]._id;
+      const decision = { status: 'resolved', note: 'Warned' };
+      await call('patch', '/admin/reports/{reportId}', 200, closeReport(reportId, decision));
+      await call(
+        'patch',
+        '/admin/reports/{reportId}',
+        200,
+        closeReport(reportId, { status: 'dismissed' }),
+      );
+      await call(
+        'patch',
+        '/admin/reports/{reportId}',
+        400,
+        closeReport(reportId, { status: 'closed' }),
+      );
+      await call(
+        'patch',
+        '/admin/reports/{reportId}',
+        404,
+        closeReport('665f1c2e9b1e8a3d4c5b6a70', decision),
+      );
+      await call(
+        'patch',
+        '/admin/reports/{reportId}',
+        401,
+        anonymous().patch(`/admin/reports/${reportId}`).send(decision),
       );
 
       // Sessions, email verification (with a 429), health.

@@ -142,6 +142,24 @@ describe('Safety: blocking and reporting', () => {
     expect(stored).toBe(0);
   });
 
+  it('across a block neither sees the other’s profile (the unknown user’s 404); unblocking shows it again', async () => {
+    const unknown = (await mona.get(`/profile/${UNKNOWN_ID}`).expect(404)).body;
+    expect(unknown).toEqual({ success: false, message: 'User not found', code: 'USER_NOT_FOUND' });
+    await zara.get(`/profile/${asha.id}`).expect(200);
+    // Zara blocked Mona (first test): both directions answer as for an unknown user.
+    for (const [viewer, other] of [
+      [mona, zara],
+      [zara, mona],
+    ]) {
+      const res = await viewer.get(`/profile/${other.id}`).expect(404);
+      expect(res.body).toEqual(unknown);
+    }
+    await zara.delete(`/user/block/${mona.id}`).expect(200);
+    const seen = await mona.get(`/profile/${zara.id}`).expect(200);
+    expect(seen.body.data).toMatchObject({ _id: zara.id });
+    await zara.get(`/profile/${mona.id}`).expect(200);
+  });
+
   it('a block removes the connection, closes the chat (history stays readable) and hides presence', async () => {
     await connect(asha, ravi);
     const ashaTab = await open(asha);
@@ -408,7 +426,149 @@ describe('Safety: blocking and reporting', () => {
     }
   });
 
-  it('without ADMIN_USER / ADMIN_PASSWORD the admins’ list does not exist', async () => {
+  describe('moderators close reports', () => {
+    const admin = () => basic(ADMIN_USER, ADMIN_PASSWORD);
+    const close = (id: string, body: object) =>
+      request(t.server).patch(`/admin/reports/${id}`).set('Authorization', admin()).send(body);
+    const listed = async (query: string) =>
+      (
+        await request(t.server)
+          .get(`/admin/reports${query}`)
+          .set('Authorization', admin())
+          .expect(200)
+      ).body.data as { _id: string; status: string }[];
+    const openReportOf = async (reporter: UserSession, target: UserSession) => {
+      const row = await t.connection.collection('reports').findOne({
+        reporterId: new Types.ObjectId(reporter.id),
+        targetId: new Types.ObjectId(target.id),
+        status: 'open',
+      });
+      return row!._id.toHexString();
+    };
+
+    it('resolved with a note, or dismissed: stored with the date; the reporter may report again', async () => {
+      const id = await openReportOf(mona, ravi);
+      const res = await close(id, { status: 'resolved', note: '  Warned him.\nLink removed. ' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        success: true,
+        message: 'Report closed',
+        data: expect.objectContaining({
+          _id: id,
+          status: 'resolved',
+          note: 'Warned him.\nLink removed.',
+          resolvedAt: expect.any(String),
+          reason: 'harassment',
+          reporterId: mona.id,
+          targetId: ravi.id,
+          reporter: expect.objectContaining({ _id: mona.id }),
+          target: expect.objectContaining({ _id: ravi.id }),
+        }),
+      });
+      const stored = await t.connection
+        .collection('reports')
+        .findOne({ _id: new Types.ObjectId(id) });
+      expect(stored).toMatchObject({
+        status: 'resolved',
+        note: 'Warned him.\nLink removed.',
+        resolvedAt: new Date(res.body.data.resolvedAt as string),
+        openKey: id,
+      });
+      // The pair is free again: a new report is a new open one.
+      await mona.post(`/user/report/${ravi.id}`, { reason: 'spam' }).expect(201);
+
+      const other = await openReportOf(zara, ravi);
+      const dismissed = await close(other, { status: 'dismissed' }).expect(200);
+      expect(dismissed.body.data).toMatchObject({ status: 'dismissed', note: null });
+    });
+
+    it('the list filters by status; without one it lists every report as before', async () => {
+      const resolved = await listed('?status=resolved');
+      expect(resolved.length).toBeGreaterThan(0);
+      expect(resolved.every((r) => r.status === 'resolved')).toBe(true);
+      const open = await listed('?status=open&limit=100');
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((r) => r.status === 'open')).toBe(true);
+      const dismissed = await listed('?status=dismissed');
+      expect(dismissed.map((r) => r.status)).toEqual(['dismissed']);
+      const all = await listed('');
+      expect(new Set(all.map((r) => r.status))).toEqual(new Set(['open', 'resolved', 'dismissed']));
+      expect(all).toHaveLength(open.length + resolved.length + dismissed.length);
+      const bad = await request(t.server)
+        .get('/admin/reports?status=closed')
+        .set('Authorization', admin())
+        .expect(400);
+      expect(bad.body).toEqual({
+        success: false,
+        message: 'status must be one of: open, resolved, dismissed',
+        code: 'REPORT_INVALID_STATUS_FILTER',
+      });
+    });
+
+    it('bad input is a 400 with the error envelope; an unknown report a 404; nothing changes', async () => {
+      const id = await openReportOf(mona, ravi);
+      const before = await t.connection
+        .collection('reports')
+        .findOne({ _id: new Types.ObjectId(id) });
+      const cases: [object, string][] = [
+        [{}, 'REPORT_INVALID_DECISION'],
+        [{ status: 'open' }, 'REPORT_INVALID_DECISION'],
+        [{ status: 'closed' }, 'REPORT_INVALID_DECISION'],
+        [{ status: 'resolved', note: 'x'.repeat(1001) }, 'REPORT_NOTE_TOO_LONG'],
+        [{ status: 'resolved', note: 42 }, 'VALIDATION_FAILED'],
+        [{ status: 'resolved', banned: true }, 'VALIDATION_FAILED'],
+        [{ status: { $ne: 'x' } }, 'INPUT_OPERATOR_KEY'],
+      ];
+      for (const [body, code] of cases) {
+        const res = await close(id, body).expect(400);
+        expect({ body, code: res.body.code, success: res.body.success }).toEqual({
+          body,
+          code,
+          success: false,
+        });
+      }
+      expect((await close(id, { status: 'closed' })).body.message).toBe(
+        'status must be one of: resolved, dismissed',
+      );
+      const malformed = await close('not-an-id', { status: 'resolved' }).expect(400);
+      expect(malformed.body).toEqual({
+        success: false,
+        message: 'Invalid reportId',
+        code: 'INVALID_ID',
+      });
+      const unknown = await close(UNKNOWN_ID, { status: 'resolved' }).expect(404);
+      expect(unknown.body).toEqual({
+        success: false,
+        message: 'Report not found',
+        code: 'REPORT_NOT_FOUND',
+      });
+      const after = await t.connection
+        .collection('reports')
+        .findOne({ _id: new Types.ObjectId(id) });
+      expect(after).toEqual(before);
+    });
+
+    it('closing needs the admin credentials: 401 with a challenge otherwise', async () => {
+      const id = await openReportOf(mona, ravi);
+      for (const attempt of [
+        request(t.server).patch(`/admin/reports/${id}`),
+        request(t.server)
+          .patch(`/admin/reports/${id}`)
+          .set('Authorization', basic(ADMIN_USER, 'wrong')),
+        request(t.server).patch(`/admin/reports/${id}`).set('Cookie', asha.cookieHeader()),
+      ]) {
+        const refused = await attempt.send({ status: 'dismissed' }).expect(401);
+        expect(refused.headers['www-authenticate']).toMatch(/^Basic /);
+        expect(refused.body.code).toBe('ADMIN_CREDENTIALS_REQUIRED');
+      }
+      const stored = await t.connection
+        .collection('reports')
+        .findOne({ _id: new Types.ObjectId(id) });
+      expect(stored).toMatchObject({ status: 'open' });
+    });
+  });
+
+  it('without ADMIN_USER / ADMIN_PASSWORD the admins’ routes do not exist', async () => {
     const plain = await createTestApp();
     try {
       const res = await request(plain.server)
@@ -416,6 +576,12 @@ describe('Safety: blocking and reporting', () => {
         .set('Authorization', basic(ADMIN_USER, ADMIN_PASSWORD))
         .expect(404);
       expect(res.body.code).toBe('ROUTE_NOT_FOUND');
+      const patch = await request(plain.server)
+        .patch(`/admin/reports/${UNKNOWN_ID}`)
+        .set('Authorization', basic(ADMIN_USER, ADMIN_PASSWORD))
+        .send({ status: 'resolved' })
+        .expect(404);
+      expect(patch.body.code).toBe('ROUTE_NOT_FOUND');
     } finally {
       await plain.close();
     }

@@ -6,6 +6,7 @@ import {
   isSelf,
   NO_BLOCKS,
   presenceVisible,
+  profileRefusal,
   requestRefusal,
   type BlockDirection,
   type UserBlocks,
@@ -44,6 +45,17 @@ describe('block rules', () => {
   ])('a request across %s: %s (the unknown user’s 404, both ways)', (direction, expected) => {
     expect(requestRefusal(direction)).toBe(expected);
   });
+
+  it.each<[BlockDirection, ReturnType<typeof profileRefusal>]>([
+    ['none', null],
+    ['byMe', 'userNotFound'],
+    ['byThem', 'userNotFound'],
+  ])(
+    'a public profile across %s: %s (the unknown user’s 404, both ways)',
+    (direction, expected) => {
+      expect(profileRefusal(direction)).toBe(expected);
+    },
+  );
 
   it.each<[BlockDirection, ReturnType<typeof chatSendRefusal>]>([
     ['none', null],

@@ -49,6 +49,14 @@ export function requestRefusal(direction: BlockDirection): 'userNotFound' | null
 }
 
 /**
+ * Can the caller see the other user's public profile? Not across a block, either way: the answer
+ * is the unknown user's 404, as for a request, so the profile cannot tell who blocked whom.
+ */
+export function profileRefusal(direction: BlockDirection): 'userNotFound' | null {
+  return requestRefusal(direction);
+}
+
+/**
  * Can the caller send a chat message to the other user? Not across a block: the blocker is told
  * that their own block is why; the blocked side gets the same answer as a removed connection
  * (they have already seen the connection go), so it reveals nothing new.

@@ -100,6 +100,36 @@ export class BlocksRepository {
     return found ?? { blocked: [], blockedBy: [] };
   }
 
+  /**
+   * Account deletion: every block the user made or received goes, in batches, and each pair's
+   * cache entries are invalidated as an unblock does. Returns the users on the other side (the
+   * caller invalidates their feed exclusions). Safe to repeat: a second run finds nothing.
+   * Indexes: `{ blockerId, _id }` (whom they blocked) and `{ blockedId }` (who blocked them).
+   */
+  async removeAllOf(userId: Types.ObjectId, batch = 100): Promise<Types.ObjectId[]> {
+    const others: Types.ObjectId[] = [];
+    const sides = [
+      { mine: 'blockerId', theirs: 'blockedId', hint: { blockerId: 1, _id: -1 } },
+      { mine: 'blockedId', theirs: 'blockerId', hint: { blockedId: 1 } },
+    ] as const;
+    for (const side of sides) {
+      for (;;) {
+        const rows = await this.blocks
+          .find({ [side.mine]: userId }, { [side.theirs]: 1 })
+          .hint(side.hint)
+          .limit(batch)
+          .lean<BlockRecord[]>()
+          .exec();
+        if (rows.length === 0) break;
+        await this.blocks.deleteMany({ _id: { $in: rows.map((row) => row._id) } }).exec();
+        const ids = rows.map((row) => row[side.theirs]);
+        await this.cache.invalidate(userId.toHexString(), ...ids.map((id) => id.toHexString()));
+        others.push(...ids);
+      }
+    }
+    return others;
+  }
+
   /** Whether a block stands between the two, and whose (see {@link blockDirection}). */
   async between(userId: Types.ObjectId, otherId: Types.ObjectId): Promise<BlockDirection> {
     return blockDirection(await this.of(userId), otherId);

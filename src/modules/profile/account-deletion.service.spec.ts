@@ -32,13 +32,21 @@ function setUp(options: { failAt?: string } = {}) {
       endSocketsOf: () => void calls.push('sockets'),
       connectionRemoved: () => void calls.push('presence-connection-removed'),
     } as never,
-    { removeAllOf: step('connections', [new Types.ObjectId()]) } as never,
+    {
+      removeAllOf: step('connections', [new Types.ObjectId()]),
+      blocksChanged: (_a: unknown, _b: unknown, options: { lifted?: boolean }) => {
+        calls.push(options.lifted ? 'feed-blocks-lifted' : 'feed-blocks-changed');
+        return Promise.resolve();
+      },
+    } as never,
     { detachFromUser: step('payments', 1) } as never,
     {
       dropQueuedFor: step('queued-emails', 0),
       sendAccountDeleted: step('confirmation', true),
     } as never,
     { removeAllOf: step('notifications', undefined) } as never,
+    { removeAllOf: step('blocks', [new Types.ObjectId(), new Types.ObjectId()]) } as never,
+    { detachReporter: step('reports', 1) } as never,
   );
   const caller = { userId, sessionId: new Types.ObjectId(), user: {} } as AuthenticatedUser;
   return {
@@ -64,6 +72,10 @@ const ORDER = [
   'payments',
   'queued-emails',
   'notifications',
+  'blocks',
+  'feed-blocks-lifted', // once per user on the other side of a removed block
+  'feed-blocks-lifted',
+  'reports',
   'user',
   'confirmation',
 ];
@@ -93,6 +105,16 @@ describe('AccountDeletionService', () => {
     await expect(service.delete(caller, 'Right!pass1')).rejects.toThrow('payments failed');
     expect(calls).not.toContain('user');
     expect(calls).not.toContain('confirmation');
+    calls.length = 0;
+    await service.delete(caller, 'Right!pass1');
+    expect(calls).toEqual(ORDER);
+  });
+
+  it('a failure removing blocks stops before the reports and the user; the rerun does both', async () => {
+    const { service, calls, caller, store } = setUp({ failAt: 'blocks' });
+    await store('Right!pass1');
+    await expect(service.delete(caller, 'Right!pass1')).rejects.toThrow('blocks failed');
+    expect(calls.slice(-2)).toEqual(['notifications', 'blocks']);
     calls.length = 0;
     await service.delete(caller, 'Right!pass1');
     expect(calls).toEqual(ORDER);

@@ -5,10 +5,12 @@ import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { appError } from '../../common/errors/app-error';
 import { SessionsService } from '../auth/sessions.service';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { MailProducer } from '../mail/mail.producer';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { PresenceService } from '../presence/presence.service';
+import { ReportsRepository } from '../safety/reports.repository';
 import { USER_ERRORS } from '../users/users.errors';
 import { UsersRepository } from '../users/users.repository';
 import { PROFILE_ERRORS } from './profile.errors';
@@ -46,8 +48,7 @@ export class AccountDeletionService {
 
   /**
    * The clean-up of every module that stores something about a user, in order. A new collection
-   * that references users adds its removal here, before `user` (blocks, reports and
-   * notifications are expected next); keep each step idempotent.
+   * that references users adds its removal here, before `user`; keep each step idempotent.
    */
   private readonly steps: DeletionStep[] = [
     {
@@ -87,7 +88,24 @@ export class AccountDeletionService {
       name: 'notifications',
       run: (account) => this.notifications.removeAllOf(account.userId),
     },
-    // blocks, reports: their removal goes here.
+    {
+      // Both directions. The other side's block cache and feed exclusions are invalidated as an
+      // unblock does, so no instance keeps hiding or refusing on a block that is gone.
+      name: 'blocks',
+      run: async (account) => {
+        const others = await this.blocks.removeAllOf(account.userId);
+        for (const other of others) {
+          await this.connections.blocksChanged(account.userId, other, { lifted: true });
+        }
+      },
+    },
+    {
+      // Reports they filed stay for moderation without their id. Reports about them stay as
+      // they are: the moderation record of what they did outlives the account (the target id
+      // then names nobody).
+      name: 'reports',
+      run: (account) => this.reports.detachReporter(account.userId),
+    },
     {
       // Last: frees the address for a new signup; the cached copy and the feed tier list go too.
       name: 'user',
@@ -103,6 +121,8 @@ export class AccountDeletionService {
     private readonly payments: PaymentsRepository,
     private readonly mail: MailProducer,
     private readonly notifications: NotificationsRepository,
+    private readonly blocks: BlocksRepository,
+    private readonly reports: ReportsRepository,
   ) {}
 
   async delete(caller: AuthenticatedUser, password: string): Promise<void> {

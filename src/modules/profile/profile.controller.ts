@@ -187,9 +187,10 @@ export class ProfileController {
     summary: 'Delete your account for good (confirm with your password); clears the cookies',
     description:
       'Signs out every session and socket, removes requests and connections in both ' +
-      'directions, drops queued emails and the profile. Chats stay readable for the other ' +
-      'participant, who sees a deleted user; payments are kept for accounting without your ' +
-      'id. A confirmation email goes to the address the account had; the address may sign up again.',
+      'directions, blocks you made and blocks of you, drops queued emails and the profile. ' +
+      'Chats stay readable for the other participant, who sees a deleted user; payments and ' +
+      'the reports you filed are kept (accounting, moderation) without your id; reports about ' +
+      'you stay for moderation. A confirmation email goes to the address the account had; the address may sign up again.',
   })
   @ApiOkResponse({ type: SuccessResponse, description: 'Account deleted' })
   @ApiBadRequestResponse({
@@ -257,15 +258,29 @@ export class ProfileController {
   }
 
   @Get(':userId')
-  @ApiOperation({ summary: "Another user's public profile" })
+  @ApiOperation({
+    summary: "Another user's public profile",
+    description:
+      'When either of you blocked the other, the answer is the unknown user’s 404, byte for ' +
+      'byte: it tells neither that the account exists nor who blocked whom.',
+  })
   @ApiObjectIdParam('userId', 'The user id')
   @ApiOkResponse({ type: ProfileUserResponse, description: 'User profile retrieved successfully' })
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description: errorMessage(COMMON_ERRORS.invalidId, 'userId'),
   })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: describeErrors(USER_ERRORS.notFound) })
-  async getPublic(@Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId) {
-    return ok('User profile retrieved successfully', await this.profiles.getPublic(userId));
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: `${USER_ERRORS.notFound.message} (also when either of you blocked the other)`,
+  })
+  async getPublic(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', new ParseObjectIdPipe('userId')) userId: Types.ObjectId,
+  ) {
+    return ok(
+      'User profile retrieved successfully',
+      await this.profiles.getPublic(caller.userId, userId),
+    );
   }
 }

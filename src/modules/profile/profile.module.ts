@@ -2,12 +2,14 @@ import { NotificationsStoreModule } from '../notifications/notifications-store.m
 import { Module } from '@nestjs/common';
 import { NotificationPreferencesModule } from '../notifications/notification-preferences.module';
 import { AuthModule } from '../auth/auth.module';
+import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ChatModule } from '../chat/chat.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { MailQueueModule } from '../mail/mail-queue.module';
 import { MembershipModule } from '../membership/membership.module';
 import { PaymentsStoreModule } from '../payments/payments-store.module';
 import { PresenceModule } from '../presence/presence.module';
+import { ReportsStoreModule } from '../safety/reports-store.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { AccountExportService } from './account-export.service';
@@ -31,6 +33,8 @@ import { ProfileService } from './profile.service';
     MailQueueModule,
     NotificationsStoreModule,
     NotificationPreferencesModule,
+    BlocksStoreModule,
+    ReportsStoreModule,
   ],
   controllers: [ProfileController],
   providers: [ProfileService, AccountExportService, AccountDeletionService, ExportLimiter],

@@ -3,6 +3,8 @@ import { Types } from 'mongoose';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppError, appError } from '../../common/errors/app-error';
 import { retryAfterFields } from '../../common/throttling/rate-limit-response';
+import { profileRefusal } from '../blocks/block.rules';
+import { BlocksRepository } from '../blocks/blocks.repository';
 import { EntitlementsService } from '../membership/entitlements.service';
 import { skillsKeyOf, type User, type UserRecord } from '../users/user.schema';
 import { ProfileUserView, SelfUserView, toProfileView, toSelfView } from '../users/user.views';
@@ -17,6 +19,7 @@ export class ProfileService {
   constructor(
     private readonly users: UsersRepository,
     private readonly entitlements: EntitlementsService,
+    private readonly blocks: BlocksRepository,
   ) {}
 
   /**
@@ -73,9 +76,16 @@ export class ProfileService {
     return toSelfView(updated);
   }
 
-  async getPublic(userId: Types.ObjectId): Promise<ProfileUserView> {
-    const user = await this.users.findById(userId);
-    if (!user) throw appError(USER_ERRORS.notFound);
+  /**
+   * A block between the two, either way, answers as an unknown user (404), as a request send
+   * does: the profile reveals neither the account nor the block.
+   */
+  async getPublic(callerId: Types.ObjectId, userId: Types.ObjectId): Promise<ProfileUserView> {
+    const [user, block] = await Promise.all([
+      this.users.findById(userId),
+      this.blocks.between(callerId, userId),
+    ]);
+    if (!user || profileRefusal(block)) throw appError(USER_ERRORS.notFound);
     return toProfileView(user);
   }
 

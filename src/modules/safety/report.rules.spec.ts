@@ -1,4 +1,4 @@
-import { openReportKey, REPORTS_PER_WINDOW, reportQuota } from './report.rules';
+import { closedReport, openReportKey, REPORTS_PER_WINDOW, reportQuota } from './report.rules';
 
 describe('report rules', () => {
   it('one open key per reporter and target, in that order, case-insensitive', () => {
@@ -26,5 +26,21 @@ describe('report rules', () => {
       outcome: 'refused',
       retryAfterSeconds: 1,
     });
+  });
+
+  it('a decision stores status, note and date, and frees the pair by keying on the report id', () => {
+    const now = new Date('2026-12-04T22:00:00Z');
+    const id = '665F1C2E9B1E8A3D4C5B6A7F';
+    expect(closedReport(id, { status: 'resolved', note: 'warned' }, now)).toEqual({
+      status: 'resolved',
+      note: 'warned',
+      resolvedAt: now,
+      openKey: id.toLowerCase(),
+    });
+    // No note, or an empty one after trimming: stored as null.
+    expect(closedReport(id, { status: 'dismissed' }, now).note).toBeNull();
+    expect(closedReport(id, { status: 'dismissed', note: '' }, now).note).toBeNull();
+    // The freed key can never equal an open pair's key.
+    expect(closedReport(id, { status: 'dismissed' }, now).openKey).not.toContain('_');
   });
 });

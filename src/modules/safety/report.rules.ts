@@ -12,10 +12,15 @@ export const REPORT_REASONS = [
 ] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
-export const REPORT_STATUSES = ['open', 'closed'] as const;
+export const REPORT_STATUSES = ['open', 'resolved', 'dismissed'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
+/** What a moderator may decide about a report: acted on, or nothing to act on. */
+export const REPORT_DECISIONS = ['resolved', 'dismissed'] as const;
+export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+
 export const MAX_REPORT_DETAILS_LENGTH = 1000;
+export const MAX_REPORT_NOTE_LENGTH = 1000;
 
 /** Reports one reporter may file per window, whatever their targets. */
 export const REPORTS_PER_WINDOW = 10;
@@ -28,6 +33,23 @@ export const REPORT_WINDOW_MS = 60 * 60_000;
  */
 export function openReportKey(reporterId: string, targetId: string): string {
   return `${reporterId.toLowerCase()}_${targetId.toLowerCase()}`;
+}
+
+/**
+ * The fields a moderator's decision sets. The open key becomes the report's own id, which frees
+ * the pair for a new report. Deciding again (a correction) replaces the decision, note and date.
+ */
+export function closedReport(
+  reportId: string,
+  decision: { status: ReportDecision; note?: string },
+  now: Date,
+): { status: ReportDecision; note: string | null; resolvedAt: Date; openKey: string } {
+  return {
+    status: decision.status,
+    note: decision.note || null,
+    resolvedAt: now,
+    openKey: reportId.toLowerCase(),
+  };
 }
 
 /** Where the reporter stands after counting one more report in the current window. */

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { openReportKey, type ReportReason } from './report.rules';
+import {
+  closedReport,
+  openReportKey,
+  type ReportDecision,
+  type ReportReason,
+  type ReportStatus,
+} from './report.rules';
 import { Report, ReportRecord } from './report.schema';
 
 /** The only place that queries `reports`; every query names its index. */
@@ -34,15 +40,54 @@ export class ReportsRepository {
     return report;
   }
 
-  /** Index: `_id`. Newest first. */
-  page(skip: number, limit: number): Promise<ReportRecord[]> {
+  /** Newest first; every report on the `_id` index, one status on `{ status, _id }`. */
+  page(skip: number, limit: number, status?: ReportStatus): Promise<ReportRecord[]> {
+    const query = status
+      ? this.reports.find({ status }).hint({ status: 1, _id: -1 })
+      : this.reports.find({}).hint({ _id: 1 });
+    return query.sort({ _id: -1 }).skip(skip).limit(limit).lean<ReportRecord[]>().exec();
+  }
+
+  /** A moderator's decision (see `closedReport`); null for an unknown id. Index: `_id`. */
+  close(
+    reportId: Types.ObjectId,
+    decision: { status: ReportDecision; note?: string },
+    now: Date,
+  ): Promise<ReportRecord | null> {
     return this.reports
-      .find({})
-      .sort({ _id: -1 })
-      .hint({ _id: 1 })
-      .skip(skip)
-      .limit(limit)
-      .lean<ReportRecord[]>()
+      .findOneAndUpdate(
+        { _id: reportId },
+        { $set: closedReport(reportId.toHexString(), decision, now) },
+        { new: true },
+      )
+      .lean<ReportRecord>()
       .exec();
+  }
+
+  /**
+   * Account deletion: the reports the user filed stay for moderation but no longer name them:
+   * `reporterId` becomes null and `openKey` (which holds their id while open) the report's own id.
+   * Batches of `batch`; safe to repeat (a second run matches nothing). Index: `{ reporterId }`.
+   */
+  async detachReporter(reporterId: Types.ObjectId, batch = 100): Promise<number> {
+    let detached = 0;
+    for (;;) {
+      const rows = await this.reports
+        .find({ reporterId }, { _id: 1 })
+        .hint({ reporterId: 1 })
+        .limit(batch)
+        .lean<Pick<ReportRecord, '_id'>[]>()
+        .exec();
+      if (rows.length === 0) return detached;
+      await this.reports.bulkWrite(
+        rows.map((row) => ({
+          updateOne: {
+            filter: { _id: row._id, reporterId },
+            update: { $set: { reporterId: null, openKey: row._id.toHexString() } },
+          },
+        })),
+      );
+      detached += rows.length;
+    }
   }
 }

@@ -44,7 +44,9 @@ export class ReportResponse extends SuccessResponse {
 
 @Describes<AdminReportView>()
 export class AdminReportDoc extends ReportDoc {
-  reporterId!: string;
+  /** Null once the reporter deleted their account (the report stays). */
+  @ApiProperty({ type: String, nullable: true })
+  reporterId!: string | null;
   targetId!: string;
   /** Who reported; null once the account is gone. */
   @ApiProperty({ type: RequestUserDoc, nullable: true })
@@ -52,6 +54,16 @@ export class AdminReportDoc extends ReportDoc {
   /** Who was reported; null once the account is gone. */
   @ApiProperty({ type: RequestUserDoc, nullable: true })
   target!: RequestUserDoc | null;
+  /** The moderator's note; null when none was given or the report is open. */
+  @ApiProperty({ type: String, nullable: true })
+  note!: string | null;
+  /** When a moderator decided; null while open. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  resolvedAt!: string | null;
+}
+
+export class AdminReportResponse extends SuccessResponse {
+  data!: AdminReportDoc;
 }
 
 export class AdminReportsResponse extends SuccessResponse {

@@ -1,7 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
 import type { ErrorCatalogue, ParameterisedErrorEntry } from '../../common/errors/app-error';
 import { USER_ERRORS } from '../users/users.errors';
-import { MAX_REPORT_DETAILS_LENGTH, REPORT_REASONS } from './report.rules';
+import {
+  MAX_REPORT_DETAILS_LENGTH,
+  MAX_REPORT_NOTE_LENGTH,
+  REPORT_DECISIONS,
+  REPORT_REASONS,
+  REPORT_STATUSES,
+} from './report.rules';
 
 /** Every refusal of the block, report and admin report routes. */
 export const SAFETY_ERRORS = {
@@ -42,6 +48,26 @@ export const SAFETY_ERRORS = {
     message: (minutes: number) =>
       `You have sent too many reports. Try again in ${minutes} minute(s)`,
   } satisfies ParameterisedErrorEntry<[minutes: number]>,
+  reportNotFound: {
+    code: 'REPORT_NOT_FOUND',
+    status: HttpStatus.NOT_FOUND,
+    message: 'Report not found',
+  },
+  reportInvalidDecision: {
+    code: 'REPORT_INVALID_DECISION',
+    status: HttpStatus.BAD_REQUEST,
+    message: `status must be one of: ${REPORT_DECISIONS.join(', ')}`,
+  },
+  reportNoteTooLong: {
+    code: 'REPORT_NOTE_TOO_LONG',
+    status: HttpStatus.BAD_REQUEST,
+    message: `note must be at most ${MAX_REPORT_NOTE_LENGTH} characters`,
+  },
+  reportInvalidStatusFilter: {
+    code: 'REPORT_INVALID_STATUS_FILTER',
+    status: HttpStatus.BAD_REQUEST,
+    message: `status must be one of: ${REPORT_STATUSES.join(', ')}`,
+  },
   adminCredentialsRequired: {
     code: 'ADMIN_CREDENTIALS_REQUIRED',
     status: HttpStatus.UNAUTHORIZED,

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../../config/app-config';
 import { BlocksStoreModule } from '../blocks/blocks-store.module';
 import { ConnectionsModule } from '../connections/connections.module';
@@ -8,14 +7,14 @@ import { UsersModule } from '../users/users.module';
 import { AdminCredentialsGuard } from './admin-credentials.guard';
 import { AdminReportsController } from './admin-reports.controller';
 import { ReportLimiter } from './report-limiter';
-import { Report, ReportSchema } from './report.schema';
-import { ReportsRepository } from './reports.repository';
+import { ReportsStoreModule } from './reports-store.module';
 import { SafetyController } from './safety.controller';
 import { SafetyService } from './safety.service';
 
 /**
  * Blocking and reporting: `/user/block/:userId`, `/user/blocked`, `/user/report/:userId`, and
- * `GET /admin/reports` when the admin credentials are set (otherwise that path is a 404).
+ * `GET /admin/reports`, `PATCH /admin/reports/:reportId` when the admin credentials are set
+ * (otherwise those paths are a 404).
  */
 @Module({})
 export class SafetyModule {
@@ -27,13 +26,13 @@ export class SafetyModule {
         ConnectionsModule,
         UsersModule,
         PresenceModule,
-        MongooseModule.forFeature([{ name: Report.name, schema: ReportSchema }]),
+        ReportsStoreModule,
       ],
       controllers: [
         SafetyController,
         ...(config.ops.queueDashboard ? [AdminReportsController] : []),
       ],
-      providers: [SafetyService, ReportsRepository, ReportLimiter, AdminCredentialsGuard],
+      providers: [SafetyService, ReportLimiter, AdminCredentialsGuard],
     };
   }
 }

@@ -15,6 +15,7 @@ import {
   type SafeUserView,
 } from '../users/user.views';
 import { UsersRepository } from '../users/users.repository';
+import type { CloseReportDto } from './dto/close-report.dto';
 import type { ReportDto } from './dto/report.dto';
 import { ReportLimiter } from './report-limiter';
 import type { ReportReason, ReportStatus } from './report.rules';
@@ -42,12 +43,17 @@ export interface ReportView {
 }
 
 export interface AdminReportView extends ReportView {
-  reporterId: string;
+  /** Null once the reporter deleted their account. */
+  reporterId: string | null;
   targetId: string;
   /** The reporter's public fields; null once the account is gone. */
   reporter: RequestUserView | null;
   /** The reported user's public fields; null once the account is gone. */
   target: RequestUserView | null;
+  /** The moderator's note; null when none (or not decided). */
+  note: string | null;
+  /** When a moderator decided; null while open. */
+  resolvedAt: string | null;
 }
 
 function toReportView(report: ReportRecord): ReportView {
@@ -64,7 +70,8 @@ function toReportView(report: ReportRecord): ReportView {
  * Blocking and reporting. A block (rules in `blocks/block.rules.ts`) hides the pair from each
  * other: it deletes their pending request or connection, rebuilds both feeds' exclusions and
  * clears each other's online dot; requests, chat sends and presence consult the `blocks`
- * collection from then on. Reports are stored for the admins (`GET /admin/reports`).
+ * collection from then on. Reports are stored for the admins (`GET /admin/reports`), who close
+ * them (`PATCH /admin/reports/:reportId`).
  */
 @Injectable()
 export class SafetyService {
@@ -166,11 +173,39 @@ export class SafetyService {
     }
   }
 
-  /** Every report, newest first, with both users' public fields. */
-  async allReports(page: PageRequest) {
-    const rows = await this.reports.page((page.page - 1) * page.limit, page.limit);
+  /** Reports newest first (all, or those of one status), with both users' public fields. */
+  async allReports(page: PageRequest & { status?: ReportStatus }) {
+    const rows = await this.reports.page((page.page - 1) * page.limit, page.limit, page.status);
+    const pagination: PageInfo = {
+      page: page.page,
+      limit: page.limit,
+      hasMore: rows.length === page.limit,
+    };
+    return { data: await this.adminViews(rows), pagination };
+  }
+
+  /** A moderator's decision; deciding again replaces it. Unknown id: 404. */
+  async closeReport(
+    reportId: Types.ObjectId,
+    decision: CloseReportDto,
+    now = new Date(),
+  ): Promise<AdminReportView> {
+    const report = await this.reports.close(reportId, decision, now);
+    if (!report) throw appError(SAFETY_ERRORS.reportNotFound);
+    this.logger.log({
+      msg: 'Report closed',
+      reportId: report._id.toHexString(),
+      status: report.status,
+    });
+    const [view] = await this.adminViews([report]);
+    return view;
+  }
+
+  private async adminViews(rows: ReportRecord[]): Promise<AdminReportView[]> {
     const ids = new Map(
-      rows.flatMap((row) => [row.reporterId, row.targetId]).map((id) => [id.toHexString(), id]),
+      rows
+        .flatMap((row) => (row.reporterId ? [row.reporterId, row.targetId] : [row.targetId]))
+        .map((id) => [id.toHexString(), id]),
     );
     const users = new Map(
       (await this.users.findManyByIds([...ids.values()])).map((user) => [
@@ -179,22 +214,18 @@ export class SafetyService {
       ]),
     );
     const now = new Date();
-    const viewOf = (id: Types.ObjectId) => {
-      const user = users.get(id.toHexString());
+    const viewOf = (id: Types.ObjectId | null) => {
+      const user = id && users.get(id.toHexString());
       return user ? toRequestView(user, now) : null;
     };
-    const data: AdminReportView[] = rows.map((row) => ({
+    return rows.map((row) => ({
       ...toReportView(row),
-      reporterId: row.reporterId.toHexString(),
+      reporterId: row.reporterId?.toHexString() ?? null,
       targetId: row.targetId.toHexString(),
       reporter: viewOf(row.reporterId),
       target: viewOf(row.targetId),
+      note: row.note ?? null,
+      resolvedAt: row.resolvedAt?.toISOString() ?? null,
     }));
-    const pagination: PageInfo = {
-      page: page.page,
-      limit: page.limit,
-      hasMore: rows.length === page.limit,
-    };
-    return { data, pagination };
   }
 }
