@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { EMAIL_QUEUE, emailJobOptions } from './mail.constants';
-import { MailQueueMetrics } from './mail-queue.metrics';
+import { queueDepthMetrics } from '../metrics/queue-depth.provider';
 import { MailProducer } from './mail.producer';
 
 /**
@@ -19,7 +19,7 @@ import { MailProducer } from './mail.producer';
       }),
     }),
   ],
-  providers: [MailProducer, MailQueueMetrics],
+  providers: [MailProducer, queueDepthMetrics(EMAIL_QUEUE)],
   exports: [MailProducer, BullModule],
 })
 export class MailQueueModule {}

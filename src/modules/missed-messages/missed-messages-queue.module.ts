@@ -1,21 +1,7 @@
-import { BullModule, InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { MetricsService } from '../metrics/metrics.service';
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { queueDepthMetrics } from '../metrics/queue-depth.provider';
 import { MISSED_MESSAGES_JOB_OPTIONS, MISSED_MESSAGES_QUEUE } from './missed-messages.constants';
-
-/** Puts the queue in the queue-depth metrics of whichever process registers it. */
-@Injectable()
-export class MissedMessagesQueueMetrics implements OnModuleInit {
-  constructor(
-    @InjectQueue(MISSED_MESSAGES_QUEUE) private readonly queue: Queue,
-    private readonly metrics: MetricsService,
-  ) {}
-
-  onModuleInit(): void {
-    this.metrics.observeQueue(this.queue);
-  }
-}
 
 /** Registers the `missed-messages` queue (API: adds checks; worker: runs them). */
 @Module({
@@ -25,7 +11,7 @@ export class MissedMessagesQueueMetrics implements OnModuleInit {
       defaultJobOptions: MISSED_MESSAGES_JOB_OPTIONS,
     }),
   ],
-  providers: [MissedMessagesQueueMetrics],
+  providers: [queueDepthMetrics(MISSED_MESSAGES_QUEUE)],
   exports: [BullModule],
 })
 export class MissedMessagesQueueModule {}
