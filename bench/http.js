@@ -2,8 +2,8 @@
 // HTTP throughput of the main routes under concurrent load (autocannon), per data-set size.
 // For each user count: starts the compiled API (`npm run build` first; BENCH_APP_DIR=/other/checkout
 // benchmarks that checkout's build instead) on the embedded database and Redis, seeds the data set
-// (bench/seed.js), logs in as user0, then loads each route for --duration seconds after a 2 s
-// warm-up whose numbers are discarded. Any non-200 response or connection error fails the run.
+// (bench/seed.js), logs in as user0, warms every route up for 2 s (numbers discarded), then loads
+// each route for --duration seconds. Any non-200 response or connection error fails the run.
 // Usage: node bench/http.js [--users 1000,10000] [--duration 10] [--connections 10]
 //          [--routes profile,skills,feed,feed-skills,received,connections,chat-recent,chat-history,chat-history-small,payment-status,login] [--json out.json] [--label before]
 // Compare two --json outputs with: node bench/compare.js before.json after.json
@@ -121,13 +121,19 @@ const statusCounts = (result) =>
 async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references }) {
   const failures = [];
   const byRoute = new Map(routes.map((name) => [name, []]));
-  // Routes alternate over `rounds` (each after its warm-up in the first): a machine that slows
-  // down or speeds up mid-run then weighs on every route alike, and ratios between routes hold.
+  // Every route is warmed up before any is measured: JIT, connection pools and caches settle,
+  // and so does the database after the seed (the first route measured right after it ran about
+  // a quarter slower, whichever it was). The warm-up numbers are discarded.
+  for (const name of routes) {
+    await load(base, ROUTES[name], cookie, seeded, { connections, duration: warmup, references });
+  }
+  // The last warm-up (login) leaves bcrypt work behind it: let it finish before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // Routes alternate over `rounds`: a machine that slows down or speeds up mid-run then weighs on
+  // every route alike, and ratios between routes hold.
   for (let round = 0; round < rounds; round++) {
     for (const name of routes) {
       const route = ROUTES[name];
-      // Warm-up: JIT, connection pools and caches settle; its numbers are discarded.
-      if (round === 0) await load(base, route, cookie, seeded, { connections, duration: warmup, references });
       const result = await load(base, route, cookie, seeded, { connections, duration, references });
       const codes = statusCounts(result);
       const expected = String(route.status ?? 200);
