@@ -10,11 +10,11 @@ import { loadConfig } from '../src/config/app-config';
 import { EMAIL_QUEUE, EmailJob } from '../src/modules/mail/mail.constants';
 import { BlocksRepository } from '../src/modules/blocks/blocks.repository';
 import { DETACHED_USER_ID } from '../src/modules/payments/payment.schema';
-import type { SendMessageAck } from '../src/modules/presence/presence.events';
 import { ReportsRepository } from '../src/modules/safety/reports.repository';
 import { WorkerModule } from '../src/worker.module';
 import { ResendStub } from './support/resend-stub';
 import {
+  connectUsers,
   cookiesFrom,
   logIn,
   randomClientIp,
@@ -23,21 +23,9 @@ import {
   STRONG_PASSWORD,
   UserSession,
 } from './support/session';
-import { TestSocket } from './support/sockets';
+import { sendMessageOk, TestSocket } from './support/sockets';
 import { createTestApp, TestApp, testEnvironment, uniqueNamespace } from './support/test-app';
 import { until } from './support/until';
-
-async function sendMessage(socket: TestSocket, targetUserId: string, text: string) {
-  const ack = await new Promise<SendMessageAck>((resolve) =>
-    socket.emit('sendMessage', { targetUserId, text }, resolve),
-  );
-  if (!ack.ok) throw new Error(`send refused: ${ack.error}`);
-}
-
-async function connect(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-}
 
 const WRONG_PASSWORD = 'Wr0ng!pass';
 
@@ -98,7 +86,7 @@ describe('Account deletion (DELETE /profile)', () => {
   it('a wrong password is refused with a clear message and changes nothing', async () => {
     const asha = await member('Asha');
     const ravi = await member('Ravi');
-    await connect(asha, ravi);
+    await connectUsers(asha, ravi);
     const res = await deleteAccount(asha, { password: WRONG_PASSWORD }).expect(400);
     expect(res.body).toEqual({
       success: false,
@@ -150,14 +138,14 @@ describe('Account deletion (DELETE /profile)', () => {
       [ravi, meera, kiran, nina, omar, priya] = await Promise.all(
         ['Ravi', 'Meera', 'Kiran', 'Nina', 'Omar', 'Priya'].map((name) => member(name)),
       );
-      await connect(asha, ravi);
+      await connectUsers(asha, ravi);
       await meera.post(`/request/send/interested/${asha.id}`).expect(200);
       await asha.post(`/request/send/interested/${kiran.id}`).expect(200);
 
       ashaSocket = await open(asha);
       const raviSocket = await open(ravi);
-      await sendMessage(ashaSocket, ravi.id, 'hi ravi, asha here');
-      await sendMessage(raviSocket, asha.id, 'hi asha');
+      await sendMessageOk(ashaSocket, ravi.id, 'hi ravi, asha here');
+      await sendMessageOk(raviSocket, asha.id, 'hi asha');
 
       await t.connection.collection('payments').insertOne({
         userId: new Types.ObjectId(asha.id),

@@ -12,7 +12,7 @@ import type {
 import { PresenceService } from '../src/modules/presence/presence.service';
 import { UserCache } from '../src/modules/users/user.cache';
 import { givePlan } from './support/plans';
-import { letters, signUpAndLogIn, UserSession } from './support/session';
+import { connectUsers, letters, signUpAndLogIn, UserSession } from './support/session';
 import { TestSocket } from './support/sockets';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
 
@@ -60,11 +60,6 @@ async function fence(app: TestApp, userId: string, ...tabs: TestSocket[]): Promi
   return marker;
 }
 
-async function connect(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-}
-
 /** Two API instances sharing the database and Redis, like two replicas behind a balancer. */
 describe('Chat across API instances', () => {
   let one: TestApp;
@@ -88,7 +83,7 @@ describe('Chat across API instances', () => {
     await givePlan(one, alice.id, 'PRO'); // read receipts are a PRO/ELITE entitlement
     bob = await signUpAndLogIn(one, { firstName: 'Bobby' });
     carol = await signUpAndLogIn(one, { firstName: 'Carol' });
-    await connect(alice, bob);
+    await connectUsers(alice, bob);
   });
 
   afterAll(async () => {
@@ -224,7 +219,7 @@ describe('Chat across API instances', () => {
   it('history pages back through a conversation spread over months (bursts and silences) without gaps or repeats', async () => {
     const frank = await signUpAndLogIn(one, { firstName: 'Frank' });
     const gina = await signUpAndLogIn(one, { firstName: 'Gina' });
-    await connect(frank, gina);
+    await connectUsers(frank, gina);
     const [f, g] = [new Types.ObjectId(frank.id), new Types.ObjectId(gina.id)];
     const chat = await one.app.get(ChatsRepository).findOrCreate(f, g);
     // Ids carry their send time, as the API writes them: bursts of many in one second, minutes,
@@ -296,7 +291,7 @@ describe('Chat across API instances', () => {
   it('story: history pages back through a 1,000-message conversation without gaps or repeats', async () => {
     const dave = await signUpAndLogIn(one, { firstName: 'David' });
     const erin = await signUpAndLogIn(one, { firstName: 'Erin' });
-    await connect(dave, erin);
+    await connectUsers(dave, erin);
     const chats = one.app.get(ChatsRepository);
     const messages = one.app.get(MessagesRepository);
     const [d, e] = [new Types.ObjectId(dave.id), new Types.ObjectId(erin.id)];
@@ -392,7 +387,7 @@ describe('Chat across API instances', () => {
   it('concurrent first messages of a pair end in one chat', async () => {
     const fay = await signUpAndLogIn(one, { firstName: 'Fay' });
     const gus = await signUpAndLogIn(one, { firstName: 'Gus' });
-    await connect(fay, gus);
+    await connectUsers(fay, gus);
     const [fayTab, gusTab] = [await open(one, fay), await open(two, gus)];
     const answers = await Promise.all([
       ask(fayTab, 'sendMessage', { targetUserId: gus.id, text: 'first!' }),
@@ -413,7 +408,7 @@ describe('Chat across API instances', () => {
     const friends: UserSession[] = [];
     for (let i = 0; i < 5; i++) {
       const friend = await signUpAndLogIn(one, { firstName: `Friend${letters(i)}` });
-      await connect(hub, friend);
+      await connectUsers(hub, friend);
       friends.push(friend);
       expect(
         (await ask(hubTab, 'sendMessage', { targetUserId: friend.id, text: `to ${i}` })).ok,
@@ -494,7 +489,7 @@ describe('Chat across API instances', () => {
 
     it('joining another chat leaves the previous room', async () => {
       const hal = await signUpAndLogIn(one, { firstName: 'Hal' });
-      await connect(alice, hal);
+      await connectUsers(alice, hal);
       const aliceTab = await open(one, alice);
       const bobTab = await open(two, bob);
       await ask(aliceTab, 'joinChat', { targetUserId: bob.id });
@@ -555,7 +550,7 @@ describe('Chat across API instances', () => {
     it('after the connection is removed the history stays readable but sending is refused', async () => {
       const ivy = await signUpAndLogIn(one, { firstName: 'Ivy' });
       const jon = await signUpAndLogIn(one, { firstName: 'Jon' });
-      await connect(ivy, jon);
+      await connectUsers(ivy, jon);
       const tab = await open(one, ivy);
       expect((await ask(tab, 'sendMessage', { targetUserId: jon.id, text: 'bye?' })).ok).toBe(true);
       await jon.delete(`/request/connection/${ivy.id}`).expect(200);
@@ -626,7 +621,7 @@ describe('Chat across API instances', () => {
     it('typing: only the other participant in that chat room, throttled, never stored', async () => {
       const mia = await signUpAndLogIn(one, { firstName: 'Mia' });
       const ned = await signUpAndLogIn(one, { firstName: 'Ned' });
-      await connect(mia, ned);
+      await connectUsers(mia, ned);
       const miaTab = await open(one, mia);
       const miaOther = await open(two, mia);
       const nedInRoom = await open(two, ned);
@@ -665,7 +660,7 @@ describe('Chat across API instances', () => {
       const oli = await signUpAndLogIn(one, { firstName: 'Oli' });
       await givePlan(one, oli.id, 'ELITE'); // read receipts are a PRO/ELITE entitlement
       const pat = await signUpAndLogIn(one, { firstName: 'Pat' });
-      await connect(oli, pat);
+      await connectUsers(oli, pat);
       const pairKey = [oli.id, pat.id].sort().join('_');
       const chats = one.connection.collection('chats');
       expect((await oli.post(`/chat/${pat.id}/read`).expect(200)).body.data).toMatchObject({
@@ -706,7 +701,7 @@ describe('Chat across API instances', () => {
         const sender = await signUpAndLogIn(one, { firstName: 'Sender' });
         const reader = await signUpAndLogIn(one, { firstName: 'Reader' });
         if (plan !== 'FREE') await givePlan(one, sender.id, plan);
-        await connect(sender, reader);
+        await connectUsers(sender, reader);
         const senderTab = await open(one, sender);
         const sent = await ask(senderTab, 'sendMessage', { targetUserId: reader.id, text: 'hi' });
         expect((await reader.get('/chat/unread').expect(200)).body.data.total).toBe(1);
@@ -732,8 +727,8 @@ describe('Chat across API instances', () => {
         await signUpAndLogIn(one, { firstName: 'Ray' }),
         await signUpAndLogIn(one, { firstName: 'Sam' }),
       ];
-      await connect(quinn, ray);
-      await connect(quinn, sam);
+      await connectUsers(quinn, ray);
+      await connectUsers(quinn, sam);
       const tab = await open(one, quinn);
       for (const friend of [ray, sam]) {
         const ack = await ask(tab, 'sendMessage', { targetUserId: friend.id, text: 'hi' });
@@ -779,7 +774,7 @@ describe('Chat across API instances', () => {
     it('sends are rate limited per user across instances (20 per 10 s)', async () => {
       const kim = await signUpAndLogIn(one, { firstName: 'Kim' });
       const lee = await signUpAndLogIn(one, { firstName: 'Lee' });
-      await connect(kim, lee);
+      await connectUsers(kim, lee);
       const [tabOne, tabTwo] = [await open(one, kim), await open(two, kim)];
       const answers = [];
       for (let i = 0; i < 21; i++) {

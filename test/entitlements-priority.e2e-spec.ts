@@ -3,7 +3,7 @@ import { ChatService } from '../src/modules/chat/chat.service';
 import { UserCache } from '../src/modules/users/user.cache';
 import { UsersRepository } from '../src/modules/users/users.repository';
 import { givePlan } from './support/plans';
-import { signUpAndLogIn, type UserSession } from './support/session';
+import { connectUsers, signUpAndLogIn, type UserSession } from './support/session';
 import { createTestApp, type TestApp } from './support/test-app';
 
 type Plan = 'FREE' | 'PRO' | 'ELITE';
@@ -13,11 +13,6 @@ async function onboardEveryone(t: TestApp) {
   await t.connection
     .collection('users')
     .updateMany({}, { $set: { onboardingComplete: true, emailVerified: true } });
-}
-
-async function connect(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
 }
 
 /** Every page by number (the SPA's way), `limit` at a time, until an empty page. */
@@ -326,7 +321,7 @@ describe('Chat: read receipts in history (PRO/ELITE) and the badge in chat views
       const reader = await signUpAndLogIn(t, { firstName: 'Reader' });
       if (plan !== 'FREE') await givePlan(t, sender.id, plan);
       await onboardEveryone(t);
-      await connect(sender, reader);
+      await connectUsers(sender, reader);
       const chat = t.app.get(ChatService);
       const [s, r] = [new Types.ObjectId(sender.id), new Types.ObjectId(reader.id)];
       await chat.send(s, r, 'first');
@@ -372,7 +367,7 @@ describe('Chat: read receipts in history (PRO/ELITE) and the badge in chat views
       const friend = await signUpAndLogIn(t, { firstName: 'Friend' });
       if (plan !== 'FREE') await givePlan(t, subject.id, plan);
       await onboardEveryone(t);
-      await connect(subject, friend);
+      await connectUsers(subject, friend);
       await t.app
         .get(ChatService)
         .send(new Types.ObjectId(subject.id), new Types.ObjectId(friend.id), 'hello');

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
 import type { AccountExportView } from '../src/modules/profile/account-export.views';
-import type { SendMessageAck } from '../src/modules/presence/presence.events';
 import {
+  connectUsers,
   cookiesFrom,
   randomClientIp,
   signUp,
@@ -10,21 +10,8 @@ import {
   STRONG_PASSWORD,
   UserSession,
 } from './support/session';
-import { TestSocket } from './support/sockets';
+import { sendMessageOk, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
-
-/** Sends one chat message over a socket and waits for its acknowledgement. */
-async function sendMessage(socket: TestSocket, targetUserId: string, text: string) {
-  const ack = await new Promise<SendMessageAck>((resolve) =>
-    socket.emit('sendMessage', { targetUserId, text }, resolve),
-  );
-  if (!ack.ok) throw new Error(`send refused: ${ack.error}`);
-}
-
-async function connect(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-}
 
 describe('GET /profile/export (everything stored about the caller)', () => {
   let t: TestApp;
@@ -58,14 +45,14 @@ describe('GET /profile/export (everything stored about the caller)', () => {
       })
       .expect(200);
     meera = await signUpAndLogIn(t, { firstName: 'Meera' });
-    await connect(asha, ravi);
+    await connectUsers(asha, ravi);
     await meera.post(`/request/send/interested/${asha.id}`).expect(200);
 
     const ashaTab = await TestSocket.connect(t.url, asha.cookieHeader());
     const raviTab = await TestSocket.connect(t.url, ravi.cookieHeader());
     sockets.push(ashaTab, raviTab);
-    await sendMessage(ashaTab, ravi.id, 'hello from asha');
-    await sendMessage(raviTab, asha.id, 'hello from ravi');
+    await sendMessageOk(ashaTab, ravi.id, 'hello from asha');
+    await sendMessageOk(raviTab, asha.id, 'hello from ravi');
 
     await t.connection.collection('payments').insertOne({
       userId: new Types.ObjectId(asha.id),

@@ -5,22 +5,16 @@ import { MailModule } from '../src/modules/mail/mail.module';
 import { MissedMessagesWorkerModule } from '../src/modules/missed-messages/missed-messages-worker.module';
 import { MISSED_MESSAGES_QUEUE } from '../src/modules/missed-messages/missed-messages.constants';
 import { checkJobFor, cooldownKeyOf } from '../src/modules/missed-messages/missed-messages.rules';
-import type { SendMessageAck } from '../src/modules/presence/presence.events';
 import { REDIS_CLIENT } from '../src/common/redis/redis.module';
 import type Redis from 'ioredis';
 import { ResendStub } from './support/resend-stub';
-import { signUpAndLogIn, UserSession } from './support/session';
-import { TestSocket } from './support/sockets';
+import { connectUsers, signUpAndLogIn, UserSession } from './support/session';
+import { sendMessageOk, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
 
 /** Long enough for a socket to send and the recipient to read first; short for the suite. */
 const DELAY_MS = 1500;
-
-async function connect(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-}
 
 /**
  * Missed messages end to end: the API schedules a check per message, the worker's check (in this
@@ -63,24 +57,12 @@ describe('Missed-message emails and notification preferences', () => {
     return socket;
   };
 
-  function send(tab: TestSocket, targetUserId: string, text: string): Promise<SendMessageAck> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no ack')), 5000);
-      tab.emit('sendMessage', { targetUserId, text }, (ack: SendMessageAck) => {
-        clearTimeout(timer);
-        resolve(ack);
-      });
-    });
-  }
-
-  /** Sends one message and returns what the worker's check of it decided. */
-  async function sendAndCheck(tab: TestSocket, to: UserSession, text: string) {
-    const ack = await send(tab, to.id, text);
-    if (!ack.ok) throw new Error(`send refused: ${ack.error}`);
+  /** What the worker's check of `message` (sent to `to`) decided, once it has run. */
+  async function outcomeOf(message: { chatId: string; createdAt: string }, to: UserSession) {
     const { jobId } = checkJobFor(
-      ack.message.chatId,
+      message.chatId,
       to.id,
-      new Date(ack.message.createdAt),
+      new Date(message.createdAt),
       DELAY_MS,
       new Date(),
     );
@@ -88,7 +70,13 @@ describe('Missed-message emails and notification preferences', () => {
       () => checks.getJob(jobId),
       (found) => found !== undefined && found.finishedOn !== undefined,
     );
-    return { outcome: job!.returnvalue as string, chatId: ack.message.chatId };
+    return job!.returnvalue as string;
+  }
+
+  /** Sends one message and returns what the worker's check of it decided. */
+  async function sendAndCheck(tab: TestSocket, to: UserSession, text: string) {
+    const message = await sendMessageOk(tab, to.id, text);
+    return { outcome: await outcomeOf(message, to), chatId: message.chatId };
   }
 
   let pairs = 0;
@@ -96,7 +84,7 @@ describe('Missed-message emails and notification preferences', () => {
     pairs++;
     const sender = await signUpAndLogIn(t, { firstName: `Sender${'ABCDEFGH'[pairs]}` });
     const recipient = await signUpAndLogIn(t, { firstName: `Reader${'ABCDEFGH'[pairs]}` });
-    await connect(sender, recipient);
+    await connectUsers(sender, recipient);
     return { sender, recipient, tab: await open(sender) };
   }
 
@@ -144,21 +132,9 @@ describe('Missed-message emails and notification preferences', () => {
 
   it('no email when the recipient read the chat in time, is online, or turned the emails off', async () => {
     const read = await pair();
-    const ack = await send(read.tab, read.recipient.id, 'quick one');
-    expect(ack.ok).toBe(true);
+    const message = await sendMessageOk(read.tab, read.recipient.id, 'quick one');
     await read.recipient.post(`/chat/${read.sender.id}/read`).expect(200);
-    const { jobId } = checkJobFor(
-      ack.ok ? ack.message.chatId : '',
-      read.recipient.id,
-      new Date(ack.ok ? ack.message.createdAt : 0),
-      DELAY_MS,
-      new Date(),
-    );
-    const job = await until(
-      () => checks.getJob(jobId),
-      (found) => found?.finishedOn !== undefined,
-    );
-    expect(job!.returnvalue).toBe('read');
+    expect(await outcomeOf(message, read.recipient)).toBe('read');
 
     const online = await pair();
     await open(online.recipient);

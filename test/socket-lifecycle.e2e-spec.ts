@@ -3,6 +3,7 @@ import request from 'supertest';
 import { PresenceGateway } from '../src/modules/presence/presence.gateway';
 import type { ServerToClientEvents } from '../src/modules/presence/presence.events';
 import {
+  connectUsers,
   logIn,
   randomClientIp,
   signUp,
@@ -82,10 +83,6 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await socket.waitFor('onlineList');
     return socket;
   };
-  const connectPair = async (a: UserSession, b: UserSession) => {
-    const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-    await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-  };
 
   beforeAll(async () => {
     t = await createTestApp({ listen: true });
@@ -103,7 +100,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
     await tab.logIn(account.emailId);
     const phone = await logIn(t, account.emailId); // her other device: a second session
     const bob = await signUpAndLogIn(t, { firstName: 'Bobby' });
-    await connectPair(phone, bob);
+    await connectUsers(phone, bob);
 
     const socket = tab.open();
     expect([...(await socket.waitFor('onlineList'))]).toEqual([tab.userId]);
@@ -205,7 +202,7 @@ describe('Socket lifecycle as the SPA drives it (one socket per tab, browser coo
   it('forged, tampered and foreign tokens connect parked, stay parked after `register` and never receive anything', async () => {
     const ivy = await signUpAndLogIn(t, { firstName: 'Ivy' });
     const jack = await signUpAndLogIn(t, { firstName: 'Jack' });
-    await connectPair(ivy, jack);
+    await connectUsers(ivy, jack);
     const ivySocket = await openPlain(ivy);
     const claims = claimsOf(ivy.accessToken);
     const [head, , signature] = ivy.accessToken.split('.');

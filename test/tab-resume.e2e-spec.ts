@@ -1,14 +1,9 @@
 import { io } from 'socket.io-client';
 import { PresenceGateway } from '../src/modules/presence/presence.gateway';
 import type { JoinChatAck, SendMessageAck } from '../src/modules/presence/presence.events';
-import { signUpAndLogIn, UserSession } from './support/session';
+import { connectUsers, signUpAndLogIn } from './support/session';
 import { BrowserCookies, TestSocket } from './support/sockets';
 import { createTestApp, TestApp } from './support/test-app';
-
-async function connectPair(a: UserSession, b: UserSession) {
-  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
-  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
-}
 
 function ask<A>(socket: TestSocket, event: 'joinChat' | 'sendMessage', payload: object) {
   return new Promise<A>((resolve, reject) => {
@@ -48,7 +43,7 @@ describe('A tab resumes its chat after its connection drops (the SPA joins a cha
   it('after a dropped connection the same tab still receives its chat, without joining again', async () => {
     const alice = await signUpAndLogIn(t, { firstName: 'Alice' });
     const bob = await signUpAndLogIn(t, { firstName: 'Bobby' });
-    await connectPair(alice, bob);
+    await connectUsers(alice, bob);
     const cookies = new BrowserCookies();
     cookies.set('accessToken', alice.accessToken, '/');
     const tab = track(TestSocket.openLikeSpa(t.url, cookies));
@@ -82,8 +77,8 @@ describe('A tab resumes its chat after its connection drops (the SPA joins a cha
     const bob = await signUpAndLogIn(t, { firstName: 'Bobby' });
     const carol = await signUpAndLogIn(t, { firstName: 'Carol' });
     const dave = await signUpAndLogIn(t, { firstName: 'David' });
-    await connectPair(alice, bob);
-    await connectPair(carol, dave);
+    await connectUsers(alice, bob);
+    await connectUsers(carol, dave);
     const aliceSocket = track(await TestSocket.connect(t.url, alice.cookieHeader()));
     await aliceSocket.waitFor('onlineList');
     expect((await ask<JoinChatAck>(aliceSocket, 'joinChat', { targetUserId: bob.id })).ok).toBe(

@@ -153,3 +153,9 @@ export async function signUpAndLogIn(
   const { body } = await signUp(t, options);
   return logIn(t, body.emailId, body.password);
 }
+
+/** `a` asks `b` to connect and `b` accepts: the pair are connections, as through the SPA. */
+export async function connectUsers(a: UserSession, b: UserSession): Promise<void> {
+  const sent = await a.post(`/request/send/interested/${b.id}`).expect(200);
+  await b.post(`/request/review/accepted/${sent.body.data._id}`).expect(200);
+}

@@ -1,6 +1,7 @@
 import { io, Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  SendMessageAck,
   ServerToClientEvents,
 } from '../../src/modules/presence/presence.events';
 
@@ -230,4 +231,26 @@ export class BrowserCookies {
     }
     return [...this.cookies.values()];
   }
+}
+
+/** Sends one chat message as the SPA does and resolves with its acknowledgement (5 s at most). */
+export function sendMessage(
+  tab: TestSocket,
+  targetUserId: string,
+  text: string,
+): Promise<SendMessageAck> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no acknowledgement for sendMessage')), 5000);
+    tab.emit('sendMessage', { targetUserId, text }, (ack: SendMessageAck) => {
+      clearTimeout(timer);
+      resolve(ack);
+    });
+  });
+}
+
+/** {@link sendMessage} that fails the test when the send is refused; resolves with the message. */
+export async function sendMessageOk(tab: TestSocket, targetUserId: string, text: string) {
+  const ack = await sendMessage(tab, targetUserId, text);
+  if (!ack.ok) throw new Error(`send refused: ${ack.error}`);
+  return ack.message;
 }
