@@ -18,16 +18,16 @@ export interface RenderedEmail {
   headers?: Record<string, string>;
 }
 
-/** The footer line and the RFC 8058 headers of an email a user may turn off. */
+const UNSUBSCRIBE_NOTE = 'Unsubscribe from these emails';
+
+/**
+ * The text line and the RFC 8058 headers of an email a user may turn off; its HTML gets the link
+ * from {@link layout}.
+ */
 function unsubscribable(email: RenderedEmail, unsubscribeUrl: string): RenderedEmail {
-  const note = 'Unsubscribe from these emails';
   return {
     ...email,
-    html: email.html.replace(
-      '</td></tr></table></td></tr></table>',
-      `<p style="margin:8px 0 0;font-size:12px"><a href="${escapeHtml(unsubscribeUrl)}" style="color:#8b8aa0">${note}</a></p>\n</td></tr></table></td></tr></table>`,
-    ),
-    text: `${email.text}\n${note}: ${unsubscribeUrl}`,
+    text: `${email.text}\n${UNSUBSCRIBE_NOTE}: ${unsubscribeUrl}`,
     headers: listUnsubscribeHeaders(unsubscribeUrl),
   };
 }
@@ -44,13 +44,20 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
 }
 
-/** The dark single-column layout of contract §6.4. Every argument must already be escaped. */
+/**
+ * The dark single-column layout of contract §6.4. Every argument must already be escaped, except
+ * `unsubscribeUrl` (escaped here): the link under the footer of an email a user may turn off.
+ */
 function layout(
   heading: string,
   paragraphs: string[],
   button: { label: string; href: string },
   footer: string,
+  unsubscribeUrl?: string,
 ) {
+  const unsubscribe = unsubscribeUrl
+    ? `\n<p style="margin:8px 0 0;font-size:12px"><a href="${escapeHtml(unsubscribeUrl)}" style="color:#8b8aa0">${UNSUBSCRIBE_NOTE}</a></p>`
+    : '';
   return `<!doctype html>
 <html lang="en"><body style="margin:0;padding:24px;background:#0a0a0f;font-family:Arial,sans-serif;color:#e5e5ef">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center">
@@ -58,7 +65,7 @@ function layout(
 <tr><td><h1 style="margin:0 0 16px;font-size:22px;color:#ffffff">${heading}</h1>
 ${paragraphs.map((p) => `<p style="margin:0 0 16px;line-height:1.5">${p}</p>`).join('\n')}
 <p style="margin:24px 0"><a href="${button.href}" style="background:#6d28d9;color:#ffffff;padding:12px 24px;border-radius:8px;text-decoration:none;display:inline-block">${button.label}</a></p>
-<p style="margin:0;font-size:12px;color:#8b8aa0">${footer}</p>
+<p style="margin:0;font-size:12px;color:#8b8aa0">${footer}</p>${unsubscribe}
 </td></tr></table></td></tr></table></body></html>`;
 }
 
@@ -130,6 +137,7 @@ export function digestEmail(
         [`Hi ${name},`, summary],
         { label: 'View requests', href: escapeHtml(link) },
         'You receive this email because developers asked to connect with you on DevLink.',
+        unsubscribeUrl,
       ),
       text: [
         `Hi ${job.firstName},`,
@@ -152,17 +160,19 @@ export function missedMessagesEmail(
 ): RenderedEmail {
   const link = `${frontendUrl}/`;
   const plural = job.unread > 1 ? 's' : '';
+  const messages = job.unread > 1 ? `${job.unread} messages` : 'a message';
   const summary = (from: string) =>
-    `${from} sent you ${job.unread > 1 ? `${job.unread} messages` : 'a message'} on DevLink that you have not read yet.`;
+    `${from} sent you ${messages} on DevLink that you have not read yet.`;
   const footer = 'You receive this email because a connection messaged you while you were away.';
   return unsubscribable(
     {
-      subject: `${job.fromName} sent you ${job.unread > 1 ? `${job.unread} messages` : 'a message'} on DevLink`,
+      subject: `${job.fromName} sent you ${messages} on DevLink`,
       html: layout(
         `Unread message${plural}`,
         [`Hi ${escapeHtml(job.firstName)},`, summary(escapeHtml(job.fromName))],
         { label: 'Open DevLink', href: escapeHtml(link) },
         footer,
+        unsubscribeUrl,
       ),
       text: [
         `Hi ${job.firstName},`,
