@@ -1,4 +1,5 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { routeMetadataReader } from '../decorators/route-metadata';
@@ -6,22 +7,13 @@ import { rateLimitHeaders, tooManyRequests } from './rate-limit-response';
 import { RATE_LIMIT_KEY, RateLimitName } from './rate-limits';
 
 /**
- * @nestjs/throttler with opt-in limits: only the throttler a route names with `@RateLimit` runs.
+ * @nestjs/throttler for a route with a limit: only the throttler the route names runs.
  * Sets IETF draft-6 `RateLimit-*` headers, and a 429 says exactly when to retry (minutes for
  * the SPA, seconds and an ISO time for everyone else, plus `Retry-After`).
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RouteThrottler extends ThrottlerGuard {
   private readonly routeLimit = routeMetadataReader<RateLimitName>(this.reflector, RATE_LIMIT_KEY);
-
-  /**
-   * Most routes name no limit: let them through before the base class reads every throttler's
-   * metadata (six lookups and three awaits per throttler, on every request).
-   */
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.routeLimit(context) === undefined) return true;
-    return super.canActivate(context);
-  }
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = props;
@@ -55,5 +47,29 @@ export class RateLimitGuard extends ThrottlerGuard {
     const res = context.switchToHttp().getResponse<Response>();
     res.setHeader('Retry-After', String(retryAfterSeconds));
     throw tooManyRequests(name, retryAfterSeconds, Date.now());
+  }
+}
+
+/**
+ * Global guard for opt-in limits: a route that names a throttler with `@RateLimit` goes through
+ * {@link RouteThrottler}; every other route passes at once with a plain `true`, before
+ * @nestjs/throttler reads any throttler's metadata (six lookups and three awaits per throttler).
+ * Nest awaits only a guard that returns a promise, and every promise of a request is also work for
+ * the log context's async hooks.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly routeLimit: (context: ExecutionContext) => RateLimitName | undefined;
+
+  constructor(
+    reflector: Reflector,
+    private readonly throttler: RouteThrottler,
+  ) {
+    this.routeLimit = routeMetadataReader<RateLimitName>(reflector, RATE_LIMIT_KEY);
+  }
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (this.routeLimit(context) === undefined) return true;
+    return this.throttler.canActivate(context);
   }
 }

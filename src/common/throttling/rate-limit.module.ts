@@ -4,7 +4,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitGuard, RouteThrottler } from './rate-limit.guard';
 import { THROTTLERS } from './rate-limits';
 
 /** Global, opt-in rate limiting with counters in Redis (shared by every API instance). */
@@ -21,6 +21,6 @@ import { THROTTLERS } from './rate-limits';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [RouteThrottler, { provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class RateLimitModule {}

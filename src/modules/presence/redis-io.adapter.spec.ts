@@ -22,7 +22,7 @@ function bind(callback: (data: unknown, ack?: unknown) => unknown, isAckHandledM
   };
   adapter.bindMessageHandlers(
     socket as unknown as Socket,
-    [{ message: 'ping', methodName: 'ping', callback, isAckHandledManually }],
+    [{ message: 'ping', methodName: 'ping', callback: callback as never, isAckHandledManually }],
     transform,
   );
   const deliver = (...args: unknown[]) => emit('ping', ...args);
