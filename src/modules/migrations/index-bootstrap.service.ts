@@ -48,9 +48,9 @@ export class IndexBootstrapService implements OnApplicationBootstrap {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const name of this.connection.modelNames()) {
-      await this.createIndexes(name);
-    }
+    // Collections in parallel (each one's indexes in turn, as Mongoose builds them): on a loaded
+    // database the builds are most of a boot, and two builds on one DocumentDB table deadlock.
+    await Promise.all(this.connection.modelNames().map((name) => this.createIndexes(name)));
     this.logger.log({ msg: 'Indexes ensured', models: this.connection.modelNames() });
   }
 
