@@ -133,6 +133,8 @@ describe('Queries behind the list routes are index-backed', () => {
         'users.find:$nor,_id,emailVerified,onboardingComplete',
         'users.find:_id,boostedAt,boostedUntil,emailVerified,onboardingComplete,skillsKey',
         'users.find:$nor,_id,emailVerified,onboardingComplete,skillsKey',
+        // the feed count: every candidate (shared), and which of a viewer's exclusions are ones
+        'users.countDocuments:emailVerified,onboardingComplete',
         'users.countDocuments:_id,emailVerified,onboardingComplete',
         // who may be boosted or ELITE (cached; lets a page skip the tiers nobody is in)
         'users.find:boostedUntil',

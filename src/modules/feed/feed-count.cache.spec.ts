@@ -25,7 +25,7 @@ function countCache() {
   const cache = new FeedCountCache(redis as unknown as Redis);
   const keyOf = async (viewer: Types.ObjectId, skills: string[] | undefined) => {
     redis.get.mockClear();
-    await cache.count(viewer, skills, () => Promise.resolve(7));
+    await cache.excluded(viewer, skills, () => Promise.resolve(7));
     return redis.get.mock.calls[0][0];
   };
   return { cache, redis, store, keyOf };
@@ -41,7 +41,7 @@ describe('FeedCountCache keys', () => {
     const { keyOf } = countCache();
     const skills = ['react', 'go', 'node.js'];
     const key = await keyOf(viewer, skills);
-    expect(key).toMatch(new RegExp(`^feed-count:${viewer.toHexString()}:[A-Za-z0-9_-]+$`));
+    expect(key).toMatch(new RegExp(`^feed-excluded:${viewer.toHexString()}:[A-Za-z0-9_-]+$`));
     expect(await keyOf(viewer, ['go', 'node.js', 'react'])).toBe(key);
     expect(await keyOf(viewer, ['node.js', 'react', 'go'])).toBe(key);
     expect(skills).toEqual(['react', 'go', 'node.js']);
@@ -52,18 +52,34 @@ describe('FeedCountCache keys', () => {
     const key = await keyOf(viewer, ['react', 'go']);
     expect(await keyOf(viewer, ['react'])).not.toBe(key);
     expect(await keyOf(new Types.ObjectId(), ['react', 'go'])).not.toBe(key);
-    expect(await keyOf(viewer, undefined)).toBe(`feed-count:${viewer.toHexString()}:all`);
-    expect(await keyOf(viewer, [])).toBe(`feed-count:${viewer.toHexString()}:all`);
+    expect(await keyOf(viewer, undefined)).toBe(`feed-excluded:${viewer.toHexString()}:all`);
+    expect(await keyOf(viewer, [])).toBe(`feed-excluded:${viewer.toHexString()}:all`);
+  });
+});
+
+describe('FeedCountCache: candidates', () => {
+  it('one count per filter for every viewer, apart from the viewers’ own counts', async () => {
+    const { cache, store } = countCache();
+    const load = jest.fn(() => Promise.resolve(90));
+    await expect(cache.candidates(['go', 'react'], load)).resolves.toBe(90);
+    await expect(cache.candidates(['react', 'go'], load)).resolves.toBe(90);
+    await expect(cache.candidates(undefined, () => Promise.resolve(100))).resolves.toBe(100);
+    await cache.excluded(new Types.ObjectId(), undefined, () => Promise.resolve(3));
+    expect(load).toHaveBeenCalledTimes(1);
+    const keys = [...store.keys()];
+    expect(keys).toContain('feed-candidates:all');
+    expect(keys.filter((key) => key.startsWith('feed-candidates:'))).toHaveLength(2);
+    expect(keys.filter((key) => key.startsWith('feed-excluded:'))).toHaveLength(1);
   });
 });
 
 describe('FeedCountCache: a page never waits for a count once one exists', () => {
   const viewer = new Types.ObjectId();
-  const key = `feed-count:${viewer.toHexString()}:all`;
+  const key = `feed-excluded:${viewer.toHexString()}:all`;
 
   it('the first page counts and keeps the count with when it was computed', async () => {
     const { cache, redis, store } = countCache();
-    await expect(cache.count(viewer, undefined, () => Promise.resolve(42))).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, () => Promise.resolve(42))).resolves.toBe(42);
     expect(redis.set).toHaveBeenCalledWith(
       key,
       expect.stringMatching(/^42:\d+:\d+$/),
@@ -77,14 +93,14 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const { cache } = countCache();
     let finish!: (count: number) => void;
     const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
-    const pages = [1, 2, 3].map(() => cache.count(viewer, ['Go'], load));
+    const pages = [1, 2, 3].map(() => cache.excluded(viewer, ['Go'], load));
     await settle();
     finish(9);
     await expect(Promise.all(pages)).resolves.toEqual([9, 9, 9]);
     expect(load).toHaveBeenCalledTimes(1);
     const failing = jest.fn(() => Promise.reject(new Error('database down')));
-    await expect(cache.count(viewer, ['Rust'], failing)).rejects.toThrow('database down');
-    await expect(cache.count(viewer, ['Rust'], () => Promise.resolve(3))).resolves.toBe(3);
+    await expect(cache.excluded(viewer, ['Rust'], failing)).rejects.toThrow('database down');
+    await expect(cache.excluded(viewer, ['Rust'], () => Promise.resolve(3))).resolves.toBe(3);
   });
 
   it('a fresh count is served without counting', async () => {
@@ -92,7 +108,7 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const now = Date.now();
     store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS + 1000));
     const load = jest.fn(() => Promise.resolve(0));
-    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
     await settle();
     expect(load).not.toHaveBeenCalled();
   });
@@ -103,8 +119,8 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS));
     let finish: (n: number) => void = () => undefined;
     const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
-    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
-    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
     await settle();
     expect(load).toHaveBeenCalledTimes(1);
     finish(40);
@@ -118,11 +134,11 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const now = Date.now();
     const load = jest.fn(() => Promise.resolve(0));
     store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 200)); // took 200 ms: 2 min
-    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
     await settle();
     expect(load).not.toHaveBeenCalled();
     store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 10)); // cheap: 30 s
-    await expect(cache.count(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
     await settle();
     expect(load).toHaveBeenCalledTimes(1);
   });
@@ -131,7 +147,7 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { cache, redis } = countCache();
     redis.get.mockRejectedValueOnce(new Error('down'));
-    await expect(cache.count(viewer, undefined, () => Promise.resolve(5))).resolves.toBe(5);
+    await expect(cache.excluded(viewer, undefined, () => Promise.resolve(5))).resolves.toBe(5);
   });
 });
 

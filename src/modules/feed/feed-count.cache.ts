@@ -12,14 +12,13 @@ export const FEED_COUNT_MAX_FRESH_MS = 5 * 60_000;
 const FRESH_MS_PER_COUNT_MS = 600;
 /** How long a count is kept to answer with while a fresh one is computed. */
 export const FEED_COUNT_KEEP_MS = 10 * 60_000;
-/** At most one refresh per viewer and filter in this window, across instances. */
+/** At most one refresh per count in this window, across instances. */
 const REFRESH_LOCK_MS = 10_000;
 
 /**
- * How long a count that took `tookMs` to compute stays fresh. Counting grows with the users while
- * the total only informs the SPA's page count, so the dearer a count is the less often it is
- * repeated: at 100,000 users, a count every 30 s per active viewer would be most of the
- * database's work.
+ * How long a count that took `tookMs` to compute stays fresh. Counting the candidates grows with
+ * the users while the total only informs the SPA's page count, so the dearer a count is the less
+ * often it is repeated.
  */
 export function countFreshForMs(tookMs: number): number {
   return Math.min(
@@ -44,11 +43,12 @@ export function decodeFeedCount(
 }
 
 /**
- * The feed's candidate count per viewer and skills filter. Counting is the one feed query whose
- * cost grows with the number of users, and the SPA only shows it as a total, so a page never
- * waits for it once it has been computed: a count older than {@link FEED_COUNT_TTL_MS} is still
- * served while one refresh runs in the background. Only a viewer's first page under a filter (or
- * one after ten idle minutes) counts on the request's path.
+ * The counts behind the feed's `totalUsers`, per skills filter: every candidate the filter admits
+ * (one count shared by all viewers, the one that grows with the users) and, per viewer, how many
+ * of their exclusions it admits (a lookup per excluded id). The SPA only shows the total, so a page
+ * never waits for a count once it has been computed: a count older than its freshness (from
+ * {@link FEED_COUNT_TTL_MS}) is still served while one refresh runs in the background. Only the
+ * first page under a filter after ten idle minutes counts on the request's path.
  */
 @Injectable()
 export class FeedCountCache {
@@ -58,13 +58,30 @@ export class FeedCountCache {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  async count(
+  /** Everyone the filter admits, for every viewer: `feed-candidates:<filter>`. */
+  candidates(
+    skillsKey: string[] | undefined,
+    load: () => Promise<number>,
+    now = Date.now(),
+  ): Promise<number> {
+    return this.count(`feed-candidates:${feedFilterKey(skillsKey)}`, load, now);
+  }
+
+  /** Of the viewer's exclusions, those the filter admits: `feed-excluded:<viewer>:<filter>`. */
+  excluded(
     viewerId: Types.ObjectId,
     skillsKey: string[] | undefined,
     load: () => Promise<number>,
     now = Date.now(),
   ): Promise<number> {
-    const key = `feed-count:${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`;
+    return this.count(
+      `feed-excluded:${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`,
+      load,
+      now,
+    );
+  }
+
+  private async count(key: string, load: () => Promise<number>, now: number): Promise<number> {
     let cached: ReturnType<typeof decodeFeedCount>;
     try {
       cached = decodeFeedCount(await this.redis.get(key));

@@ -33,6 +33,7 @@ function feedWith(candidateCount: number) {
   const swiped: Types.ObjectId[] = [];
   const pages: { filter: FeedFilter; skip: number; limit: number }[] = [];
   const counted: FeedFilter[] = [];
+  const excludedCounts: Types.ObjectId[][] = [];
   const positions = new Map<string, string>();
   /** Each candidate's tier as a function of the walk's asOf (default: everyone, tier 2). */
   const tiers = new Map<string, (asOf: Date) => number>();
@@ -62,9 +63,12 @@ function feedWith(candidateCount: number) {
     },
     countFeed: (filter: FeedFilter) => {
       counted.push(filter);
-      return Promise.resolve(
-        filter.tier ? matching(filter).length : candidateCount - swiped.length,
-      );
+      return Promise.resolve(matching(filter).length);
+    },
+    countFeedCandidatesAmong: (ids: Types.ObjectId[]) => {
+      excludedCounts.push(ids);
+      const all = new Set(candidates.map((c) => c.toHexString()));
+      return Promise.resolve(ids.filter((x) => all.has(x.toHexString())).length);
     },
   };
   /** Users as the cache has them: every candidate, verified and onboarded unless a test says not. */
@@ -103,7 +107,10 @@ function feedWith(candidateCount: number) {
       return Promise.resolve();
     }),
   };
-  const counts = { count: (_v: unknown, _s: unknown, load: () => Promise<number>) => load() };
+  const counts = {
+    candidates: (_s: unknown, load: () => Promise<number>) => load(),
+    excluded: (_v: unknown, _s: unknown, load: () => Promise<number>) => load(),
+  };
   const store = {
     get: jest.fn((v: Types.ObjectId, f: string) =>
       Promise.resolve(decodeFeedPosition(positions.get(keyOf(v, f)))),
@@ -144,6 +151,7 @@ function feedWith(candidateCount: number) {
     swiped,
     pages,
     counted,
+    excludedCounts,
     store,
     get,
     feed,
@@ -175,6 +183,15 @@ describe('FeedService paging', () => {
     expect(await f.get({ page: 1 })).toEqual(all.slice(10, 12)); // restart: the unswiped
   });
 
+  it('totalUsers: every candidate less the excluded ones that are candidates', async () => {
+    const f = feedWith(12);
+    f.swiped.push(id(100), id(101), id(5000)); // id 5000 is no candidate, nor is the viewer
+    const { pagination } = await f.feed({ page: 1 });
+    expect(pagination.totalUsers).toBe(10);
+    expect(pagination.totalPages).toBe(2);
+    expect(f.counted.filter((filter) => !filter.tier).map((c) => c.excludeIds)).toEqual([[]]);
+  });
+
   it('a continuing page sends only the exclusions after its position; the count gets them all', async () => {
     const f = feedWith(12);
     await f.get({ page: 1 });
@@ -185,7 +202,7 @@ describe('FeedService paging', () => {
     expect(page.filter.tier!.tier).toBe(2);
     expect(page.skip).toBe(0);
     expect(hex(page.filter.excludeIds)).toEqual(hex([id(110)])); // not the viewer (id 1) either
-    expect(hex(f.counted.at(-1)!.excludeIds)).toEqual(hex([f.viewer, id(100), id(101), id(110)]));
+    expect(hex(f.excludedCounts.at(-1)!)).toEqual(hex([f.viewer, id(100), id(101), id(110)]));
   });
 
   it('a viewer with more exclusions than a query carries: the rest are dropped here, and the walk reads on', async () => {

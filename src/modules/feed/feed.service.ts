@@ -85,7 +85,7 @@ class Exclusions {
  * Paging: `after=` is a stateless cursor (`pagination.nextCursor`); `page=1` starts a new walk
  * and `page>1` continues after the last profile this viewer was served under this filter
  * ({@link FeedPositionStore}), so a client that pages by number while its swipes shrink the set
- * never skips anyone (contract §9.6 M6). `totalUsers` comes from {@link FeedCountCache} (30 s to 5 min,
+ * never skips anyone (contract §9.6 M6). `totalUsers` comes from {@link FeedCountCache} (30 s to 5 min
  * old or more, refreshed in the background).
  *
  * The skills filter is a paid entitlement (`skillFilter`): a FREE caller (or an expired plan) who
@@ -153,9 +153,7 @@ export class FeedService implements RoutePrefetcher {
         now,
         rememberEarly,
       }),
-      this.counts.count(callerId, skillsKey, () =>
-        this.users.countFeed({ excludeIds: exclusions.ids(), skillsKey }),
-      ),
+      this.totalUsers(callerId, skillsKey, exclusions),
     ]);
     const lastServed = served.at(-1)?.position;
     const to = nextPosition(start, lastServed);
@@ -174,6 +172,25 @@ export class FeedService implements RoutePrefetcher {
           served.length === query.limit && lastServed ? encodeFeedPosition(lastServed) : null,
       },
     };
+  }
+
+  /**
+   * Everyone the filter admits less the viewer's exclusions it admits: the first count is shared by
+   * every viewer, the second is a lookup of the excluded ids (at 100,000 users, 62 ms and 3 ms on
+   * DocumentDB, against 180 ms for one count of the candidates not excluded).
+   */
+  private async totalUsers(
+    viewerId: Types.ObjectId,
+    skillsKey: string[] | undefined,
+    exclusions: Exclusions,
+  ): Promise<number> {
+    const [candidates, excluded] = await Promise.all([
+      this.counts.candidates(skillsKey, () => this.users.countFeed({ excludeIds: [], skillsKey })),
+      this.counts.excluded(viewerId, skillsKey, () =>
+        this.users.countFeedCandidatesAmong(exclusions.ids(), skillsKey),
+      ),
+    ]);
+    return Math.max(0, candidates - excluded);
   }
 
   /**

@@ -196,15 +196,28 @@ export class UsersRepository {
     return this.users.countDocuments(this.feedQuery(filter)).exec();
   }
 
+  /** Index: `_id`. How many of `ids` the feed admits under `skillsKey`: a lookup per id. */
+  countFeedCandidatesAmong(ids: Types.ObjectId[], skillsKey?: string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    const query: Record<string, unknown> = {
+      emailVerified: true,
+      onboardingComplete: true,
+      _id: { $in: ids },
+    };
+    if (skillsKey && skillsKey.length > 0) query.skillsKey = { $in: skillsKey };
+    return this.users.countDocuments(query).exec();
+  }
+
   private feedQuery({ excludeIds, skillsKey, afterId, tier }: FeedFilter) {
-    const idFilter: Record<string, unknown> = { $nin: excludeIds };
+    const idFilter: Record<string, unknown> = {};
+    if (excludeIds.length > 0) idFilter.$nin = excludeIds;
     if (afterId) idFilter.$gt = afterId;
     const query: Record<string, unknown> = {
       ...(tier ? FEED_TIER_QUERIES[tier.tier].where(tier.asOf) : {}),
       emailVerified: true,
       onboardingComplete: true,
-      _id: idFilter,
     };
+    if (idFilter.$nin || idFilter.$gt) query._id = idFilter;
     if (skillsKey && skillsKey.length > 0) query.skillsKey = { $in: skillsKey };
     return query;
   }
