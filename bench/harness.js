@@ -121,7 +121,7 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
 
 /**
  * Refreshes the planner statistics of database `db` after a bulk load (FerretDB v2 + DocumentDB:
- * ANALYZE of its PostgreSQL tables). MongoDB has no equivalent to run; there it does nothing.
+ * VACUUM (ANALYZE) of its PostgreSQL tables). MongoDB has no equivalent to run; there it does nothing.
  * @returns {string[]} the tables analysed
  */
 function analyzeDatabase(services, db) {

@@ -128,7 +128,7 @@ async function benchSize(services, client, users, opts, result, references) {
     log(
       `${users} users: seeded ${seeded.connections} connections and ${seeded.messages} messages in ${seconds.toFixed(1)}s ` +
         `(inserts ${timing.insertSeconds.toFixed(1)}s, API boot with index builds ${timing.indexSeconds.toFixed(1)}s, ` +
-        `ANALYZE of ${analyzed.length} tables ${timing.analyzeSeconds.toFixed(1)}s)`,
+        `VACUUM ANALYZE of ${analyzed.length} tables ${timing.analyzeSeconds.toFixed(1)}s)`,
     );
     result.seeds.push({ users, connections: seeded.connections, messages: seeded.messages, seconds, ...timing });
 

@@ -175,8 +175,10 @@ function analyzeDocumentTables(url, database) {
   const result = pg(
     'psql',
     ['-h', hostname, '-p', port, '-U', 'postgres', '-d', pathname.slice(1) || 'postgres', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-v', `database=${database}`, '-f', '-'],
-    // Prints the tables, then runs one ANALYZE per table (\gexec prints nothing for them with -q).
-    { input: `${tables};\nSELECT 'ANALYZE ' || t FROM (${tables}) AS names(t) \\gexec\n` },
+    // Prints the tables, then vacuums and analyses each (\gexec runs them one by one, outside a
+    // transaction, and prints nothing for them with -q). The vacuum does now what autovacuum would
+    // do to freshly loaded tables in the middle of whatever runs next.
+    { input: `${tables};\nSELECT 'VACUUM (ANALYZE) ' || t FROM (${tables}) AS names(t) \\gexec\n` },
   );
   return result.stdout.split('\n').filter(Boolean);
 }
