@@ -15,7 +15,9 @@ import {
 function countCache() {
   const store = new Map<string, string>();
   const redis = {
-    get: jest.fn((key: string) => Promise.resolve(store.get(key) ?? null)),
+    mget: jest.fn((...keys: string[]) =>
+      Promise.resolve(keys.map((key) => store.get(key) ?? null)),
+    ),
     set: jest.fn((key: string, value: string, _px: string, _ms: number, nx?: string) => {
       if (nx && store.has(key)) return Promise.resolve(null);
       store.set(key, value);
@@ -24,12 +26,23 @@ function countCache() {
   };
   const cache = new FeedCountCache(redis as unknown as Redis);
   const keyOf = async (viewer: Types.ObjectId, skills: string[] | undefined) => {
-    redis.get.mockClear();
-    await cache.excluded(viewer, skills, () => Promise.resolve(7));
-    return redis.get.mock.calls[0][0];
+    redis.mget.mockClear();
+    await cache.total(viewer, skills, loads(10, 7));
+    return redis.mget.mock.calls[0][1];
   };
   return { cache, redis, store, keyOf };
 }
+
+/** Both counts, constant. */
+const loads = (candidates: number, excluded: number) => ({
+  candidates: jest.fn(() => Promise.resolve(candidates)),
+  excluded: jest.fn(() => Promise.resolve(excluded)),
+});
+/** The viewer's own count from `excluded`, over a shared count of 100. */
+const own = (excluded: () => Promise<number>) => ({
+  candidates: () => Promise.resolve(100),
+  excluded,
+});
 
 /** Lets background refreshes run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -57,19 +70,29 @@ describe('FeedCountCache keys', () => {
   });
 });
 
-describe('FeedCountCache: candidates', () => {
-  it('one count per filter for every viewer, apart from the viewers’ own counts', async () => {
+describe('FeedCountCache: the filter’s candidates less the viewer’s excluded ones', () => {
+  it('one count of the candidates per filter serves every viewer after their first page', async () => {
     const { cache, store } = countCache();
-    const load = jest.fn(() => Promise.resolve(90));
-    await expect(cache.candidates(['go', 'react'], load)).resolves.toBe(90);
-    await expect(cache.candidates(['react', 'go'], load)).resolves.toBe(90);
-    await expect(cache.candidates(undefined, () => Promise.resolve(100))).resolves.toBe(100);
-    await cache.excluded(new Types.ObjectId(), undefined, () => Promise.resolve(3));
-    expect(load).toHaveBeenCalledTimes(1);
+    const [alice, bob] = [new Types.ObjectId(), new Types.ObjectId()];
+    const first = loads(90, 4);
+    await expect(cache.total(alice, ['go', 'react'], first)).resolves.toBe(86);
+    await expect(cache.total(alice, ['react', 'go'], first)).resolves.toBe(86);
+    expect(first.candidates).toHaveBeenCalledTimes(1);
+    // Bob's first page counts both; his later pages, like Alice's, reuse the shared count.
+    const bobs = loads(95, 1);
+    await expect(cache.total(bob, ['go', 'react'], bobs)).resolves.toBe(94);
+    await expect(cache.total(alice, ['go', 'react'], loads(0, 0))).resolves.toBe(91);
     const keys = [...store.keys()];
-    expect(keys).toContain('feed-candidates:all');
-    expect(keys.filter((key) => key.startsWith('feed-candidates:'))).toHaveLength(2);
-    expect(keys.filter((key) => key.startsWith('feed-excluded:'))).toHaveLength(1);
+    expect(keys.filter((key) => key.startsWith('feed-candidates:'))).toHaveLength(1);
+    expect(
+      keys.filter((key) => key.startsWith('feed-excluded:')).map((k) => k.split(':')[1]),
+    ).toEqual([alice.toHexString(), bob.toHexString()]);
+  });
+
+  it('never below zero; no filter shares the "all" key', async () => {
+    const { cache, store } = countCache();
+    await expect(cache.total(new Types.ObjectId(), undefined, loads(3, 5))).resolves.toBe(0);
+    expect(store.has('feed-candidates:all')).toBe(true);
   });
 });
 
@@ -79,7 +102,13 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
 
   it('the first page counts and keeps the count with when it was computed', async () => {
     const { cache, redis, store } = countCache();
-    await expect(cache.excluded(viewer, undefined, () => Promise.resolve(42))).resolves.toBe(42);
+    await expect(
+      cache.total(
+        viewer,
+        undefined,
+        own(() => Promise.resolve(42)),
+      ),
+    ).resolves.toBe(58);
     expect(redis.set).toHaveBeenCalledWith(
       key,
       expect.stringMatching(/^42:\d+:\d+$/),
@@ -93,14 +122,20 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const { cache } = countCache();
     let finish!: (count: number) => void;
     const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
-    const pages = [1, 2, 3].map(() => cache.excluded(viewer, ['Go'], load));
+    const pages = [1, 2, 3].map(() => cache.total(viewer, ['Go'], own(load)));
     await settle();
     finish(9);
-    await expect(Promise.all(pages)).resolves.toEqual([9, 9, 9]);
+    await expect(Promise.all(pages)).resolves.toEqual([91, 91, 91]);
     expect(load).toHaveBeenCalledTimes(1);
     const failing = jest.fn(() => Promise.reject(new Error('database down')));
-    await expect(cache.excluded(viewer, ['Rust'], failing)).rejects.toThrow('database down');
-    await expect(cache.excluded(viewer, ['Rust'], () => Promise.resolve(3))).resolves.toBe(3);
+    await expect(cache.total(viewer, ['Rust'], own(failing))).rejects.toThrow('database down');
+    await expect(
+      cache.total(
+        viewer,
+        ['Rust'],
+        own(() => Promise.resolve(3)),
+      ),
+    ).resolves.toBe(97);
   });
 
   it('a fresh count is served without counting', async () => {
@@ -108,7 +143,7 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const now = Date.now();
     store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS + 1000));
     const load = jest.fn(() => Promise.resolve(0));
-    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.total(viewer, undefined, own(load), now)).resolves.toBe(58);
     await settle();
     expect(load).not.toHaveBeenCalled();
   });
@@ -119,8 +154,8 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS));
     let finish: (n: number) => void = () => undefined;
     const load = jest.fn(() => new Promise<number>((resolve) => (finish = resolve)));
-    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
-    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.total(viewer, undefined, own(load), now)).resolves.toBe(58);
+    await expect(cache.total(viewer, undefined, own(load), now)).resolves.toBe(58);
     await settle();
     expect(load).toHaveBeenCalledTimes(1);
     finish(40);
@@ -134,11 +169,11 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     const now = Date.now();
     const load = jest.fn(() => Promise.resolve(0));
     store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 200)); // took 200 ms: 2 min
-    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.total(viewer, undefined, own(load), now)).resolves.toBe(58);
     await settle();
     expect(load).not.toHaveBeenCalled();
     store.set(key, encodeFeedCount(42, now - 2 * FEED_COUNT_TTL_MS, 10)); // cheap: 30 s
-    await expect(cache.excluded(viewer, undefined, load, now)).resolves.toBe(42);
+    await expect(cache.total(viewer, undefined, own(load), now)).resolves.toBe(58);
     await settle();
     expect(load).toHaveBeenCalledTimes(1);
   });
@@ -146,8 +181,14 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
   it('Redis down: counts on the request path', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { cache, redis } = countCache();
-    redis.get.mockRejectedValueOnce(new Error('down'));
-    await expect(cache.excluded(viewer, undefined, () => Promise.resolve(5))).resolves.toBe(5);
+    redis.mget.mockRejectedValueOnce(new Error('down'));
+    await expect(
+      cache.total(
+        viewer,
+        undefined,
+        own(() => Promise.resolve(5)),
+      ),
+    ).resolves.toBe(95);
   });
 });
 

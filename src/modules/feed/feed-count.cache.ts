@@ -42,13 +42,24 @@ export function decodeFeedCount(
     : null;
 }
 
+/** The two counts behind a viewer's `totalUsers` under one filter. */
+export interface FeedCountLoads {
+  /** Everyone the filter admits: the same for every viewer, and the count that grows with the users. */
+  candidates: () => Promise<number>;
+  /** Of the viewer's exclusions, those the filter admits: a lookup per excluded id. */
+  excluded: () => Promise<number>;
+}
+
+type CachedCount = ReturnType<typeof decodeFeedCount>;
+
 /**
- * The counts behind the feed's `totalUsers`, per skills filter: every candidate the filter admits
- * (one count shared by all viewers, the one that grows with the users) and, per viewer, how many
- * of their exclusions it admits (a lookup per excluded id). The SPA only shows the total, so a page
- * never waits for a count once it has been computed: a count older than its freshness (from
- * {@link FEED_COUNT_TTL_MS}) is still served while one refresh runs in the background. Only the
- * first page under a filter after ten idle minutes counts on the request's path.
+ * The feed's `totalUsers` per viewer and skills filter: the filter's candidates
+ * (`feed-candidates:<filter>`, shared by every viewer) less the viewer's excluded ones
+ * (`feed-excluded:<viewer>:<filter>`). The SPA only shows the total, so a page never waits for a
+ * count once it has been computed: a count older than its freshness (from
+ * {@link FEED_COUNT_TTL_MS}) is still served while one refresh runs in the background. A viewer's
+ * first page under a filter (or one after ten idle minutes) counts both on the request's path, so
+ * the total a viewer is first shown is exact.
  */
 @Injectable()
 export class FeedCountCache {
@@ -58,47 +69,45 @@ export class FeedCountCache {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  /** Everyone the filter admits, for every viewer: `feed-candidates:<filter>`. */
-  candidates(
-    skillsKey: string[] | undefined,
-    load: () => Promise<number>,
-    now = Date.now(),
-  ): Promise<number> {
-    return this.count(`feed-candidates:${feedFilterKey(skillsKey)}`, load, now);
-  }
-
-  /** Of the viewer's exclusions, those the filter admits: `feed-excluded:<viewer>:<filter>`. */
-  excluded(
+  async total(
     viewerId: Types.ObjectId,
     skillsKey: string[] | undefined,
-    load: () => Promise<number>,
+    load: FeedCountLoads,
     now = Date.now(),
   ): Promise<number> {
-    return this.count(
-      `feed-excluded:${viewerId.toHexString()}:${feedFilterKey(skillsKey)}`,
-      load,
-      now,
-    );
-  }
-
-  private async count(key: string, load: () => Promise<number>, now: number): Promise<number> {
-    let cached: ReturnType<typeof decodeFeedCount>;
+    const filter = feedFilterKey(skillsKey);
+    const shared = `feed-candidates:${filter}`;
+    const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
+    let cached: CachedCount[];
     try {
-      cached = decodeFeedCount(await this.redis.get(key));
+      cached = (await this.redis.mget(shared, own)).map(decodeFeedCount);
     } catch (error) {
       this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
-      return load();
+      const [candidates, excluded] = await Promise.all([load.candidates(), load.excluded()]);
+      return Math.max(0, candidates - excluded);
     }
-    if (cached) {
-      if (now - cached.at >= countFreshForMs(cached.tookMs)) this.refresh(key, load);
-      return cached.count;
-    }
-    return this.countOnce(key, load);
+    const firstPage = !cached[1];
+    const [candidates, excluded] = await Promise.all([
+      this.counted(shared, firstPage ? null : cached[0], load.candidates, now),
+      this.counted(own, cached[1], load.excluded, now),
+    ]);
+    return Math.max(0, candidates - excluded);
+  }
+
+  private counted(
+    key: string,
+    cached: CachedCount,
+    load: () => Promise<number>,
+    now: number,
+  ): number | Promise<number> {
+    if (!cached) return this.countOnce(key, load);
+    if (now - cached.at >= countFreshForMs(cached.tookMs)) this.refresh(key, load);
+    return cached.count;
   }
 
   /**
-   * One count per key at a time in this process: a viewer's concurrent first pages (several tabs,
-   * or a client retrying) would otherwise each run the query whose cost grows with the users.
+   * One count per key at a time in this process: concurrent first pages (a viewer's several tabs,
+   * a client retrying, or many viewers) would otherwise each run the same query.
    */
   private countOnce(key: string, load: () => Promise<number>): Promise<number> {
     let counting = this.counting.get(key);

@@ -7,7 +7,7 @@ import type { EntitlementsService } from '../membership/entitlements.service';
 import type { TierMembers } from '../users/feed-tiers';
 import type { FeedFilter, UsersRepository } from '../users/users.repository';
 import type { FeedQueryDto } from './dto/feed-query.dto';
-import type { FeedCountCache } from './feed-count.cache';
+import type { FeedCountCache, FeedCountLoads } from './feed-count.cache';
 import { decodeFeedDeck, encodeFeedDeck, type FeedDeck } from './feed-deck';
 import type { FeedDeckStore } from './feed-deck.store';
 import {
@@ -108,8 +108,8 @@ function feedWith(candidateCount: number) {
     }),
   };
   const counts = {
-    candidates: (_s: unknown, load: () => Promise<number>) => load(),
-    excluded: (_v: unknown, _s: unknown, load: () => Promise<number>) => load(),
+    total: async (_v: unknown, _s: unknown, load: FeedCountLoads) =>
+      (await load.candidates()) - (await load.excluded()),
   };
   const store = {
     get: jest.fn((v: Types.ObjectId, f: string) =>

@@ -179,18 +179,15 @@ export class FeedService implements RoutePrefetcher {
    * every viewer, the second is a lookup of the excluded ids (at 100,000 users, 62 ms and 3 ms on
    * DocumentDB, against 180 ms for one count of the candidates not excluded).
    */
-  private async totalUsers(
+  private totalUsers(
     viewerId: Types.ObjectId,
     skillsKey: string[] | undefined,
     exclusions: Exclusions,
   ): Promise<number> {
-    const [candidates, excluded] = await Promise.all([
-      this.counts.candidates(skillsKey, () => this.users.countFeed({ excludeIds: [], skillsKey })),
-      this.counts.excluded(viewerId, skillsKey, () =>
-        this.users.countFeedCandidatesAmong(exclusions.ids(), skillsKey),
-      ),
-    ]);
-    return Math.max(0, candidates - excluded);
+    return this.counts.total(viewerId, skillsKey, {
+      candidates: () => this.users.countFeed({ excludeIds: [], skillsKey }),
+      excluded: () => this.users.countFeedCandidatesAmong(exclusions.ids(), skillsKey),
+    });
   }
 
   /**
