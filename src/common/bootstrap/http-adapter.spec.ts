@@ -1,7 +1,8 @@
 import { ArgumentsHost, NotFoundException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
+import request from 'supertest';
 import { AllExceptionsFilter } from '../filters/all-exceptions.filter';
-import { answerRouteNotFound } from './http-adapter';
+import { answerRouteNotFound, ApiExpressAdapter } from './http-adapter';
 
 function recordingResponse(headersSent = false) {
   const sent: { status?: number; body?: unknown } = {};
@@ -44,5 +45,62 @@ describe('answerRouteNotFound', () => {
     const { res, sent } = recordingResponse(true);
     answerRouteNotFound({} as Request, res);
     expect(sent).toEqual({});
+  });
+});
+
+describe('ApiExpressAdapter.reply', () => {
+  /** One app answering through the adapter, one through Express's own res.json / res.send. */
+  function apps(answer: (res: Response) => { body: unknown; status?: number }) {
+    const adapter = new ApiExpressAdapter();
+    const ours = express().set('etag', false);
+    const theirs = express().set('etag', false);
+    ours.all('/x', (_req, res) => {
+      const { body, status } = answer(res);
+      adapter.reply(res, body, status);
+    });
+    theirs.all('/x', (_req, res) => {
+      const { body, status } = answer(res);
+      if (status) res.status(status);
+      res.send(body);
+    });
+    return [ours, theirs];
+  }
+
+  async function sameAnswer(
+    answer: (res: Response) => { body: unknown; status?: number },
+    method: 'get' | 'head' = 'get',
+  ) {
+    const [ours, theirs] = await Promise.all(
+      apps(answer).map(async (app) => {
+        const res = await request(app)[method]('/x');
+        const { date: _date, ...headers } = res.headers;
+        return { status: res.status, headers, text: res.text };
+      }),
+    );
+    expect(ours).toEqual(theirs);
+    return ours;
+  }
+
+  it('writes an object or array as res.json does, headers and bytes', async () => {
+    const answer = await sameAnswer(() => ({ body: { ok: true, name: 'Zoë', list: [1, 'two'] } }));
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
+    await sameAnswer(() => ({ body: [{ a: 1 }], status: 201 }));
+  });
+
+  it('sends no body to HEAD, and none with 204', async () => {
+    const head = await sameAnswer(() => ({ body: { ok: true } }), 'head');
+    expect(head.headers['content-length']).toBe('11');
+    const empty = await sameAnswer(() => ({ body: { ok: true }, status: 204 }));
+    expect(empty.text).toBe('');
+  });
+
+  it('leaves a Content-Type the handler chose, and bodies that are not objects, to Express', async () => {
+    const html = await sameAnswer((res) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      return { body: '<p>hi</p>' };
+    });
+    expect(html.text).toBe('<p>hi</p>');
+    await sameAnswer(() => ({ body: 'plain' }));
   });
 });

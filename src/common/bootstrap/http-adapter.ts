@@ -1,3 +1,4 @@
+import { StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Request, RequestHandler, Response } from 'express';
 import { errorBody } from '../errors/app-error';
@@ -40,6 +41,28 @@ export class ApiExpressAdapter extends ExpressAdapter {
     } finally {
       this.tabling = true;
     }
+  }
+
+  /**
+   * A handler's object is written as JSON directly. Express's `res.json` gets there by looking up
+   * four app settings, resolving `application/json` through its MIME table, parsing back the
+   * Content-Type it has just set to add the charset, and checking the freshness of a response
+   * that carries no validator (ETags are off). Everything else (no body, a stream, a Content-Type
+   * chosen by the handler, 204/205/304) goes the usual way.
+   */
+  override reply(response: Response, body: unknown, statusCode?: number): unknown {
+    if (!isJsonObject(body) || response.getHeader('Content-Type') !== undefined) {
+      return super.reply(response, body, statusCode);
+    }
+    if (statusCode) response.status(statusCode);
+    const status = response.statusCode;
+    if (status === 204 || status === 205 || status === 304) return super.reply(response, body);
+    const json = JSON.stringify(body);
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Length', Buffer.byteLength(json));
+    if (response.req.method === 'HEAD') response.end();
+    else response.end(json, 'utf8');
+    return response;
   }
 
   override setNotFoundHandler(): unknown {
@@ -85,4 +108,15 @@ export class ApiExpressAdapter extends ExpressAdapter {
     const express = this.getInstance<Record<RouteMethod, (...a: unknown[]) => unknown>>();
     return express[method](...args);
   }
+}
+
+/** A body `res.json` would write as it is: an object or array, not a stream, buffer or error. */
+function isJsonObject(body: unknown): body is object {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !(body instanceof StreamableFile) &&
+    !(body instanceof Error) &&
+    !ArrayBuffer.isView(body)
+  );
 }
