@@ -18,7 +18,13 @@ function stubRedis(entries: Record<string, Buffer> = {}) {
   const pipeline = { set: pipelineSet, exec };
   pipelineSet.mockReturnValue(pipeline);
   const redis = {
-    getBuffer: jest.fn((key: string) => Promise.resolve(store.get(key) ?? null)),
+    // A reply is I/O: it arrives in a later turn of the event loop, never in the caller's tick.
+    getBuffer: jest.fn(
+      (key: string) =>
+        new Promise<Buffer | null>((resolve) =>
+          setImmediate(() => resolve(store.get(key) ?? null)),
+        ),
+    ),
     set: jest.fn((key: string, value: Buffer | string) => {
       store.set(key, Buffer.from(value));
       return Promise.resolve('OK');
@@ -89,6 +95,23 @@ describe('RedisReadCache', () => {
     expect(await cache.get('1', load)).toBe(again);
     const plain = cacheOver(redis);
     expect(await plain.get('1', load)).not.toBe(await plain.get('1', load));
+  });
+
+  it('with rememberDecoded, reads of a key in one tick share one Redis read; the next tick reads again', async () => {
+    const { redis, store } = stubRedis({ 'thing:1': Buffer.from('{"name":"first"}') });
+    const cache = cacheOver(redis, 10);
+    const load = () => Promise.resolve(null);
+    const [a, b, other] = [cache.get('1', load), cache.get('1', load), cache.get('2', load)];
+    expect(a).toBe(b);
+    await expect(a).resolves.toEqual({ name: 'first' });
+    await expect(other).resolves.toBeNull();
+    expect(redis.getBuffer.mock.calls).toEqual([['thing:1'], ['thing:2']]);
+    store.set('thing:1', Buffer.from('{"name":"second"}'));
+    await expect(cache.get('1', load)).resolves.toEqual({ name: 'second' });
+    expect(redis.getBuffer).toHaveBeenCalledTimes(3);
+    // Without it, every read is its own.
+    const plain = cacheOver(redis);
+    expect(plain.get('1', load)).not.toBe(plain.get('1', load));
   });
 
   it('a miss calls the loader and fills only if still absent (SET PX ttl NX)', async () => {

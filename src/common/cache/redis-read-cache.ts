@@ -36,6 +36,8 @@ export class RedisReadCache<T> {
   private readonly logger: Logger;
   /** By key: the bytes last decoded (a copy) and the value (see `rememberDecoded`). */
   private readonly decoded = new Map<string, { raw: Buffer; value: T }>();
+  /** Reads started in the current tick, by key (see {@link get}); emptied when the tick ends. */
+  private readonly startedThisTick = new Map<string, Promise<T | null>>();
 
   constructor(
     private readonly redis: Redis,
@@ -44,8 +46,24 @@ export class RedisReadCache<T> {
     this.logger = new Logger(`RedisReadCache(${options.namespace})`);
   }
 
-  async get(id: string, load: () => Promise<T | null>): Promise<T | null> {
+  /**
+   * The value under `id`: Redis, else `load()` (and a fill). With `rememberDecoded` (values shared
+   * by every reader), a second read of a key in the same tick shares the first one: both would
+   * have left in one pipeline and got the same bytes (the access guard and a route's prefetch
+   * read the caller this way).
+   */
+  get(id: string, load: () => Promise<T | null>): Promise<T | null> {
     const key = this.key(id);
+    if (!this.options.rememberDecoded) return this.readThrough(key, load);
+    const started = this.startedThisTick.get(key);
+    if (started) return started;
+    const reading = this.readThrough(key, load);
+    if (this.startedThisTick.size === 0) process.nextTick(() => this.startedThisTick.clear());
+    this.startedThisTick.set(key, reading);
+    return reading;
+  }
+
+  private async readThrough(key: string, load: () => Promise<T | null>): Promise<T | null> {
     let raw: Buffer | null;
     try {
       raw = await this.redis.getBuffer(key);
