@@ -306,7 +306,7 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
     const session = await signUpAndLogIn(a);
     const failing = [a, b].map((t) =>
       jest
-        .spyOn(t.app.get<Redis>(REDIS_CLIENT), 'getBuffer')
+        .spyOn(t.app.get<Redis>(REDIS_CLIENT), 'mgetBuffer')
         .mockRejectedValue(new Error('ECONNREFUSED')),
     );
     try {
@@ -320,7 +320,9 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
       );
       // Both requests tried Redis first. Passport keeps strategies in one registry per process,
       // so in this test both apps authenticate through the strategy registered last (b's).
-      const keysRead = failing.flatMap((spy) => spy.mock.calls.map(([key]) => String(key)));
+      const keysRead = failing.flatMap((spy) =>
+        spy.mock.calls.flatMap(([keys]) => (keys as string[]).map(String)),
+      );
       expect(keysRead.filter((key) => key.startsWith('session:'))).toHaveLength(2);
       expect(keysRead.filter((key) => key.startsWith('user:'))).toHaveLength(2);
     } finally {

@@ -19,10 +19,10 @@ function stubRedis(entries: Record<string, Buffer> = {}) {
   pipelineSet.mockReturnValue(pipeline);
   const redis = {
     // A reply is I/O: it arrives in a later turn of the event loop, never in the caller's tick.
-    getBuffer: jest.fn(
-      (key: string) =>
-        new Promise<Buffer | null>((resolve) =>
-          setImmediate(() => resolve(store.get(key) ?? null)),
+    mgetBuffer: jest.fn(
+      (keys: string[]) =>
+        new Promise<(Buffer | null)[]>((resolve) =>
+          setImmediate(() => resolve(keys.map((key) => store.get(key) ?? null))),
         ),
     ),
     set: jest.fn((key: string, value: Buffer | string) => {
@@ -75,7 +75,7 @@ describe('RedisReadCache', () => {
 
     await expect(cacheOver(redis).get('1', load)).resolves.toEqual({ name: 'cached' });
     expect(load).not.toHaveBeenCalled();
-    expect(redis.getBuffer).toHaveBeenCalledWith('thing:1');
+    expect(redis.mgetBuffer).toHaveBeenCalledWith(['thing:1']);
     expect(redis.set).not.toHaveBeenCalled();
   });
 
@@ -97,7 +97,7 @@ describe('RedisReadCache', () => {
     expect(await plain.get('1', load)).not.toBe(await plain.get('1', load));
   });
 
-  it('with rememberDecoded, reads of a key in one tick share one Redis read; the next tick reads again', async () => {
+  it('with rememberDecoded, reads of a key in one tick share one key of one MGET; the next tick reads again', async () => {
     const { redis, store } = stubRedis({ 'thing:1': Buffer.from('{"name":"first"}') });
     const cache = cacheOver(redis, 10);
     const load = () => Promise.resolve(null);
@@ -105,10 +105,10 @@ describe('RedisReadCache', () => {
     expect(a).toBe(b);
     await expect(a).resolves.toEqual({ name: 'first' });
     await expect(other).resolves.toBeNull();
-    expect(redis.getBuffer.mock.calls).toEqual([['thing:1'], ['thing:2']]);
+    expect(redis.mgetBuffer.mock.calls).toEqual([[['thing:1', 'thing:2']]]);
     store.set('thing:1', Buffer.from('{"name":"second"}'));
     await expect(cache.get('1', load)).resolves.toEqual({ name: 'second' });
-    expect(redis.getBuffer).toHaveBeenCalledTimes(3);
+    expect(redis.mgetBuffer).toHaveBeenCalledTimes(2);
     // Without it, every read is its own.
     const plain = cacheOver(redis);
     expect(plain.get('1', load)).not.toBe(plain.get('1', load));
@@ -167,7 +167,7 @@ describe('RedisReadCache', () => {
 
   it('a failing Redis read falls back to the loader instead of failing', async () => {
     const { redis } = stubRedis();
-    redis.getBuffer.mockRejectedValue(new Error('ECONNREFUSED'));
+    redis.mgetBuffer.mockRejectedValue(new Error('ECONNREFUSED'));
     const load = jest.fn(() => Promise.resolve({ name: 'db' }));
 
     await expect(cacheOver(redis).get('1', load)).resolves.toEqual({ name: 'db' });

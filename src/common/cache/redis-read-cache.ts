@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { readBatcherOf, type RedisReadBatcher } from '../redis/read-batcher';
 
 /** A value written by {@link RedisReadCache.invalidate}: "changed just now, read the database". */
 const INVALIDATED = Buffer.from('~');
@@ -38,12 +39,14 @@ export class RedisReadCache<T> {
   private readonly decoded = new Map<string, { raw: Buffer; value: T }>();
   /** Reads started in the current tick, by key (see {@link get}); emptied when the tick ends. */
   private readonly startedThisTick = new Map<string, Promise<T | null>>();
+  private readonly reads: RedisReadBatcher;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisReadCacheOptions<T>,
   ) {
     this.logger = new Logger(`RedisReadCache(${options.namespace})`);
+    this.reads = readBatcherOf(redis);
   }
 
   /**
@@ -66,7 +69,7 @@ export class RedisReadCache<T> {
   private async readThrough(key: string, load: () => Promise<T | null>): Promise<T | null> {
     let raw: Buffer | null;
     try {
-      raw = await this.redis.getBuffer(key);
+      raw = await this.reads.get(key);
     } catch (error) {
       this.logger.warn({ msg: 'Cache read failed; reading the database', err: error });
       return load();
@@ -100,7 +103,7 @@ export class RedisReadCache<T> {
     if (ids.length === 0) return found;
     let raws: (Buffer | null)[];
     try {
-      raws = await this.redis.mgetBuffer(...ids.map((id) => this.key(id)));
+      raws = await this.reads.getMany(ids.map((id) => this.key(id)));
     } catch (error) {
       this.logger.warn({ msg: 'Cache read failed; reading the database', err: error });
       raws = ids.map(() => INVALIDATED);

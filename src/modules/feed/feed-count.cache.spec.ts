@@ -15,8 +15,8 @@ import {
 function countCache() {
   const store = new Map<string, string>();
   const redis = {
-    mget: jest.fn((...keys: string[]) =>
-      Promise.resolve(keys.map((key) => store.get(key) ?? null)),
+    mgetBuffer: jest.fn((keys: string[]) =>
+      Promise.resolve(keys.map((key) => (store.has(key) ? Buffer.from(store.get(key)!) : null))),
     ),
     set: jest.fn((key: string, value: string, _px: string, _ms: number, nx?: string) => {
       if (nx && store.has(key)) return Promise.resolve(null);
@@ -26,9 +26,9 @@ function countCache() {
   };
   const cache = new FeedCountCache(redis as unknown as Redis);
   const keyOf = async (viewer: Types.ObjectId, skills: string[] | undefined) => {
-    redis.mget.mockClear();
+    redis.mgetBuffer.mockClear();
     await cache.total(viewer, skills, loads(10, 7));
-    return redis.mget.mock.calls[0][1];
+    return redis.mgetBuffer.mock.calls[0][0][1];
   };
   return { cache, redis, store, keyOf };
 }
@@ -183,7 +183,7 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
   it('Redis down: counts on the request path', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { cache, redis } = countCache();
-    redis.mget.mockRejectedValueOnce(new Error('down'));
+    redis.mgetBuffer.mockRejectedValueOnce(new Error('down'));
     await expect(ownTotal(cache, viewer, 5)).resolves.toBe(95);
   });
 });

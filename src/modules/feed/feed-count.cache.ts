@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
+import { readBatcherOf } from '../../common/redis/read-batcher';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { feedFilterKey } from './feed-paging';
 
@@ -80,7 +81,9 @@ export class FeedCountCache {
     const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
     let cached: CachedCount[];
     try {
-      cached = (await this.redis.mget(shared, own)).map(decodeFeedCount);
+      cached = (await readBatcherOf(this.redis).getMany([shared, own])).map((raw) =>
+        decodeFeedCount(raw?.toString() ?? null),
+      );
     } catch (error) {
       this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
       const [candidates, excluded] = await Promise.all([load.candidates(), load.excluded()]);

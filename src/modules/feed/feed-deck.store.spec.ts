@@ -13,9 +13,11 @@ const deckOf = (ids: Types.ObjectId[]): FeedDeck => ({
 });
 
 function storeReading(values: (string | null)[][]) {
-  const mget = jest.fn();
-  for (const value of values) mget.mockResolvedValueOnce(value);
-  const store = new FeedDeckStore({ mget } as unknown as Redis, {} as ConnectionsRepository);
+  const mgetBuffer = jest.fn();
+  for (const value of values) {
+    mgetBuffer.mockResolvedValueOnce(value.map((raw) => (raw === null ? null : Buffer.from(raw))));
+  }
+  const store = new FeedDeckStore({ mgetBuffer } as unknown as Redis, {} as ConnectionsRepository);
   return store;
 }
 

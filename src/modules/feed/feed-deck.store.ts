@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
+import { readBatcherOf } from '../../common/redis/read-batcher';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { decodeFeedDeck, encodeFeedDeck, type FeedDeck } from './feed-deck';
@@ -48,7 +49,9 @@ export class FeedDeckStore implements OnModuleInit {
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<StoredDeck | null> {
     try {
       const key = deckKey(viewerId, filterKey);
-      const [raw, generation] = await this.redis.mget(key, generationKey(viewerId));
+      const [raw, generation] = (
+        await readBatcherOf(this.redis).getMany([key, generationKey(viewerId)])
+      ).map((value) => value?.toString() ?? null);
       const current = generation ?? '0';
       const separator = raw ? raw.indexOf(':') : -1;
       const deck =

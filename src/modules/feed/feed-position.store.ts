@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
 import { LuaScript } from '../../common/redis/lua-script';
+import { readBatcherOf } from '../../common/redis/read-batcher';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { decodeFeedPosition, encodeFeedPosition, type FeedPosition } from './feed-paging';
 
@@ -38,7 +39,8 @@ export class FeedPositionStore {
   /** A value stored before tiers existed (a bare id) reads as none: the page falls back to the offset. */
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<FeedPosition | null> {
     try {
-      return decodeFeedPosition(await this.redis.get(keyOf(viewerId, filterKey)));
+      const raw = await readBatcherOf(this.redis).get(keyOf(viewerId, filterKey));
+      return decodeFeedPosition(raw?.toString() ?? null);
     } catch (error) {
       this.logger.warn({ msg: 'Feed position read failed; paging by offset', err: error });
       return null;

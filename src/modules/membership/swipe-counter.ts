@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LuaScript } from '../../common/redis/lua-script';
+import { readBatcherOf } from '../../common/redis/read-batcher';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { dayIn, startOfDayIn } from '../../common/time/time-zone';
@@ -106,7 +107,8 @@ export class SwipeCounter {
   async today(userId: string, now: Date): Promise<{ used: number; resetsAt: Date }> {
     const { key, resetsAt } = this.keyOf(userId, now);
     try {
-      return { used: Number((await this.redis.get(key)) ?? 0), resetsAt };
+      const used = await readBatcherOf(this.redis).get(key);
+      return { used: Number(used?.toString() ?? 0), resetsAt };
     } catch (error) {
       this.logger.warn({ msg: 'Swipe counter unavailable; reporting 0 used', userId, err: error });
       return { used: 0, resetsAt };

@@ -1,0 +1,98 @@
+import type Redis from 'ioredis';
+
+/** Keys per MGET: a tick with more reads than this sends several MGETs. */
+export const MAX_KEYS_PER_READ = 1000;
+
+interface Waiter {
+  start: number;
+  count: number;
+  /** `get`: resolves with the one value; `getMany`: with the list. */
+  single: boolean;
+  resolve(value: Buffer | null | (Buffer | null)[]): void;
+  reject(error: unknown): void;
+}
+
+interface Batch {
+  keys: string[];
+  waiters: Waiter[];
+}
+
+/**
+ * Plain reads (GET, MGET) started in the same tick on one client leave as a single MGET.
+ * Auto-pipelining already sends them in one write, but each command still costs its own
+ * arguments, promise, reply parsing and callbacks on our side and a command dispatch in Redis: a
+X
+ *
+ * The MGET is sent when the current tick's synchronous work ends (`process.nextTick`), before
+ * auto-pipelining's write (`setImmediate`), so batching never adds a round trip. A read is
+ * therefore sent after any write issued later in the same tick: it may see that write, never an
+ * older value than it would have seen. Keys must live on one node (no Redis Cluster).
+ */
+export class RedisReadBatcher {
+  private pending: Batch | null = null;
+
+  constructor(private readonly redis: Redis) {}
+
+  get(key: string): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      this.add([key], true, resolve as Waiter['resolve'], reject);
+    });
+  }
+
+  /** Values in the order of `keys` (`null` for a missing key). */
+  getMany(keys: readonly string[]): Promise<(Buffer | null)[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.add(keys, false, resolve as Waiter['resolve'], reject);
+    });
+  }
+
+  private add(
+    keys: readonly string[],
+    single: boolean,
+    resolve: Waiter['resolve'],
+    reject: Waiter['reject'],
+  ): void {
+    if (this.pending && this.pending.keys.length + keys.length > MAX_KEYS_PER_READ) this.flush();
+    if (!this.pending) {
+      this.pending = { keys: [], waiters: [] };
+      process.nextTick(() => this.flush());
+    }
+    const batch = this.pending;
+    batch.waiters.push({ start: batch.keys.length, count: keys.length, single, resolve, reject });
+    for (const key of keys) batch.keys.push(key);
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (!batch) return;
+    this.pending = null;
+    void this.answer(batch);
+  }
+
+  private async answer(batch: Batch): Promise<void> {
+    let values: (Buffer | null)[];
+    try {
+      values = await this.redis.mgetBuffer(batch.keys);
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error);
+      return;
+    }
+    for (const waiter of batch.waiters) {
+      const { start, count } = waiter;
+      waiter.resolve(waiter.single ? values[start] : values.slice(start, start + count));
+    }
+  }
+}
+
+const batchers = new WeakMap<Redis, RedisReadBatcher>();
+
+/** The one batcher of a client: reads coalesce only when every reader of the client shares it. */
+export function readBatcherOf(redis: Redis): RedisReadBatcher {
+  let batcher = batchers.get(redis);
+  if (!batcher) {
+    batcher = new RedisReadBatcher(redis);
+    batchers.set(redis, batcher);
+  }
+  return batcher;
+}
