@@ -170,6 +170,14 @@ describe('feedFilterKey', () => {
     expect(feedFilterKey(['go'])).not.toBe(key);
     expect(feedFilterKey(['go', 'react', 'rust'])).not.toBe(key);
   });
+
+  it('names a filter the same however many other filters were named in between', () => {
+    const key = feedFilterKey(['react', 'go']);
+    const others = Array.from({ length: 2500 }, (_, i) => feedFilterKey([`skill${i}`]));
+    expect(new Set(others).size).toBe(2500);
+    expect(feedFilterKey(['go', 'react'])).toBe(key);
+    expect(feedFilterKey(['skill7'])).toBe(others[7]);
+  });
 });
 
 describe('keepUnexcluded: a page from an over-fetched batch', () => {

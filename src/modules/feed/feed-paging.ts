@@ -68,12 +68,26 @@ export function decodeFeedPosition(
   return null;
 }
 
-/** Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order. */
+/** Filters in use are few (the skill sets clients offer), so their names are kept, up to this many. */
+const FILTER_KEYS_KEPT = 1000;
+const filterKeys = new Map<string, string>();
+
+/**
+ * Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order.
+ * A page names its filter three times (prefetch, page, count): the hash is computed once.
+ */
 export function feedFilterKey(skillsKey: string[] | undefined): string {
   if (!skillsKey?.length) return 'all';
-  return createHash('sha1')
-    .update([...new Set(skillsKey)].sort().join('\n'))
-    .digest('base64url');
+  const asGiven = skillsKey.join('\n');
+  let key = filterKeys.get(asGiven);
+  if (key === undefined) {
+    key = createHash('sha1')
+      .update([...new Set(skillsKey)].sort().join('\n'))
+      .digest('base64url');
+    if (filterKeys.size >= FILTER_KEYS_KEPT) filterKeys.clear();
+    filterKeys.set(asGiven, key);
+  }
+  return key;
 }
 
 /**
