@@ -53,13 +53,14 @@ const newNamespace = () => `bench_${crypto.randomBytes(3).toString('hex')}`;
 /**
  * One compiled API process on `services`, database `db`. Instances started with the same `db` and
  * `secrets` form one deployment (shared sessions, Redis adapter, caches).
+ * `appDir`: the checkout whose build runs (default BENCH_APP_DIR or this one; bench/ab.js runs two).
  * With `probe: true` the process preloads bench/probe.js, which answers RSS and event-loop delay
  * over the IPC channel (see `probe()`).
  * The API creates its indexes before it listens, so on a freshly seeded database the boot includes
  * building them: `bootSeconds` bounds the wait.
  */
-async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false, bootSeconds = 60 }) {
-  if (!fs.existsSync(path.join(APP_DIR, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${APP_DIR})`);
+async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false, bootSeconds = 60, appDir = APP_DIR }) {
+  if (!fs.existsSync(path.join(appDir, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${appDir})`);
   const port = await freePort();
   const env = {
     PATH: process.env.PATH,
@@ -78,7 +79,7 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
   const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean); // e.g. --cpu-prof
   if (probe) nodeArgs.push('--require', PROBE);
   const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
-    cwd: APP_DIR,
+    cwd: appDir,
     env,
     stdio: ['ignore', 'ignore', 'inherit', ...(probe ? ['ipc'] : [])],
   });
