@@ -81,9 +81,7 @@ export class FeedCountCache {
     const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
     let cached: CachedCount[];
     try {
-      cached = (await readBatcherOf(this.redis).getMany([shared, own])).map((raw) =>
-        decodeFeedCount(raw?.toString() ?? null),
-      );
+      cached = (await readBatcherOf(this.redis).getManyStrings([shared, own])).map(decodeFeedCount);
     } catch (error) {
       this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
       const [candidates, excluded] = await Promise.all([load.candidates(), load.excluded()]);

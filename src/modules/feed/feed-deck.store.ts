@@ -49,9 +49,10 @@ export class FeedDeckStore implements OnModuleInit {
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<StoredDeck | null> {
     try {
       const key = deckKey(viewerId, filterKey);
-      const [raw, generation] = (
-        await readBatcherOf(this.redis).getMany([key, generationKey(viewerId)])
-      ).map((value) => value?.toString() ?? null);
+      const [raw, generation] = await readBatcherOf(this.redis).getManyStrings([
+        key,
+        generationKey(viewerId),
+      ]);
       const current = generation ?? '0';
       const separator = raw ? raw.indexOf(':') : -1;
       const deck =

@@ -39,8 +39,9 @@ export class FeedPositionStore {
   /** A value stored before tiers existed (a bare id) reads as none: the page falls back to the offset. */
   async get(viewerId: Types.ObjectId, filterKey: string): Promise<FeedPosition | null> {
     try {
-      const raw = await readBatcherOf(this.redis).get(keyOf(viewerId, filterKey));
-      return decodeFeedPosition(raw?.toString() ?? null);
+      return decodeFeedPosition(
+        await readBatcherOf(this.redis).getString(keyOf(viewerId, filterKey)),
+      );
     } catch (error) {
       this.logger.warn({ msg: 'Feed position read failed; paging by offset', err: error });
       return null;

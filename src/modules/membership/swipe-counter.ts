@@ -107,8 +107,7 @@ export class SwipeCounter {
   async today(userId: string, now: Date): Promise<{ used: number; resetsAt: Date }> {
     const { key, resetsAt } = this.keyOf(userId, now);
     try {
-      const used = await readBatcherOf(this.redis).get(key);
-      return { used: Number(used?.toString() ?? 0), resetsAt };
+      return { used: Number((await readBatcherOf(this.redis).getString(key)) ?? 0), resetsAt };
     } catch (error) {
       this.logger.warn({ msg: 'Swipe counter unavailable; reporting 0 used', userId, err: error });
       return { used: 0, resetsAt };
