@@ -69,7 +69,8 @@ async function main() {
           await autocannon({ ...load, duration: 1 });
           const before = cpuMs(apis[i].pid);
           const result = await autocannon({ ...load, duration: Number(values.duration) });
-          if (result.non2xx > 0) throw new Error(`${name} on ${builds[i].label}: ${result.non2xx} non-2xx answers`);
+          const unexpected = route.status ? result.requests.total - (result.statusCodeStats?.[route.status]?.count ?? 0) : result.non2xx;
+          if (unexpected > 0) throw new Error(`${name} on ${builds[i].label}: ${unexpected} answers not ${route.status ?? '2xx'}`);
           const key = `${name}\t${builds[i].label}`;
           if (!samples.has(key)) samples.set(key, []);
           samples.get(key).push({ rps: result.requests.average, cpuUs: ((cpuMs(apis[i].pid) - before) * 1000) / result.requests.total });

@@ -1,8 +1,8 @@
 import { ArgumentsHost, NotFoundException } from '@nestjs/common';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { AllExceptionsFilter } from '../filters/all-exceptions.filter';
-import { answerRouteNotFound, ApiExpressAdapter } from './http-adapter';
+import { answerRouteNotFound, ApiExpressAdapter, underPrefix } from './http-adapter';
 
 function recordingResponse(headersSent = false) {
   const sent: { status?: number; body?: unknown } = {};
@@ -23,7 +23,7 @@ function recordingResponse(headersSent = false) {
 }
 
 describe('answerRouteNotFound', () => {
-  it("answers exactly what the global filter made of Nest's unmatched-route exception", () => {
+  it("answers exactly what the global filter made of Nest's unmatched-route exception", async () => {
     const req = { method: 'GET', originalUrl: '/no-such-route' } as Request;
     const viaFilter = recordingResponse();
     const host = {
@@ -31,20 +31,87 @@ describe('answerRouteNotFound', () => {
       switchToHttp: () => ({ getResponse: () => viaFilter.res, getRequest: () => req }),
     } as unknown as ArgumentsHost;
     new AllExceptionsFilter().catch(new NotFoundException('Cannot GET /no-such-route'), host);
-
-    const direct = recordingResponse();
-    answerRouteNotFound(req, direct.res);
-    expect(direct.sent).toEqual(viaFilter.sent);
-    expect(direct.sent).toEqual({
+    expect(viaFilter.sent).toEqual({
       status: 404,
       body: { success: false, message: 'Not Found', code: 'ROUTE_NOT_FOUND' },
     });
+
+    const direct = await request(express().use(answerRouteNotFound)).get('/no-such-route');
+    expect({ status: direct.status, body: direct.body as unknown }).toEqual(viaFilter.sent);
+    // Written as res.json writes it.
+    const viaJson = await request(
+      express().use((_req, res) => {
+        res.status(404).json(viaFilter.sent.body);
+      }),
+    ).get('/no-such-route');
+    const { date: _a, ...directHeaders } = direct.headers;
+    const { date: _b, etag: _etag, ...jsonHeaders } = viaJson.headers;
+    expect(direct.text).toBe(viaJson.text);
+    expect(directHeaders).toEqual(jsonHeaders);
+
+    const head = await request(express().use(answerRouteNotFound)).head('/no-such-route');
+    expect(head.status).toBe(404);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(viaJson.text)));
   });
 
   it('leaves a response already under way alone', () => {
     const { res, sent } = recordingResponse(true);
     answerRouteNotFound({} as Request, res);
     expect(sent).toEqual({});
+  });
+});
+
+describe('underPrefix', () => {
+  const app = express().use(
+    underPrefix('/docs', (_req, res) => {
+      res.send('docs');
+    }),
+    (_req: Request, res: Response) => {
+      res.status(404).send('elsewhere');
+    },
+  );
+
+  it.each(['/docs', '/docs/', '/DOCS/index.html', '/docs-json', '/docs?x=1'])(
+    'hands %s to the handler',
+    async (path) => {
+      expect((await request(app).get(path)).text).toBe('docs');
+    },
+  );
+
+  it.each(['/', '/doc', '/health', '/x/docs'])('passes %s on', async (path) => {
+    expect((await request(app).get(path)).text).toBe('elsewhere');
+  });
+});
+
+describe('ApiExpressAdapter', () => {
+  it("starts with no layer of its own, and refuses Nest's request hooks", () => {
+    const adapter = new ApiExpressAdapter();
+    expect(adapter.getInstance<{ router: { stack: unknown[] } }>().router.stack).toEqual([]);
+    expect(() => adapter.setOnRequestHook()).toThrow(/does not run request hooks/);
+    expect(() => adapter.setOnResponseHook()).toThrow(/does not run response hooks/);
+  });
+
+  it('keeps what withExpressRoutes registers behind one layer for its prefix, in order', async () => {
+    const adapter = new ApiExpressAdapter();
+    adapter.withExpressRoutes('/docs', () => {
+      adapter.get('/docs/:page', (req: Request, res: Response, next: NextFunction) =>
+        req.params.page === 'skip' ? next() : res.send(`route ${String(req.params.page)}`),
+      );
+      adapter.use('/docs', (_req: Request, res: Response) => {
+        res.send('middleware');
+      });
+    });
+    adapter.get('/health', (_req: Request, res: Response) => {
+      res.send('table');
+    });
+    adapter.setNotFoundHandler();
+    const app = adapter.getInstance<express.Express>();
+    expect(app.router.stack).toHaveLength(3);
+    expect(adapter.routes.routeCount).toBe(1);
+    expect((await request(app).get('/docs/one')).text).toBe('route one');
+    expect((await request(app).get('/Docs/skip')).text).toBe('middleware');
+    expect((await request(app).get('/health')).text).toBe('table');
+    expect((await request(app).get('/nothing')).status).toBe(404);
   });
 });
 

@@ -1,17 +1,43 @@
 import { StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { Request, RequestHandler, Response } from 'express';
+import {
+  Router,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { errorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { RouteTable } from './route-table';
 
+const ROUTE_NOT_FOUND_JSON = JSON.stringify(
+  errorBody(COMMON_ERRORS.routeNotFound, COMMON_ERRORS.routeNotFound.message),
+);
+
 /** The contract's answer to a request no route matched: 404 and the envelope. */
-export function answerRouteNotFound(_req: Request, res: Response): void {
+export function answerRouteNotFound(req: Request, res: Response): void {
   // As the global filter: a response already under way is left alone.
   if (res.headersSent) return;
-  res
-    .status(COMMON_ERRORS.routeNotFound.status)
-    .json(errorBody(COMMON_ERRORS.routeNotFound, COMMON_ERRORS.routeNotFound.message));
+  res.statusCode = COMMON_ERRORS.routeNotFound.status;
+  writeJson(req, res, ROUTE_NOT_FOUND_JSON);
+}
+
+/** What `res.json` writes for `json`, without its settings lookups (see ApiExpressAdapter.reply). */
+function writeJson(req: Request, res: Response, json: string): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  if (req.method === 'HEAD') res.end();
+  else res.end(json, 'utf8');
+}
+
+/** `handler` for request paths starting with `prefix` (any case, as Express matches); others go on. */
+export function underPrefix(prefix: string, handler: RequestHandler): RequestHandler {
+  const lower = prefix.toLowerCase();
+  return function prefixed(req: Request, res: Response, next: NextFunction): void {
+    if (req.url.slice(0, lower.length).toLowerCase() === lower) void handler(req, res, next);
+    else next();
+  };
 }
 
 type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'all';
@@ -27,20 +53,49 @@ type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'optio
  */
 export class ApiExpressAdapter extends ExpressAdapter {
   readonly routes = new RouteTable();
-  private tabling = true;
+  /** Where routes and middleware go while {@link withExpressRoutes} runs. */
+  private gathering?: Router;
+
+  constructor() {
+    super();
+    // Nest's adapter starts the app with a layer that only runs onRequest/onResponse hooks, which
+    // this app never sets (the setters below refuse): every request would pass it for nothing.
+    const { stack } = this.getInstance<{ router: { stack: unknown[] } }>().router;
+    if (stack.length !== 1)
+      throw new Error(`expected Nest's hook layer alone, found ${stack.length}`);
+    stack.pop();
+  }
+
+  override setOnRequestHook(): void {
+    throw new Error('ApiExpressAdapter does not run request hooks');
+  }
+
+  override setOnResponseHook(): void {
+    throw new Error('ApiExpressAdapter does not run response hooks');
+  }
 
   /**
-   * Runs `register` with its routes left on Express's router, in registration order. Swagger UI
-   * needs that: its pages are routes registered before the static-assets middleware beside them,
-   * which would otherwise answer `/docs/` with swagger-ui-dist's own demo page.
+   * Runs `register` with the routes and middleware it adds kept on an Express router of their
+   * own, in registration order, served as one layer for paths under `prefix`. Swagger UI needs
+   * Express's routing: its pages are routes registered before the static-assets middleware
+   * beside them, which would otherwise answer `/docs/` with swagger-ui-dist's own demo page.
+   * Other requests pass that layer with one string comparison, not a regular expression per route.
    */
-  withExpressRoutes<T>(register: () => T): T {
-    this.tabling = false;
+  withExpressRoutes<T>(prefix: string, register: () => T): T {
+    const router = Router({ caseSensitive: false, strict: false });
+    this.gathering = router;
     try {
       return register();
     } finally {
-      this.tabling = true;
+      this.gathering = undefined;
+      super.use(underPrefix(prefix, router));
     }
+  }
+
+  override use(...args: unknown[]): unknown {
+    if (!this.gathering) return super.use(...args);
+    Reflect.apply(this.gathering.use, this.gathering, args);
+    return this;
   }
 
   /**
@@ -57,11 +112,7 @@ export class ApiExpressAdapter extends ExpressAdapter {
     if (statusCode) response.status(statusCode);
     const status = response.statusCode;
     if (status === 204 || status === 205 || status === 304) return super.reply(response, body);
-    const json = JSON.stringify(body);
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    response.setHeader('Content-Length', Buffer.byteLength(json));
-    if (response.req.method === 'HEAD') response.end();
-    else response.end(json, 'utf8');
+    writeJson(response.req, response, JSON.stringify(body));
     return response;
   }
 
@@ -98,15 +149,18 @@ export class ApiExpressAdapter extends ExpressAdapter {
   private route(method: RouteMethod, args: unknown[]): unknown {
     const [path, handler, ...rest] = args;
     const tabled =
-      this.tabling &&
+      !this.gathering &&
       typeof path === 'string' &&
       typeof handler === 'function' &&
       rest.length === 0 &&
       this.routes.add(method, path, handler as RequestHandler);
     if (tabled) return this.getInstance();
-    // What Nest's adapter does with every route: register it on Express.
-    const express = this.getInstance<Record<RouteMethod, (...a: unknown[]) => unknown>>();
-    return express[method](...args);
+    // What Nest's adapter does with every route: register it on Express (or the gathering router).
+    const target = (this.gathering ?? this.getInstance<object>()) as unknown as Record<
+      RouteMethod,
+      (...a: unknown[]) => unknown
+    >;
+    return target[method](...args);
   }
 }
 

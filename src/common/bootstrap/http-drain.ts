@@ -21,10 +21,14 @@ export function trackRequests(server: Server): RequestTracker {
   const closeAfter = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
+  // One listener for every response (no closure per request); `this` is the response.
+  function untrack(this: ServerResponse): void {
+    inFlight.delete(this);
+  }
   server.on('request', (_req, res: ServerResponse) => {
     inFlight.add(res);
     if (closing) closeAfter(res);
-    res.once('close', () => inFlight.delete(res));
+    res.on('close', untrack);
   });
   return {
     inFlight: () => inFlight.size,

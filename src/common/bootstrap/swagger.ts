@@ -38,7 +38,8 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
       swaggerOptions: { withCredentials: true, persistAuthorization: true },
     });
   const adapter = app.getHttpAdapter();
-  if (adapter instanceof ApiExpressAdapter) adapter.withExpressRoutes(serve);
+  const prefix = `${config.globalPrefix ? `/${config.globalPrefix}` : ''}/docs`;
+  if (adapter instanceof ApiExpressAdapter) adapter.withExpressRoutes(prefix, serve);
   else serve();
 }
 
