@@ -6,7 +6,9 @@
 // machine), and each route's CPU ratio to /profile per build (issue 15's feed target).
 // Usage: npm run build && node bench/ab.js --a /path/to/other/checkout [--b .]
 //          [--routes profile,feed-skills,feed] [--users 1000] [--rounds 4] [--duration 4]
-// (each checkout built; `git worktree add --detach ../before <commit>` gives one to compare with).
+// (each checkout built; `git worktree add --detach ../before <commit>` gives one to compare with),
+// or one build against a variant of itself with one part taken out (bench/variants.js):
+//        node bench/ab.js --a . --b-variant raw-health --routes health,not-found
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -15,6 +17,7 @@ const { MongoClient } = require('mongodb');
 const { startServices, startApi, newNamespace, newSecrets } = require('./harness');
 const { ROUTES } = require('./http');
 const { seed, viewerCookie } = require('./seed');
+const { VARIANTS } = require('./variants');
 
 const CLOCK_TICKS = 100;
 
@@ -31,6 +34,7 @@ async function main() {
     options: {
       a: { type: 'string' },
       b: { type: 'string', default: '.' },
+      'b-variant': { type: 'string' },
       routes: { type: 'string', default: 'profile,feed-skills,feed' },
       users: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '4' },
@@ -43,15 +47,21 @@ async function main() {
   for (const name of routes) if (!ROUTES[name]) throw new Error(`unknown route ${name}`);
   const builds = [
     { label: 'A', dir: path.resolve(values.a) },
-    { label: 'B', dir: path.resolve(values.b) },
+    { label: 'B', dir: path.resolve(values.b), variant: values['b-variant'] },
   ];
+  if (values['b-variant'] && !VARIANTS.includes(values['b-variant'])) throw new Error(`--b-variant: one of ${VARIANTS.join(', ')}`);
   const services = await startServices();
   const db = newNamespace();
   const secrets = newSecrets();
   const apis = [];
   try {
     for (const build of builds) {
-      apis.push(await startApi(services, { db, secrets, appDir: build.dir, env: { TRUST_PROXY_HOPS: '1' } }));
+      const variant = build.variant
+        ? { env: { BENCH_VARIANT: build.variant }, nodeArgs: ['--require', path.join(__dirname, 'variants.js')] }
+        : { env: {}, nodeArgs: [] };
+      apis.push(
+        await startApi(services, { db, secrets, appDir: build.dir, env: { TRUST_PROXY_HOPS: '1', ...variant.env }, nodeArgs: variant.nodeArgs }),
+      );
     }
     const client = await MongoClient.connect(services.mongo.uri);
     const seeded = await seed(client, db, Number(values.users));
@@ -77,7 +87,7 @@ async function main() {
         }
       }
     }
-    console.log(`A = ${builds[0].dir}\nB = ${builds[1].dir}\n${values.users} users, ${values.rounds} rounds × ${values.duration} s, 10 connections`);
+    console.log(`A = ${builds[0].dir}\nB = ${builds[1].dir}${builds[1].variant ? ` (variant ${builds[1].variant})` : ''}\n${values.users} users, ${values.rounds} rounds × ${values.duration} s, 10 connections`);
     console.log('route            build    req/s  CPU µs/req  (each round)');
     const cpu = (name, label) => median(samples.get(`${name}\t${label}`).map((s) => s.cpuUs));
     for (const name of routes) {
@@ -87,6 +97,13 @@ async function main() {
           `${name.padEnd(16)} ${label.padEnd(5)} ${median(rows.map((s) => s.rps)).toFixed(0).padStart(8)} ${cpu(name, label).toFixed(0).padStart(11)}  (${rows.map((s) => s.cpuUs.toFixed(0)).join(' ')})`,
         );
       }
+    }
+    // Each round loads A and B back to back: the median of the rounds' B ÷ A ratios leaves out most
+    // of what the machine did between rounds.
+    for (const name of routes) {
+      const [a, b] = builds.map(({ label }) => samples.get(`${name}\t${label}`));
+      const paired = a.map((sample, round) => b[round].cpuUs / sample.cpuUs);
+      console.log(`${name}: B ÷ A CPU per request, median of ${paired.length} paired rounds: ${median(paired).toFixed(3)}`);
     }
     for (const name of routes.filter((r) => r !== 'profile')) {
       const ratios = builds.map(({ label }) => `${label} ${(cpu('profile', label) / cpu(name, label)).toFixed(3)}`);

@@ -54,12 +54,13 @@ const newNamespace = () => `bench_${crypto.randomBytes(3).toString('hex')}`;
  * One compiled API process on `services`, database `db`. Instances started with the same `db` and
  * `secrets` form one deployment (shared sessions, Redis adapter, caches).
  * `appDir`: the checkout whose build runs (default BENCH_APP_DIR or this one; bench/ab.js runs two).
+ * `nodeArgs`: more arguments for node (bench/ab.js preloads bench/variants.js with them).
  * With `probe: true` the process preloads bench/probe.js, which answers RSS and event-loop delay
  * over the IPC channel (see `probe()`).
  * The API creates its indexes before it listens, so on a freshly seeded database the boot includes
  * building them: `bootSeconds` bounds the wait.
  */
-async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false, bootSeconds = 60, appDir = APP_DIR }) {
+async function startApi(services, { db, secrets, env: extraEnv = {}, probe = false, bootSeconds = 60, appDir = APP_DIR, nodeArgs: extraNodeArgs = [] }) {
   if (!fs.existsSync(path.join(appDir, 'dist/main.js'))) throw new Error(`run \`npm run build\` first (in ${appDir})`);
   const port = await freePort();
   const env = {
@@ -76,7 +77,7 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean), ...extraNodeArgs]; // e.g. --cpu-prof
   if (probe) nodeArgs.push('--require', PROBE);
   const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: appDir,
