@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 import { LuaScript } from '../../common/redis/lua-script';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 
@@ -64,11 +64,18 @@ export class ChatEmitClaims {
 
   /** Call right after emitting, with no await in between (see the class comment). */
   confirmEmitted(messageId: string): void {
-    this.redis
-      .set(keyOf(messageId), 'emitted', 'PX', EMIT_CLAIM_TTL_MS)
-      .catch((error: unknown) =>
-        this.logger.warn({ msg: 'Chat emit confirmation failed', messageId, err: error }),
-      );
+    // Written to the socket now, not queued for auto-pipelining's next setImmediate: the emit has
+    // just been published by the adapter's own client, and a process killed in that gap would
+    // leave the claim unconfirmed, so a retry would emit the message a second time.
+    const command = new Command(
+      'set',
+      [keyOf(messageId), 'emitted', 'PX', String(EMIT_CLAIM_TTL_MS)],
+      { keyPrefix: this.redis.options.keyPrefix },
+    );
+    void this.redis.sendCommand(command);
+    command.promise.catch((error: unknown) =>
+      this.logger.warn({ msg: 'Chat emit confirmation failed', messageId, err: error }),
+    );
   }
 
   /**
