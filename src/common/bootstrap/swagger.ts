@@ -9,6 +9,9 @@ export const ACCESS_COOKIE_AUTH = 'accessToken';
 /** HTTP basic authentication with ADMIN_USER / ADMIN_PASSWORD (admin routes). */
 export const ADMIN_BASIC_AUTH = 'admin';
 
+/** Where Swagger UI is served; the OpenAPI JSON is at `<path>-json`. */
+const DOCS_PATH = 'docs';
+
 /** Swagger UI at /docs and the OpenAPI JSON at /docs-json, with cookie auth declared. */
 export function setupSwagger(app: INestApplication, config: AppConfig): void {
   const document = SwaggerModule.createDocument(
@@ -32,13 +35,14 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
   );
   listErrorCodes(document);
   const serve = () =>
-    SwaggerModule.setup('docs', app, document, {
-      jsonDocumentUrl: 'docs-json',
+    SwaggerModule.setup(DOCS_PATH, app, document, {
+      jsonDocumentUrl: `${DOCS_PATH}-json`,
       useGlobalPrefix: Boolean(config.globalPrefix),
       swaggerOptions: { withCredentials: true, persistAuthorization: true },
     });
   const adapter = app.getHttpAdapter();
-  const prefix = `${config.globalPrefix ? `/${config.globalPrefix}` : ''}/docs`;
+  // Every Swagger path (UI, assets, JSON, YAML) starts with this.
+  const prefix = `${config.globalPrefix ? `/${config.globalPrefix}` : ''}/${DOCS_PATH}`;
   if (adapter instanceof ApiExpressAdapter) adapter.withExpressRoutes(prefix, serve);
   else serve();
 }

@@ -28,8 +28,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Exactly one `messageReceived` per stored message, even when the instance that stored it dies
  * before emitting. Two phases, keyed `chat:emit:<messageId>`:
  * - the send that stored the message takes the claim (`claimed:<ms>`, `SET NX`), emits, and in
- *   the same synchronous step (no await in between, so both writes leave the process together or
- *   not at all) confirms it (`emitted`);
+ *   the same synchronous step (no await in between; the confirmation is written to the socket at
+ *   once, so only a kill between two socket writes separates them) confirms it (`emitted`);
  * - a client's retry of the same `clientMessageId` (on any instance) emits only if no claim exists,
  *   or if the claim stayed unconfirmed for {@link UNCONFIRMED_CLAIM_MS} (its instance died between
  *   claim and emit; the retry waits out the remainder, at most that long).
