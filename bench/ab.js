@@ -9,25 +9,15 @@
 // (each checkout built; `git worktree add --detach ../before <commit>` gives one to compare with),
 // or one build against a variant of itself with one part taken out (bench/variants.js):
 //        node bench/ab.js --a . --b-variant raw-health --routes health,not-found
-const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
-const { startServices, startApi, newNamespace, newSecrets } = require('./harness');
+const { startServices, startApi, newNamespace, newSecrets, processCpuMs, median } = require('./harness');
 const { ROUTES } = require('./http');
 const { seed, viewerCookie } = require('./seed');
 const { VARIANTS } = require('./variants');
 
-const CLOCK_TICKS = 100;
-
-/** CPU milliseconds used so far by process `pid` (user + system); Linux only. */
-function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const { values } = parseArgs({
@@ -77,13 +67,13 @@ async function main() {
           const headers = { ...route.headers, ...(route.auth ? { cookie: cookies[i] } : {}) };
           const load = { url: apis[i].base, connections: 10, requests: [{ method: route.method || 'GET', path: routePath, headers, body: route.body }] };
           await autocannon({ ...load, duration: 1 });
-          const before = cpuMs(apis[i].pid);
+          const before = processCpuMs(apis[i].pid);
           const result = await autocannon({ ...load, duration: Number(values.duration) });
           const unexpected = route.status ? result.requests.total - (result.statusCodeStats?.[route.status]?.count ?? 0) : result.non2xx;
           if (unexpected > 0) throw new Error(`${name} on ${builds[i].label}: ${unexpected} answers not ${route.status ?? '2xx'}`);
           const key = `${name}\t${builds[i].label}`;
           if (!samples.has(key)) samples.set(key, []);
-          samples.get(key).push({ rps: result.requests.average, cpuUs: ((cpuMs(apis[i].pid) - before) * 1000) / result.requests.total });
+          samples.get(key).push({ rps: result.requests.average, cpuUs: ((processCpuMs(apis[i].pid) - before) * 1000) / result.requests.total });
         }
       }
     }

@@ -7,11 +7,10 @@
 // server process's CPU time per request (user + system, from /proc): on a shared machine that is
 // steadier than req/s, which also depends on the load generator and the neighbours.
 // Usage: npm run build && node bench/ceilings.js [--duration 5] [--connections 10] [--rounds 2]
-const fs = require('node:fs');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
-const { startBenchApi } = require('./harness');
+const { startBenchApi, processCpuMs } = require('./harness');
 const { startReference } = require('./reference-servers');
 const { seed, viewerCookie } = require('./seed');
 
@@ -21,16 +20,6 @@ const positive = (name, text) => {
   return n;
 };
 
-/** CPU milliseconds used so far by process `pid` (user + system), or null off Linux. */
-function cpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function load(url, path, headers, { duration, connections }) {
   return autocannon({ url, connections, duration, requests: [{ method: 'GET', path, headers }] });
@@ -65,9 +54,9 @@ async function main() {
       for (const row of rows) {
         const headers = row.cookie ? { cookie: row.cookie } : {};
         await load(row.url, row.path, headers, { ...opts, duration: 1 });
-        const cpuBefore = cpuMs(row.pid);
+        const cpuBefore = processCpuMs(row.pid);
         const result = await load(row.url, row.path, headers, opts);
-        const cpuAfter = cpuMs(row.pid);
+        const cpuAfter = processCpuMs(row.pid);
         if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) {
           row.cpu.push(((cpuAfter - cpuBefore) * 1000) / result.requests.total);
         }

@@ -23,6 +23,23 @@ function stats(samples) {
   return { n: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), mean, max: s.at(-1) };
 }
 
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * CPU milliseconds used so far by process `pid` (user + system, from /proc), or null off Linux.
+ * Per request it measures the server's own cost, which autocannon on the same cores leaves alone.
+ */
+function processCpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /** "name n=… p50=… p95=… p99=… mean=…" for a list of millisecond samples. */
 function summary(name, samples, width = 28) {
   const { n, p50, p95, p99, mean } = stats(samples);
@@ -154,4 +171,4 @@ async function startBenchApi(extraEnv = {}) {
   return { base: api.base, pid: api.pid, mongo: services.mongo, db, secrets, stop };
 }
 
-module.exports = { startBenchApi, startServices, startApi, analyzeDatabase, newNamespace, newSecrets, summary, stats, APP_DIR };
+module.exports = { startBenchApi, startServices, startApi, analyzeDatabase, newNamespace, newSecrets, summary, stats, processCpuMs, median, APP_DIR };

@@ -12,7 +12,7 @@ const os = require('node:os');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
-const { startBenchApi, APP_DIR } = require('./harness');
+const { startBenchApi, processCpuMs, median, APP_DIR } = require('./harness');
 const { seed, viewerCookie, PASSWORD, VIEWER_EMAIL } = require('./seed');
 
 const WARMUP_SECONDS = 2;
@@ -114,11 +114,41 @@ function load(base, route, cookie, seeded, { duration, connections, references =
 const statusCounts = (result) =>
   Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count]));
 
+/** Which process answers `route`: `pids.api`, or `pids[route.reference]` for a ceiling. */
+const serverPid = (route, pids) => (route.reference ? pids[route.reference] : pids.api);
+
+/**
+ * One measured load of `name`: autocannon's result, the statuses that were not the route's, and
+ * the serving process's CPU time per request in µs (null without `pids` or off Linux).
+ */
+async function measure(base, name, cookie, seeded, { duration, connections, references, pids = {} }) {
+  const route = ROUTES[name];
+  const pid = serverPid(route, pids);
+  const cpuBefore = pid ? processCpuMs(pid) : null;
+  const result = await load(base, route, cookie, seeded, { connections, duration, references });
+  const cpuAfter = pid ? processCpuMs(pid) : null;
+  const cpuUs =
+    cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+      ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total
+      : null;
+  const codes = statusCounts(result);
+  const expected = String(route.status ?? 200);
+  const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === expected ? n : n + count), 0);
+  const failures = [];
+  if (notOk > 0 || result.errors > 0) {
+    failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
+  }
+  // autocannon drops requests still in flight when the duration ends: none back means none finished.
+  if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
+  return { result, cpuUs, failures, nonOk: route.status ? 0 : result.non2xx };
+}
+
 /**
  * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded.
+ * `pids` ({ api, node, express }) adds each row's server CPU per request.
  * @returns {Promise<{ results: object[], failures: string[] }>}
  */
-async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references }) {
+async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references, pids }) {
   const failures = [];
   const byRoute = new Map(routes.map((name) => [name, []]));
   // Every route is warmed up before any is measured: JIT, connection pools and caches settle,
@@ -133,17 +163,9 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
   // every route alike, and ratios between routes hold.
   for (let round = 0; round < rounds; round++) {
     for (const name of routes) {
-      const route = ROUTES[name];
-      const result = await load(base, route, cookie, seeded, { connections, duration, references });
-      const codes = statusCounts(result);
-      const expected = String(route.status ?? 200);
-      const notOk = Object.entries(codes).reduce((n, [code, count]) => (code === expected ? n : n + count), 0);
-      if (notOk > 0 || result.errors > 0) {
-        failures.push(`${name}: statuses ${JSON.stringify(codes)}, ${result.errors} errors (${result.timeouts} timeouts)`);
-      }
-      // autocannon drops requests still in flight when the duration ends: none back means none finished.
-      if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
-      byRoute.get(name).push({ result, nonOk: route.status ? 0 : result.non2xx });
+      const run = await measure(base, name, cookie, seeded, { connections, duration, references, pids });
+      failures.push(...run.failures);
+      byRoute.get(name).push(run);
     }
   }
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -162,10 +184,51 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
       errors: runs.reduce((n, { result }) => n + result.errors, 0),
       rounds: runs.length,
     };
+    const cpu = runs.map((run) => run.cpuUs).filter((us) => us !== null);
+    if (cpu.length > 0) row.cpuUs = mean(cpu);
     onRoute?.(row);
     return row;
   });
   return { results, failures };
+}
+
+/**
+ * The fixed-cost comparison: `names` (the first is the baseline) loaded back to back in each of
+ * `rounds` short rounds, the order rotating every round. Per round every route gets its ratio to
+ * the baseline, by throughput (req/s ÷ baseline's) and by server CPU per request (baseline's ÷
+ * its own: above 1 is cheaper); the medians of those ratios leave out most of the drift of a shared
+ * 2-core machine, which a mean of separate runs minutes apart does not.
+ * @returns {Promise<{ baseline: string, rounds: number, duration: number, routes: object[], failures: string[] }>}
+ */
+async function pairedRounds(base, cookie, seeded, { names, rounds, duration, connections, references, pids }) {
+  const failures = [];
+  const samples = new Map(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) {
+      const run = await measure(base, name, cookie, seeded, { connections, duration, references, pids });
+      failures.push(...run.failures);
+      samples.get(name).push({ rps: run.result.requests.average, cpuUs: run.cpuUs });
+    }
+  }
+  const baseline = samples.get(names[0]);
+  const routes = names.map((name) => {
+    const runs = samples.get(name);
+    const rpsRatios = runs.map((run, i) => run.rps / baseline[i].rps);
+    const cpuRatios = runs.every((run, i) => run.cpuUs && baseline[i].cpuUs)
+      ? runs.map((run, i) => baseline[i].cpuUs / run.cpuUs)
+      : null;
+    return {
+      route: name,
+      rps: median(runs.map((run) => run.rps)),
+      cpuUs: cpuRatios ? median(runs.map((run) => run.cpuUs)) : null,
+      rpsRatio: median(rpsRatios),
+      cpuRatio: cpuRatios ? median(cpuRatios) : null,
+      rpsRatios,
+      cpuRatios,
+    };
+  });
+  return { baseline: names[0], rounds, duration, routes, failures };
 }
 
 async function benchUsers(users, opts, machine) {
@@ -215,7 +278,7 @@ async function main() {
   }
 }
 
-module.exports = { ROUTES, runRoutes, WARMUP_SECONDS };
+module.exports = { ROUTES, runRoutes, pairedRounds, WARMUP_SECONDS };
 
 if (require.main === module) {
   main().catch((error) => {

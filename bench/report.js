@@ -179,6 +179,27 @@ function socketsChart(result) {
   );
 }
 
+/**
+ * Target 1 rows: from the paired rounds when the run has them (median of per-round ratios, by
+ * throughput and by server CPU per request), else from the main table's means.
+ */
+function fixedCostRows(h, row, ratio, rps, atLeastOne) {
+  const labels = { health: '`GET /health`', 'not-found': 'unknown route (404)' };
+  if (!h.fixedCost) {
+    return Object.entries(labels).map(([route, label]) =>
+      row(`${label} ÷ Express 5 \`/health\` (req/s)`, ratio(rps(route), rps('ceiling-express')), '≥ 1.0', atLeastOne),
+    );
+  }
+  const { rounds } = h.fixedCost;
+  return Object.entries(labels).flatMap(([route, label]) => {
+    const paired = h.fixedCost.routes.find((r) => r.route === route);
+    return [
+      row(`${label} ÷ Express 5 \`/health\` (req/s, median of ${rounds} paired rounds)`, paired?.rpsRatio, '≥ 1.0', atLeastOne),
+      row(`${label}: Express 5's server CPU per request ÷ ours (median of ${rounds} paired rounds)`, paired?.cpuRatio, '≥ 1.0', atLeastOne),
+    ];
+  });
+}
+
 /** Issue 15's targets, each a ratio of two figures from this run (ceilings included), per size. */
 function targetsSection(result) {
   const out = [];
@@ -190,12 +211,20 @@ function targetsSection(result) {
   const atLeast = (min) => (v) => v >= min;
   const atMost = (max) => (v) => v <= max;
   out.push('', '## Targets', '', 'Each figure is a ratio of two measurements of the same run (throughput under autocannon, or the');
-  out.push('sequential p50 of the round-trip pass below), so it holds across machines that differ in speed:', '');
+  out.push('sequential p50 of the round-trip pass below), so it holds across machines that differ in speed.');
+  const paired = result.http.find((h) => h.fixedCost)?.fixedCost;
+  if (paired) {
+    out.push(
+      `Target 1 (fixed cost) has a pass of its own after the table above: the Express app, \`/health\` and the unknown route`,
+      `loaded back to back in ${paired.rounds} rounds of ${paired.duration} s, the order rotating each round; each figure is the median of the`,
+      'per-round ratios to the Express app, by throughput and by server CPU per request (Express\'s ÷ ours: above 1 is cheaper).',
+    );
+  }
+  out.push('');
   for (const h of result.http) {
     const rps = (route) => at(h, route)?.rps;
     out.push(`**${num(h.users)} users**`, '', '| ratio | value | target | |', '|---|---|---|---|');
-    out.push(row('`GET /health` ÷ Express 5 `/health` (req/s)', ratio(rps('health'), rps('ceiling-express')), '≥ 1.0', atLeast(1)));
-    out.push(row('unknown route (404) ÷ Express 5 `/health`', ratio(rps('not-found'), rps('ceiling-express')), '≥ 1.0', atLeast(1)));
+    out.push(...fixedCostRows(h, row, ratio, rps, atLeast(1)));
     out.push(row('`GET /health` ÷ bare node:http', ratio(rps('health'), rps('ceiling-node')), '(context)', () => true));
     for (const route of ['profile', 'skills']) {
       out.push(row(`\`${route}\` ÷ \`/health\` (req/s)`, ratio(rps(route), rps('health')), '≥ 0.6', atLeast(0.6)));
@@ -296,13 +325,20 @@ function markdown(result, resultFile) {
   push('X-Forwarded-For address per request so the per-IP login limit never applies, and 5 connections: each login in flight');
   push('counts as a failure of the account until its password is checked). The first two rows are the ceilings,');
   push('run beside the API in their own processes (`bench/reference-servers.js`): a bare node:http server and a minimal');
-  push('Express 5 app (json body, cookie-parser, cors, pino-http: the stack of the system this API replaces). req/s, then p50 / p99 in ms:', '');
+  const withCpu = result.http.some((h) => h.results.some((r) => r.cpuUs));
+  push(`Express 5 app (json body, cookie-parser, cors, pino-http: the stack of the system this API replaces). req/s, then p50 / p99 in ms${withCpu ? ',' : ':'}`);
+  if (withCpu) {
+    push('then the serving process\'s CPU time per request (user + system from `/proc`: the server\'s own cost, which the load');
+    push('generator competing for the same two cores leaves alone):');
+  }
+  push('');
   push(`| route | ${sizes.map((n) => `${num(n)} users`).join(' | ')} |`, `|---|${sizes.map(() => '---|').join('')}`);
   for (const [route, label] of Object.entries(result.routes)) {
     const cells = result.http.map((h) => {
       const r = h.results.find((x) => x.route === route);
       if (!r) return 'n/a';
-      return r.requests === 0 ? `no response in ${s.duration} s` : `${num(r.rps)} req/s · ${r.p50} / ${r.p99} ms`;
+      if (r.requests === 0) return `no response in ${s.duration} s`;
+      return `${num(r.rps)} req/s · ${r.p50} / ${r.p99} ms${r.cpuUs ? ` · ${num(r.cpuUs)} µs` : ''}`;
     });
     push(`| \`${label}\` | ${cells.join(' | ')} |`);
   }

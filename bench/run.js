@@ -19,7 +19,7 @@ const { parseArgs } = require('node:util');
 const { MongoClient } = require('mongodb');
 const { startServices, startApi, analyzeDatabase, newNamespace, newSecrets, APP_DIR } = require('./harness');
 const { seed, mintSessions, viewerCookie } = require('./seed');
-const { ROUTES, runRoutes } = require('./http');
+const { ROUTES, runRoutes, pairedRounds } = require('./http');
 const { startReference } = require('./reference-servers');
 const { roundTrips } = require('./round-trips');
 const { socketScale, sendLatency } = require('./sockets');
@@ -27,14 +27,16 @@ const { writeReport } = require('./report');
 
 const PROFILES = {
   // Fits in 10 minutes on 2 cores, build included.
-  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200 },
-  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500 },
+  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200, pairedRounds: 6, pairedDuration: 2 },
+  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500, pairedRounds: 8, pairedDuration: 2 },
 };
 // The ceilings first (issue 15: every figure is read against them), then the API's routes.
 const CEILING_ROUTES = ['ceiling-node', 'ceiling-express'];
 // Login last: its bcrypt work outlasts its run and would slow the next route's warm-up.
 const API_ROUTES = ['health', 'not-found', 'profile', 'skills', 'feed', 'feed-after', 'feed-skills', 'received', 'connections', 'chat-recent', 'chat-history', 'chat-history-small', 'payment-status', 'login'];
 const HTTP_ROUTES = [...CEILING_ROUTES, ...API_ROUTES];
+// Target 1 (fixed cost) in paired rounds of its own: the Express app first, as the baseline.
+const FIXED_COST_ROUTES = ['ceiling-express', 'health', 'not-found'];
 // Sequential requests per route for the round-trip counts and the sequential p50.
 const ROUND_TRIP_REQUESTS = 50;
 const API_ENV = {
@@ -105,7 +107,7 @@ function machine() {
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const ms = (v) => `${v.toFixed(1)} ms`;
 
-async function benchSize(services, client, users, opts, result, references) {
+async function benchSize(services, client, users, opts, result, references, referencePids) {
   const db = newNamespace();
   const secrets = newSecrets();
   const metricsToken = crypto.randomBytes(16).toString('hex'); // read /metrics when the build serves it
@@ -133,6 +135,7 @@ async function benchSize(services, client, users, opts, result, references) {
     result.seeds.push({ users, connections: seeded.connections, messages: seeded.messages, seconds, ...timing });
 
     const cookie = await viewerCookie(api.base);
+    const pids = { api: api.pid, ...referencePids };
     const http = await runRoutes(api.base, cookie, seeded, {
       routes: HTTP_ROUTES,
       duration: opts.duration,
@@ -140,10 +143,23 @@ async function benchSize(services, client, users, opts, result, references) {
       warmup: opts.warmup,
       connections: opts.connections,
       references,
-      onRoute: (r) => log(`${users} users ${r.route.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`),
+      pids,
+      onRoute: (r) =>
+        log(`${users} users ${r.route.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.cpuUs ? `  CPU ${r.cpuUs.toFixed(0)} µs/req` : ''}`),
     });
-    result.http.push({ users, results: http.results });
-    result.failures.push(...http.failures.map((f) => `${users} users, ${f}`));
+    const fixedCost = await pairedRounds(api.base, cookie, seeded, {
+      names: FIXED_COST_ROUTES,
+      rounds: opts.pairedRounds,
+      duration: opts.pairedDuration,
+      connections: opts.connections,
+      references,
+      pids,
+    });
+    for (const r of fixedCost.routes.slice(1)) {
+      log(`${users} users ${r.route} ÷ Express, median of ${fixedCost.rounds} paired rounds: req/s ${r.rpsRatio.toFixed(2)}, CPU per request ${r.cpuRatio?.toFixed(2) ?? 'n/a'} (Express's ÷ ours)`);
+    }
+    result.http.push({ users, results: http.results, fixedCost });
+    result.failures.push(...[...http.failures, ...fixedCost.failures].map((f) => `${users} users, ${f}`));
 
     const trips = await roundTrips(api, cookie, seeded, API_ROUTES, { requests: ROUND_TRIP_REQUESTS });
     for (const r of trips) {
@@ -196,7 +212,7 @@ async function main() {
     date: new Date().toISOString(),
     command,
     profile: opts.profile,
-    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends },
+    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends, pairedRounds: opts.pairedRounds, pairedDuration: opts.pairedDuration },
     machine: machine(),
     database: { kind: services.mongo.kind, log: storage.join('; ') || services.mongo.kind },
     redis: services.redis.kind,
@@ -225,7 +241,8 @@ async function main() {
   try {
     for (const kind of ['node', 'express']) referenceServers.push(await startReference(kind));
     const references = { node: referenceServers[0].base, express: referenceServers[1].base };
-    for (const users of opts.sizes) await benchSize(services, client, users, opts, result, references);
+    const referencePids = { node: referenceServers[0].pid, express: referenceServers[1].pid };
+    for (const users of opts.sizes) await benchSize(services, client, users, opts, result, references, referencePids);
   } finally {
     for (const reference of referenceServers) await reference.stop();
     await client.close();
