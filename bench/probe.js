@@ -5,7 +5,7 @@
 // the IPC channel the harness opened.
 //   { probe: 'reset', id } -> starts a new window (event loop and counters)
 //   { probe: 'read', id }  -> { rss, heapUsed, loop: { p50, p99, max, mean, samples }, io } (MB, ms)
-// `io`: { db: { roundTrips, commands: { find: n, … }, bytesOut, bytesIn },
+// `io`: { db: { roundTrips, commands: { 'find users': n, … }, bytesOut, bytesIn },
 //         redis: { roundTrips, commands: { get: n, … }, bytesOut, bytesIn } } since the last reset.
 // A database round trip is one wire command (the driver's own monitoring `hello`s are left out);
 // a Redis round trip is one command, or one pipeline/multi however many commands it holds.
@@ -33,7 +33,9 @@ function countDatabaseCommands() {
   const sendCommand = Connection.prototype.sendCommand;
   Connection.prototype.sendCommand = function (ns, command, ...rest) {
     const name = Object.keys(command)[0];
-    if (!MONITORING_COMMANDS.has(name)) countCommand(io.db, name, true);
+    // "find users": the collection is the command's value for the CRUD commands.
+    const target = typeof command[name] === 'string' ? `${name} ${command[name]}` : name;
+    if (!MONITORING_COMMANDS.has(name)) countCommand(io.db, target, true);
     return sendCommand.call(this, ns, command, ...rest);
   };
 }
