@@ -55,6 +55,11 @@ function cacheOver(redis: ReturnType<typeof stubRedis>['redis'], rememberDecoded
 
 /** Lets the fire-and-forget fill (and its `.catch`) run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets a read started before get past its Redis read (batched on the next tick, replied on a later one). */
+const pastRedisRead = async () => {
+  await settle();
+  await settle();
+};
 
 describe('RedisReadCache', () => {
   let warn: jest.SpyInstance;
@@ -124,6 +129,71 @@ describe('RedisReadCache', () => {
     expect(redis.set).toHaveBeenCalledTimes(1);
     expect(redis.set).toHaveBeenCalledWith('thing:1', '{"name":"db"}', 'PX', 60_000, 'NX');
     expect(store.get('thing:1')?.toString()).toBe('{"name":"db"}');
+  });
+
+  it('with rememberDecoded, readers that find a key absent while it is loading share the load', async () => {
+    const { redis } = stubRedis();
+    const cache = cacheOver(redis, 10);
+    let finish: (thing: Thing) => void = () => undefined;
+    const load = jest.fn(() => new Promise<Thing>((resolve) => (finish = resolve)));
+    const first = cache.get('1', load);
+    await pastRedisRead(); // the first reader is loading
+    const second = cache.get('1', load);
+    await pastRedisRead();
+    finish({ name: 'db' });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).toEqual({ name: 'db' });
+    expect(b).toBe(a);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(redis.set).toHaveBeenCalledTimes(1);
+    // Once settled, the next miss loads again.
+    await cache.invalidate(['1']);
+    await cache.get('1', () => Promise.resolve({ name: 'later' }));
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('a reader that finds the invalidation marker never joins a load in flight', async () => {
+    const { redis, store } = stubRedis();
+    const cache = cacheOver(redis, 10);
+    let finishOld: (thing: Thing) => void = () => undefined;
+    const first = cache.get('1', () => new Promise<Thing>((resolve) => (finishOld = resolve)));
+    await pastRedisRead();
+    store.set('thing:1', MARKER); // a write returned while the first load was in flight
+    const second = cache.get('1', () => Promise.resolve({ name: 'new' }));
+    await expect(second).resolves.toEqual({ name: 'new' });
+    finishOld({ name: 'old' });
+    await expect(first).resolves.toEqual({ name: 'old' });
+  });
+
+  it('without rememberDecoded every miss loads for itself (its readers may change the value)', async () => {
+    const { redis } = stubRedis();
+    const cache = cacheOver(redis);
+    const finishers: ((thing: Thing) => void)[] = [];
+    const load = jest.fn(() => new Promise<Thing>((resolve) => finishers.push(resolve)));
+    const first = cache.get('1', load);
+    await pastRedisRead();
+    const second = cache.get('1', load);
+    await pastRedisRead();
+    for (const finish of finishers) finish({ name: 'db' });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a).not.toBe(b);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('a failed shared load fails its readers and the next reader loads again', async () => {
+    const { redis } = stubRedis();
+    const cache = cacheOver(redis, 10);
+    let fail: (error: Error) => void = () => undefined;
+    const first = cache.get('1', () => new Promise<Thing>((_, reject) => (fail = reject)));
+    await pastRedisRead();
+    const second = cache.get('1', () => Promise.resolve({ name: 'unused' }));
+    await pastRedisRead();
+    fail(new Error('database down'));
+    await expect(first).rejects.toThrow('database down');
+    await expect(second).rejects.toThrow('database down');
+    await expect(cache.get('1', () => Promise.resolve({ name: 'db' }))).resolves.toEqual({
+      name: 'db',
+    });
   });
 
   it('a value that stops holding sooner than the TTL is filled for only as long as it holds', async () => {

@@ -39,6 +39,8 @@ export class RedisReadCache<T> {
   private readonly decoded = new Map<string, { raw: Buffer; value: T }>();
   /** Reads started in the current tick, by key (see {@link get}); emptied when the tick ends. */
   private readonly startedThisTick = new Map<string, Promise<T | null>>();
+  /** Database loads of absent keys in flight here, by key (see {@link loadAbsent}). */
+  private readonly loadingAbsent = new Map<string, Promise<T | null>>();
   private readonly reads: RedisReadBatcher;
 
   constructor(
@@ -81,13 +83,33 @@ export class RedisReadCache<T> {
         this.logger.warn({ msg: 'Undecodable cache entry; reading the database', key, err: error });
       }
     }
+    if (raw !== null) return load();
+    return this.options.rememberDecoded ? this.loadAbsent(key, load) : this.loadAndFill(key, load);
+  }
+
+  private async loadAndFill(key: string, load: () => Promise<T | null>): Promise<T | null> {
     const value = await load();
-    if (value !== null && raw === null) {
+    if (value !== null) {
       this.redis
         .set(key, this.options.encode(value), 'PX', this.fillTtlMs(value), 'NX')
         .catch((error: unknown) => this.logger.warn({ msg: 'Cache fill failed', err: error }));
     }
     return value;
+  }
+
+  /**
+   * Readers that find a key absent while another reader here is loading it share that load:
+   * after an expiry, concurrent requests for one key cost one query, not one each. Only a reader
+   * that found the key absent joins, never one that found an invalidation marker: a load already in
+   * flight may predate the write that left the marker. Values are shared, so only caches whose
+   * readers never mutate a value (`rememberDecoded`) do this.
+   */
+  private loadAbsent(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const inFlight = this.loadingAbsent.get(key);
+    if (inFlight) return inFlight;
+    const loading = this.loadAndFill(key, load).finally(() => this.loadingAbsent.delete(key));
+    this.loadingAbsent.set(key, loading);
+    return loading;
   }
 
   /**
