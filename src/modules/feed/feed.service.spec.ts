@@ -396,6 +396,26 @@ describe('FeedService decks: a database read serves the next pages from Redis', 
     expect(f.pages).toHaveLength(3);
   });
 
+  it('concurrent page=1 requests with no deck to reuse share one walk: the first reads, the others wait for its deck', async () => {
+    const f = withDecks(60);
+    const pages = await Promise.all([1, 2, 3, 4, 5].map(() => f.get({ page: 1 })));
+    expect(f.pages).toHaveLength(1);
+    for (const page of pages) expect(page).toEqual(hex(f.candidates.slice(0, 5)));
+    // The walk is over: the next page=1 past the reuse window reads again.
+    f.tick(31_000);
+    await f.get({ page: 1 });
+    expect(f.pages).toHaveLength(2);
+  });
+
+  it('a page=1 that read a newer deck generation than the walk in flight does not wait for its deck', async () => {
+    const f = withDecks(60);
+    const first = f.get({ page: 1 });
+    f.deckState.generation += 1; // a retirement between the two pages' reads
+    const second = f.get({ page: 1 });
+    await Promise.all([first, second]);
+    expect(f.pages).toHaveLength(2);
+  });
+
   it('after someone leaves the exclusions (the generation moves on) the deck is not used', async () => {
     const f = withDecks(60);
     f.swiped.push(f.candidates[7]);

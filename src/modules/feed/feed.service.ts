@@ -77,6 +77,24 @@ class Exclusions {
   }
 }
 
+/** A walk from the beginning being read here for one viewer and filter (see {@link FeedService.feed}). */
+interface RestartInFlight {
+  /** The deck the walk was stored as, with the generation it was read under; null: none. */
+  built: Promise<StoredDeck | null>;
+}
+
+/**
+ * The deck of a walk from the beginning another page of the same viewer and filter is reading
+ * here, once stored, in place of `stored` (what this page read from Redis): ten concurrent
+ * `page=1` requests after a deck grew too old to reuse would otherwise each walk the database.
+ * Waiting for it is reusing a deck a few milliseconds old, as a later request would; a deck of
+ * another generation than the one this page read (a retirement came between) is not used.
+ */
+async function deckOfRestart(inFlight: RestartInFlight, stored: StoredDeck): Promise<StoredDeck> {
+  const built = await inFlight.built;
+  return built?.generation === stored.generation ? built : stored;
+}
+
 /**
  * Discovery feed: verified, onboarded users the caller has not interacted with (the 30-day
  * `ignored` rule is shared with the send route), walked tier by tier (boosted, ELITE, everyone;
@@ -93,6 +111,9 @@ class Exclusions {
  */
 @Injectable()
 export class FeedService implements RoutePrefetcher {
+  /** By viewer and filter: a `page=1` with no deck to reuse waits for one being built here. */
+  private readonly restarts = new Map<string, RestartInFlight>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly connections: ConnectionsRepository,
@@ -127,13 +148,22 @@ export class FeedService implements RoutePrefetcher {
       early.needsPosition === needsPosition
         ? early
         : this.startReads(callerId, skillsKey, needsPosition, now);
-    const [allowed, excluded, position, tierMembers, stored] = await reads.result;
+    const [allowed, excluded, position, tierMembers, readDeck] = await reads.result;
     if (!allowed) throw appError(FEED_ERRORS.skillFilterNotInPlan);
     const tierStamp = tierMembers ? tierMembers.since.getTime() : null;
     let start = feedStart(query, position, now);
+    let stored = readDeck;
+    const restartKey = `${callerId.toHexString()}:${filterKey}`;
+    const inFlight = start.kind === 'restart' ? this.restarts.get(restartKey) : undefined;
+    if (inFlight && stored && !restartableWalk(stored.deck, tierStamp, now)) {
+      stored = await deckOfRestart(inFlight, stored);
+    }
     const reusedWalk =
       start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
     if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
+    // A new walk from the beginning: pages of this viewer arriving meanwhile wait for its deck.
+    const restart =
+      start.kind === 'restart' && !reusedWalk ? this.startRestart(restartKey) : undefined;
     const exclusions = new Exclusions(callerId, excluded);
     // A page served from the deck moves the position in the same Redis round trip as its user
     // read (`rememberEarly`); the rare page that then falls back to the database moves it on
@@ -145,16 +175,23 @@ export class FeedService implements RoutePrefetcher {
         ? this.remember(callerId, filterKey, start, position, remembered)
         : Promise.resolve();
     };
-    const [served, totalUsers] = await Promise.all([
-      this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
-        tierMembers,
-        tierStamp,
-        stored,
-        now,
-        rememberEarly,
-      }),
-      this.totalUsers(callerId, skillsKey, exclusions),
-    ]);
+    let served: Served[];
+    let totalUsers: number;
+    try {
+      [served, totalUsers] = await Promise.all([
+        this.page(callerId, filterKey, start, { exclusions, skillsKey }, query.limit, {
+          tierMembers,
+          tierStamp,
+          stored,
+          now,
+          rememberEarly,
+          onDeckStored: restart?.stored,
+        }),
+        this.totalUsers(callerId, skillsKey, exclusions),
+      ]);
+    } finally {
+      restart?.end();
+    }
     const lastServed = served.at(-1)?.position;
     const to = nextPosition(start, lastServed);
     if (!remembered) await this.remember(callerId, filterKey, start, position, lastServed);
@@ -170,6 +207,27 @@ export class FeedService implements RoutePrefetcher {
         limit: query.limit,
         nextCursor:
           served.length === query.limit && lastServed ? encodeFeedPosition(lastServed) : null,
+      },
+    };
+  }
+
+  /**
+   * Registers the walk from the beginning this page starts (synchronously after the check for one
+   * in flight, so concurrent pages find it); `stored` hands its deck to waiting pages, `end`
+   * releases them.
+   */
+  private startRestart(key: string): { stored: (deck: StoredDeck) => void; end: () => void } {
+    let settle: (deck: StoredDeck | null) => void = () => undefined;
+    const inFlight: RestartInFlight = {
+      built: new Promise<StoredDeck | null>((resolve) => (settle = resolve)),
+    };
+    const leading = !this.restarts.has(key);
+    if (leading) this.restarts.set(key, inFlight);
+    return {
+      stored: (deck) => settle(deck),
+      end: () => {
+        settle(null);
+        if (leading && this.restarts.get(key) === inFlight) this.restarts.delete(key);
       },
     };
   }
@@ -232,12 +290,14 @@ export class FeedService implements RoutePrefetcher {
       stored,
       now,
       rememberEarly,
+      onDeckStored,
     }: {
       tierMembers: TierMembers | null;
       tierStamp: number | null;
       stored: StoredDeck | null;
       now: Date;
       rememberEarly: (lastInDeck: FeedPosition) => Promise<void>;
+      onDeckStored?: (stored: StoredDeck) => void;
     },
   ): Promise<Served[]> {
     const excluded = exclusions.hex;
@@ -266,13 +326,15 @@ export class FeedService implements RoutePrefetcher {
       occupied,
     );
     if (read.length > limit) {
-      await this.decks.put(callerId, filterKey, stored.generation, {
+      const deck: FeedDeck = {
         asOf: start.from.asOf,
         from: { tier: start.from.tier, afterId: start.from.afterId },
         entries: read.map(({ user, position }) => ({ tier: position.tier, id: user._id })),
         tierStamp,
         builtAt: now,
-      });
+      };
+      await this.decks.put(callerId, filterKey, stored.generation, deck);
+      onDeckStored?.({ deck, generation: stored.generation });
     }
     return read.slice(0, limit);
   }
