@@ -407,6 +407,15 @@ describe('FeedService decks: a database read serves the next pages from Redis', 
     expect(f.pages).toHaveLength(2);
   });
 
+  it('pages that began just before the walk they wait for still use its deck', async () => {
+    const f = withDecks(60);
+    const later = new Date(f.clock().getTime() + 5);
+    const leader = f.service.feed(f.viewer, { page: 1, limit: 5 }, later);
+    const earlier = [1, 2].map(() => f.get({ page: 1 }));
+    await Promise.all([leader, ...earlier]);
+    expect(f.pages).toHaveLength(1);
+  });
+
   it('a page=1 that read a newer deck generation than the walk in flight does not wait for its deck', async () => {
     const f = withDecks(60);
     const first = f.get({ page: 1 });

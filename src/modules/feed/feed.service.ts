@@ -154,12 +154,16 @@ export class FeedService implements RoutePrefetcher {
     let start = feedStart(query, position, now);
     let stored = readDeck;
     const restartKey = `${callerId.toHexString()}:${filterKey}`;
+    let reuseAt = now;
     const inFlight = start.kind === 'restart' ? this.restarts.get(restartKey) : undefined;
     if (inFlight && stored && !restartableWalk(stored.deck, tierStamp, now)) {
       stored = await deckOfRestart(inFlight, stored);
+      // A page that began before the walk it waited for is judged as of that walk's start.
+      const builtAt = stored.deck?.builtAt;
+      if (builtAt && builtAt > now) reuseAt = builtAt;
     }
     const reusedWalk =
-      start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, now);
+      start.kind === 'restart' && restartableWalk(stored?.deck ?? null, tierStamp, reuseAt);
     if (reusedWalk) start = { kind: 'restart', from: walkStart(reusedWalk) };
     // A new walk from the beginning: pages of this viewer arriving meanwhile wait for its deck.
     const restart =
