@@ -16,6 +16,8 @@ const { startBenchApi, processCpuMs, median, APP_DIR } = require('./harness');
 const { seed, viewerCookie, PASSWORD, VIEWER_EMAIL } = require('./seed');
 
 const WARMUP_SECONDS = 2;
+// Before each load of the paired fixed-cost pass (see pairedRounds).
+const PAIRED_WARMUP_SECONDS = 1;
 
 // Each login comes from its own X-Forwarded-For address (the bench starts the API trusting one proxy hop), so the
 // per-IP login ceiling (100 attempts per 15 min, no env override) never triggers: bench/auth-latency.js does
@@ -194,11 +196,11 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
 
 /**
  * The fixed-cost comparison: `names` (the first is the baseline) loaded back to back in each of
- * `rounds` short rounds, the order rotating every round. Per round every route gets its ratio to
+ * `rounds` short rounds, the order rotating every round, each load after a second's warm-up. Per round every route gets its ratio to
  * the baseline, by throughput (req/s ÷ baseline's) and by server CPU per request (baseline's ÷
  * its own: above 1 is cheaper); the medians of those ratios leave out most of the drift of a shared
  * 2-core machine, which a mean of separate runs minutes apart does not.
- * @returns {Promise<{ baseline: string, rounds: number, duration: number, routes: object[], failures: string[] }>}
+ * @returns {Promise<{ baseline: string, rounds: number, duration: number, warmup: number, routes: object[], failures: string[] }>}
  */
 async function pairedRounds(base, cookie, seeded, { names, rounds, duration, connections, references, pids }) {
   const failures = [];
@@ -206,6 +208,8 @@ async function pairedRounds(base, cookie, seeded, { names, rounds, duration, con
   for (let round = 0; round < rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const name of order) {
+      // Each server is loaded for a second first: it has idled while the others ran.
+      await load(base, ROUTES[name], cookie, seeded, { connections, duration: PAIRED_WARMUP_SECONDS, references });
       const run = await measure(base, name, cookie, seeded, { connections, duration, references, pids });
       failures.push(...run.failures);
       samples.get(name).push({ rps: run.result.requests.average, cpuUs: run.cpuUs });
@@ -228,7 +232,7 @@ async function pairedRounds(base, cookie, seeded, { names, rounds, duration, con
       cpuRatios,
     };
   });
-  return { baseline: names[0], rounds, duration, routes, failures };
+  return { baseline: names[0], rounds, duration, warmup: PAIRED_WARMUP_SECONDS, routes, failures };
 }
 
 async function benchUsers(users, opts, machine) {

@@ -216,7 +216,7 @@ function targetsSection(result) {
   if (paired) {
     out.push(
       `Target 1 (fixed cost) has a pass of its own after the table above: the Express app, \`/health\` and the unknown route`,
-      `loaded back to back in ${paired.rounds} rounds of ${paired.duration} s, the order rotating each round; each figure is the median of the`,
+      `loaded back to back in ${paired.rounds} rounds of ${paired.duration} s${paired.warmup ? ` (each after ${paired.warmup} s of warm-up)` : ''}, the order rotating each round; each figure is the median of the`,
       'per-round ratios to the Express app, by throughput and by server CPU per request (Express\'s ÷ ours: above 1 is cheaper).',
     );
   }
