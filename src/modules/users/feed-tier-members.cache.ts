@@ -34,6 +34,9 @@ export class FeedTierMembersCache extends RedisReadCache<TierMembers> {
       namespace: 'feed-tiers',
       ttlMs: FEED_TIER_MEMBERS_TTL_MS,
       invalidationMs: 1000,
+      // Read on every feed page and never changed by a reader: decoded once per new entry, and
+      // concurrent misses share one load (two index queries) instead of one each.
+      rememberDecoded: 1,
       encode: (known) =>
         JSON.stringify({
           since: known.since.getTime(),
