@@ -19,4 +19,5 @@ USER node
 EXPOSE 3000 3001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# The young-generation size: scripts/api-node-flags.js.
+CMD ["node", "--max-semi-space-size=64", "dist/main.js"]

@@ -9,6 +9,8 @@
 // (each checkout built; `git worktree add --detach ../before <commit>` gives one to compare with),
 // or one build against a variant of itself with one part taken out (bench/variants.js):
 //        node bench/ab.js --a . --b-variant raw-health --routes health,not-found
+// or one build against itself started with other node options (V8's heap sizes, say):
+//        node bench/ab.js --a . --b-node-args="--max-semi-space-size=32" --routes health,profile
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
@@ -25,6 +27,7 @@ async function main() {
       a: { type: 'string' },
       b: { type: 'string', default: '.' },
       'b-variant': { type: 'string' },
+      'b-node-args': { type: 'string', default: '' },
       routes: { type: 'string', default: 'profile,feed-skills,feed' },
       users: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '4' },
@@ -37,7 +40,7 @@ async function main() {
   for (const name of routes) if (!ROUTES[name]) throw new Error(`unknown route ${name}`);
   const builds = [
     { label: 'A', dir: path.resolve(values.a) },
-    { label: 'B', dir: path.resolve(values.b), variant: values['b-variant'] },
+    { label: 'B', dir: path.resolve(values.b), variant: values['b-variant'], nodeArgs: values['b-node-args'].split(' ').filter(Boolean) },
   ];
   if (values['b-variant'] && !VARIANTS.includes(values['b-variant'])) throw new Error(`--b-variant: one of ${VARIANTS.join(', ')}`);
   const services = await startServices();
@@ -49,9 +52,8 @@ async function main() {
       const variant = build.variant
         ? { env: { BENCH_VARIANT: build.variant }, nodeArgs: ['--require', path.join(__dirname, 'variants.js')] }
         : { env: {}, nodeArgs: [] };
-      apis.push(
-        await startApi(services, { db, secrets, appDir: build.dir, env: { TRUST_PROXY_HOPS: '1', ...variant.env }, nodeArgs: variant.nodeArgs }),
-      );
+      const nodeArgs = [...(build.nodeArgs ?? []), ...variant.nodeArgs];
+      apis.push(await startApi(services, { db, secrets, appDir: build.dir, env: { TRUST_PROXY_HOPS: '1', ...variant.env }, nodeArgs }));
     }
     const client = await MongoClient.connect(services.mongo.uri);
     const seeded = await seed(client, db, Number(values.users));
@@ -77,7 +79,7 @@ async function main() {
         }
       }
     }
-    console.log(`A = ${builds[0].dir}\nB = ${builds[1].dir}${builds[1].variant ? ` (variant ${builds[1].variant})` : ''}\n${values.users} users, ${values.rounds} rounds × ${values.duration} s, 10 connections`);
+    console.log(`A = ${builds[0].dir}\nB = ${builds[1].dir}${builds[1].variant ? ` (variant ${builds[1].variant})` : ''}${builds[1].nodeArgs.length ? ` (node ${builds[1].nodeArgs.join(' ')})` : ''}\n${values.users} users, ${values.rounds} rounds × ${values.duration} s, 10 connections`);
     console.log('route            build    req/s  CPU µs/req  (each round)');
     const cpu = (name, label) => median(samples.get(`${name}\t${label}`).map((s) => s.cpuUs));
     for (const name of routes) {

@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { API_NODE_FLAGS } = require('../scripts/api-node-flags');
 const { resolveMongo, resolveRedis, freePort, ROOT } = require('../scripts/services');
 const { analyzeDocumentTables } = require('../scripts/documentdb');
 
@@ -94,7 +95,8 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const nodeArgs = [...(process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean), ...extraNodeArgs]; // e.g. --cpu-prof
+  // Later flags win: BENCH_NODE_ARGS or nodeArgs may set another young-generation size.
+  const nodeArgs = [...API_NODE_FLAGS, ...(process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean), ...extraNodeArgs]; // e.g. --cpu-prof
   if (probe) nodeArgs.push('--require', PROBE);
   const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: appDir,

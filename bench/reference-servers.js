@@ -2,11 +2,13 @@
 // The ceilings every HTTP figure is read against (issue 15): a bare node:http JSON server and a
 // minimal Express 5 app (json body parser, cookie-parser, cors, pino-http, one health route), the
 // stack of the system this API replaces. Each runs in its own process, like the API, so none of
-// them shares an event loop with the load generator.
+// them shares an event loop with the load generator, and with the API's node options
+// (scripts/api-node-flags.js), so a runtime setting never counts as our code's gain.
 //
 // `node bench/reference-servers.js node|express PORT` serves one; `startReference(kind)` spawns it.
 const { spawn } = require('node:child_process');
 const http = require('node:http');
+const { API_NODE_FLAGS } = require('../scripts/api-node-flags');
 const { freePort } = require('../scripts/services');
 
 function serveNode(port) {
@@ -37,7 +39,7 @@ function serveExpress(port) {
 /** Spawns reference server `kind` ('node' | 'express'); resolves once it answers. */
 async function startReference(kind) {
   const port = await freePort();
-  const child = spawn(process.execPath, [__filename, kind, String(port)], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, __filename, kind, String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
   });

@@ -15,6 +15,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { API_NODE_FLAGS } = require('./api-node-flags');
 const { devSecrets, nonEmpty, freePort, which, ROOT } = require('./services');
 
 const TEMPLATE = path.join(ROOT, 'deploy/nginx/devlink.conf.template');
@@ -175,7 +176,7 @@ async function startCluster({ env, apis = 3, workers = 2, port, entry = (name) =
 
   const apiProcesses = apiPorts.map(
     (apiPort, i) =>
-      new Supervised(`api-${i + 1}`, process.execPath, entry('main'), { ...env, PORT: String(apiPort), TRUST_PROXY_HOPS: '1' }, { onOutput }),
+      new Supervised(`api-${i + 1}`, process.execPath, [...API_NODE_FLAGS, ...entry('main')], { ...env, PORT: String(apiPort), TRUST_PROXY_HOPS: '1' }, { onOutput }),
   );
   const workerProcesses = Array.from(
     { length: workers },

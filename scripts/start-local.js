@@ -4,6 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { API_NODE_FLAGS } = require('./api-node-flags');
 const { resolveMongo, resolveRedis, devSecrets, freePort, nonEmpty, ROOT } = require('./services');
 
 const DATA_DIR = path.join(ROOT, '.data');
@@ -60,7 +61,7 @@ async function main() {
   }
 
   const children = [
-    spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: 'inherit' }),
+    spawn(process.execPath, [...API_NODE_FLAGS, 'dist/main.js'], { cwd: ROOT, env, stdio: 'inherit' }),
     spawn(process.execPath, ['dist/main.worker.js'], { cwd: ROOT, env, stdio: 'inherit' }),
   ];
   let stopping = false;
