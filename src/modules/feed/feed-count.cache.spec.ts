@@ -8,6 +8,7 @@ import {
   FeedCountCache,
   FEED_COUNT_KEEP_MS,
   FEED_COUNT_MAX_FRESH_MS,
+  FEED_COUNT_REFRESH_LOCK_MS,
   FEED_COUNT_TTL_MS,
 } from './feed-count.cache';
 
@@ -163,6 +164,31 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     finish(40);
     await settle();
     await settle();
+    expect(decodeFeedCount(store.get(key)!)!.count).toBe(40);
+  });
+
+  it('pages that find the count old ask for its refresh lock once per lock window', async () => {
+    const { cache, store, redis } = countCache();
+    const now = Date.now();
+    store.set(key, encodeFeedCount(42, now - FEED_COUNT_TTL_MS));
+    store.set(`${key}:refresh`, '1'); // another instance is refreshing it
+    const load = jest.fn(() => Promise.resolve(40));
+    const lockRequests = () =>
+      redis.set.mock.calls.filter(([name]) => name === `${key}:refresh`).length;
+    for (let i = 0; i < 5; i++) {
+      await expect(cache.total(viewer, undefined, own(load), now + i)).resolves.toBe(58);
+    }
+    await settle();
+    expect(lockRequests()).toBe(1);
+    expect(load).not.toHaveBeenCalled();
+
+    store.delete(`${key}:refresh`); // that instance's lock expired without a new count
+    const later = now + FEED_COUNT_REFRESH_LOCK_MS;
+    await expect(cache.total(viewer, undefined, own(load), later)).resolves.toBe(58);
+    await settle();
+    await settle();
+    expect(lockRequests()).toBe(2);
+    expect(load).toHaveBeenCalledTimes(1);
     expect(decodeFeedCount(store.get(key)!)!.count).toBe(40);
   });
 

@@ -14,7 +14,7 @@ const FRESH_MS_PER_COUNT_MS = 600;
 /** How long a count is kept to answer with while a fresh one is computed. */
 export const FEED_COUNT_KEEP_MS = 10 * 60_000;
 /** At most one refresh per count in this window, across instances. */
-const REFRESH_LOCK_MS = 10_000;
+export const FEED_COUNT_REFRESH_LOCK_MS = 10_000;
 
 /**
  * How long a count that took `tookMs` to compute stays fresh. Counting the candidates grows with
@@ -67,6 +67,12 @@ export class FeedCountCache {
   private readonly logger = new Logger(FeedCountCache.name);
   /** Counts being computed on a request's path here, by key: concurrent pages wait for the one. */
   private readonly counting = new Map<string, Promise<number>>();
+  /**
+   * When this process last asked for a key's refresh lock, won or lost, oldest first. Every page
+   * finds the count old until the refresh stores a new one (seconds, where counting is dear), and
+   * each would otherwise send its own doomed `SET NX`.
+   */
+  private readonly refreshTried = new Map<string, number>();
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
@@ -102,7 +108,9 @@ export class FeedCountCache {
     now: number,
   ): number | Promise<number> {
     if (!cached) return this.countOnce(key, load);
-    if (now - cached.at >= countFreshForMs(cached.tookMs)) this.refresh(key, load);
+    if (now - cached.at >= countFreshForMs(cached.tookMs) && this.mayTryRefresh(key, now)) {
+      this.refresh(key, load);
+    }
     return cached.count;
   }
 
@@ -125,9 +133,28 @@ export class FeedCountCache {
     return counting;
   }
 
+  /** One refresh-lock request per key per lock window from this process. */
+  private mayTryRefresh(key: string, now: number): boolean {
+    for (const [tried, at] of this.refreshTried) {
+      if (now - at < FEED_COUNT_REFRESH_LOCK_MS) break;
+      this.refreshTried.delete(tried);
+    }
+    const triedAt = this.refreshTried.get(key);
+    if (triedAt !== undefined && now - triedAt < FEED_COUNT_REFRESH_LOCK_MS) return false;
+    this.refreshTried.delete(key); // re-inserted last, so the oldest tries stay first
+    this.refreshTried.set(key, now);
+    return true;
+  }
+
   private refresh(key: string, load: () => Promise<number>): void {
     const run = async () => {
-      const locked = await this.redis.set(`${key}:refresh`, '1', 'PX', REFRESH_LOCK_MS, 'NX');
+      const locked = await this.redis.set(
+        `${key}:refresh`,
+        '1',
+        'PX',
+        FEED_COUNT_REFRESH_LOCK_MS,
+        'NX',
+      );
       if (locked !== 'OK') return;
       const started = Date.now();
       const count = await load();
