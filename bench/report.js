@@ -375,6 +375,15 @@ function markdown(result, resultFile) {
     }
     const c = sock.scale.connectMs;
     push('', `Handshake to bound socket: p50 ${f1(c.p50)} ms, p99 ${f1(c.p99)} ms; ${sock.scale.failed} failed.`);
+    const d = sock.scale.duringHandshakes;
+    if (d) {
+      push(
+        '',
+        `With all ${num(d.sockets)} open, ${d.handshakes} more handshakes at once (read while they were in flight, then closed): event-loop delay ` +
+          `p50 / p99 / max ${f1(d.loopP50)} / ${f1(d.loopP99)} / ${f1(d.loopMax)} ms, RSS ${num(d.rssMb)} MB; those handshakes p50 ${f1(d.handshakeMs.p50)} ms, ` +
+          `p99 ${f1(d.handshakeMs.p99)} ms; ${d.failed} failed.`,
+      );
+    }
     push('', `![RSS and event-loop delay against open sockets](${path.basename(SOCKETS_SVG)})`);
   }
   if (sock.send) {

@@ -172,12 +172,15 @@ async function benchSize(services, client, users, opts, result, references, refe
       // One session and socket per user from user2 on (wrapping round when there are fewer users).
       const crowd = Array.from({ length: count }, (_, i) => seeded.ids[(2 + i) % users]);
       const cookies = await mintSessions(client, db, crowd, secrets.access);
+      // Target 5's second reading: 50 more handshakes at once with every socket open.
+      const extraCookies = await mintSessions(client, db, crowd.slice(0, 50), secrets.access);
       const steps = [...new Set([Math.round(count / 4), Math.round(count / 2), count])];
       log(`${count} sockets on one instance (steps ${steps.join(', ')})`);
       const scale = await socketScale(api, cookies, {
         steps,
         parallel: 50,
         metricsToken,
+        extraCookies,
         log: (row) =>
           log(
             `  ${String(row.sockets).padStart(6)} sockets: RSS ${row.rssMb.toFixed(0)} MB, loop delay p50 ${ms(row.loopP50)} p99 ${ms(row.loopP99)}, GET /health p50 ${ms(row.httpP50)} p99 ${ms(row.httpP99)}`,
@@ -186,6 +189,11 @@ async function benchSize(services, client, users, opts, result, references, refe
       result.sockets.scale = scale;
       if (scale.failed > 0) result.failures.push(`${scale.failed} of ${count} sockets failed to connect or bind`);
       log(`  handshake to bound: p50 ${ms(scale.connectMs.p50)} p99 ${ms(scale.connectMs.p99)}`);
+      const during = scale.duringHandshakes;
+      if (during) {
+        log(`  +${during.handshakes} handshakes at ${during.sockets} sockets: loop delay p50 ${ms(during.loopP50)} p99 ${ms(during.loopP99)} max ${ms(during.loopMax)}, handshake p99 ${ms(during.handshakeMs.p99)}, RSS ${during.rssMb.toFixed(0)} MB`);
+        if (during.failed > 0) result.failures.push(`${during.failed} of ${during.handshakes} extra sockets failed to connect or bind`);
+      }
 
       const [senderCookie, receiverCookie] = await mintSessions(client, db, [seeded.viewer, seeded.partner], secrets.access);
       const pair = { senderCookie, receiverCookie, senderId: seeded.viewer, receiverId: seeded.partner, n: opts.sends };

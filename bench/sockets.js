@@ -146,13 +146,16 @@ async function scrapeMetrics(base, token) {
 /**
  * Opens sockets for `cookies` (one per user) on `api` (started with `probe: true`), `parallel`
  * handshakes at a time, and measures at 0 and at each of `steps` open sockets, each over a window longer
- * than the presence heartbeat and sweep intervals (10 s), so their work is in it.
- * @returns {Promise<{ steps: object[], connectMs: object, failed: number }>}
+ * than the presence heartbeat and sweep intervals (10 s), so their work is in it. Then, with every
+ * socket still open, opens `extraCookies` all at once and reads the event-loop delay while those
+ * handshakes are in flight (issue 15's target 5), then closes them.
+ * @returns {Promise<{ steps: object[], connectMs: object, failed: number, duringHandshakes?: object }>}
  */
-async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_000, settleMs = 1000, metricsToken, log = () => {} }) {
+async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_000, settleMs = 1000, metricsToken, extraCookies = [], log = () => {} }) {
   const sockets = [];
   const connectSamples = [];
   let failed = 0;
+  let duringHandshakes;
   const measure = async (count) => {
     await sleep(settleMs);
     await api.probe('reset');
@@ -196,10 +199,27 @@ async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_0
       }
       rows.push(await measure(sockets.length));
     }
+    if (extraCookies.length > 0) {
+      await sleep(settleMs);
+      await api.probe('reset');
+      const more = await openMany(api.base, extraCookies, extraCookies.length);
+      const during = await api.probe('read');
+      for (const socket of more.sockets) socket.close();
+      duringHandshakes = {
+        sockets: sockets.length,
+        handshakes: extraCookies.length,
+        loopP50: during.loop.p50,
+        loopP99: during.loop.p99,
+        loopMax: during.loop.max,
+        rssMb: during.rss,
+        handshakeMs: stats(more.samples),
+        failed: more.failed,
+      };
+    }
   } finally {
     for (const socket of sockets) socket.close();
   }
-  return { steps: rows, connectMs: stats(connectSamples), failed };
+  return { steps: rows, connectMs: stats(connectSamples), failed, ...(duringHandshakes ? { duringHandshakes } : {}) };
 }
 
 /** Opens one socket per cookie, `parallel` handshakes at a time; returns sockets, handshake ms and failures. */
