@@ -201,10 +201,7 @@ async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_0
     }
     if (extraCookies.length > 0) {
       await sleep(settleMs);
-      await api.probe('reset');
-      const more = await openMany(api.base, extraCookies, extraCookies.length);
-      const during = await api.probe('read');
-      for (const socket of more.sockets) socket.close();
+      const { during, handshakeMs, failed: extraFailed } = await handshakesInFlight(api, extraCookies);
       duringHandshakes = {
         sockets: sockets.length,
         handshakes: extraCookies.length,
@@ -212,14 +209,26 @@ async function socketScale(api, cookies, { steps, parallel = 50, windowMs = 11_0
         loopP99: during.loop.p99,
         loopMax: during.loop.max,
         rssMb: during.rss,
-        handshakeMs: stats(more.samples),
-        failed: more.failed,
+        handshakeMs,
+        failed: extraFailed,
       };
     }
   } finally {
     for (const socket of sockets) socket.close();
   }
   return { steps: rows, connectMs: stats(connectSamples), failed, ...(duringHandshakes ? { duringHandshakes } : {}) };
+}
+
+/**
+ * Opens one socket per cookie all at once, reads the API's probe while those handshakes are in
+ * flight (reset just before), then closes them: the probe's reading, handshake ms and failures.
+ */
+async function handshakesInFlight(api, cookies) {
+  await api.probe('reset');
+  const more = await openMany(api.base, cookies, cookies.length);
+  const during = await api.probe('read');
+  for (const socket of more.sockets) socket.close();
+  return { during, handshakeMs: stats(more.samples), failed: more.failed };
 }
 
 /** Opens one socket per cookie, `parallel` handshakes at a time; returns sockets, handshake ms and failures. */
@@ -301,12 +310,8 @@ async function standalone() {
       const idle = await api.probe('read');
       log(`${open.length} sockets idle ${Date.now() - windowStart} ms: loop delay p50 ${f(whole.p50)} worst-second p99 ${f(whole.p99)} max ${f(whole.max)} ms; RSS ${idle.rss.toFixed(0)} MB heap ${idle.heapUsed.toFixed(0)} MB`);
       log(`  max per second: ${perSecond.map((v) => v.toFixed(0)).join(' ')}`);
-      await api.probe('reset');
-      const more = await openMany(api.base, cookies.slice(max + index * extra, max + (index + 1) * extra), extra);
-      const during = await api.probe('read');
-      const hs = stats(more.samples);
-      log(`  +${extra} handshakes: loop delay p50 ${f(during.loop.p50)} p99 ${f(during.loop.p99)} max ${f(during.loop.max)} ms; handshake p50 ${f(hs.p50)} p99 ${f(hs.p99)} ms; RSS ${during.rss.toFixed(0)} MB; failed ${more.failed}`);
-      for (const socket of more.sockets) socket.close();
+      const { during, handshakeMs: hs, failed: extraFailed } = await handshakesInFlight(api, cookies.slice(max + index * extra, max + (index + 1) * extra));
+      log(`  +${extra} handshakes: loop delay p50 ${f(during.loop.p50)} p99 ${f(during.loop.p99)} max ${f(during.loop.max)} ms; handshake p50 ${f(hs.p50)} p99 ${f(hs.p99)} ms; RSS ${during.rss.toFixed(0)} MB; failed ${extraFailed}`);
     }
   } finally {
     for (const socket of open) socket.close();
