@@ -36,12 +36,15 @@ function serveExpress(port) {
   app.listen(port, '127.0.0.1');
 }
 
-/** Spawns reference server `kind` ('node' | 'express'); resolves once it answers. */
-async function startReference(kind) {
+/**
+ * Spawns reference server `kind` ('node' | 'express'); resolves once it answers. `nodeArgs` and
+ * `env` add to its own (bench/profile-route.js preloads the CPU profiler with them).
+ */
+async function startReference(kind, { nodeArgs = [], env = {} } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...API_NODE_FLAGS, __filename, kind, String(port)], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, __filename, kind, String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

@@ -125,6 +125,35 @@ describe('RouteTable.dispatch', () => {
     expect(outcome.passedOn).toEqual(new Error('boom'));
   });
 
+  it('tries a parameter first segment before a later literal one, in registration order', () => {
+    const table = new RouteTable();
+    const order: string[] = [];
+    const step =
+      (name: string): RequestHandler =>
+      (_req, _res, next) => {
+        order.push(name);
+        next();
+      };
+    table.add('GET', '/:section', step('param first'));
+    table.add('GET', '/health', step('health'));
+    table.add('GET', '/profile', step('profile'));
+    table.add('GET', '/Health/', step('health again'));
+    expect(serve(table, 'GET', '/HEALTH').passedOn).toBe('next');
+    expect(order).toEqual(['param first', 'health', 'health again']);
+    order.length = 0;
+    serve(table, 'GET', '/elsewhere');
+    expect(order).toEqual(['param first']);
+  });
+
+  it('serves routes added after the first request', () => {
+    const { table } = tableOf(['GET', '/chat/recent']);
+    expect(serve(table, 'GET', '/chat/64b000000000000000000001').passedOn).toBe('next');
+    table.add('GET', '/chat/:targetUserId', answer('chat'));
+    expect(serve(table, 'GET', '/chat/64b000000000000000000001').routePath).toBe(
+      '/chat/:targetUserId',
+    );
+  });
+
   it('passes an error thrown by a handler on, and the root path matches "/"', () => {
     const table = new RouteTable();
     table.add('GET', '/', () => {

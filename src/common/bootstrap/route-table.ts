@@ -79,16 +79,50 @@ export function matchSegments(
   return params ?? {};
 }
 
+/** Routes of one segment count, and for each literal first segment the routes that could match it. */
+interface RouteGroup {
+  routes: TableRoute[];
+  /** Registration order kept: the routes whose first segment is that literal or a parameter. */
+  byFirstSegment: Map<string, TableRoute[]>;
+  /** The routes whose first segment is a parameter: all that can match any other first segment. */
+  paramFirst: TableRoute[];
+}
+
+function indexGroup(routes: TableRoute[]): RouteGroup {
+  const first = (route: TableRoute): Segment | undefined => route.segments[0];
+  const paramFirst = routes.filter((route) => {
+    const segment = first(route);
+    return segment !== undefined && 'param' in segment;
+  });
+  const byFirstSegment = new Map<string, TableRoute[]>();
+  for (const route of routes) {
+    const segment = first(route);
+    if (!segment || !('literal' in segment) || byFirstSegment.has(segment.literal)) continue;
+    const literal = segment.literal;
+    byFirstSegment.set(
+      literal,
+      routes.filter((r) => {
+        const s = first(r);
+        return s !== undefined && ('param' in s || s.literal === literal);
+      }),
+    );
+  }
+  return { routes, byFirstSegment, paramFirst };
+}
+
 /**
  * The application's endpoints as one Express layer. Express 5 tries every layer in order, running
  * a path-to-regexp match per route, so each request paid for every route registered before its
- * own (an unknown path for all of them). Here routes are grouped by segment count and tried in
- * registration order within the group, with Express's own semantics: case-insensitive literals,
- * an optional trailing slash, HEAD served by a GET route, decoded parameters on `req.params`, the
- * route on `req.route`, and `next()` from a handler moving on to the next match.
+ * own (an unknown path for all of them). Here routes are grouped by segment count, then by their
+ * first segment, and tried in registration order within that, with Express's own semantics:
+ * case-insensitive literals, an optional trailing slash, HEAD served by a GET route, decoded
+ * parameters on `req.params`, the route on `req.route`, and `next()` from a handler moving on to
+ * the next match.
  */
 export class RouteTable {
   private readonly bySegmentCount = new Map<number, TableRoute[]>();
+  /** Built on the first request after a route was added. */
+  private indexed?: Map<number, RouteGroup>;
   private size = 0;
 
   /** Adds a route; false when its path needs Express's router (see {@link compileRoutePath}). */
@@ -98,6 +132,7 @@ export class RouteTable {
     const group = this.bySegmentCount.get(segments.length) ?? [];
     group.push({ method: method.toUpperCase(), path, segments, handler });
     this.bySegmentCount.set(segments.length, group);
+    this.indexed = undefined;
     this.size++;
     return true;
   }
@@ -114,10 +149,22 @@ export class RouteTable {
     parts.shift();
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
     else if (parts.length === 1 && parts[0] === '') parts.pop();
-    const group = this.bySegmentCount.get(parts.length);
+    const group = this.groups().get(parts.length);
     if (!group) return next();
-    this.tryFrom(group, 0, parts, req, res, next);
+    const candidates =
+      parts.length === 0
+        ? group.routes
+        : (group.byFirstSegment.get(parts[0].toLowerCase()) ?? group.paramFirst);
+    this.tryFrom(candidates, 0, parts, req, res, next);
   };
+
+  private groups(): Map<number, RouteGroup> {
+    if (!this.indexed) {
+      this.indexed = new Map();
+      for (const [count, routes] of this.bySegmentCount) this.indexed.set(count, indexGroup(routes));
+    }
+    return this.indexed;
+  }
 
   private tryFrom(
     group: readonly TableRoute[],
