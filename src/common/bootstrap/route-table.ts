@@ -161,7 +161,8 @@ export class RouteTable {
   private groups(): Map<number, RouteGroup> {
     if (!this.indexed) {
       this.indexed = new Map();
-      for (const [count, routes] of this.bySegmentCount) this.indexed.set(count, indexGroup(routes));
+      for (const [count, routes] of this.bySegmentCount)
+        this.indexed.set(count, indexGroup(routes));
     }
     return this.indexed;
   }
