@@ -254,6 +254,33 @@ function targetsSection(result) {
   return out;
 }
 
+/** Target 1's profile: where `/health`'s CPU goes against the Express app's (bench/cpu-profiles.js). */
+function fixedCostProfileSection(result) {
+  const c = result.fixedCostProfile;
+  if (!c) return [];
+  const us = (v) => (v === 0 ? '–' : v.toFixed(1));
+  const diff = (r) => `${r.api - r.express >= 0 ? '+' : '−'}${Math.abs(r.api - r.express).toFixed(1)}`;
+  const out = ['', '## Where `/health` goes against the Express app', ''];
+  out.push(
+    `\`${c.path}\` on an API instance started with the CPU profiler preloaded (\`bench/cpu-profile-preload.js\`), and the Express`,
+    `app's \`/health\`, each profiled under the same load (${c.connections} connections) in ${c.rounds} alternating rounds of ${c.duration} s, at ${num(result.http[0].users)} users.`,
+    `Main-thread CPU per request, sampled and not idle: API ${c.api.sampledUs} µs, Express app ${c.express.sampledUs} µs; the whole`,
+    `process from \`/proc\`: ${c.api.cpuUs} and ${c.express.cpuUs} µs (Express ÷ API ${(c.express.cpuUs / c.api.cpuUs).toFixed(2)}, with the profiler running in both).`,
+    '`node bench/profile-route.js --path /health --vs-express` repeats this on its own.',
+    '',
+    '| package | API µs | Express app µs | API − Express |',
+    '|---|---|---|---|',
+    ...c.packages.map((r) => `| ${esc(r.name)} | ${us(r.api)} | ${us(r.express)} | ${diff(r)} |`),
+    '',
+    `The ${c.functions.length} functions whose cost differs most between the two, µs per request:`,
+    '',
+    '| function | API | Express app | API − Express |',
+    '|---|---|---|---|',
+    ...c.functions.map((r) => `| \`${r.name.replace(/\s+/g, ' ')}\` | ${us(r.api)} | ${us(r.express)} | ${diff(r)} |`),
+  );
+  return out;
+}
+
 /** Database and Redis round trips and bytes per request (bench/probe.js inside the API). */
 function roundTripsSection(result) {
   if (!result.roundTrips?.length) return [];
@@ -343,7 +370,7 @@ function markdown(result, resultFile) {
     push(`| \`${label}\` | ${cells.join(' | ')} |`);
   }
   push('', `![p50 and p99 latency against data size per route](${path.basename(HTTP_SVG)})`);
-  push(...targetsSection(result), ...roundTripsSection(result));
+  push(...targetsSection(result), ...fixedCostProfileSection(result), ...roundTripsSection(result));
 
   const sock = result.sockets;
   if (sock.scale) {

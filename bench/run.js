@@ -24,11 +24,12 @@ const { startReference } = require('./reference-servers');
 const { roundTrips } = require('./round-trips');
 const { socketScale, sendLatency } = require('./sockets');
 const { writeReport } = require('./report');
+const { compareWithExpress } = require('./cpu-profiles');
 
 const PROFILES = {
   // Fits in 10 minutes on 2 cores, build included.
-  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200, pairedRounds: 6, pairedDuration: 2 },
-  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500, pairedRounds: 8, pairedDuration: 2 },
+  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200, pairedRounds: 6, pairedDuration: 2, profileRounds: 2, profileDuration: 3 },
+  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500, pairedRounds: 8, pairedDuration: 2, profileRounds: 3, profileDuration: 4 },
 };
 // The ceilings first (issue 15: every figure is read against them), then the API's routes.
 const CEILING_ROUTES = ['ceiling-node', 'ceiling-express'];
@@ -107,6 +108,38 @@ function machine() {
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const ms = (v) => `${v.toFixed(1)} ms`;
 
+/**
+ * Target 1's profile (bench/cpu-profiles.js): `/health` on an API instance of its own, started
+ * with the CPU profiler preloaded, against the Express app's, once per run (a fixed cost does not
+ * depend on the data set). Its own instance, so the measured one runs without the profiler.
+ */
+async function profileFixedCost(services, db, secrets, opts) {
+  const out = path.join(os.tmpdir(), `bench-health-${process.pid}.cpuprofile`);
+  const api = await startApi(services, {
+    db,
+    secrets,
+    env: { ...API_ENV, CPU_PROFILE_OUT: out },
+    nodeArgs: ['--require', path.join(__dirname, 'cpu-profile-preload.js')],
+  });
+  try {
+    const comparison = await compareWithExpress(api, out, {
+      path: '/health',
+      connections: opts.connections,
+      duration: opts.profileDuration,
+      rounds: opts.profileRounds,
+      top: 15,
+    });
+    log(
+      `/health profiled against the Express app: ${comparison.api.sampledUs} vs ${comparison.express.sampledUs} µs of main-thread CPU per request ` +
+        `(our code ${comparison.packages.find((p) => p.name === 'our code (dist)')?.api ?? 0} µs)`,
+    );
+    return comparison;
+  } finally {
+    await api.stop();
+    fs.rmSync(out, { force: true });
+  }
+}
+
 async function benchSize(services, client, users, opts, result, references, referencePids) {
   const db = newNamespace();
   const secrets = newSecrets();
@@ -159,6 +192,7 @@ async function benchSize(services, client, users, opts, result, references, refe
       log(`${users} users ${r.route} ÷ Express, median of ${fixedCost.rounds} paired rounds: req/s ${r.rpsRatio.toFixed(2)}, CPU per request ${r.cpuRatio?.toFixed(2) ?? 'n/a'} (Express's ÷ ours)`);
     }
     result.http.push({ users, results: http.results, fixedCost });
+    if (users === opts.sizes[0]) result.fixedCostProfile = await profileFixedCost(services, db, secrets, opts);
     result.failures.push(...[...http.failures, ...fixedCost.failures].map((f) => `${users} users, ${f}`));
 
     const trips = await roundTrips(api, cookie, seeded, API_ROUTES, { requests: ROUND_TRIP_REQUESTS });
@@ -220,7 +254,7 @@ async function main() {
     date: new Date().toISOString(),
     command,
     profile: opts.profile,
-    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends, pairedRounds: opts.pairedRounds, pairedDuration: opts.pairedDuration },
+    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends, pairedRounds: opts.pairedRounds, pairedDuration: opts.pairedDuration, profileRounds: opts.profileRounds, profileDuration: opts.profileDuration },
     machine: machine(),
     database: { kind: services.mongo.kind, log: storage.join('; ') || services.mongo.kind },
     redis: services.redis.kind,
