@@ -2,6 +2,9 @@ import { ArgumentsHost, NotFoundException } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { AllExceptionsFilter } from '../filters/all-exceptions.filter';
+import { Socket } from 'node:net';
+import type { NestApplicationOptions } from '@nestjs/common';
+import { ApiRequest, PARSED_COOKIES, RESPONSE_STARTED } from '../http/message-shapes';
 import { answerRouteNotFound, ApiExpressAdapter, underPrefix } from './http-adapter';
 
 function recordingResponse(headersSent = false) {
@@ -112,6 +115,51 @@ describe('ApiExpressAdapter', () => {
     expect((await request(app).get('/Docs/skip')).text).toBe('middleware');
     expect((await request(app).get('/health')).text).toBe('table');
     expect((await request(app).get('/nothing')).status).toBe(404);
+  });
+});
+
+describe('ApiExpressAdapter.initHttpServer', () => {
+  /** What the handler of one GET /health saw: the request's and response's own properties. */
+  async function serveOne(options: NestApplicationOptions) {
+    const adapter = new ApiExpressAdapter();
+    const seen: { requestKeys: string[]; requestSymbols: symbol[]; responseSymbols: symbol[] } = {
+      requestKeys: [],
+      requestSymbols: [],
+      responseSymbols: [],
+    };
+    adapter.get('/health', (req: Request, res: Response) => {
+      seen.requestKeys = Object.keys(req);
+      seen.requestSymbols = Object.getOwnPropertySymbols(req);
+      seen.responseSymbols = Object.getOwnPropertySymbols(res);
+      res.json({ status: 'ok' });
+    });
+    adapter.setNotFoundHandler();
+    adapter.initHttpServer(options);
+    const answer = await request(adapter.getHttpServer()).get('/health');
+    expect({ status: answer.status, body: answer.body as unknown }).toEqual({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    return seen;
+  }
+
+  it('serves requests and responses made with every property the pipeline sets', async () => {
+    const seen = await serveOne({});
+    // Express re-parents both objects, so their constructors show only in their own properties.
+    expect(seen.requestSymbols).toContain(PARSED_COOKIES);
+    expect(seen.responseSymbols).toContain(RESPONSE_STARTED);
+    // What Express and the route table set went to declared properties, none to new ones.
+    const declared = Object.keys(new ApiRequest(new Socket()));
+    for (const key of ['res', 'next', 'params', 'route', 'baseUrl', 'originalUrl']) {
+      expect(declared).toContain(key);
+    }
+    expect(seen.requestKeys.filter((key) => !declared.includes(key))).toEqual([]);
+  });
+
+  it("leaves Nest's connection tracking to node's own classes", async () => {
+    const seen = await serveOne({ forceCloseConnections: true });
+    expect(seen.requestSymbols).not.toContain(PARSED_COOKIES);
+    expect(seen.responseSymbols).not.toContain(RESPONSE_STARTED);
   });
 });
 

@@ -1,4 +1,6 @@
 import { StreamableFile } from '@nestjs/common';
+import type { NestApplicationOptions } from '@nestjs/common';
+import { createServer } from 'node:http';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import {
   Router,
@@ -9,6 +11,7 @@ import {
 } from 'express';
 import { errorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
+import { ApiRequest, ApiResponse } from '../http/message-shapes';
 import { RouteTable } from './route-table';
 
 const ROUTE_NOT_FOUND_JSON = JSON.stringify(
@@ -43,7 +46,8 @@ export function underPrefix(prefix: string, handler: RequestHandler): RequestHan
 type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options' | 'all';
 
 /**
- * Nest's Express adapter with two changes to what a request costs:
+ * Nest's Express adapter with three changes to what a request costs:
+ * - requests and responses are {@link ApiRequest} and {@link ApiResponse}: one hidden class each;
  * - endpoints go into a {@link RouteTable} served as one layer, placed where Nest ends its
  *   routing (after every middleware, just before the not-found answer), instead of one router
  *   layer each; a path the table cannot express is left to Express;
@@ -64,6 +68,18 @@ export class ApiExpressAdapter extends ExpressAdapter {
     if (stack.length !== 1)
       throw new Error(`expected Nest's hook layer alone, found ${stack.length}`);
     stack.pop();
+  }
+
+  override initHttpServer(options: NestApplicationOptions): void {
+    // Neither is used by this API (nginx terminates TLS; shutdown drains connections itself).
+    if (options.httpsOptions || options.forceCloseConnections) {
+      super.initHttpServer(options);
+      return;
+    }
+    this.httpServer = createServer(
+      { IncomingMessage: ApiRequest, ServerResponse: ApiResponse },
+      this.getInstance(),
+    );
   }
 
   override setOnRequestHook(): void {

@@ -1,4 +1,5 @@
 import { installLazyCookies } from './lazy-cookies';
+import { PARSED_COOKIES } from './message-shapes';
 
 function requestWith(cookie?: string): { headers: { cookie?: string }; cookies?: unknown } {
   const prototype = {};
@@ -31,5 +32,20 @@ describe('installLazyCookies', () => {
     const b = Object.assign(Object.create(prototype) as Cookied, { headers: { cookie: 'b=2' } });
     expect(a.cookies).toEqual({ a: '1' });
     expect(b.cookies).toEqual({ b: '2' });
+  });
+
+  it('keeps the parsed cookies in the slot a request declares, adding no property to it', () => {
+    const prototype = {};
+    installLazyCookies(prototype);
+    type Shaped = { headers: { cookie: string }; cookies?: unknown; [PARSED_COOKIES]?: unknown };
+    const request = Object.assign(Object.create(prototype) as Shaped, {
+      headers: { cookie: 'a=1' },
+      [PARSED_COOKIES]: undefined,
+    });
+    const before = Reflect.ownKeys(request);
+    expect(request.cookies).toEqual({ a: '1' });
+    request.cookies = { b: '2' };
+    expect(request[PARSED_COOKIES]).toEqual({ b: '2' });
+    expect(Reflect.ownKeys(request)).toEqual(before);
   });
 });

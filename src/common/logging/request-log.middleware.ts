@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { storage, type Store } from 'nestjs-pino/storage';
 import type { Logger } from 'pino';
+import { RESPONSE_LOG } from '../http/message-shapes';
 import { isQuietPath, requestLogView } from './logger.options';
 
 /**
@@ -26,8 +27,6 @@ export class RequestLogContext implements Store {
   }
 }
 
-const COMPLETION = Symbol('requestLogCompletion');
-
 interface Completion {
   context: RequestLogContext;
   req: ReturnType<typeof requestLogView>;
@@ -36,12 +35,12 @@ interface Completion {
 }
 
 interface LoggedResponse extends Response {
-  [COMPLETION]?: Completion;
+  [RESPONSE_LOG]?: Completion;
 }
 
 /** The request line: the shape pino-http wrote (`req` bound, then `res`, `responseTime`, `msg`). */
 function writeCompletion(res: LoggedResponse, error?: unknown): void {
-  const completion = res[COMPLETION];
+  const completion = res[RESPONSE_LOG];
   if (!completion || completion.written) return;
   completion.written = true;
   const responseTime = Date.now() - completion.started;
@@ -75,7 +74,7 @@ export function requestLogMiddleware(root: Logger) {
     const context = new RequestLogContext(root, (req as Request & { id?: unknown }).id);
     const logged = res as LoggedResponse;
     if (root.isLevelEnabled('info') && !isQuietPath(req.url)) {
-      logged[COMPLETION] = {
+      logged[RESPONSE_LOG] = {
         context,
         req: requestLogView(req),
         started: Date.now(),

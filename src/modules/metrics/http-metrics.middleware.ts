@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
+import { RESPONSE_STARTED } from '../../common/http/message-shapes';
 import { MetricsService } from './metrics.service';
 import { routeLabel } from './route-label';
 
-const STARTED = Symbol('httpMetricsStarted');
-
 interface TimedResponse extends Response {
-  [STARTED]?: number;
+  [RESPONSE_STARTED]?: number;
 }
 
 /**
@@ -19,11 +18,11 @@ export function httpMetricsMiddleware(app: INestApplication): RequestHandler {
   const metrics = app.get(MetricsService);
   // One listener for every response (no closure per request); `this` is the response.
   function observeFinished(this: TimedResponse): void {
-    const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1000;
+    const seconds = (performance.now() - (this[RESPONSE_STARTED] ?? 0)) / 1000;
     metrics.observeHttp(this.req.method, routeLabel(this.req), this.statusCode, seconds);
   }
   return function httpMetrics(_req: Request, res: TimedResponse, next: NextFunction) {
-    res[STARTED] = performance.now();
+    res[RESPONSE_STARTED] = performance.now();
     res.on('finish', observeFinished);
     next();
   };
