@@ -6,6 +6,8 @@ export const RESPONSE_STARTED = Symbol('httpMetricsStarted');
 export const RESPONSE_LOG = Symbol('requestLogCompletion');
 /** `req.cookies` once parsed (lazy-cookies.ts). */
 export const PARSED_COOKIES = Symbol('parsedCookies');
+/** Where Nest marks a request whose parameters a pipe refused (a registered symbol). */
+const NEST_REJECTED_BY_PIPES = Symbol.for('nestjs:rejected-by-pipes');
 
 /**
  * The request object Node creates for each HTTP request, with the properties that Express, its
@@ -13,9 +15,13 @@ export const PARSED_COOKIES = Symbol('parsedCookies');
  * at a time, and a different set per route, they gave requests many hidden classes, so the code
  * every request runs through (node's, Express's, Nest's, ours) met objects of many shapes and
  * V8 kept its property reads there polymorphic or megamorphic. `cookies` is left out: it is a
- * getter on Express's request prototype, which an own property would hide.
+ * getter on Express's request prototype, which an own property would hide. So is the symbol
+ * Express's router sets on every request at its first layer (private to it, and the same step
+ * for every route).
  */
 export class ApiRequest extends IncomingMessage {
+  // Node leaves the listener count on EventEmitter's prototype (0) until the first listener.
+  _eventsCount = 0;
   // Express's app.handle and router, and parseurl's cache.
   res: unknown = undefined;
   next: unknown = undefined;
@@ -33,10 +39,13 @@ export class ApiRequest extends IncomingMessage {
   startPrefetch: unknown = undefined;
   prefetched: unknown = undefined;
   [PARSED_COOKIES]: unknown = undefined;
+  [NEST_REJECTED_BY_PIPES]: unknown = undefined;
 }
 
 /** The response object, likewise: what Express and our middleware add to it, declared at birth. */
-export class ApiResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+export class ApiResponse<
+  Request extends IncomingMessage = IncomingMessage,
+> extends ServerResponse<Request> {
   locals: unknown = undefined;
   // Node keeps both defaults on the prototype; Express's res.status and node's writeHead set them.
   override statusCode = 200;
