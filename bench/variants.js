@@ -8,6 +8,8 @@
 //   raw-health        GET /health answered by a plain handler ahead of Nest's route (same body):
 //                     what Nest's route pipeline (guards, interceptors, async handler) costs
 //   no-async-context  AsyncLocalStorage.run/enterWith as plain calls: no async hooks at all
+//   no-custom-param-pipes  Nest's global pipes skip custom parameter decorators (@CurrentUser...),
+//                     which the global ValidationPipe only hands back: what Nest's call costs
 const path = require('node:path');
 
 const dist = (file) => path.join(process.cwd(), 'dist', file);
@@ -47,6 +49,13 @@ const VARIANTS = {
         });
       }
       return add.call(this, method, routePath, handler);
+    };
+  },
+  'no-custom-param-pipes'() {
+    const { RouterExecutionContext } = require(path.join(process.cwd(), 'node_modules/@nestjs/core/router/router-execution-context.js'));
+    const isPipeable = RouterExecutionContext.prototype.isPipeable;
+    RouterExecutionContext.prototype.isPipeable = function (type) {
+      return typeof type !== 'string' && isPipeable.call(this, type); // custom decorators' types are strings
     };
   },
   'no-async-context'() {
