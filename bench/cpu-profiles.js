@@ -230,4 +230,4 @@ function printComparison(c) {
   }
 }
 
-module.exports = { selfTimes, packageOf, compareWithExpress, printComparison, REFERENCE_APP };
+module.exports = { selfTimes, packageOf, profileDuring, compareWithExpress, printComparison, REFERENCE_APP };

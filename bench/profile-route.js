@@ -18,7 +18,7 @@ const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
 const { startServices, startApi, analyzeDatabase, newNamespace, newSecrets } = require('./harness');
-const { selfTimes, packageOf, compareWithExpress, printComparison } = require('./cpu-profiles');
+const { selfTimes, packageOf, profileDuring, compareWithExpress, printComparison } = require('./cpu-profiles');
 const { seed, viewerCookie } = require('./seed');
 
 /** Sampled bytes allocated per function of a .heapprofile, as [{ name, where, pkg, bytes }], largest first. */
@@ -106,20 +106,15 @@ async function main() {
         onRound: (line) => console.log(line),
       });
       printComparison(comparison);
-      return;
+    } else {
+      const run = (duration) =>
+        autocannon({ url: api.base, connections: Number(values.connections), duration, requests: [{ method: 'GET', path: values.path, headers }] });
+      await run(2);
+      const { result, profile } = await profileDuring(api.pid, out, () => run(Number(values.duration)));
+      console.log(`${values.path}: ${result.requests.average.toFixed(0)} req/s, statuses ${JSON.stringify(Object.keys(result.statusCodeStats ?? {}))}; profile ${out}`);
+      if (values.alloc) printAllocations(allocations(profile), result.requests.total, Number(values.top));
+      else printTop(selfTimes(profile), Number(values.top), Number(values.inclusive));
     }
-    const run = (duration) =>
-      autocannon({ url: api.base, connections: Number(values.connections), duration, requests: [{ method: 'GET', path: values.path, headers }] });
-    await run(2);
-    const pid = api.pid;
-    process.kill(pid, 'SIGUSR2');
-    const result = await run(Number(values.duration));
-    process.kill(pid, 'SIGUSR2');
-    for (let i = 0; i < 100 && !fs.existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
-    console.log(`${values.path}: ${result.requests.average.toFixed(0)} req/s, statuses ${JSON.stringify(Object.keys(result.statusCodeStats ?? {}))}; profile ${out}`);
-    const profile = JSON.parse(fs.readFileSync(out, 'utf8'));
-    if (values.alloc) printAllocations(allocations(profile), result.requests.total, Number(values.top));
-    else printTop(selfTimes(profile), Number(values.top), Number(values.inclusive));
     await client.db(db).dropDatabase();
   } finally {
     await client.close();

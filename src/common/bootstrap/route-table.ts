@@ -88,24 +88,20 @@ interface RouteGroup {
   paramFirst: TableRoute[];
 }
 
+/** A route's first segment when it is a literal; undefined for a parameter or no segment. */
+function firstLiteral(route: TableRoute): string | undefined {
+  const segment = route.segments[0];
+  return segment && 'literal' in segment ? segment.literal : undefined;
+}
+
 function indexGroup(routes: TableRoute[]): RouteGroup {
-  const first = (route: TableRoute): Segment | undefined => route.segments[0];
-  const paramFirst = routes.filter((route) => {
-    const segment = first(route);
-    return segment !== undefined && 'param' in segment;
-  });
+  const paramFirst = routes.filter((r) => r.segments.length > 0 && firstLiteral(r) === undefined);
   const byFirstSegment = new Map<string, TableRoute[]>();
   for (const route of routes) {
-    const segment = first(route);
-    if (!segment || !('literal' in segment) || byFirstSegment.has(segment.literal)) continue;
-    const literal = segment.literal;
-    byFirstSegment.set(
-      literal,
-      routes.filter((r) => {
-        const s = first(r);
-        return s !== undefined && ('param' in s || s.literal === literal);
-      }),
-    );
+    const literal = firstLiteral(route);
+    if (literal === undefined || byFirstSegment.has(literal)) continue;
+    const candidates = routes.filter((r) => firstLiteral(r) === literal || paramFirst.includes(r));
+    byFirstSegment.set(literal, candidates);
   }
   return { routes, byFirstSegment, paramFirst };
 }
