@@ -357,3 +357,45 @@ describe('createValidationPipe (class-validator → one message)', () => {
     expect(message).not.toContain('secret');
   });
 });
+
+describe('createValidationPipe: query DTOs', () => {
+  class ListQueryDto {
+    @IsOptional()
+    @Type(() => Number)
+    @IsInt({ message: 'page must be an integer' })
+    page = 1;
+
+    @IsOptional()
+    @IsArray()
+    @IsString({ each: true })
+    tags?: string[];
+  }
+  const query = { type: 'query' as const, metatype: ListQueryDto };
+  let pipe: ReturnType<typeof createValidationPipe>;
+  beforeEach(() => (pipe = createValidationPipe()));
+
+  it('answers a repeated query with an equal DTO of its own, lists included', async () => {
+    const first = (await pipe.transform({ page: '2', tags: ['go'] }, query)) as ListQueryDto;
+    first.tags!.push('mutated by a handler');
+    first.page = 99;
+    const second = (await pipe.transform({ page: '2', tags: ['go'] }, query)) as ListQueryDto;
+    expect(second).toBeInstanceOf(ListQueryDto);
+    expect(second).not.toBe(first);
+    expect({ ...second }).toEqual({ page: 2, tags: ['go'] });
+  });
+
+  it('still refuses a bad query every time it is asked', async () => {
+    for (let i = 0; i < 2; i++) {
+      await expect(pipe.transform({ page: 'x' }, query)).rejects.toThrow('page must be an integer');
+    }
+    await expect(pipe.transform({ page: '1', extra: '1' }, query)).rejects.toThrow(
+      'property extra should not exist',
+    );
+  });
+
+  it('tells queries apart by every value', async () => {
+    await pipe.transform({ page: '2' }, query);
+    expect(await pipe.transform({ page: '3' }, query)).toMatchObject({ page: 3 });
+    expect(await pipe.transform({ page: '3', tags: ['a'] }, query)).toMatchObject({ tags: ['a'] });
+  });
+});

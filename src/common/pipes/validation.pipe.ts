@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppError } from '../errors/app-error';
+import { rawQueryKey, ValidatedQueryMemo } from './validated-query-memo';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import {
   UNKNOWN_FIELDS_MESSAGE,
@@ -60,10 +61,29 @@ export function firstValidationMessage(errors: ValidationError[], parent = ''): 
   return firstValidationProblem(errors, parent).message;
 }
 
-/** Ids are validated by ParseObjectIdPipe, which runs after this pipe and produces the ObjectId. */
+/**
+ * Ids are validated by ParseObjectIdPipe, which runs after this pipe and produces the ObjectId.
+ * Query DTOs are validated once per distinct raw query (see ValidatedQueryMemo).
+ */
 class AppValidationPipe extends ValidationPipe {
+  private readonly queries = new ValidatedQueryMemo();
+
   protected override toValidate(metadata: ArgumentMetadata): boolean {
     return metadata.metatype !== Types.ObjectId && super.toValidate(metadata);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dtoClass = metadata.metatype;
+    const key =
+      metadata.type === 'query' && dtoClass && this.toValidate(metadata)
+        ? rawQueryKey(value)
+        : undefined;
+    if (!dtoClass || key === undefined) return super.transform(value, metadata);
+    const known = this.queries.get(dtoClass, key);
+    if (known) return known;
+    const dto: unknown = await super.transform(value, metadata);
+    this.queries.remember(dtoClass, key, dto);
+    return dto;
   }
 }
 

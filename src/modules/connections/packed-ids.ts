@@ -55,13 +55,21 @@ export class PackedIds {
     let high = this.size - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const at = middle * HEX_ID_LENGTH;
-      const candidate = this.packed.slice(at, at + HEX_ID_LENGTH);
-      if (candidate === hexId) return true;
-      if (candidate < hexId) low = middle + 1;
+      const order = this.compareAt(middle * HEX_ID_LENGTH, hexId);
+      if (order === 0) return true;
+      if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
     return false;
+  }
+
+  /** The id at `at` against `hexId`, character by character: no slice of the packing per probe. */
+  private compareAt(at: number, hexId: string): number {
+    for (let i = 0; i < HEX_ID_LENGTH; i++) {
+      const difference = this.packed.charCodeAt(at + i) - hexId.charCodeAt(i);
+      if (difference !== 0) return difference;
+    }
+    return 0;
   }
 
   private scan(hexId: string): boolean {

@@ -1,13 +1,13 @@
 import type Redis from 'ioredis';
 import { Types } from 'mongoose';
 import type { ConnectionsRepository } from '../connections/connections.repository';
-import { encodeFeedDeck, type FeedDeck } from './feed-deck';
+import { deckEntry, encodeFeedDeck, type FeedDeck } from './feed-deck';
 import { FeedDeckStore } from './feed-deck.store';
 
 const deckOf = (ids: Types.ObjectId[]): FeedDeck => ({
   asOf: new Date('2026-12-04T09:00:00.000Z'),
   from: { tier: 0, afterId: null },
-  entries: ids.map((id) => ({ tier: 2, id })),
+  entries: ids.map((id) => deckEntry(2, id)),
   tierStamp: 1,
   builtAt: new Date('2026-12-04T09:00:00.000Z'),
 });

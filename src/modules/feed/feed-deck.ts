@@ -30,6 +30,12 @@ export interface FeedDeck {
 export interface DeckEntry {
   tier: FeedTier;
   id: Types.ObjectId;
+  /** `id` as hex, which every page compares and filters by (converting it costs more than keeping it). */
+  hex: string;
+}
+
+export function deckEntry(tier: FeedTier, id: Types.ObjectId, hex = id.toHexString()): DeckEntry {
+  return { tier, id, hex };
 }
 
 /** Profiles one database read fetches for a deck: five pages of the default size. */
@@ -42,18 +48,17 @@ export const FEED_DECK_SIZE = 50;
  */
 export const DECK_RESTART_REUSE_MS = 30_000;
 
-type WalkPoint = { tier: FeedTier; afterId: Types.ObjectId | null };
-
-/** Walk order: tier, then `_id`; `afterId: null` is a tier's start, before any of its ids. */
-function compareWalkPoints(a: WalkPoint, b: WalkPoint): number {
-  if (a.tier !== b.tier) return a.tier - b.tier;
-  if (!a.afterId || !b.afterId) return (a.afterId ? 1 : 0) - (b.afterId ? 1 : 0);
-  const x = a.afterId.toHexString();
-  const y = b.afterId.toHexString();
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Walk order: tier, then `_id` (as hex); `null` is a tier's start, before any of its ids. */
+function compareWalkPoints(
+  tierA: FeedTier,
+  hexA: string | null,
+  tierB: FeedTier,
+  hexB: string | null,
+): number {
+  if (tierA !== tierB) return tierA - tierB;
+  if (hexA === null || hexB === null) return (hexA === null ? 0 : 1) - (hexB === null ? 0 : 1);
+  return hexA < hexB ? -1 : hexA > hexB ? 1 : 0;
 }
-
-const entryPoint = (entry: DeckEntry): WalkPoint => ({ tier: entry.tier, afterId: entry.id });
 
 /**
  * The deck's candidates after `from`, not in `excluded` (hex ids), at most `want`; `null` when the
@@ -69,12 +74,14 @@ export function deckEntriesAfter(
 ): DeckEntry[] | null {
   if (tierStamp === null || deck.tierStamp !== tierStamp) return null;
   if (deck.asOf.getTime() !== from.asOf.getTime()) return null;
-  if (compareWalkPoints(from, deck.from) < 0) return null;
+  const fromHex = from.afterId ? from.afterId.toHexString() : null;
+  const deckFromHex = deck.from.afterId ? deck.from.afterId.toHexString() : null;
+  if (compareWalkPoints(from.tier, fromHex, deck.from.tier, deckFromHex) < 0) return null;
   const picked: DeckEntry[] = [];
   for (const entry of deck.entries) {
     if (picked.length === want) break;
-    if (compareWalkPoints(entryPoint(entry), from) <= 0) continue;
-    if (!excluded.has(entry.id.toHexString())) picked.push(entry);
+    if (compareWalkPoints(entry.tier, entry.hex, from.tier, fromHex) <= 0) continue;
+    if (!excluded.has(entry.hex)) picked.push(entry);
   }
   return picked.length === want ? picked : null;
 }
@@ -113,7 +120,7 @@ export function encodeFeedDeck(deck: FeedDeck): string {
     t: deck.tierStamp,
     b: deck.builtAt.getTime(),
     f: `${deck.from.tier}${deck.from.afterId ? deck.from.afterId.toHexString() : ''}`,
-    e: deck.entries.map((entry) => `${entry.tier}${entry.id.toHexString()}`).join(''),
+    e: deck.entries.map((entry) => `${entry.tier}${entry.hex}`).join(''),
   });
 }
 
@@ -140,7 +147,8 @@ export function decodeFeedDeck(raw: string | null): FeedDeck | null {
     for (let i = 0; i < e.length; i += 25) {
       const entry = e.slice(i, i + 25);
       if (!ENTRY.test(entry)) return null;
-      entries.push({ tier: Number(entry[0]) as FeedTier, id: new Types.ObjectId(entry.slice(1)) });
+      const hex = entry.slice(1);
+      entries.push(deckEntry(Number(entry[0]) as FeedTier, new Types.ObjectId(hex), hex));
     }
     return {
       asOf: new Date(a),

@@ -14,6 +14,7 @@ import { type FeedQueryDto, feedReadsOfRawQuery } from './dto/feed-query.dto';
 import { FeedCountCache } from './feed-count.cache';
 import {
   deckEntriesAfter,
+  deckEntry,
   FEED_DECK_SIZE,
   restartableWalk,
   stillACandidate,
@@ -333,7 +334,7 @@ export class FeedService implements RoutePrefetcher {
       const deck: FeedDeck = {
         asOf: start.from.asOf,
         from: { tier: start.from.tier, afterId: start.from.afterId },
-        entries: read.map(({ user, position }) => ({ tier: position.tier, id: user._id })),
+        entries: read.map(({ user, position }) => deckEntry(position.tier, user._id)),
         tierStamp,
         builtAt: now,
       };
