@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+
 /** Raw queries remembered per DTO class; a full table starts over (the common queries come back). */
 export const MAX_QUERIES_PER_CLASS = 256;
 
@@ -43,14 +45,14 @@ function copyOf<T extends object>(dto: T): T {
  * primitives and lists of primitives are kept (a copy of anything else could be shared).
  */
 export class ValidatedQueryMemo {
-  private readonly byClass = new Map<Function, Map<string, object>>();
+  private readonly byClass = new Map<Type, Map<string, object>>();
 
-  get<T extends object>(dtoClass: Function, key: string): T | undefined {
+  get<T extends object>(dtoClass: Type, key: string): T | undefined {
     const known = this.byClass.get(dtoClass)?.get(key) as T | undefined;
     return known && copyOf(known);
   }
 
-  remember(dtoClass: Function, key: string, dto: unknown): void {
+  remember(dtoClass: Type, key: string, dto: unknown): void {
     if (dto === null || typeof dto !== 'object') return;
     if (!Object.values(dto).every(isMemoValue)) return;
     let table = this.byClass.get(dtoClass);
