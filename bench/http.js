@@ -102,15 +102,27 @@ function options() {
   };
 }
 
-/** One autocannon run of `route` (on `references[route.reference]` for a ceiling); autocannon's result. */
-function load(base, route, cookie, seeded, { duration, connections, references = {} }) {
+/**
+ * One autocannon run of `route` (on `references[route.reference]` for a ceiling); autocannon's result.
+ * With `latencies`, every response's latency (ms) is pushed to it.
+ */
+function load(base, route, cookie, seeded, { duration, connections, references = {}, latencies }) {
   const headers = { ...route.headers, ...(route.auth ? { cookie } : {}) };
   const path = typeof route.path === 'function' ? route.path(seeded) : route.path;
   const request = { method: route.method || 'GET', path, headers, body: route.body };
   if (route.setupRequest) request.setupRequest = route.setupRequest;
   const url = route.reference ? references[route.reference] : base;
   if (!url) throw new Error(`no ${route.reference} reference server was started`);
-  return autocannon({ url, connections: route.connections ?? connections, duration, requests: [request] });
+  const run = autocannon({ url, connections: route.connections ?? connections, duration, requests: [request] });
+  if (latencies) run.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  return run;
+}
+
+/** The `q` quantile (0–1) of `values` (ms), to 0.1 ms: the smallest value at or above that share. */
+function quantile(values, q) {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] * 10) / 10;
 }
 
 const statusCounts = (result) =>
@@ -127,7 +139,8 @@ async function measure(base, name, cookie, seeded, { duration, connections, refe
   const route = ROUTES[name];
   const pid = serverPid(route, pids);
   const cpuBefore = pid ? processCpuMs(pid) : null;
-  const result = await load(base, route, cookie, seeded, { connections, duration, references });
+  const latencies = [];
+  const result = await load(base, route, cookie, seeded, { connections, duration, references, latencies });
   const cpuAfter = pid ? processCpuMs(pid) : null;
   const cpuUs =
     cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
@@ -142,21 +155,46 @@ async function measure(base, name, cookie, seeded, { duration, connections, refe
   }
   // autocannon drops requests still in flight when the duration ends: none back means none finished.
   if (result.requests.total === 0) failures.push(`${name}: no response within the ${duration} s run`);
-  return { result, cpuUs, failures, nonOk: route.status ? 0 : result.non2xx };
+  return { result, cpuUs, latencies, failures, nonOk: route.status ? 0 : result.non2xx };
 }
 
 /**
- * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded.
- * `pids` ({ api, node, express }) adds each row's server CPU per request.
+ * A route's row from its measured runs: mean req/s and server CPU per request, and p50 and p99 of
+ * every response of every run pooled (a tail seen in one run weighs as much as it happened).
+ */
+function routeRow(name, runs) {
+  const route = ROUTES[name];
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const latencies = runs.flatMap((run) => run.latencies);
+  const row = {
+    route: name,
+    path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`,
+    rps: mean(runs.map(({ result }) => result.requests.average)),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    requests: runs.reduce((n, { result }) => n + result.requests.total, 0),
+    non2xx: runs.reduce((n, { nonOk }) => n + nonOk, 0),
+    errors: runs.reduce((n, { result }) => n + result.errors, 0),
+    rounds: runs.length,
+  };
+  const cpu = runs.map((run) => run.cpuUs).filter((us) => us !== null);
+  if (cpu.length > 0) row.cpuUs = mean(cpu);
+  return row;
+}
+
+/**
+ * Loads each of `routes` for `duration` seconds after a warm-up whose numbers are discarded (of
+ * `warmRoutes`: routes measured later too). `pids` ({ api, node, express }) adds each row's
+ * server CPU per request.
  * @returns {Promise<{ results: object[], failures: string[] }>}
  */
-async function runRoutes(base, cookie, seeded, { routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references, pids }) {
+async function runRoutes(base, cookie, seeded, { routes, warmRoutes = routes, duration, connections, warmup = WARMUP_SECONDS, rounds = 1, onRoute, references, pids }) {
   const failures = [];
   const byRoute = new Map(routes.map((name) => [name, []]));
   // Every route is warmed up before any is measured: JIT, connection pools and caches settle,
   // and so does the database after the seed (the first route measured right after it ran about
   // a quarter slower, whichever it was). The warm-up numbers are discarded.
-  for (const name of routes) {
+  for (const name of warmRoutes) {
     await load(base, ROUTES[name], cookie, seeded, { connections, duration: warmup, references });
   }
   // The last warm-up (login) leaves bcrypt work behind it: let it finish before measuring.
@@ -170,24 +208,8 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
       byRoute.get(name).push(run);
     }
   }
-  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
   const results = routes.map((name) => {
-    const route = ROUTES[name];
-    const runs = byRoute.get(name);
-    const row = {
-      route: name,
-      path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`,
-      rps: mean(runs.map(({ result }) => result.requests.average)),
-      p50: mean(runs.map(({ result }) => result.latency.p50)),
-      // The worst round's p99: a tail seen once is still the tail.
-      p99: Math.max(...runs.map(({ result }) => result.latency.p99)),
-      requests: runs.reduce((n, { result }) => n + result.requests.total, 0),
-      non2xx: runs.reduce((n, { nonOk }) => n + nonOk, 0),
-      errors: runs.reduce((n, { result }) => n + result.errors, 0),
-      rounds: runs.length,
-    };
-    const cpu = runs.map((run) => run.cpuUs).filter((us) => us !== null);
-    if (cpu.length > 0) row.cpuUs = mean(cpu);
+    const row = routeRow(name, byRoute.get(name));
     onRoute?.(row);
     return row;
   });
@@ -195,24 +217,29 @@ async function runRoutes(base, cookie, seeded, { routes, duration, connections, 
 }
 
 /**
- * The fixed-cost comparison: `names` (the first is the baseline) loaded back to back in each of
- * `rounds` short rounds, the order rotating every round, each load after a second's warm-up. Per round every route gets its ratio to
+ * Routes compared in paired rounds (target 1's fixed cost; targets 2 and 3's ratios): `names` (the
+ * first is the baseline) loaded back to back in each of `rounds` short rounds, the order rotating
+ * every round, each load after `warmupEach` seconds of warm-up (a server that idled while the others
+ * ran; 0 when all run on one server). Per round every route gets its ratio to
  * the baseline, by throughput (req/s ÷ baseline's) and by server CPU per request (baseline's ÷
  * its own: above 1 is cheaper); the medians of those ratios leave out most of the drift of a shared
  * 2-core machine, which a mean of separate runs minutes apart does not.
- * @returns {Promise<{ baseline: string, rounds: number, duration: number, warmup: number, routes: object[], failures: string[] }>}
+ * `rows` are the table's rows for these routes, as {@link runRoutes} makes them.
+ * @returns {Promise<{ baseline: string, rounds: number, duration: number, warmup: number, routes: object[], rows: object[], failures: string[] }>}
  */
-async function pairedRounds(base, cookie, seeded, { names, rounds, duration, connections, references, pids }) {
+async function pairedRounds(base, cookie, seeded, { names, rounds, duration, connections, references, pids, warmupEach = PAIRED_WARMUP_SECONDS }) {
   const failures = [];
   const samples = new Map(names.map((name) => [name, []]));
+  const runsOf = new Map(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const name of order) {
       // Each server is loaded for a second first: it has idled while the others ran.
-      await load(base, ROUTES[name], cookie, seeded, { connections, duration: PAIRED_WARMUP_SECONDS, references });
+      if (warmupEach > 0) await load(base, ROUTES[name], cookie, seeded, { connections, duration: warmupEach, references });
       const run = await measure(base, name, cookie, seeded, { connections, duration, references, pids });
       failures.push(...run.failures);
       samples.get(name).push({ rps: run.result.requests.average, cpuUs: run.cpuUs });
+      runsOf.get(name).push(run);
     }
   }
   const baseline = samples.get(names[0]);
@@ -232,7 +259,9 @@ async function pairedRounds(base, cookie, seeded, { names, rounds, duration, con
       cpuRatios,
     };
   });
-  return { baseline: names[0], rounds, duration, warmup: PAIRED_WARMUP_SECONDS, routes, failures };
+  // The table's rows for these routes, from the same loads (latencies are not kept past this).
+  const rows = names.map((name) => routeRow(name, runsOf.get(name)));
+  return { baseline: names[0], rounds, duration, warmup: warmupEach, routes, rows, failures };
 }
 
 async function benchUsers(users, opts, machine) {

@@ -5,7 +5,8 @@
 //
 // Per data size (users; each seeded by bench/seed.js with ~5 interactions per user and the viewer's
 // 10,000-message conversation): a fresh database and API instance, then the HTTP routes under
-// autocannon (bench/http.js `runRoutes`). At one size (the first with at least as many users as
+// autocannon (bench/http.js `runRoutes`; /health, /profile, /skills and the feed in paired rounds,
+// `pairedRounds`, which targets 2 and 3 are read from). At one size (the first with at least as many users as
 // sockets): N concurrent authenticated sockets with the API's RSS and event-loop delay, then send →
 // receive latency on one instance and across two (a second API on the same database and Redis).
 //
@@ -28,8 +29,8 @@ const { compareWithExpress } = require('./cpu-profiles');
 
 const PROFILES = {
   // Fits in 10 minutes on 2 cores, build included.
-  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200, pairedRounds: 6, pairedDuration: 2, profileRounds: 2, profileDuration: 3 },
-  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500, pairedRounds: 8, pairedDuration: 2, profileRounds: 3, profileDuration: 4 },
+  short: { sizes: [1000, 10000], duration: 3, rounds: 2, warmup: 1, connections: 10, sockets: 1000, sends: 200, pairedRounds: 6, pairedDuration: 2, ratioRounds: 4, ratioDuration: 2, profileRounds: 2, profileDuration: 3 },
+  full: { sizes: [1000, 10000, 100000], duration: 5, rounds: 2, warmup: 2, connections: 10, sockets: 10000, sends: 500, pairedRounds: 6, pairedDuration: 2, ratioRounds: 6, ratioDuration: 2, profileRounds: 3, profileDuration: 4 },
 };
 // The ceilings first (issue 15: every figure is read against them), then the API's routes.
 const CEILING_ROUTES = ['ceiling-node', 'ceiling-express'];
@@ -38,6 +39,8 @@ const API_ROUTES = ['health', 'not-found', 'profile', 'skills', 'feed', 'feed-af
 const HTTP_ROUTES = [...CEILING_ROUTES, ...API_ROUTES];
 // Target 1 (fixed cost) in paired rounds of its own: the Express app first, as the baseline.
 const FIXED_COST_ROUTES = ['ceiling-express', 'health', 'not-found'];
+// Targets 2 and 3 likewise (/health first): their rows in the table come from these loads.
+const RATIO_ROUTES = ['health', 'profile', 'skills', 'feed', 'feed-after', 'feed-skills'];
 // Sequential requests per route for the round-trip counts and the sequential p50.
 const ROUND_TRIP_REQUESTS = 50;
 const API_ENV = {
@@ -169,17 +172,32 @@ async function benchSize(services, client, users, opts, result, references, refe
 
     const cookie = await viewerCookie(api.base);
     const pids = { api: api.pid, ...referencePids };
+    const logRow = (r) =>
+      log(`${users} users ${r.route.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.cpuUs ? `  CPU ${r.cpuUs.toFixed(0)} µs/req` : ''}`);
+    const alone = HTTP_ROUTES.filter((route) => !RATIO_ROUTES.includes(route));
     const http = await runRoutes(api.base, cookie, seeded, {
-      routes: HTTP_ROUTES,
+      routes: alone,
+      warmRoutes: HTTP_ROUTES,
       duration: opts.duration,
       rounds: opts.rounds,
       warmup: opts.warmup,
       connections: opts.connections,
       references,
       pids,
-      onRoute: (r) =>
-        log(`${users} users ${r.route.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.cpuUs ? `  CPU ${r.cpuUs.toFixed(0)} µs/req` : ''}`),
+      onRoute: logRow,
     });
+    const ratios = await pairedRounds(api.base, cookie, seeded, {
+      names: RATIO_ROUTES,
+      rounds: opts.ratioRounds,
+      duration: opts.ratioDuration,
+      warmupEach: 0,
+      connections: opts.connections,
+      references,
+      pids,
+    });
+    ratios.rows.forEach(logRow);
+    const rows = [...http.results, ...ratios.rows];
+    const results = HTTP_ROUTES.map((route) => rows.find((r) => r.route === route));
     const fixedCost = await pairedRounds(api.base, cookie, seeded, {
       names: FIXED_COST_ROUTES,
       rounds: opts.pairedRounds,
@@ -191,9 +209,10 @@ async function benchSize(services, client, users, opts, result, references, refe
     for (const r of fixedCost.routes.slice(1)) {
       log(`${users} users ${r.route} ÷ Express, median of ${fixedCost.rounds} paired rounds: req/s ${r.rpsRatio.toFixed(2)}, CPU per request ${r.cpuRatio?.toFixed(2) ?? 'n/a'} (Express's ÷ ours)`);
     }
-    result.http.push({ users, results: http.results, fixedCost });
+    const { rows: _rows, ...ratioRounds } = ratios;
+    result.http.push({ users, results, fixedCost, ratios: ratioRounds });
     if (users === opts.sizes[0]) result.fixedCostProfile = await profileFixedCost(services, db, secrets, opts);
-    result.failures.push(...[...http.failures, ...fixedCost.failures].map((f) => `${users} users, ${f}`));
+    result.failures.push(...[...http.failures, ...ratios.failures, ...fixedCost.failures].map((f) => `${users} users, ${f}`));
 
     const trips = await roundTrips(api, cookie, seeded, API_ROUTES, { requests: ROUND_TRIP_REQUESTS });
     for (const r of trips) {
@@ -254,7 +273,7 @@ async function main() {
     date: new Date().toISOString(),
     command,
     profile: opts.profile,
-    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends, pairedRounds: opts.pairedRounds, pairedDuration: opts.pairedDuration, profileRounds: opts.profileRounds, profileDuration: opts.profileDuration },
+    settings: { sizes: opts.sizes, duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup, connections: opts.connections, sockets: opts.sockets, sends: opts.sends, pairedRounds: opts.pairedRounds, pairedDuration: opts.pairedDuration, ratioRounds: opts.ratioRounds, ratioDuration: opts.ratioDuration, profileRounds: opts.profileRounds, profileDuration: opts.profileDuration },
     machine: machine(),
     database: { kind: services.mongo.kind, log: storage.join('; ') || services.mongo.kind },
     redis: services.redis.kind,
