@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { RedisReadCache } from '../../common/cache/redis-read-cache';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import type { UserRecord } from './user.schema';
+import { withViewMemo } from './user.views';
 
 /** A cached user lives this long: the staleness bound for writes made outside the API. */
 export const USER_CACHE_TTL_MS = 10 * 60_000;
@@ -33,7 +34,7 @@ export class UserCache extends RedisReadCache<UserRecord> {
         for (const field of DATE_FIELDS) {
           if (typeof user[field] === 'string') user[field] = new Date(user[field]);
         }
-        return user as unknown as UserRecord;
+        return withViewMemo(user as unknown as UserRecord);
       },
     });
   }

@@ -57,7 +57,49 @@ function effectiveMembership(
       };
 }
 
+/**
+ * A user shared by every reader and never mutated (one the user cache decoded) carries the views
+ * built of it: a view is a pure function of the user and of whether its plan has lapsed, and
+ * building one is most of what a list of people costs in our own code. Views are frozen.
+ */
+export const VIEW_MEMO = Symbol('user views');
+
+interface ViewMemo {
+  /** When the plan lapses (ms), Infinity without an expiry: views before and after it differ. */
+  lapsesAt: number;
+  /** Index 0 before the plan lapses, 1 after. */
+  self: [SelfUserView?, SelfUserView?];
+  safe: [SafeUserView?, SafeUserView?];
+}
+
+type MemoCarrier = { [VIEW_MEMO]?: ViewMemo };
+
+/** Gives `user` (about to be frozen and shared) a place to keep its views. */
+export function withViewMemo<T extends Partial<Pick<UserRecord, 'membershipExpiry'>>>(user: T): T {
+  const expiry = user.membershipExpiry;
+  const memo: ViewMemo = {
+    lapsesAt: expiry instanceof Date ? expiry.getTime() : Infinity,
+    self: [undefined, undefined],
+    safe: [undefined, undefined],
+  };
+  Object.defineProperty(user, VIEW_MEMO, { value: memo, enumerable: false });
+  return user;
+}
+
+/** The user's memo and the slot for `now` (0: plan running, 1: lapsed), if it has one. */
+function memoSlot(user: object, now: Date): [ViewMemo, 0 | 1] | undefined {
+  const memo = (user as MemoCarrier)[VIEW_MEMO];
+  return memo && [memo, now.getTime() >= memo.lapsesAt ? 1 : 0];
+}
+
 export function toSelfView(user: UserRecord, now = new Date()): SelfUserView {
+  const slot = memoSlot(user, now);
+  if (!slot) return buildSelfView(user, now);
+  const [memo, at] = slot;
+  return (memo.self[at] ??= Object.freeze(buildSelfView(user, now)));
+}
+
+function buildSelfView(user: UserRecord, now: Date): SelfUserView {
   return withoutUndefined({
     _id: user._id.toHexString(),
     firstName: user.firstName,
@@ -144,6 +186,13 @@ export const REQUEST_USER_PROJECTION = {
 } as const;
 
 export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView {
+  const slot = memoSlot(user, now);
+  if (!slot) return buildSafeView(user, now);
+  const [memo, at] = slot;
+  return (memo.safe[at] ??= Object.freeze(buildSafeView(user, now)));
+}
+
+function buildSafeView(user: UserViewSource, now: Date): SafeUserView {
   const { membershipType } = effectiveMembership(user, now);
   return withoutUndefined({
     _id: user._id.toHexString(),
