@@ -16,7 +16,7 @@ function stubRedis(entries: Record<string, string> = {}) {
 const text = (value: Buffer | null) => value?.toString() ?? null;
 
 describe('RedisReadBatcher', () => {
-  it('sends the reads of one tick as one MGET and gives each caller its own values', async () => {
+  it('sends the reads of one turn as one MGET and gives each caller its own values', async () => {
     const { redis, mgetBuffer } = stubRedis({ a: '1', b: '2', c: '3' });
     const reads = new RedisReadBatcher(redis);
 
@@ -32,20 +32,32 @@ describe('RedisReadBatcher', () => {
     expect(missing).toBeNull();
   });
 
-  it('reads started after a tick has ended go in the next MGET', async () => {
+  it('joins reads of later ticks of the same turn (requests read from several sockets)', async () => {
     const { redis, mgetBuffer } = stubRedis({ a: '1', b: '2' });
     const reads = new RedisReadBatcher(redis);
 
     const first = reads.get('a');
-    await Promise.resolve();
     await new Promise((resolve) => process.nextTick(resolve));
+    const second = reads.get('b');
+
+    expect((await Promise.all([first, second])).map(text)).toEqual(['1', '2']);
+    expect(mgetBuffer.mock.calls).toEqual([[['a', 'b']]]);
+  });
+
+  it('sends reads started after the MGET has left in the next one', async () => {
+    const { redis, mgetBuffer } = stubRedis({ a: '1', b: '2' });
+    const reads = new RedisReadBatcher(redis);
+
+    const first = reads.get('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(mgetBuffer.mock.calls).toEqual([[['a']]]);
     const second = reads.get('b');
 
     expect((await Promise.all([first, second])).map(text)).toEqual(['1', '2']);
     expect(mgetBuffer.mock.calls).toEqual([[['a']], [['b']]]);
   });
 
-  it('splits a tick with more than MAX_KEYS_PER_READ keys into several MGETs', async () => {
+  it('splits a turn with more than MAX_KEYS_PER_READ keys into several MGETs', async () => {
     const { redis, mgetBuffer } = stubRedis({ k0: 'first', [`k${MAX_KEYS_PER_READ}`]: 'last' });
     const reads = new RedisReadBatcher(redis);
     const keys = Array.from({ length: MAX_KEYS_PER_READ + 1 }, (_, i) => `k${i}`);

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 
-/** Keys per MGET: a tick with more reads than this sends several MGETs. */
+/** Keys per MGET: a turn with more reads than this sends several MGETs. */
 export const MAX_KEYS_PER_READ = 1000;
 
 interface Waiter {
@@ -18,15 +18,16 @@ interface Batch {
 }
 
 /**
- * Plain reads (GET, MGET) started in the same tick on one client leave as a single MGET.
- * Auto-pipelining already sends them in one write, but each command still costs its own
- * arguments, promise, reply parsing and callbacks on our side and a command dispatch in Redis: a
- * feed page's seven reads become two MGETs (about a tenth of its CPU).
+ * Plain reads (GET, MGET) started in the same turn of the event loop on one client leave as a
+ * single MGET. Auto-pipelining already sends them in one write, but each command still costs its
+ * own arguments, promise, reply parsing and callbacks on our side and a command dispatch in Redis:
+ * a feed page's seven reads become two MGETs, and under load the reads of every request whose
+ * bytes arrived in the same turn share one (/profile: a tenth less CPU than one MGET per request).
  *
- * The MGET is sent when the current tick's synchronous work ends (`process.nextTick`), before
- * auto-pipelining's write (`setImmediate`), so batching never adds a round trip. A read is
- * therefore sent after any write issued later in the same tick: it may see that write, never an
- * older value than it would have seen. Keys must live on one node (no Redis Cluster).
+ * The MGET leaves when the turn's I/O callbacks have run (`setImmediate`); auto-pipelining writes
+ * it with whatever else was queued by then, so batching adds no round trip. A read may therefore be
+ * sent after a write issued later in the same turn: it may see that write, never an older value
+ * than it would have seen. Keys must live on one node (no Redis Cluster).
  */
 export class RedisReadBatcher {
   private pending: Batch | null = null;
@@ -66,7 +67,7 @@ export class RedisReadBatcher {
     if (this.pending && this.pending.keys.length + keys.length > MAX_KEYS_PER_READ) this.flush();
     if (!this.pending) {
       this.pending = { keys: [], waiters: [] };
-      process.nextTick(() => this.flush());
+      setImmediate(() => this.flush());
     }
     const batch = this.pending;
     batch.waiters.push({ start: batch.keys.length, count: keys.length, single, resolve, reject });
