@@ -30,6 +30,8 @@ export class SessionCache extends RedisReadCache<SessionState> {
       namespace: 'session',
       ttlMs: SESSION_CACHE_TTL_MS,
       invalidationMs: 10_000,
+      // Every authenticated request reads its session, almost always unchanged since the last.
+      rememberDecoded: 10_000,
       encode: (state) =>
         `${state.userId.toHexString()}:${state.expiresAt.getTime()}:${state.revoked ? 1 : 0}`,
       decode: (raw) => {
