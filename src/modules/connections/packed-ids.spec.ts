@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { PackedIds } from './packed-ids';
+import { LOOKUP_MIN_SIZE, PackedIds } from './packed-ids';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -37,5 +37,21 @@ describe('PackedIds', () => {
     expect(() => PackedIds.fromPacked('abc', true)).toThrow('not a list of hex ids');
     expect(PackedIds.EMPTY.size).toBe(0);
     expect(PackedIds.EMPTY.has(hex(1))).toBe(false);
+  });
+
+  it('answers the same once asked often enough to keep a lookup set', () => {
+    const members = Array.from({ length: LOOKUP_MIN_SIZE * 2 }, () =>
+      new Types.ObjectId().toHexString(),
+    );
+    const others = Array.from({ length: 50 }, () => new Types.ObjectId().toHexString());
+    for (const ids of [PackedIds.of(members), PackedIds.fromPacked(members.join(''), false)]) {
+      for (let round = 0; round < 3; round++) {
+        expect(members.every((id) => ids.has(id))).toBe(true);
+        expect(others.some((id) => ids.has(id))).toBe(false);
+        expect(ids.has(members[0].slice(0, 23))).toBe(false);
+        expect(ids.has(members[0].toUpperCase())).toBe(members[0] === members[0].toUpperCase());
+      }
+      expect(ids.size).toBe(members.length);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 
 const HEX_ID_LENGTH = 24;
+/** Shorter lists are searched in place for good (a set would not pay for itself). */
+export const LOOKUP_MIN_SIZE = 32;
 
 /**
  * A set of ObjectIds kept as their lower-case hex strings, sorted and run together. A feed page
@@ -10,6 +12,14 @@ const HEX_ID_LENGTH = 24;
  * A packing stored unsorted (`sorted: false`) is searched linearly, on id boundaries.
  */
 export class PackedIds {
+  /**
+   * Built once a list of at least {@link LOOKUP_MIN_SIZE} ids has answered a quarter of its size
+   * in questions: a cached list answers every feed page of its viewer, and seeded or same-process
+   * ids share their first 18 hex digits, which each probe of the search compares again.
+   */
+  private lookup: Set<string> | undefined = undefined;
+  private questions = 0;
+
   private constructor(
     readonly packed: string,
     readonly sorted: boolean,
@@ -35,6 +45,11 @@ export class PackedIds {
 
   has(hexId: string): boolean {
     if (hexId.length !== HEX_ID_LENGTH) return false;
+    if (this.lookup) return this.lookup.has(hexId);
+    if (this.size >= LOOKUP_MIN_SIZE && ++this.questions > this.size / 4) {
+      this.lookup = new Set(this.hexIds());
+      return this.lookup.has(hexId);
+    }
     return this.sorted ? this.search(hexId) : this.scan(hexId);
   }
 
