@@ -3,7 +3,7 @@
 // the route with autocannon, CPU-profiles the API during the load only (bench/cpu-profile-preload.js)
 // and prints the top self-time entries, by function and by package.
 // Usage: npm run build && node bench/profile-route.js [--path /health] [--duration 5] [--cookie [--users 1000]]
-//          [--top 25] [--inclusive 40] [--out /tmp/route.cpuprofile]
+//          [--top 25] [--inclusive 40] [--out /tmp/route.cpuprofile] [--vs-express | --vs-path /health] [--rounds 3]
 //        node bench/profile-route.js --summarise saved.cpuprofile [--top 25] [--inclusive 40]
 // With --alloc it records allocations instead (V8's sampling heap profiler, collected objects
 // included) and prints bytes allocated per request by function and by package.
@@ -11,6 +11,9 @@
 // too, under the same load in alternating rounds (--rounds), and prints both side by side in CPU
 // µs per request: by package, and the largest functions of each. Where our /health costs more
 // than the Express app's, that table says which library the difference is in.
+// With --vs-path /health (target 2) it profiles two routes of the same API instance under the
+// same load in alternating rounds and prints what --path costs beyond --vs-path, in µs of CPU per
+// request, by package and by function (--cookie is sent to both).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -77,6 +80,7 @@ async function main() {
       alloc: { type: 'boolean', default: false },
       users: { type: 'string', default: '1000' },
       'vs-express': { type: 'boolean', default: false },
+      'vs-path': { type: 'string' },
       rounds: { type: 'string', default: '3' },
     },
   });
@@ -95,7 +99,36 @@ async function main() {
     api = await startApi(services, { db, secrets: newSecrets(), env, bootSeconds: 1200 });
     analyzeDatabase(services, db);
     const headers = values.cookie ? { cookie: await viewerCookie(api.base) } : {};
-    if (values['vs-express']) {
+    if (values['vs-path']) {
+      const routes = [values.path, values['vs-path']];
+      const sides = routes.map((route) => ({ route, requests: 0, byPkg: new Map(), byFn: new Map() }));
+      const load = (side, duration) =>
+        autocannon({ url: api.base, connections: Number(values.connections), duration, requests: [{ method: 'GET', path: side.route, headers }] });
+      for (let round = 0; round < Number(values.rounds); round++) {
+        for (const side of round % 2 ? [...sides].reverse() : sides) {
+          await load(side, 1);
+          const { result, profile } = await profileDuring(api.pid, out, () => load(side, Number(values.duration)));
+          side.requests += result.requests.total;
+          for (const e of selfTimes(profile).list) {
+            if (e.name === '(idle)') continue;
+            const fn = `${e.name}  ${e.where.replace(/^.*\/dist\//, 'dist/')}`;
+            side.byFn.set(fn, (side.byFn.get(fn) ?? 0) + e.ms);
+            side.byPkg.set(e.pkg, (side.byPkg.get(e.pkg) ?? 0) + e.ms);
+          }
+        }
+      }
+      const us = (side, ms) => ((ms ?? 0) * 1000) / side.requests;
+      const [route, base] = sides;
+      const sampled = (side) => us(side, [...side.byPkg.values()].reduce((a, b) => a + b, 0));
+      console.log(`\n${route.route}: ${sampled(route).toFixed(1)} µs of main-thread CPU per request; ${base.route}: ${sampled(base).toFixed(1)} (${values.rounds} alternating rounds of ${values.duration} s)`);
+      for (const [key, top] of [['byPkg', 15], ['byFn', Number(values.top)]]) {
+        const names = [...new Set([...route[key].keys(), ...base[key].keys()])];
+        const rows = names.map((name) => ({ name, a: us(route, route[key].get(name)), b: us(base, base[key].get(name)) }));
+        rows.sort((x, y) => y.a - y.b - (x.a - x.b));
+        console.log(`\n${key === 'byPkg' ? 'By package' : 'By function'}: ${route.route} − ${base.route}, µs per request (${base.route} → ${route.route})`);
+        for (const { name, a, b } of rows.slice(0, top)) console.log(`${(a - b).toFixed(2).padStart(7)}  (${b.toFixed(2)} → ${a.toFixed(2)})  ${name}`);
+      }
+    } else if (values['vs-express']) {
       const comparison = await compareWithExpress(api, out, {
         path: values.path,
         headers,
