@@ -62,7 +62,7 @@ function effectiveMembership(
  * built of it: a view is a pure function of the user and of whether its plan has lapsed, and
  * building one is most of what a list of people costs in our own code. Views are frozen.
  */
-export const VIEW_MEMO = Symbol('user views');
+const VIEW_MEMO = Symbol('user views');
 
 interface ViewMemo {
   /** When the plan lapses (ms), Infinity without an expiry: views before and after it differ. */
@@ -86,17 +86,25 @@ export function withViewMemo<T extends Partial<Pick<UserRecord, 'membershipExpir
   return user;
 }
 
-/** The user's memo and the slot for `now` (0: plan running, 1: lapsed), if it has one. */
-function memoSlot(user: object, now: Date): [ViewMemo, 0 | 1] | undefined {
+/**
+ * `build(user, now)`, kept in the user's memo when it has one (see {@link VIEW_MEMO}), in the slot
+ * of the plan's state at `now`.
+ */
+function memoised<U extends object, V extends object>(
+  user: U,
+  now: Date,
+  kind: 'self' | 'safe',
+  build: (user: U, now: Date) => V,
+): V {
   const memo = (user as MemoCarrier)[VIEW_MEMO];
-  return memo && [memo, now.getTime() >= memo.lapsesAt ? 1 : 0];
+  if (!memo) return build(user, now);
+  const slots = memo[kind] as [V?, V?];
+  const lapsed = now.getTime() >= memo.lapsesAt ? 1 : 0;
+  return (slots[lapsed] ??= Object.freeze(build(user, now)));
 }
 
 export function toSelfView(user: UserRecord, now = new Date()): SelfUserView {
-  const slot = memoSlot(user, now);
-  if (!slot) return buildSelfView(user, now);
-  const [memo, at] = slot;
-  return (memo.self[at] ??= Object.freeze(buildSelfView(user, now)));
+  return memoised(user, now, 'self', buildSelfView);
 }
 
 function buildSelfView(user: UserRecord, now: Date): SelfUserView {
@@ -186,10 +194,7 @@ export const REQUEST_USER_PROJECTION = {
 } as const;
 
 export function toSafeView(user: UserViewSource, now = new Date()): SafeUserView {
-  const slot = memoSlot(user, now);
-  if (!slot) return buildSafeView(user, now);
-  const [memo, at] = slot;
-  return (memo.safe[at] ??= Object.freeze(buildSafeView(user, now)));
+  return memoised(user, now, 'safe', buildSafeView);
 }
 
 function buildSafeView(user: UserViewSource, now: Date): SafeUserView {
