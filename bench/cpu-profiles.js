@@ -96,6 +96,43 @@ async function profileDuring(pid, out, load) {
 const REFERENCE_APP = 'the Express app itself';
 
 /**
+ * Profiles each side ({ label, pid, url, path, headers, out }: a process started with
+ * bench/cpu-profile-preload.js writing to `out`, and the route to load on it) under the same load,
+ * the order alternating over `rounds`, each load after a warm-up (2 s first, then 1 s: a process
+ * idles while the other side runs). Per side: requests served, its process's CPU ms (/proc), and
+ * non-idle main-thread self time in ms by package and by function.
+ */
+async function profileAlternately(sides, { connections = 10, duration, rounds, onRound = () => {} }) {
+  const profiled = sides.map((side) => ({ ...side, requests: 0, cpuMs: 0, byPkg: new Map(), byFn: new Map() }));
+  const load = (side, seconds) =>
+    autocannon({
+      url: side.url,
+      connections,
+      duration: seconds,
+      requests: [{ method: 'GET', path: side.path, headers: side.headers ?? {} }],
+    });
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 ? [...profiled].reverse() : profiled) {
+      await load(side, round === 0 ? 2 : 1);
+      const { result, cpuMs, profile } = await profileDuring(side.pid, side.out, () => load(side, duration));
+      side.requests += result.requests.total;
+      side.cpuMs += cpuMs;
+      for (const e of selfTimes(profile).list) {
+        if (e.name === '(idle)') continue;
+        const pkg = e.pkg.endsWith('reference-servers.js') ? REFERENCE_APP : e.pkg;
+        side.byPkg.set(pkg, (side.byPkg.get(pkg) ?? 0) + e.ms);
+        const fn = `${e.name}  ${e.where.replace(/^.*\/dist\//, 'dist/').replace(/^.*\/bench\//, 'bench/')}`;
+        side.byFn.set(fn, (side.byFn.get(fn) ?? 0) + e.ms);
+      }
+      onRound(
+        `round ${round + 1} ${side.label.padEnd(7)} ${result.requests.average.toFixed(0).padStart(6)} req/s, ${((cpuMs * 1000) / result.requests.total).toFixed(0)} µs CPU per request (/proc)`,
+      );
+    }
+  }
+  return profiled;
+}
+
+/**
  * Target 1's question, answered by profile: `routePath` on the API (started with the profiler
  * preloaded, writing to `apiOut`) and the Express reference app's /health under the same load,
  * alternating over `rounds`. Each profile's non-idle main-thread self time is summed per package
@@ -131,41 +168,16 @@ async function compareWithExpress(
       headers: {},
       out: refOut,
     },
-  ].map((side) => ({ ...side, requests: 0, cpuMs: 0, byPkg: new Map(), byFn: new Map() }));
-  const load = (side, seconds) =>
-    autocannon({
-      url: side.url,
-      connections,
-      duration: seconds,
-      requests: [{ method: 'GET', path: side.path, headers: side.headers }],
-    });
+  ];
+  let profiled;
   try {
-    for (let round = 0; round < rounds; round++) {
-      for (const side of round % 2 ? [...sides].reverse() : sides) {
-        await load(side, round === 0 ? 2 : 1); // each has idled while the other ran
-        const { result, cpuMs, profile } = await profileDuring(side.pid, side.out, () =>
-          load(side, duration),
-        );
-        side.requests += result.requests.total;
-        side.cpuMs += cpuMs;
-        for (const e of selfTimes(profile).list) {
-          if (e.name === '(idle)') continue;
-          const pkg = e.pkg.endsWith('reference-servers.js') ? REFERENCE_APP : e.pkg;
-          side.byPkg.set(pkg, (side.byPkg.get(pkg) ?? 0) + e.ms);
-          const fn = `${e.name}  ${e.where.replace(/^.*\/dist\//, 'dist/').replace(/^.*\/bench\//, 'bench/')}`;
-          side.byFn.set(fn, (side.byFn.get(fn) ?? 0) + e.ms);
-        }
-        onRound(
-          `round ${round + 1} ${side.label.padEnd(7)} ${result.requests.average.toFixed(0).padStart(6)} req/s, ${((cpuMs * 1000) / result.requests.total).toFixed(0)} µs CPU per request (/proc)`,
-        );
-      }
-    }
+    profiled = await profileAlternately(sides, { connections, duration, rounds, onRound });
   } finally {
     await express.stop();
     fs.rmSync(refOut, { force: true });
   }
   const perRequest = (side, ms) => Math.round(((ms ?? 0) * 10000) / side.requests) / 10; // µs, one decimal
-  const [ours, theirs] = sides;
+  const [ours, theirs] = profiled;
   const summary = (side) => ({
     requests: side.requests,
     cpuUs: perRequest(side, side.cpuMs),
@@ -230,4 +242,4 @@ function printComparison(c) {
   }
 }
 
-module.exports = { selfTimes, packageOf, profileDuring, compareWithExpress, printComparison, REFERENCE_APP };
+module.exports = { selfTimes, packageOf, profileDuring, profileAlternately, compareWithExpress, printComparison, REFERENCE_APP };

@@ -39,7 +39,12 @@ function processCpuMs(pid) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The middle value; for an even count, the mean of the middle two. */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /** "name n=… p50=… p95=… p99=… mean=…" for a list of millisecond samples. */
 function summary(name, samples, width = 28) {

@@ -12,7 +12,7 @@ const os = require('node:os');
 const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
-const { startBenchApi, processCpuMs, median, APP_DIR } = require('./harness');
+const { startBenchApi, processCpuMs, median, stats, APP_DIR } = require('./harness');
 const { seed, viewerCookie, PASSWORD, VIEWER_EMAIL } = require('./seed');
 
 const WARMUP_SECONDS = 2;
@@ -118,13 +118,6 @@ function load(base, route, cookie, seeded, { duration, connections, references =
   return run;
 }
 
-/** The `q` quantile (0–1) of `values` (ms), to 0.1 ms: the smallest value at or above that share. */
-function quantile(values, q) {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  return Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] * 10) / 10;
-}
-
 const statusCounts = (result) =>
   Object.fromEntries(Object.entries(result.statusCodeStats || {}).map(([code, { count }]) => [code, count]));
 
@@ -165,13 +158,14 @@ async function measure(base, name, cookie, seeded, { duration, connections, refe
 function routeRow(name, runs) {
   const route = ROUTES[name];
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-  const latencies = runs.flatMap((run) => run.latencies);
+  const latencies = stats(runs.flatMap((run) => run.latencies));
+  const tenth = (ms) => (ms === undefined ? null : Math.round(ms * 10) / 10);
   const row = {
     route: name,
     path: `${route.method || 'GET'} ${typeof route.path === 'function' ? route.path({ partner: ':targetUserId', smallPartner: ':targetUserId' }) : route.path}`,
     rps: mean(runs.map(({ result }) => result.requests.average)),
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
+    p50: tenth(latencies.p50),
+    p99: tenth(latencies.p99),
     requests: runs.reduce((n, { result }) => n + result.requests.total, 0),
     non2xx: runs.reduce((n, { nonOk }) => n + nonOk, 0),
     errors: runs.reduce((n, { result }) => n + result.errors, 0),

@@ -21,7 +21,7 @@ const { parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { MongoClient } = require('mongodb');
 const { startServices, startApi, analyzeDatabase, newNamespace, newSecrets } = require('./harness');
-const { selfTimes, packageOf, profileDuring, compareWithExpress, printComparison } = require('./cpu-profiles');
+const { selfTimes, packageOf, profileDuring, profileAlternately, compareWithExpress, printComparison } = require('./cpu-profiles');
 const { seed, viewerCookie } = require('./seed');
 
 /** Sampled bytes allocated per function of a .heapprofile, as [{ name, where, pkg, bytes }], largest first. */
@@ -100,32 +100,21 @@ async function main() {
     analyzeDatabase(services, db);
     const headers = values.cookie ? { cookie: await viewerCookie(api.base) } : {};
     if (values['vs-path']) {
-      const routes = [values.path, values['vs-path']];
-      const sides = routes.map((route) => ({ route, requests: 0, byPkg: new Map(), byFn: new Map() }));
-      const load = (side, duration) =>
-        autocannon({ url: api.base, connections: Number(values.connections), duration, requests: [{ method: 'GET', path: side.route, headers }] });
-      for (let round = 0; round < Number(values.rounds); round++) {
-        for (const side of round % 2 ? [...sides].reverse() : sides) {
-          await load(side, 1);
-          const { result, profile } = await profileDuring(api.pid, out, () => load(side, Number(values.duration)));
-          side.requests += result.requests.total;
-          for (const e of selfTimes(profile).list) {
-            if (e.name === '(idle)') continue;
-            const fn = `${e.name}  ${e.where.replace(/^.*\/dist\//, 'dist/')}`;
-            side.byFn.set(fn, (side.byFn.get(fn) ?? 0) + e.ms);
-            side.byPkg.set(e.pkg, (side.byPkg.get(e.pkg) ?? 0) + e.ms);
-          }
-        }
-      }
+      const side = (label, route) => ({ label, pid: api.pid, url: api.base, path: route, headers, out });
+      const sides = await profileAlternately([side('route', values.path), side('base', values['vs-path'])], {
+        connections: Number(values.connections),
+        duration: Number(values.duration),
+        rounds: Number(values.rounds),
+      });
       const us = (side, ms) => ((ms ?? 0) * 1000) / side.requests;
       const [route, base] = sides;
       const sampled = (side) => us(side, [...side.byPkg.values()].reduce((a, b) => a + b, 0));
-      console.log(`\n${route.route}: ${sampled(route).toFixed(1)} µs of main-thread CPU per request; ${base.route}: ${sampled(base).toFixed(1)} (${values.rounds} alternating rounds of ${values.duration} s)`);
+      console.log(`\n${route.path}: ${sampled(route).toFixed(1)} µs of main-thread CPU per request; ${base.path}: ${sampled(base).toFixed(1)} (${values.rounds} alternating rounds of ${values.duration} s)`);
       for (const [key, top] of [['byPkg', 15], ['byFn', Number(values.top)]]) {
         const names = [...new Set([...route[key].keys(), ...base[key].keys()])];
         const rows = names.map((name) => ({ name, a: us(route, route[key].get(name)), b: us(base, base[key].get(name)) }));
         rows.sort((x, y) => y.a - y.b - (x.a - x.b));
-        console.log(`\n${key === 'byPkg' ? 'By package' : 'By function'}: ${route.route} − ${base.route}, µs per request (${base.route} → ${route.route})`);
+        console.log(`\n${key === 'byPkg' ? 'By package' : 'By function'}: ${route.path} − ${base.path}, µs per request (${base.path} → ${route.path})`);
         for (const { name, a, b } of rows.slice(0, top)) console.log(`${(a - b).toFixed(2).padStart(7)}  (${b.toFixed(2)} → ${a.toFixed(2)})  ${name}`);
       }
     } else if (values['vs-express']) {

@@ -5,6 +5,7 @@
 // BENCH_NOTE="…" adds a sentence about the conditions of the run (e.g. a busy machine).
 const fs = require('node:fs');
 const path = require('node:path');
+const { median } = require('./harness');
 
 const ROOT = path.resolve(__dirname, '..');
 const DOC = 'docs/benchmarks.md';
@@ -215,10 +216,7 @@ function pairedRatio(h, rps) {
   const between = (a, b) => {
     const x = perRound(a);
     const y = perRound(b);
-    if (!x || !y) return null;
-    const quotients = x.map((v, i) => v / y[i]).sort((p, q) => p - q);
-    const mid = quotients.length >> 1;
-    return quotients.length % 2 ? quotients[mid] : (quotients[mid - 1] + quotients[mid]) / 2;
+    return x && y ? median(x.map((v, i) => v / y[i])) : null;
   };
   return Object.assign(between, { label: `req/s, median of ${h.ratios.rounds} paired rounds` });
 }
