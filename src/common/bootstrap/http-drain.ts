@@ -14,27 +14,51 @@ export interface RequestTracker {
   closeConnectionsAfterResponses(): void;
 }
 
-/** Tracks `server`'s requests (response not yet finished or aborted). Install before listening. */
+/** A response in flight, in a doubly linked list (see {@link trackRequests}). */
+interface InFlight {
+  res: ServerResponse;
+  prev: InFlight | null;
+  next: InFlight | null;
+}
+
+/**
+ * Tracks `server`'s requests (response not yet finished or aborted). Install before listening.
+ *
+ * A linked list rather than a Set: a Set that gains and loses an entry per request is rehashed
+ * every few requests, and V8 leaves each replaced table pointing at its successor with its old
+ * entries in place. Once one table reached the old generation, every later table and the
+ * responses it held (each with its request and all the handler allocated) survived young
+ * collections until the next full one. Nor a property on the response: a computed key added to an
+ * object with that many properties turns it into a slow dictionary for the rest of the request.
+ */
 export function trackRequests(server: Server): RequestTracker {
-  const inFlight = new Set<ServerResponse>();
+  let newest: InFlight | null = null;
+  let count = 0;
   let closing = false;
   const closeAfter = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
-  // One listener for every response (no closure per request); `this` is the response.
-  function untrack(this: ServerResponse): void {
-    inFlight.delete(this);
-  }
+  // An unlinked entry points at nothing, so a dead one never keeps a live one's neighbours.
+  const untrack = (entry: InFlight) => {
+    if (entry.prev) entry.prev.next = entry.next;
+    else newest = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    entry.prev = entry.next = null;
+    count -= 1;
+  };
   server.on('request', (_req, res: ServerResponse) => {
-    inFlight.add(res);
+    const entry: InFlight = { res, prev: null, next: newest };
+    if (newest) newest.prev = entry;
+    newest = entry;
+    count += 1;
     if (closing) closeAfter(res);
-    res.on('close', untrack);
+    res.on('close', () => untrack(entry));
   });
   return {
-    inFlight: () => inFlight.size,
+    inFlight: () => count,
     closeConnectionsAfterResponses: () => {
       closing = true;
-      inFlight.forEach(closeAfter);
+      for (let entry = newest; entry; entry = entry.next) closeAfter(entry.res);
     },
   };
 }

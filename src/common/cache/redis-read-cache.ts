@@ -37,8 +37,8 @@ export class RedisReadCache<T> {
   private readonly logger: Logger;
   /** By key: the bytes last decoded (a copy) and the value (see `rememberDecoded`). */
   private readonly decoded = new Map<string, { raw: Buffer; value: T }>();
-  /** Reads started in the current tick, by key (see {@link get}); emptied when the tick ends. */
-  private readonly startedThisTick = new Map<string, Promise<T | null>>();
+  /** Reads started in the current tick, by key (see {@link get}); replaced when the tick ends. */
+  private startedThisTick = new Map<string, Promise<T | null>>();
   /** Database loads of absent keys in flight here, by key (see {@link loadAbsent}). */
   private readonly loadingAbsent = new Map<string, Promise<T | null>>();
   private readonly reads: RedisReadBatcher;
@@ -63,7 +63,10 @@ export class RedisReadCache<T> {
     const started = this.startedThisTick.get(key);
     if (started) return started;
     const reading = this.readThrough(key, load);
-    if (this.startedThisTick.size === 0) process.nextTick(() => this.startedThisTick.clear());
+    // A new map, not clear(): a cleared V8 map keeps its old entries and points to its new table,
+    // so one cleared map that reached the old generation would keep every later tick's reads
+    // (and the requests behind them) alive through young collections, a chain that never ends.
+    if (this.startedThisTick.size === 0) process.nextTick(() => (this.startedThisTick = new Map()));
     this.startedThisTick.set(key, reading);
     return reading;
   }
