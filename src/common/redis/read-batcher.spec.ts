@@ -32,6 +32,21 @@ describe('RedisReadBatcher', () => {
     expect(missing).toBeNull();
   });
 
+  it('lets commands waiting in an auto-pipeline leave before its MGET, which skips the pipeline', async () => {
+    const { redis, mgetBuffer } = stubRedis({ a: '1' });
+    const pipelined = redis as unknown as { autoPipelineQueueSize: number };
+    pipelined.autoPipelineQueueSize = 1; // a write issued this turn, not yet sent
+    const reads = new RedisReadBatcher(redis);
+
+    const read = reads.get('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(mgetBuffer).not.toHaveBeenCalled(); // the pipeline's immediate goes first
+    pipelined.autoPipelineQueueSize = 0;
+
+    expect(text(await read)).toBe('1');
+    expect(mgetBuffer.mock.calls).toEqual([[['a']]]);
+  });
+
   it('joins reads of later ticks of the same turn (requests read from several sockets)', async () => {
     const { redis, mgetBuffer } = stubRedis({ a: '1', b: '2' });
     const reads = new RedisReadBatcher(redis);
