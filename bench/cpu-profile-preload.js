@@ -3,7 +3,8 @@
 // the next SIGUSR2 stops it and writes it, so the profile covers the load window only, not the
 // boot. $CPU_PROFILE_OUT: a CPU profile (.cpuprofile, readable by Chrome DevTools).
 // $ALLOC_PROFILE_OUT: V8's sampling heap profile counting every sampled allocation, collected or
-// not (.heapprofile): what a request allocates, which is what its garbage collection costs.
+// not (.heapprofile): what a request allocates, which is what its garbage collection costs; with
+// $ALLOC_SURVIVORS set, only objects that outlived a young collection.
 const fs = require('node:fs');
 const inspector = require('node:inspector');
 
@@ -25,7 +26,7 @@ if (out) {
         session.post('HeapProfiler.startSampling', {
           samplingInterval: 1024,
           includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMinorGC: !process.env.ALLOC_SURVIVORS,
         });
       } else session.post('HeapProfiler.stopSampling', write);
       return;

@@ -106,7 +106,8 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
   const api = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: appDir,
     env,
-    stdio: ['ignore', 'ignore', 'inherit', ...(probe ? ['ipc'] : [])],
+    // BENCH_API_STDOUT: a file for the API's stdout (node's --trace-gc-nvp, say); dropped otherwise.
+    stdio: ['ignore', process.env.BENCH_API_STDOUT ? fs.openSync(process.env.BENCH_API_STDOUT, 'a') : 'ignore', 'inherit', ...(probe ? ['ipc'] : [])],
   });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {

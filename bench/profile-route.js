@@ -6,7 +6,8 @@
 //          [--top 25] [--inclusive 40] [--out /tmp/route.cpuprofile] [--vs-express | --vs-path /health] [--rounds 3]
 //        node bench/profile-route.js --summarise saved.cpuprofile [--top 25] [--inclusive 40]
 // With --alloc it records allocations instead (V8's sampling heap profiler, collected objects
-// included) and prints bytes allocated per request by function and by package.
+// included) and prints bytes allocated per request by function and by package; --survivors keeps
+// only objects that outlived a young collection (what the scavenger copies and promotes).
 // With --vs-express (target 1) it profiles the minimal Express app of bench/reference-servers.js
 // too, under the same load in alternating rounds (--rounds), and prints both side by side in CPU
 // µs per request: by package, and the largest functions of each. Where our /health costs more
@@ -78,12 +79,14 @@ async function main() {
       out: { type: 'string' },
       summarise: { type: 'string' },
       alloc: { type: 'boolean', default: false },
+      survivors: { type: 'boolean', default: false },
       users: { type: 'string', default: '1000' },
       'vs-express': { type: 'boolean', default: false },
       'vs-path': { type: 'string' },
       rounds: { type: 'string', default: '3' },
     },
   });
+  if (values.survivors) values.alloc = true;
   if (values.summarise) return printTop(selfTimes(JSON.parse(fs.readFileSync(values.summarise, 'utf8'))), Number(values.top), Number(values.inclusive));
   const out = values.out ?? path.join(os.tmpdir(), `route-${process.pid}.${values.alloc ? 'heapprofile' : 'cpuprofile'}`);
   fs.rmSync(out, { force: true });
@@ -96,6 +99,7 @@ async function main() {
   try {
     if (values.cookie) await seed(client, db, Number(values.users));
     const env = { TRUST_PROXY_HOPS: '1', [values.alloc ? 'ALLOC_PROFILE_OUT' : 'CPU_PROFILE_OUT']: out };
+    if (values.survivors) env.ALLOC_SURVIVORS = '1';
     api = await startApi(services, { db, secrets: newSecrets(), env, bootSeconds: 1200 });
     analyzeDatabase(services, db);
     const headers = values.cookie ? { cookie: await viewerCookie(api.base) } : {};
