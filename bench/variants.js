@@ -8,6 +8,7 @@
 //   raw-health        GET /health answered by a plain handler ahead of Nest's route (same body):
 //                     what Nest's route pipeline (guards, interceptors, async handler) costs
 //   no-async-context  AsyncLocalStorage.run/enterWith as plain calls: no async hooks at all
+//   no-auto-pipelining  the shared Redis client writes each command as it is issued
 //   no-custom-param-pipes  Nest's global pipes skip custom parameter decorators (@CurrentUser...),
 //                     which the global ValidationPipe only hands back: what Nest's call costs
 const path = require('node:path');
@@ -56,6 +57,14 @@ const VARIANTS = {
     const isPipeable = RouterExecutionContext.prototype.isPipeable;
     RouterExecutionContext.prototype.isPipeable = function (type) {
       return typeof type !== 'string' && isPipeable.call(this, type); // custom decorators' types are strings
+    };
+  },
+  'no-auto-pipelining'() {
+    const { RedisReadBatcher } = require(dist('common/redis/read-batcher.js'));
+    const add = RedisReadBatcher.prototype.add;
+    RedisReadBatcher.prototype.add = function (...args) {
+      this.redis.options.enableAutoPipelining = false; // the shared client: read on every command
+      return add.apply(this, args);
     };
   },
   'no-async-context'() {
