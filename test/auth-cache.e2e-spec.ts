@@ -8,6 +8,7 @@ import { UserCache, USER_CACHE_TTL_MS } from '../src/modules/users/user.cache';
 import type { UserRecord } from '../src/modules/users/user.schema';
 import { logIn, signUp, signUpAndLogIn, STRONG_PASSWORD, UserSession } from './support/session';
 import { createTestApp, TestApp, uniqueNamespace } from './support/test-app';
+import { failRedisReads } from './support/failing-redis-reads';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -304,11 +305,7 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
 
   it('when Redis reads fail, requests are served from the database', async () => {
     const session = await signUpAndLogIn(a);
-    const failing = [a, b].map((t) =>
-      jest
-        .spyOn(t.app.get<Redis>(REDIS_CLIENT), 'mgetBuffer')
-        .mockRejectedValue(new Error('ECONNREFUSED')),
-    );
+    const failing = [a, b].map((t) => failRedisReads(t.app.get<Redis>(REDIS_CLIENT)));
     try {
       let served!: request.Response;
       const queries = await queriesDuring(async () => {
@@ -320,13 +317,11 @@ describe('Auth cache: sessions and users from Redis, coherent across instances',
       );
       // Both requests tried Redis first. Passport keeps strategies in one registry per process,
       // so in this test both apps authenticate through the strategy registered last (b's).
-      const keysRead = failing.flatMap((spy) =>
-        spy.mock.calls.flatMap(([keys]) => (keys as string[]).map(String)),
-      );
+      const keysRead = failing.flatMap((reads) => reads.keysRead());
       expect(keysRead.filter((key) => key.startsWith('session:'))).toHaveLength(2);
       expect(keysRead.filter((key) => key.startsWith('user:'))).toHaveLength(2);
     } finally {
-      for (const spy of failing) spy.mockRestore();
+      for (const reads of failing) reads.restore();
     }
   });
 
