@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { READS_BYPASS_AUTO_PIPELINE } from './read-batcher';
 import { redisOptionsFromUrl } from './redis-options';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -52,6 +53,7 @@ function firstConnection(redis: Redis, ms: number): Promise<void> {
           enableOfflineQueue: false,
           // The commands a request issues together (auth, caches, counters) leave in one write.
           enableAutoPipelining: true,
+          autoPipeliningIgnoredCommands: READS_BYPASS_AUTO_PIPELINE,
           maxRetriesPerRequest: 1,
           connectTimeout: 5000,
           retryStrategy: reconnectDelayMs,
