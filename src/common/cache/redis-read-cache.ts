@@ -63,9 +63,8 @@ export class RedisReadCache<T> {
     const started = this.startedThisTick.get(key);
     if (started) return started;
     const reading = this.readThrough(key, load);
-    // A new map, not clear(): a cleared V8 map keeps its old entries and points to its new table,
-    // so one cleared map that reached the old generation would keep every later tick's reads
-    // (and the requests behind them) alive through young collections, a chain that never ends.
+    // A new map, not clear(): a cleared map keeps every later tick's reads alive through young
+    // collections (docs/performance.md, "Replaced hash tables that kept every request alive").
     if (this.startedThisTick.size === 0) process.nextTick(() => (this.startedThisTick = new Map()));
     this.startedThisTick.set(key, reading);
     return reading;

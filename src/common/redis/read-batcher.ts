@@ -24,10 +24,11 @@ interface Batch {
  * a feed page's seven reads become two MGETs, and under load the reads of every request whose
  * bytes arrived in the same turn share one (/profile: a tenth less CPU than one MGET per request).
  *
- * The MGET leaves when the turn's I/O callbacks have run (`setImmediate`); auto-pipelining writes
- * it with whatever else was queued by then, so batching adds no round trip. A read may therefore be
- * sent after a write issued later in the same turn: it may see that write, never an older value
- * than it would have seen. Keys must live on one node (no Redis Cluster).
+ * The MGET leaves when the turn's I/O callbacks have run (`setImmediate`), written on its own
+ * ({@link READS_BYPASS_AUTO_PIPELINE}); while commands issued this turn are still queued in an
+ * auto-pipeline it waits one more turn, so they leave first. A read may therefore be sent after a
+ * write issued later in the same turn: it may see that write, never an older value than it would
+ * have seen. Keys must live on one node (no Redis Cluster).
  */
 export class RedisReadBatcher {
   private pending: Batch | null = null;
@@ -78,9 +79,8 @@ export class RedisReadBatcher {
     const batch = this.pending;
     if (!batch) return;
     this.pending = null;
-    // MGET skips auto-pipelining (READS_BYPASS_AUTO_PIPELINE), so it would overtake commands
-    // still waiting in an auto-pipeline; those leave in this turn's immediates, so wait for them.
-    // Joining their pipeline instead would put the replies where that map's chain keeps them.
+    // Queued auto-pipelines leave in this turn's immediates; joining one instead would put the
+    // replies where its map's chain keeps them (see READS_BYPASS_AUTO_PIPELINE).
     if (this.redis.autoPipelineQueueSize > 0) setImmediate(() => void this.answer(batch));
     else void this.answer(batch);
   }
@@ -102,11 +102,10 @@ export class RedisReadBatcher {
 
 /**
  * For the client's `autoPipeliningIgnoredCommands`: the batcher's MGET is already one command per
- * turn, and an auto-pipeline costs a Pipeline and its promises. It also costs a key in the
- * client's map of pending pipelines, set and deleted every turn: V8 rehashes such a map every few
- * turns, and the replaced table keeps pointing at its successor, so once a table reaches the old
- * generation every later pipeline (with the replies and requests it holds) survives young
- * collections until the next full one: a fifth of `/profile`'s time went to copying them.
+ * turn, and an auto-pipeline costs a Pipeline, its promises and an entry in ioredis's map of
+ * pending pipelines, set and deleted every turn. A map churned like that keeps whatever its
+ * replaced tables held alive through young collections (docs/performance.md, "Replaced hash
+ * tables that kept every request alive"): a fifth of `/profile`'s time went to copying them.
  */
 export const READS_BYPASS_AUTO_PIPELINE = ['mget'];
 
