@@ -1,16 +1,35 @@
-import type Redis from 'ioredis';
+import type { Command, Redis } from 'ioredis';
 import { MAX_KEYS_PER_READ, RedisReadBatcher, readBatcherOf } from './read-batcher';
 
-/** MGET over a map, answering in a later turn of the event loop as a socket would. */
-function stubRedis(entries: Record<string, string> = {}) {
+/**
+ * MGET and SET over a map, answering in a later turn of the event loop as a socket would; `sent`
+ * logs what reached the socket, corks included.
+ */
+function stubRedis(entries: Record<string, string> = {}, keyPrefix?: string) {
   const store = new Map(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value)]));
-  const mgetBuffer = jest.fn(
-    (keys: string[]) =>
-      new Promise<(Buffer | null)[]>((resolve) =>
-        setImmediate(() => resolve(keys.map((key) => store.get(key) ?? null))),
-      ),
-  );
-  return { redis: { mgetBuffer } as unknown as Redis, mgetBuffer };
+  const sent: string[] = [];
+  const mgetBuffer = jest.fn((keys: string[]) => {
+    sent.push(`MGET ${keys.join(' ')}`);
+    return new Promise<(Buffer | null)[]>((resolve) =>
+      setImmediate(() => resolve(keys.map((key) => store.get(key) ?? null))),
+    );
+  });
+  const sendCommand = jest.fn((command: Command) => {
+    const args = command.args.map(String);
+    sent.push(`${command.name.toUpperCase()} ${args.join(' ')}`);
+    setImmediate(() => {
+      if (args[0].endsWith('readonly')) return command.reject(new Error('READONLY'));
+      store.set(args[0], Buffer.from(args[1]));
+      command.resolve('OK');
+    });
+    return command.promise;
+  });
+  const stream = {
+    cork: () => sent.push('cork'),
+    uncork: () => sent.push('uncork'),
+  };
+  const redis = { mgetBuffer, sendCommand, status: 'ready', stream, options: { keyPrefix } };
+  return { redis: redis as unknown as Redis, mgetBuffer, sendCommand, sent, store };
 }
 
 const text = (value: Buffer | null) => value?.toString() ?? null;
@@ -95,6 +114,44 @@ describe('RedisReadBatcher', () => {
     });
     const settled = await Promise.allSettled([reads.get('a'), reads.getMany(['b', 'c'])]);
     expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it("writes the turn's SETs ahead of its MGET, in one corked socket write", async () => {
+    const { redis, sent } = stubRedis({ a: '1' });
+    const batcher = new RedisReadBatcher(redis);
+
+    const read = batcher.get('a');
+    const written = batcher.set('pos', 'p1', 60_000);
+    const readOfWritten = batcher.get('pos');
+
+    await expect(written).resolves.toBeUndefined();
+    expect(text(await read)).toBe('1');
+    expect(text(await readOfWritten)).toBe('p1'); // a read may see a write of the same turn
+    expect(sent).toEqual(['cork', 'SET pos p1 PX 60000', 'MGET a pos', 'uncork']);
+  });
+
+  it('sends a turn with only SETs without an MGET, keys under the client prefix', async () => {
+    const { redis, sent, mgetBuffer, store } = stubRedis({}, 'ns:');
+    const batcher = new RedisReadBatcher(redis);
+
+    await Promise.all([batcher.set('x', '1', 5), batcher.set('y', '2', 5)]);
+
+    expect(sent).toEqual(['cork', 'SET ns:x 1 PX 5', 'SET ns:y 2 PX 5', 'uncork']);
+    expect(mgetBuffer).not.toHaveBeenCalled();
+    expect(text(store.get('ns:y') ?? null)).toBe('2');
+  });
+
+  it("fails only the SET Redis refused, not the turn's reads", async () => {
+    const { redis } = stubRedis({ a: '1' });
+    const batcher = new RedisReadBatcher(redis);
+
+    const [refused, read] = await Promise.allSettled([
+      batcher.set('readonly', 'v', 5),
+      batcher.get('a'),
+    ]);
+
+    expect(refused).toEqual({ status: 'rejected', reason: new Error('READONLY') });
+    expect(read.status === 'fulfilled' && text(read.value)).toBe('1');
   });
 
   it('answers an empty getMany without a command', async () => {

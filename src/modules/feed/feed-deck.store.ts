@@ -86,10 +86,9 @@ export class FeedDeckStore implements OnModuleInit {
     deck: FeedDeck,
   ): Promise<void> {
     try {
-      await this.redis.set(
+      await readBatcherOf(this.redis).set(
         deckKey(viewerId, filterKey),
         `${generation}:${encodeFeedDeck(deck)}`,
-        'PX',
         FEED_DECK_TTL_MS,
       );
     } catch (error) {

@@ -51,10 +51,9 @@ export class FeedPositionStore {
   /** `page=1`: the position becomes `to`, whatever it was. */
   async restart(viewerId: Types.ObjectId, filterKey: string, to: FeedPosition): Promise<void> {
     try {
-      await this.redis.set(
+      await readBatcherOf(this.redis).set(
         keyOf(viewerId, filterKey),
         encodeFeedPosition(to),
-        'PX',
         FEED_POSITION_TTL_MS,
       );
     } catch (error) {
