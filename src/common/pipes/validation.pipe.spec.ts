@@ -356,6 +356,12 @@ describe('createValidationPipe (class-validator → one message)', () => {
     const message = await messageFor(ProfileDto, { name: 'secret-password-123' });
     expect(message).not.toContain('secret');
   });
+
+  it("hands a custom decorator's value back as is, unvalidated and without a promise", () => {
+    const caller = { name: 42 }; // would fail ProfileDto's rules if it were validated
+    const value: unknown = pipe.transform(caller, { type: 'custom', metatype: ProfileDto });
+    expect(value).toBe(caller);
+  });
 });
 
 describe('createValidationPipe: query DTOs', () => {

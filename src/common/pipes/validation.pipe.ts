@@ -73,7 +73,11 @@ class AppValidationPipe extends ValidationPipe {
   }
 
   // Not async: every parameter of every route passes here, and most go straight to Nest's pipe.
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  // A custom decorator's value (`@CurrentUser()`) is handed back as is, as Nest's pipe would do
+  // without `validateCustomDecorators`, but without a promise of its own.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest awaits what a pipe returns
+  override transform(value: unknown, metadata: ArgumentMetadata): any {
+    if (metadata.type === 'custom') return value;
     const dtoClass = metadata.metatype;
     if (metadata.type !== 'query' || !dtoClass) return super.transform(value, metadata);
     const key = this.toValidate(metadata) ? rawQueryKey(value) : undefined;

@@ -45,14 +45,16 @@ export class RedisReadBatcher {
     });
   }
 
+  // The text forms chain instead of awaiting: an await costs a promise more, on every request.
+
   /** {@link get} as UTF-8 text. */
-  async getString(key: string): Promise<string | null> {
-    return (await this.get(key))?.toString() ?? null;
+  getString(key: string): Promise<string | null> {
+    return this.get(key).then((value) => value?.toString() ?? null);
   }
 
   /** {@link getMany} as UTF-8 text. */
-  async getManyStrings(keys: readonly string[]): Promise<(string | null)[]> {
-    return (await this.getMany(keys)).map((value) => value?.toString() ?? null);
+  getManyStrings(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.getMany(keys).then((values) => values.map((value) => value?.toString() ?? null));
   }
 
   /**
@@ -60,13 +62,13 @@ export class RedisReadBatcher {
    * a SET on a request's path otherwise costs an auto-pipeline of its own (and makes the turn's
    * MGET wait behind it).
    */
-  set(key: string, value: string, ttlMs: number): Promise<void> {
+  set(key: string, value: string, ttlMs: number): Promise<unknown> {
     const command = new Command('set', [key, value, 'PX', ttlMs], {
       keyPrefix: this.redis.options.keyPrefix,
       replyEncoding: 'utf8',
     });
     this.batch().writes.push(command);
-    return command.promise.then(() => undefined);
+    return command.promise;
   }
 
   /** Values in the order of `keys` (`null` for a missing key). */

@@ -49,16 +49,13 @@ export class FeedPositionStore {
   }
 
   /** `page=1`: the position becomes `to`, whatever it was. */
-  async restart(viewerId: Types.ObjectId, filterKey: string, to: FeedPosition): Promise<void> {
-    try {
-      await readBatcherOf(this.redis).set(
-        keyOf(viewerId, filterKey),
-        encodeFeedPosition(to),
-        FEED_POSITION_TTL_MS,
+  restart(viewerId: Types.ObjectId, filterKey: string, to: FeedPosition): Promise<void> {
+    return readBatcherOf(this.redis)
+      .set(keyOf(viewerId, filterKey), encodeFeedPosition(to), FEED_POSITION_TTL_MS)
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ msg: 'Feed position write failed', err: error }),
       );
-    } catch (error) {
-      this.logger.warn({ msg: 'Feed position write failed', err: error });
-    }
   }
 
   /** `page>1`: `from` → `to`, only if the position is still `from` (`null`: still none). */

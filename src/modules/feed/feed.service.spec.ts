@@ -78,11 +78,11 @@ function feedWith(candidateCount: number) {
       { _id, firstName: 'x', emailVerified: true, onboardingComplete: true, skillsKey: ['go'] },
     ]),
   );
-  const userReads: Types.ObjectId[][] = [];
+  const userReads: string[][] = [];
   Object.assign(users, {
-    findManyByIds: (ids: Types.ObjectId[]) => {
+    findManyByHexIds: (ids: string[]) => {
       userReads.push(ids);
-      return Promise.resolve(ids.flatMap((x) => cachedUsers.get(x.toHexString()) ?? []));
+      return Promise.resolve(ids.flatMap((x) => cachedUsers.get(x) ?? []));
     },
   });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;

@@ -358,7 +358,7 @@ export class FeedService implements RoutePrefetcher {
     if (!entries) return null;
     const last = entries[entries.length - 1];
     const [users] = await Promise.all([
-      this.users.findManyByIds(entries.map((entry) => entry.id)),
+      this.users.findManyByHexIds(entries.map((entry) => entry.hex)),
       rememberEarly({ tier: last.tier, afterId: last.id, asOf: deck.asOf }),
     ]);
     if (users.length !== entries.length) return null;
@@ -440,7 +440,7 @@ export class FeedService implements RoutePrefetcher {
   }
 
   /** Moves the viewer's position to the last profile served (see {@link nextPosition}). */
-  private async remember(
+  private remember(
     callerId: Types.ObjectId,
     filterKey: string,
     start: FeedStart,
@@ -448,8 +448,9 @@ export class FeedService implements RoutePrefetcher {
     lastServed: FeedPosition | undefined,
   ): Promise<void> {
     const to = nextPosition(start, lastServed);
-    if (!to) return;
-    if (start.kind === 'restart') await this.positions.restart(callerId, filterKey, to);
-    else await this.positions.advance(callerId, filterKey, position, to);
+    if (!to) return Promise.resolve();
+    return start.kind === 'restart'
+      ? this.positions.restart(callerId, filterKey, to)
+      : this.positions.advance(callerId, filterKey, position, to);
   }
 }

@@ -257,10 +257,15 @@ export class UsersRepository {
    * The given users (no secrets), in the order of `ids`, missing ones dropped: from the cache in
    * one round trip, the rest with one `_id $in` query. Serves every list that shows people.
    */
-  async findManyByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
-    if (ids.length === 0) return [];
+  findManyByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
+    return this.findManyByHexIds(ids.map((id) => id.toHexString()));
+  }
+
+  /** {@link findManyByIds} by ids already in hex (the cache's keys). */
+  async findManyByHexIds(hexIds: string[]): Promise<UserRecord[]> {
+    if (hexIds.length === 0) return [];
     const byId = await this.cache.getMany(
-      ids.map((id) => id.toHexString()),
+      hexIds,
       (missing) =>
         this.users
           .find({ _id: { $in: missing.map((id) => new Types.ObjectId(id)) } }, PRIVATE_FIELDS)
@@ -268,9 +273,7 @@ export class UsersRepository {
           .exec(),
       (user) => user._id.toHexString(),
     );
-    return ids
-      .map((id) => byId.get(id.toHexString()))
-      .filter((user): user is UserRecord => Boolean(user));
+    return hexIds.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
   }
 
   /** Index: `_id`. Verified users' address and name, for emails. */
