@@ -94,15 +94,14 @@ export class FeedCountCache {
       return Math.max(0, candidates - excluded);
     }
     const firstPage = !cached[1];
-    const counts = [
-      this.counted(shared, firstPage ? null : cached[0], load.candidates, now),
-      this.counted(own, cached[1], load.excluded, now),
-    ];
+    const candidates = this.counted(shared, firstPage ? null : cached[0], load.candidates, now);
+    const excluded = this.counted(own, cached[1], load.excluded, now);
     // Every page but a viewer's first has both counts in hand: nothing to wait for.
-    const [candidates, excluded] = counts.every((count) => typeof count === 'number')
-      ? (counts as number[])
-      : await Promise.all(counts);
-    return Math.max(0, candidates - excluded);
+    if (typeof candidates === 'number' && typeof excluded === 'number') {
+      return Math.max(0, candidates - excluded);
+    }
+    const [all, theirs] = await Promise.all([candidates, excluded]);
+    return Math.max(0, all - theirs);
   }
 
   private counted(
