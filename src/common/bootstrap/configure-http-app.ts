@@ -13,6 +13,7 @@ import { requestLogMiddleware } from '../logging/request-log.middleware';
 import { ROOT_LOGGER } from '../../infrastructure.module';
 import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
 import { installLazyCookies } from '../http/lazy-cookies';
+import { installQueryParsedOnce } from '../http/query-once';
 import { originCheckMiddleware } from '../http/origin-check.middleware';
 import { securityHeaders } from '../http/security-headers';
 import { createValidationPipe } from '../pipes/validation.pipe';
@@ -30,7 +31,9 @@ export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
  * `bodyParser: false`: we install our own parser to map its errors to envelopes.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
-  installLazyCookies((app.getHttpAdapter().getInstance() as { request: object }).request);
+  const requestPrototype = (app.getHttpAdapter().getInstance() as { request: object }).request;
+  installLazyCookies(requestPrototype);
+  installQueryParsedOnce(requestPrototype);
   app.set('trust proxy', config.trustProxyHops);
   app.set('case sensitive routing', false);
   app.set('strict routing', false);

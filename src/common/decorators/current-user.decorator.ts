@@ -12,11 +12,14 @@ export interface AuthenticatedUser {
 
 export type AuthenticatedRequest = Request & { auth?: AuthenticatedUser };
 
+/** The authenticated caller of a request the access guard let through. */
+export function callerOf(request: AuthenticatedRequest): AuthenticatedUser {
+  if (!request.auth) throw new Error('CurrentUser used on a route without authentication');
+  return request.auth;
+}
+
 /** The authenticated caller; handlers never read user ids from the body to decide who calls. */
 export const CurrentUser = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AuthenticatedUser => {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!request.auth) throw new Error('CurrentUser used on a route without authentication');
-    return request.auth;
-  },
+  (_data: unknown, context: ExecutionContext): AuthenticatedUser =>
+    callerOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
 );

@@ -6,6 +6,8 @@ export const RESPONSE_STARTED = Symbol('httpMetricsStarted');
 export const RESPONSE_LOG = Symbol('requestLogCompletion');
 /** `req.cookies` once parsed (lazy-cookies.ts). */
 export const PARSED_COOKIES = Symbol('parsedCookies');
+/** `req.query` once parsed (query-once.ts). */
+export const PARSED_QUERY = Symbol('parsedQuery');
 /** Where Nest marks a request whose parameters a pipe refused (a registered symbol). */
 const NEST_REJECTED_BY_PIPES = Symbol.for('nestjs:rejected-by-pipes');
 
@@ -32,13 +34,15 @@ export class ApiRequest extends IncomingMessage {
   route: unknown = undefined;
   body: unknown = undefined;
   rawBody: unknown = undefined;
-  // Ours: the request id, the access guard's session, a guarded route's prefetch, the cookies.
+  // Ours: the request id, the access guard's session, a guarded route's prefetch, the cookies
+  // and the query once parsed.
   // Typed by pino-http's augmentation of IncomingMessage; unset until assignRequestId runs.
   override id = undefined as unknown as IncomingMessage['id'];
   auth: unknown = undefined;
   startPrefetch: unknown = undefined;
   prefetched: unknown = undefined;
   [PARSED_COOKIES]: unknown = undefined;
+  [PARSED_QUERY]: unknown = undefined;
   [NEST_REJECTED_BY_PIPES]: unknown = undefined;
 }
 

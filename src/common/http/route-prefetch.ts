@@ -1,9 +1,4 @@
-import {
-  createParamDecorator,
-  type ExecutionContext,
-  SetMetadata,
-  type Type,
-} from '@nestjs/common';
+import { SetMetadata, type Type } from '@nestjs/common';
 import type { Request } from 'express';
 
 /**
@@ -56,9 +51,3 @@ export function startArmedPrefetch(req: Request, userId: string): void {
 export function prefetchedOf(req: Request): Prefetched | undefined {
   return (req as PrefetchingRequest).prefetched;
 }
-
-/** Handler parameter: {@link prefetchedOf} the current request. */
-export const PrefetchedReads = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Prefetched | undefined =>
-    prefetchedOf(context.switchToHttp().getRequest<Request>()),
-);

@@ -174,6 +174,34 @@ describe('normaliseAndGuardInput', () => {
       code: 'INPUT_OPERATOR_KEY',
     });
   });
+
+  it('checks a query string it has seen before by its text, without parsing it again', () => {
+    const url = '/user/feed?page=1&limit=10&memo-spec';
+    expect(run(undefined, { page: '1', limit: '10' }, url).readQuery).toHaveBeenCalledTimes(1);
+    const again = run(undefined, { page: '1', limit: '10' }, `/other${url}`);
+    expect(again.readQuery).not.toHaveBeenCalled();
+    expect(again.next).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a refused query string again when it comes back', () => {
+    const url = '/user/feed?a[$ne]=memo-spec';
+    for (let i = 0; i < 2; i++) {
+      const { res, next } = run(undefined, { 'a[$ne]': 'memo-spec' }, url);
+      expect(next).not.toHaveBeenCalled();
+      expect(res.json).toHaveBeenCalledWith({
+        success: false,
+        message: 'Field names may not start with "$" (got "a[$ne]")',
+        code: 'INPUT_OPERATOR_KEY',
+      });
+    }
+  });
+
+  it('checks a query string longer than it keeps every time', () => {
+    const url = `/user/feed?q=${'x'.repeat(600)}`;
+    for (let i = 0; i < 2; i++) {
+      expect(run(undefined, { q: 'x'.repeat(600) }, url).readQuery).toHaveBeenCalledTimes(1);
+    }
+  });
 });
 
 describe('bodyParserErrorResponse', () => {

@@ -56,11 +56,11 @@ export class ValidatedQueryMemo {
     if (dto === null || typeof dto !== 'object') return;
     if (!Object.values(dto).every(isMemoValue)) return;
     let table = this.byClass.get(dtoClass);
-    if (!table) {
+    // A full table is replaced, not cleared: see docs/performance.md, "Replaced hash tables…".
+    if (!table || table.size >= MAX_QUERIES_PER_CLASS) {
       table = new Map();
       this.byClass.set(dtoClass, table);
     }
-    if (table.size >= MAX_QUERIES_PER_CLASS) table.clear();
     table.set(key, copyOf(dto));
   }
 }

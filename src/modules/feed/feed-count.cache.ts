@@ -53,6 +53,9 @@ export interface FeedCountLoads {
 
 type CachedCount = ReturnType<typeof decodeFeedCount>;
 
+/** Decoded counts kept, by their stored text (see {@link FeedCountCache.decode}). */
+const MAX_DECODED_COUNTS = 1000;
+
 /**
  * The feed's `totalUsers` per viewer and skills filter: the filter's candidates
  * (`feed-candidates:<filter>`, shared by every viewer) less the viewer's excluded ones
@@ -74,6 +77,13 @@ export class FeedCountCache {
    */
   private readonly refreshTried = new Map<string, number>();
 
+  /**
+   * Counts by their stored text: every page decodes the shared count, unchanged for 30 s or more,
+   * and its viewer's own. Replaced when full rather than cleared: a cleared map keeps what it held
+   * alive through young collections (docs/performance.md).
+   */
+  private decodedCounts = new Map<string, CachedCount>();
+
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   async total(
@@ -87,7 +97,9 @@ export class FeedCountCache {
     const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
     let cached: CachedCount[];
     try {
-      cached = (await readBatcherOf(this.redis).getManyStrings([shared, own])).map(decodeFeedCount);
+      cached = (await readBatcherOf(this.redis).getManyStrings([shared, own])).map((raw) =>
+        this.decode(raw),
+      );
     } catch (error) {
       this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
       const [candidates, excluded] = await Promise.all([load.candidates(), load.excluded()]);
@@ -102,6 +114,17 @@ export class FeedCountCache {
     }
     const [all, theirs] = await Promise.all([candidates, excluded]);
     return Math.max(0, all - theirs);
+  }
+
+  private decode(raw: string | null): CachedCount {
+    if (raw === null) return null;
+    let decoded = this.decodedCounts.get(raw);
+    if (decoded === undefined) {
+      decoded = decodeFeedCount(raw);
+      if (this.decodedCounts.size >= MAX_DECODED_COUNTS) this.decodedCounts = new Map();
+      this.decodedCounts.set(raw, decoded);
+    }
+    return decoded;
   }
 
   private counted(

@@ -70,7 +70,7 @@ export function decodeFeedPosition(
 
 /** Filters in use are few (the skill sets clients offer), so their names are kept, up to this many. */
 const FILTER_KEYS_KEPT = 1000;
-const filterKeys = new Map<string, string>();
+let filterKeys = new Map<string, string>();
 
 /**
  * Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order.
@@ -84,7 +84,8 @@ export function feedFilterKey(skillsKey: string[] | undefined): string {
     key = createHash('sha1')
       .update([...new Set(skillsKey)].sort().join('\n'))
       .digest('base64url');
-    if (filterKeys.size >= FILTER_KEYS_KEPT) filterKeys.clear();
+    // A new map, not clear(): see docs/performance.md, "Replaced hash tables…".
+    if (filterKeys.size >= FILTER_KEYS_KEPT) filterKeys = new Map();
     filterKeys.set(asGiven, key);
   }
   return key;

@@ -1,0 +1,46 @@
+import { PARSED_QUERY } from './message-shapes';
+import { installQueryParsedOnce } from './query-once';
+
+/** A prototype chain like Express's: the parsing getter on the parent, ours on the child. */
+function requestPrototype() {
+  const parse = jest.fn(function (this: { url: string }) {
+    return Object.fromEntries(new URLSearchParams(this.url.split('?')[1] ?? ''));
+  });
+  const parent = {};
+  Object.defineProperty(parent, 'query', { configurable: true, enumerable: true, get: parse });
+  const prototype = Object.create(parent) as object;
+  installQueryParsedOnce(prototype);
+  return { prototype, parse };
+}
+
+function request(prototype: object, url: string) {
+  const req = Object.create(prototype) as { url: string; query: unknown; [PARSED_QUERY]?: unknown };
+  req.url = url;
+  req[PARSED_QUERY] = undefined; // declared at birth, as ApiRequest does
+  return req;
+}
+
+describe('installQueryParsedOnce', () => {
+  it("parses a request's query on its first read only, and gives every read the same object", () => {
+    const { prototype, parse } = requestPrototype();
+    const req = request(prototype, '/user/feed?page=1&limit=10');
+
+    const first = req.query;
+    expect(req.query).toBe(first);
+    expect(first).toEqual({ page: '1', limit: '10' });
+    expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps requests apart', () => {
+    const { prototype, parse } = requestPrototype();
+    const one = request(prototype, '/user/feed?page=1');
+    const two = request(prototype, '/user/feed?page=2');
+
+    expect([one.query, two.query]).toEqual([{ page: '1' }, { page: '2' }]);
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a prototype without a query getter to wrap', () => {
+    expect(() => installQueryParsedOnce({})).toThrow('No getter named query to wrap');
+  });
+});
