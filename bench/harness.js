@@ -98,6 +98,8 @@ async function startApi(services, { db, secrets, env: extraEnv = {}, probe = fal
     ACCESS_TOKEN_SECRET_KEY: secrets.access,
     REFRESH_TOKEN_SECRET_KEY: secrets.refresh,
     LOG_LEVEL: 'warn',
+    // For bench/promise-count-preload.js.
+    ...(process.env.PROMISE_SITES ? { PROMISE_SITES: process.env.PROMISE_SITES } : {}),
     ...extraEnv,
   };
   // Later flags win: BENCH_NODE_ARGS or nodeArgs may set another young-generation size.

@@ -14,7 +14,12 @@ let sampling = false;
 
 function siteOf() {
   sampling = false; // the Error below creates no promise, but its stack walk must not recurse
-  const frames = new Error().stack.split('\n').slice(3, 6).map((line) => line.trim().replace(/^at /, ''));
+  const frames = new Error().stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !line.includes('node:internal/async_hooks') && !line.includes(__filename))
+    .slice(0, 3)
+    .map((line) => line.trim().replace(/^at /, ''));
   sampling = true;
   return frames.join(' < ').replace(new RegExp(`${process.cwd()}/(dist|node_modules)/`, 'g'), '');
 }
