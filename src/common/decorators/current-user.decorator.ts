@@ -14,7 +14,8 @@ export type AuthenticatedRequest = Request & { auth?: AuthenticatedUser };
 
 /** The authenticated caller of a request the access guard let through. */
 export function callerOf(request: AuthenticatedRequest): AuthenticatedUser {
-  if (!request.auth) throw new Error('CurrentUser used on a route without authentication');
+  if (!request.auth)
+    throw new Error('No authenticated caller: the route is not behind the access guard');
   return request.auth;
 }
 
