@@ -31,9 +31,12 @@ async function getHealth(base: string): Promise<{ status: number; body: Health }
   return { status: res.status, body: (await res.json()) as Health };
 }
 
+/** SIGTERM, then exit 0; otherwise the worker's last output says why (a forced exit, a failed close). */
 async function stop(worker: SpawnedProcess): Promise<void> {
   worker.child.kill('SIGTERM');
-  expect((await worker.exited).code).toBe(0);
+  const { code } = await worker.exited;
+  if (code !== 0)
+    throw new Error(`worker exited ${code}; its last output:\n${worker.output().slice(-4000)}`);
 }
 
 /** The worker process's own HTTP endpoint (WORKER_HEALTH_PORT): probes and its metrics. */
