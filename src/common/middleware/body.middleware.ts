@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { json } from 'express';
+import { BoundedMemo } from '../cache/bounded-memo';
 import { errorBody, errorMessage, type FixedErrorEntry } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { isWellFormedText } from '../validation/text-rules';
@@ -181,9 +182,8 @@ export function findInputProblem(value: unknown, where = 'Request body'): InputP
 }
 
 /** Query strings checked, kept by their text; longer ones are checked every time. */
-const MAX_CHECKED_QUERIES = 256;
 const MAX_CHECKED_QUERY_LENGTH = 512;
-let checkedQueries = new Map<string, InputProblem | null>();
+const checkedQueries = new BoundedMemo<string, InputProblem | null>(256);
 
 /**
  * {@link findInputProblem} of the request's query, which is a function of the URL's text from its
@@ -197,8 +197,6 @@ function queryProblem(req: Request): InputProblem | undefined {
   let problem = checkedQueries.get(text);
   if (problem === undefined) {
     problem = findInputProblem(req.query, 'Query string') ?? null;
-    // A new map, not clear(): see docs/performance.md, "Replaced hash tables…".
-    if (checkedQueries.size >= MAX_CHECKED_QUERIES) checkedQueries = new Map();
     checkedQueries.set(text, problem);
   }
   return problem ?? undefined;

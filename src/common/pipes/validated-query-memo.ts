@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { BoundedMemo } from '../cache/bounded-memo';
 
 /** Raw queries remembered per DTO class; a full table starts over (the common queries come back). */
 export const MAX_QUERIES_PER_CLASS = 256;
@@ -45,7 +46,7 @@ function copyOf<T extends object>(dto: T): T {
  * primitives and lists of primitives are kept (a copy of anything else could be shared).
  */
 export class ValidatedQueryMemo {
-  private readonly byClass = new Map<Type, Map<string, object>>();
+  private readonly byClass = new Map<Type, BoundedMemo<string, object>>();
 
   get<T extends object>(dtoClass: Type, key: string): T | undefined {
     const known = this.byClass.get(dtoClass)?.get(key) as T | undefined;
@@ -56,9 +57,8 @@ export class ValidatedQueryMemo {
     if (dto === null || typeof dto !== 'object') return;
     if (!Object.values(dto).every(isMemoValue)) return;
     let table = this.byClass.get(dtoClass);
-    // A full table is replaced, not cleared: see docs/performance.md, "Replaced hash tables…".
-    if (!table || table.size >= MAX_QUERIES_PER_CLASS) {
-      table = new Map();
+    if (!table) {
+      table = new BoundedMemo(MAX_QUERIES_PER_CLASS);
       this.byClass.set(dtoClass, table);
     }
     table.set(key, copyOf(dto));

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Types } from 'mongoose';
+import { BoundedMemo } from '../../common/cache/bounded-memo';
 import { readBatcherOf } from '../../common/redis/read-batcher';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { feedFilterKey } from './feed-paging';
@@ -53,9 +54,6 @@ export interface FeedCountLoads {
 
 type CachedCount = ReturnType<typeof decodeFeedCount>;
 
-/** Decoded counts kept, by their stored text (see {@link FeedCountCache.decode}). */
-const MAX_DECODED_COUNTS = 1000;
-
 /**
  * The feed's `totalUsers` per viewer and skills filter: the filter's candidates
  * (`feed-candidates:<filter>`, shared by every viewer) less the viewer's excluded ones
@@ -79,10 +77,9 @@ export class FeedCountCache {
 
   /**
    * Counts by their stored text: every page decodes the shared count, unchanged for 30 s or more,
-   * and its viewer's own. Replaced when full rather than cleared: a cleared map keeps what it held
-   * alive through young collections (docs/performance.md).
+   * and its viewer's own.
    */
-  private decodedCounts = new Map<string, CachedCount>();
+  private readonly decodedCounts = new BoundedMemo<string, CachedCount>(1000);
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
@@ -121,7 +118,6 @@ export class FeedCountCache {
     let decoded = this.decodedCounts.get(raw);
     if (decoded === undefined) {
       decoded = decodeFeedCount(raw);
-      if (this.decodedCounts.size >= MAX_DECODED_COUNTS) this.decodedCounts = new Map();
       this.decodedCounts.set(raw, decoded);
     }
     return decoded;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { BoundedMemo } from '../../common/cache/bounded-memo';
 import { OBJECT_ID_PATTERN } from '../../common/validation/object-id';
 import { type FeedTier, LAST_FEED_TIER } from '../users/feed-tiers';
 
@@ -69,8 +70,7 @@ export function decodeFeedPosition(
 }
 
 /** Filters in use are few (the skill sets clients offer), so their names are kept, up to this many. */
-const FILTER_KEYS_KEPT = 1000;
-let filterKeys = new Map<string, string>();
+const filterKeys = new BoundedMemo<string, string>(1000);
 
 /**
  * Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order.
@@ -84,8 +84,6 @@ export function feedFilterKey(skillsKey: string[] | undefined): string {
     key = createHash('sha1')
       .update([...new Set(skillsKey)].sort().join('\n'))
       .digest('base64url');
-    // A new map, not clear(): see docs/performance.md, "Replaced hash tables…".
-    if (filterKeys.size >= FILTER_KEYS_KEPT) filterKeys = new Map();
     filterKeys.set(asGiven, key);
   }
   return key;
