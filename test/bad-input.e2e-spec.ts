@@ -199,6 +199,30 @@ describe('Bad input never 500s; names, passwords and defaults', () => {
     });
   });
 
+  describe('a query string asked again (its parse is shared, frozen)', () => {
+    const feed = (query: string) =>
+      request(t.server).get(`/user/feed?${query}`).set('Cookie', me.cookieHeader());
+
+    it('is answered as the first time: valid, refused, or naming a key validation deletes', async () => {
+      const rounds: number[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const valid = await feed('page=1&limit=3');
+        expect(valid.status).toBe(200);
+        expect(valid.body.data.pagination).toMatchObject({ currentPage: 1, limit: 3 });
+        expectRefusal(await feed('page=1&limit=abc'), 400, 'VALIDATION_FAILED', /limit/);
+        const statuses: number[] = [];
+        for (const key of ['constructor', 'prototype', '__proto__']) {
+          const res = await feed(`page=1&limit=3&${key}=x`);
+          expect(res.body.success).toBe(res.status === 200);
+          statuses.push(res.status);
+        }
+        rounds.push(statuses);
+      }
+      expect(rounds[1]).toEqual(rounds[0]);
+      expect(rounds[0].every((status) => status === 200 || status === 400)).toBe(true);
+    });
+  });
+
   describe('strings that are not well-formed Unicode', () => {
     it('a lone surrogate in emailId at signup → 400 naming the field (was a URIError → 500)', async () => {
       const res = await post('/auth/signup').send(signupBody({ emailId: '\ud800x' }));

@@ -1,5 +1,5 @@
 import { PARSED_QUERY } from './message-shapes';
-import { installQueryParsedOnce } from './query-once';
+import { installQueryParsedOnce, MAX_SHARED_QUERY_LENGTH } from './query-once';
 
 /** A prototype chain like Express's: the parsing getter on the parent, ours on the child. */
 function requestPrototype() {
@@ -29,6 +29,36 @@ describe('installQueryParsedOnce', () => {
     expect(req.query).toBe(first);
     expect(first).toEqual({ page: '1', limit: '10' });
     expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives requests with the same query text one frozen parse', () => {
+    const { prototype, parse } = requestPrototype();
+    const one = request(prototype, '/user/feed?page=1&skills=a&skills=b');
+    const two = request(prototype, '/user/connections?page=1&skills=a&skills=b');
+
+    expect(two.query).toBe(one.query);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(Object.isFrozen(one.query)).toBe(true);
+    expect(Object.isFrozen((one.query as { skills: string[] }).skills)).toBe(true);
+  });
+
+  it('parses per request a query naming a key that validation deletes, and leaves it unfrozen', () => {
+    const { prototype, parse } = requestPrototype();
+    const one = request(prototype, '/user/feed?constructor=x&page=1');
+    const two = request(prototype, '/user/feed?constructor=x&page=1');
+
+    expect(one.query).toEqual({ constructor: 'x', page: '1' });
+    expect(two.query).not.toBe(one.query);
+    expect(Object.isFrozen(one.query)).toBe(false);
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('parses a query longer than the shared limit per request', () => {
+    const { prototype, parse } = requestPrototype();
+    const url = `/user/feed?skills=${'a'.repeat(MAX_SHARED_QUERY_LENGTH)}`;
+
+    expect(request(prototype, url).query).not.toBe(request(prototype, url).query);
+    expect(parse).toHaveBeenCalledTimes(2);
   });
 
   it('keeps requests apart', () => {

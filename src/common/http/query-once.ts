@@ -1,26 +1,67 @@
+import { BoundedMemo } from '../cache/bounded-memo';
 import { PARSED_QUERY } from './message-shapes';
 
 interface QueryingRequest {
+  url?: string;
   [PARSED_QUERY]?: unknown;
 }
 
+/** Query strings up to this long share one parse per text (longer ones are parsed per request). */
+export const MAX_SHARED_QUERY_LENGTH = 512;
+/** Distinct query texts whose parse is kept; a full memo starts over. */
+export const MAX_SHARED_QUERIES = 256;
+
 /**
- * Makes `req.query` parse the query string once per request. Express 5 parses it again on every
- * read, and a feed page reads it three times (the input guard, the guard's prefetch, Nest's
- * `@Query()`). The query string itself never changes while a request is served (routers rewrite
- * only the path), so the first parse stands. The result is kept in a slot that `ApiRequest`
- * declares, so reading the query does not change the request's shape.
+ * Makes `req.query` parse the query string once per request, and once per distinct text while it
+ * is among the last {@link MAX_SHARED_QUERIES}: every request with that text gets the same object,
+ * deeply frozen (a query naming a key that validation deletes is parsed per request). Express 5 parses it again on every read, and a feed page reads it three times
+ * (the input guard, the guard's prefetch, Nest's `@Query()`); a list route is asked the same few
+ * query strings over and over, and a frozen object lets what is derived from it be kept by
+ * identity (see `rawQueryKey`). The query string never changes while a request is served
+ * (routers rewrite only the path). The result is kept in a slot that `ApiRequest` declares, so
+ * reading the query does not change the request's shape.
  */
 export function installQueryParsedOnce(requestPrototype: object): void {
   const parse = inheritedGetter(requestPrototype, 'query');
+  const shared = new BoundedMemo<string, unknown>(MAX_SHARED_QUERIES);
+  const parseShared = (req: QueryingRequest): unknown => {
+    const url = req.url ?? '';
+    const mark = url.indexOf('?');
+    const text = mark === -1 ? '' : url.slice(mark + 1);
+    if (text.length > MAX_SHARED_QUERY_LENGTH) return parse.call(req);
+    let query = shared.get(text);
+    if (query === undefined) {
+      query = parse.call(req);
+      // Validation deletes these keys from what it is given (prototype pollution): never shared.
+      if (!shareable(query)) return query;
+      shared.set(text, deepFreeze(query));
+    }
+    return query;
+  };
   Object.defineProperty(requestPrototype, 'query', {
     configurable: true,
     enumerable: true,
     get(this: QueryingRequest): unknown {
-      if (this[PARSED_QUERY] === undefined) this[PARSED_QUERY] = parse.call(this);
+      if (this[PARSED_QUERY] === undefined) this[PARSED_QUERY] = parseShared(this);
       return this[PARSED_QUERY];
     },
   });
+}
+
+/** Keys Nest's ValidationPipe deletes from the value it validates, wherever they are. */
+const STRIPPED_KEYS = ['__proto__', 'prototype', 'constructor'];
+
+function shareable(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.entries(value).every(
+    ([key, inner]) => !STRIPPED_KEYS.includes(key) && shareable(inner),
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
 }
 
 function inheritedGetter(object: object, name: string): (this: unknown) => unknown {

@@ -17,6 +17,19 @@ describe('rawQueryKey', () => {
     );
   });
 
+  it('works out the key of a frozen query once (it cannot change)', () => {
+    const query = Object.freeze({ page: '1', tags: Object.freeze(['a']) });
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      expect(rawQueryKey(query)).toBe('{"page":"1","tags":["a"]}');
+      expect(rawQueryKey(query)).toBe('{"page":"1","tags":["a"]}');
+      expect(rawQueryKey(Object.freeze({ page: { $gt: '' } }))).toBeUndefined();
+      expect(stringify).toHaveBeenCalledTimes(1);
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
   it('leaves anything else to be validated every time', () => {
     expect(rawQueryKey({ page: { $gt: '' } })).toBeUndefined();
     expect(rawQueryKey({ page: 1 })).toBeUndefined();

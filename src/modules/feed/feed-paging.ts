@@ -76,7 +76,7 @@ const filterKeys = new BoundedMemo<string, string>(1000);
  * Names a skills filter in Redis keys: `all`, or a hash of the normalised skills in any order.
  * A page names its filter three times (prefetch, page, count): the hash is computed once.
  */
-export function feedFilterKey(skillsKey: string[] | undefined): string {
+export function feedFilterKey(skillsKey: readonly string[] | undefined): string {
   if (!skillsKey?.length) return 'all';
   const asGiven = skillsKey.join('\n');
   let key = filterKeys.get(asGiven);

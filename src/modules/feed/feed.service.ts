@@ -259,7 +259,7 @@ export class FeedService implements RoutePrefetcher {
    */
   private startReads(
     viewerId: Types.ObjectId,
-    skillsKey: string[] | undefined,
+    skillsKey: readonly string[] | undefined,
     needsPosition: boolean,
     now: Date,
   ): FeedReads {

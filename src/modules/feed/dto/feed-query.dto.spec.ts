@@ -21,6 +21,16 @@ describe('feedReadsOfRawQuery (what the guard prefetches before the query is val
     expect(feedReadsOfRawQuery({ page: 'abc' }).needsPosition).toBe(false);
   });
 
+  it('works out a frozen query once (shared by every request with its text) and freezes the answer', () => {
+    const query = Object.freeze({ page: '2', skills: 'React,Go' });
+    const reads = feedReadsOfRawQuery(query);
+
+    expect(feedReadsOfRawQuery(query)).toBe(reads);
+    expect(reads).toEqual({ skillsKey: skillsKeyOf(['React', 'Go']), needsPosition: true });
+    expect(Object.isFrozen(reads.skillsKey)).toBe(true);
+    expect(feedReadsOfRawQuery({ page: '2' })).not.toBe(feedReadsOfRawQuery({ page: '2' }));
+  });
+
   it('values the DTO would refuse give no filter rather than throwing', () => {
     expect(feedReadsOfRawQuery({ skills: { $gt: '' } }).skillsKey).toBeUndefined();
   });

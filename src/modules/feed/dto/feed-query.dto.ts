@@ -52,12 +52,33 @@ export class FeedQueryDto {
   after?: string;
 }
 
+/** What a feed request's first reads depend on (see {@link feedReadsOfRawQuery}). */
+export interface RawFeedReads {
+  skillsKey: readonly string[] | undefined;
+  needsPosition: boolean;
+}
+
+/** {@link feedReadsOfRawQuery} of frozen queries (one per distinct query text, see query-once.ts). */
+const readsOfFrozen = new WeakMap<object, RawFeedReads>();
+
 /**
  * What a feed request's first reads depend on, from the raw (not yet validated) query: its skills
  * filter and whether it continues a remembered position. A best guess for the access guard's
- * prefetch; the service compares it with the validated query.
+ * prefetch; the service compares it with the validated query. A frozen query cannot change, so
+ * its answer is worked out once.
  */
-export function feedReadsOfRawQuery(raw: Record<string, unknown>): {
+export function feedReadsOfRawQuery(raw: Record<string, unknown>): RawFeedReads {
+  if (!Object.isFrozen(raw)) return readsOf(raw);
+  let reads = readsOfFrozen.get(raw);
+  if (!reads) {
+    const { skillsKey, needsPosition } = readsOf(raw);
+    reads = Object.freeze({ skillsKey: skillsKey && Object.freeze(skillsKey), needsPosition });
+    readsOfFrozen.set(raw, reads);
+  }
+  return reads;
+}
+
+function readsOf(raw: Record<string, unknown>): {
   skillsKey: string[] | undefined;
   needsPosition: boolean;
 } {
