@@ -4,6 +4,7 @@ import request from 'supertest';
 import { AllExceptionsFilter } from '../filters/all-exceptions.filter';
 import { Socket } from 'node:net';
 import type { NestApplicationOptions } from '@nestjs/common';
+import { SerializedBody } from '../http/api-response';
 import { ApiRequest, PARSED_COOKIES, RESPONSE_STARTED } from '../http/message-shapes';
 import { answerRouteNotFound, ApiExpressAdapter, underPrefix } from './http-adapter';
 
@@ -201,6 +202,13 @@ describe('ApiExpressAdapter.reply', () => {
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.text)));
     await sameAnswer(() => ({ body: [{ a: 1 }], status: 201 }));
+  });
+
+  it('writes a SerializedBody as it is: what Express makes of the document it holds', async () => {
+    const json = '{"success":true,"data":{"items":[{"name":"Zoë"}],"n":1}}';
+    const answer = await sameAnswer(() => ({ body: new SerializedBody(json), status: 201 }));
+    expect(answer).toMatchObject({ status: 201, text: json });
+    expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(json)));
   });
 
   it('sends no body to HEAD, and none with 204', async () => {

@@ -11,6 +11,7 @@ import {
 } from 'express';
 import { errorBody } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
+import { SerializedBody } from '../http/api-response';
 import { ApiRequest, ApiResponse } from '../http/message-shapes';
 import { RouteTable } from './route-table';
 
@@ -118,10 +119,16 @@ export class ApiExpressAdapter extends ExpressAdapter {
    * A handler's object is written as JSON directly. Express's `res.json` gets there by looking up
    * four app settings, resolving `application/json` through its MIME table, parsing back the
    * Content-Type it has just set to add the charset, and checking the freshness of a response
-   * that carries no validator (ETags are off). Everything else (no body, a stream, a Content-Type
+   * that carries no validator (ETags are off). A {@link SerializedBody} is written as it is.
+   * Everything else (no body, a stream, a Content-Type
    * chosen by the handler, 204/205/304) goes the usual way.
    */
   override reply(response: Response, body: unknown, statusCode?: number): unknown {
+    if (body instanceof SerializedBody && response.getHeader('Content-Type') === undefined) {
+      if (statusCode) response.status(statusCode);
+      writeJson(response.req, response, body.json);
+      return response;
+    }
     if (!isJsonObject(body) || response.getHeader('Content-Type') !== undefined) {
       return super.reply(response, body, statusCode);
     }

@@ -10,3 +10,46 @@ export function ok<T>(message: string, data?: T, extra?: Record<string, unknown>
     data === undefined ? { success: true, message } : { success: true, message, data };
   return extra ? { ...body, ...extra } : body;
 }
+
+/**
+ * A response body already written as JSON: the HTTP adapter sends `json` as it is. Any other
+ * serializer gets the same document through `toJSON` (parsed back, which costs what was saved).
+ */
+export class SerializedBody {
+  constructor(readonly json: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
+/** JSON of frozen values (nothing can change them): list items shared by many responses. */
+const jsonOfFrozen = new WeakMap<object, string>();
+
+function jsonOfItem(item: object): string {
+  if (!Object.isFrozen(item)) return JSON.stringify(item);
+  let json = jsonOfFrozen.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item);
+    jsonOfFrozen.set(item, json);
+  }
+  return json;
+}
+
+/**
+ * `ok(message, { items, ...rest })` as a {@link SerializedBody}, the same bytes: a frozen item
+ * (a memoised user view) is serialized once, however many pages it appears on.
+ */
+export function okList(
+  message: string,
+  items: readonly object[],
+  rest: Record<string, unknown>,
+): SerializedBody {
+  let json = `{"success":true,"message":${JSON.stringify(message)},"data":{"items":[`;
+  for (let i = 0; i < items.length; i++) json += (i > 0 ? ',' : '') + jsonOfItem(items[i]);
+  json += ']';
+  for (const [field, value] of Object.entries(rest)) {
+    if (value !== undefined) json += `,${JSON.stringify(field)}:${JSON.stringify(value)}`;
+  }
+  return new SerializedBody(`${json}}}`);
+}

@@ -15,7 +15,7 @@ import {
 } from '../../common/decorators/current-user.decorator';
 import { describeErrors } from '../../common/errors/app-error';
 import { PROTECTED_ROUTE_ERRORS } from '../../common/errors/common.errors';
-import { ok } from '../../common/http/api-response';
+import { okList } from '../../common/http/api-response';
 import { PrefetchOnAuth, prefetchedOf } from '../../common/http/route-prefetch';
 import { ErrorResponse } from '../../common/http/api-response.docs';
 import { FeedQueryDto } from './dto/feed-query.dto';
@@ -60,10 +60,14 @@ export class FeedController {
   })
   // The caller and the guard's prefetch are read from the request: as two custom decorators they
   // cost every page two more passes through Nest's pipe chain, twenty promises (performance.md).
+  // The page is sent as JSON it assembles: each profile's JSON is kept with its memoised view.
   async feed(@Req() req: AuthenticatedRequest, @Query() query: FeedQueryDto) {
-    return ok(
-      'Feed fetched successfully',
-      await this.feeds.feed(callerOf(req).userId, query, new Date(), prefetchedOf(req)),
+    const { items, pagination } = await this.feeds.feed(
+      callerOf(req).userId,
+      query,
+      new Date(),
+      prefetchedOf(req),
     );
+    return okList('Feed fetched successfully', items, { pagination });
   }
 }
