@@ -32,6 +32,7 @@ import {
 } from './socket-credentials';
 import { RESUME_MARK } from './tab-resume';
 import { clientIpOf, HandshakeGuard, SocketEventLimiter } from './socket-limits';
+import { TurnPacer } from '../../common/async/turn-pacer';
 
 type AllowRequest = (
   req: IncomingMessage,
@@ -60,6 +61,9 @@ type AllowRequest = (
  *   credential are rate limited per IP and per instance (`HandshakeGuard`), and their parked
  *   sockets are closed after `SOCKET_PARKED_IDLE_MS`.
  */
+/** Connections identified per event-loop turn (see `PresenceGateway.admissions`). */
+const ADMISSIONS_PER_TURN = 4;
+
 /** The client events whose handlers answer an acknowledgement callback (ChatGateway's). */
 const ACKNOWLEDGED_EVENTS: ReadonlySet<string> = new Set([
   'joinChat',
@@ -77,6 +81,14 @@ export class PresenceGateway
   private sweeper?: NodeJS.Timeout;
   private refreshing = false;
   private readonly handshakes: HandshakeGuard;
+  /**
+   * Connections identified a few per event-loop turn: identifying one and registering its
+   * presence costs about a millisecond, and a burst of them (a reconnect storm, 50 at once in the
+   * benchmark) would otherwise continue together, turn after turn, and hold the loop that long.
+   */
+  private readonly admissions = new TurnPacer(ADMISSIONS_PER_TURN, (error) =>
+    this.logger.error({ msg: 'Socket admission failed', err: error }),
+  );
   private readonly socketKey: Buffer;
   /** Set on shutdown: sockets dropped by our own close are not "going offline" (they reconnect elsewhere). */
   private closing = false;
@@ -103,18 +115,20 @@ export class PresenceGateway
     this.presence.attach(server);
     this.metrics.observeSocketServer(server);
     this.guardHandshakes(server);
-    server.use((socket: PresenceSocket, next) => {
-      this.limitEvents(socket);
-      this.countPendingAcks(socket);
-      this.identify(socket).then(
-        () => next(),
-        (error: unknown) => {
-          this.logger.error({ msg: 'Socket identification failed', err: error });
-          socket.data.retry = true;
-          next();
-        },
-      );
-    });
+    server.use((socket: PresenceSocket, next) =>
+      this.admissions.run(() => {
+        this.limitEvents(socket);
+        this.countPendingAcks(socket);
+        this.identify(socket).then(
+          () => next(),
+          (error: unknown) => {
+            this.logger.error({ msg: 'Socket identification failed', err: error });
+            socket.data.retry = true;
+            next();
+          },
+        );
+      }),
+    );
     server.engine.on('initial_headers', (headers: Record<string, string>, req: IncomingMessage) =>
       this.setSocketCookie(headers, req),
     );
