@@ -141,6 +141,19 @@ describe('FeedCountCache: a page never waits for a count once one exists', () =>
     ).resolves.toBe(97);
   });
 
+  it("counts read ahead (with a page's first reads) are used as they are: no read of its own", async () => {
+    const { cache, redis, store } = countCache();
+    const now = Date.now();
+    store.set(key, encodeFeedCount(42, now));
+    const stored = cache.read(viewer, undefined);
+    await stored;
+    expect(redis.mgetBuffer).toHaveBeenCalledTimes(1);
+    const load = jest.fn(() => Promise.resolve(0));
+    await expect(cache.total(viewer, undefined, own(load), now, stored)).resolves.toBe(58);
+    expect(redis.mgetBuffer).toHaveBeenCalledTimes(1);
+    expect(load).not.toHaveBeenCalled();
+  });
+
   it('a fresh count is served without counting', async () => {
     const { cache, store } = countCache();
     const now = Date.now();

@@ -63,6 +63,9 @@ type CachedCount = ReturnType<typeof decodeFeedCount>;
  * first page under a filter (or one after ten idle minutes) counts both on the request's path, so
  * the total a viewer is first shown is exact.
  */
+/** The shared and the viewer's stored counts, as read (see {@link FeedCountCache.read}). */
+export type StoredCounts = Promise<(string | null)[]>;
+
 @Injectable()
 export class FeedCountCache {
   private readonly logger = new Logger(FeedCountCache.name);
@@ -83,20 +86,31 @@ export class FeedCountCache {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
+  /**
+   * The stored counts {@link total} starts from (shared, then the viewer's), so a page can read
+   * them with its other first reads.
+   */
+  read(viewerId: Types.ObjectId, skillsKey: readonly string[] | undefined): StoredCounts {
+    const filter = feedFilterKey(skillsKey);
+    return readBatcherOf(this.redis).getManyStrings([
+      `feed-candidates:${filter}`,
+      `feed-excluded:${viewerId.toHexString()}:${filter}`,
+    ]);
+  }
+
   async total(
     viewerId: Types.ObjectId,
     skillsKey: string[] | undefined,
     load: FeedCountLoads,
     now = Date.now(),
+    stored: StoredCounts = this.read(viewerId, skillsKey),
   ): Promise<number> {
     const filter = feedFilterKey(skillsKey);
     const shared = `feed-candidates:${filter}`;
     const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
     let cached: CachedCount[];
     try {
-      cached = (await readBatcherOf(this.redis).getManyStrings([shared, own])).map((raw) =>
-        this.decode(raw),
-      );
+      cached = (await stored).map((raw) => this.decode(raw));
     } catch (error) {
       this.logger.warn({ msg: 'Feed count read failed; counting', err: error });
       const [candidates, excluded] = await Promise.all([load.candidates(), load.excluded()]);

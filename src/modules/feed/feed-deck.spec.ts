@@ -3,6 +3,7 @@ import {
   DECK_RESTART_REUSE_MS,
   decodeFeedDeck,
   deckEntriesAfter,
+  deckEntriesAhead,
   deckEntry,
   encodeFeedDeck,
   restartableWalk,
@@ -28,6 +29,17 @@ const deck = (): FeedDeck => ({
 const ids = (entries: { id: Types.ObjectId }[] | null) =>
   entries?.map((e) => e.id.toHexString()) ?? null;
 const none = new Set<string>();
+
+describe('deckEntriesAhead', () => {
+  it('the next entries after a position in walk order, excluded or not, up to the count', () => {
+    const from = { tier: 0 as const, afterId: id(9), asOf };
+    expect(ids(deckEntriesAhead(deck(), from, 2))).toEqual(ids([{ id: id(1) }, { id: id(2) }]));
+    expect(ids(deckEntriesAhead(deck(), { tier: 0, afterId: null, asOf }, 3))).toEqual(
+      ids([{ id: id(5) }, { id: id(9) }, { id: id(1) }]),
+    );
+    expect(deckEntriesAhead(deck(), { tier: 2, afterId: id(6), asOf }, 3)).toEqual([]);
+  });
+});
 
 describe('deckEntriesAfter', () => {
   it('serves in walk order after the position: tiers first, then ids', () => {

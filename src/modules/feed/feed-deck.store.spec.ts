@@ -49,3 +49,16 @@ describe('FeedDeckStore.get', () => {
     expect(await store.get(viewer, 'all')).toEqual({ deck: null, generation: '4' });
   });
 });
+
+describe('FeedDeckStore.lastRead', () => {
+  it('is the deck last read for the viewer and filter, whatever its generation; none before a read', async () => {
+    const viewer = new Types.ObjectId();
+    const encoded = `3:${encodeFeedDeck(deckOf([new Types.ObjectId()]))}`;
+    const store = storeReading([[encoded, '3']]);
+    expect(store.lastRead(viewer, 'all')).toBeNull();
+    const read = await store.get(viewer, 'all');
+    expect(store.lastRead(viewer, 'all')).toBe(read?.deck);
+    expect(store.lastRead(viewer, 'other-filter')).toBeNull();
+    expect(store.lastRead(new Types.ObjectId(), 'all')).toBeNull();
+  });
+});

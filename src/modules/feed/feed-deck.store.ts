@@ -66,6 +66,14 @@ export class FeedDeckStore implements OnModuleInit {
     }
   }
 
+  /**
+   * The deck this process last read for the viewer and filter, whatever has happened since (a
+   * guess at what the next read returns; `null`: none kept).
+   */
+  lastRead(viewerId: Types.ObjectId, filterKey: string): FeedDeck | null {
+    return this.decoded.get(deckKey(viewerId, filterKey))?.deck ?? null;
+  }
+
   private decode(key: string, encoded: string): FeedDeck | null {
     const known = this.decoded.get(key);
     if (known?.encoded === encoded) return known.deck;

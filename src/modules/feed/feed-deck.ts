@@ -87,6 +87,21 @@ export function deckEntriesAfter(
 }
 
 /**
+ * Up to `count` entries of the deck after `from`, whoever they are: a guess at the profiles a page
+ * from there will serve (exclusions, the tier list and the walk are checked by
+ * {@link deckEntriesAfter} when the page is served).
+ */
+export function deckEntriesAhead(deck: FeedDeck, from: FeedPosition, count: number): DeckEntry[] {
+  const fromHex = from.afterId ? from.afterId.toHexString() : null;
+  const ahead: DeckEntry[] = [];
+  for (const entry of deck.entries) {
+    if (ahead.length === count) break;
+    if (compareWalkPoints(entry.tier, entry.hex, from.tier, fromHex) > 0) ahead.push(entry);
+  }
+  return ahead;
+}
+
+/**
  * The walk `page=1` may continue instead of starting anew at `now`: the deck's, if it starts at the
  * walk's beginning, was built under the current tier list and less than
  * {@link DECK_RESTART_REUSE_MS} ago. The profiles it serves are the ones a new walk would, apart

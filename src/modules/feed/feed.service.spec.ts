@@ -79,10 +79,18 @@ function feedWith(candidateCount: number) {
     ]),
   );
   const userReads: string[][] = [];
+  /** Users read ahead with a page's first reads (`usersByHexIds`), by call. */
+  const usersAheadReads: string[][] = [];
   Object.assign(users, {
     findManyByHexIds: (ids: string[]) => {
       userReads.push(ids);
       return Promise.resolve(ids.flatMap((x) => cachedUsers.get(x) ?? []));
+    },
+    usersByHexIds: (ids: string[]) => {
+      usersAheadReads.push(ids);
+      return Promise.resolve(
+        new Map(ids.flatMap((x) => (cachedUsers.has(x) ? [[x, cachedUsers.get(x)!]] : []))),
+      );
     },
   });
   const keyOf = (v: Types.ObjectId, f: string) => `${v.toHexString()}:${f}`;
@@ -102,12 +110,17 @@ function feedWith(candidateCount: number) {
         generation: current,
       });
     },
+    lastRead: (v: Types.ObjectId, f: string) => {
+      const raw = deckState.stored.get(keyOf(v, f));
+      return deckState.enabled && raw ? decodeFeedDeck(raw.split('|')[1]) : null;
+    },
     put: jest.fn((v: Types.ObjectId, f: string, generation: string, deck: FeedDeck) => {
       deckState.stored.set(keyOf(v, f), `${generation}|${encodeFeedDeck(deck)}`);
       return Promise.resolve();
     }),
   };
   const counts = {
+    read: () => Promise.resolve([null, null]),
     total: async (_v: unknown, _s: unknown, load: FeedCountLoads) =>
       (await load.candidates()) - (await load.excluded()),
   };
@@ -163,6 +176,7 @@ function feedWith(candidateCount: number) {
     decks,
     cachedUsers,
     userReads,
+    usersAheadReads,
     service,
     connections,
     clock: () => clock,
@@ -502,6 +516,65 @@ describe('FeedService reads started by the access guard (prefetch)', () => {
       // Each page continues from the start again: the served position is not kept between cases.
       await f.get({ page: 1 });
     }
+  });
+
+  it("with the viewer's deck read before, page 1 and a cursor page read their users with the first reads", async () => {
+    const f = feedWith(60);
+    f.known.tierMembers = {
+      since: new Date('2026-11-27T12:00:00.000Z'),
+      complete: true,
+      members: [],
+    };
+    f.deckState.enabled = true;
+    const viewerId = f.viewer.toHexString();
+    const first = await f.get({ page: 1, limit: 5 }); // builds the deck: nothing to guess from yet
+    expect(f.usersAheadReads).toHaveLength(0);
+
+    const pageOf = async (query: Record<string, string>, dto: Partial<FeedQueryDto>) => {
+      f.userReads.length = 0;
+      const prefetched = {
+        userId: viewerId,
+        value: f.service.prefetch(viewerId, requestWith(query)),
+      };
+      return f.service.feed(f.viewer, { page: 1, limit: 5, ...dto }, f.clock(), prefetched);
+    };
+    const again = await pageOf({ page: '1', limit: '5' }, {});
+    expect(again.items.map((u) => u._id)).toEqual(first);
+    expect(f.usersAheadReads.at(-1)).toEqual(hex(f.candidates.slice(0, 7))); // the page and 2 spare
+    expect(f.userReads).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(f.store.restart).toHaveBeenLastCalledWith(
+      f.viewer,
+      'all',
+      expect.objectContaining({ afterId: f.candidates[4] }),
+    );
+
+    const after = again.pagination.nextCursor!;
+    const next = await pageOf({ after, limit: '5' }, { after });
+    expect(next.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(5, 10)));
+    expect(f.usersAheadReads.at(-1)).toEqual(hex(f.candidates.slice(5, 12)));
+    expect(f.userReads).toHaveLength(0);
+  });
+
+  it('a guess that misses a profile the page serves is not used: the page reads its users itself', async () => {
+    const f = feedWith(60);
+    f.known.tierMembers = {
+      since: new Date('2026-11-27T12:00:00.000Z'),
+      complete: true,
+      members: [],
+    };
+    f.deckState.enabled = true;
+    const viewerId = f.viewer.toHexString();
+    await f.get({ page: 1, limit: 5 });
+    f.swiped.push(...f.candidates.slice(0, 4)); // the page now reaches past the guess
+    const prefetched = {
+      userId: viewerId,
+      value: f.service.prefetch(viewerId, requestWith({ page: '1', limit: '5' })),
+    };
+    f.userReads.length = 0;
+    const page = await f.service.feed(f.viewer, { page: 1, limit: 5 }, f.clock(), prefetched);
+    expect(page.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(4, 9)));
+    expect(f.userReads).toEqual([hex(f.candidates.slice(4, 9))]);
   });
 
   it('a prefetch whose reads fail does not reject unobserved when the handler never uses it', async () => {

@@ -7,13 +7,14 @@ import { ConnectionsRepository } from '../connections/connections.repository';
 import type { PackedIds } from '../connections/packed-ids';
 import { EntitlementsService } from '../membership/entitlements.service';
 import { occupiedFeedTiers, type TierMembers } from '../users/feed-tiers';
-import { skillsKeyOf } from '../users/user.schema';
+import { skillsKeyOf, type UserRecord } from '../users/user.schema';
 import { toSafeView, type UserViewSource } from '../users/user.views';
 import { type FeedFilter, UsersRepository } from '../users/users.repository';
-import { type FeedQueryDto, feedReadsOfRawQuery } from './dto/feed-query.dto';
-import { FeedCountCache } from './feed-count.cache';
+import { type FeedQueryDto, feedReadsOfRawQuery, type RawFeedReads } from './dto/feed-query.dto';
+import { FeedCountCache, type StoredCounts } from './feed-count.cache';
 import {
   deckEntriesAfter,
+  deckEntriesAhead,
   deckEntry,
   FEED_DECK_SIZE,
   restartableWalk,
@@ -22,6 +23,7 @@ import {
 } from './feed-deck';
 import { FeedDeckStore, type StoredDeck } from './feed-deck.store';
 import {
+  decodeFeedPosition,
   encodeFeedPosition,
   exclusionsAfter,
   feedFilterKey,
@@ -56,7 +58,14 @@ export interface FeedReads {
       stored: StoredDeck | null,
     ]
   >;
+  /** The stored counts of `totalUsers`. */
+  counts: StoredCounts;
+  /** The users of the profiles this page will most likely serve, by hex id (see `usersAhead`). */
+  usersAhead: Promise<Map<string, UserRecord> | null> | null;
 }
+
+/** Profiles read early beyond the page's size, for a few the viewer has swiped since. */
+const SPARE_PROFILES_AHEAD = 2;
 type Served = { user: UserViewSource; position: FeedPosition };
 
 /** The viewer and whom they excluded: hex ids to filter in process, ObjectIds only for a query. */
@@ -129,8 +138,8 @@ export class FeedService implements RoutePrefetcher {
    * trip for both), from the raw query; {@link feed} uses them if the validated query agrees.
    */
   prefetch(userId: string, req: Request): FeedReads {
-    const { skillsKey, needsPosition } = feedReadsOfRawQuery(req.query);
-    return this.startReads(new Types.ObjectId(userId), skillsKey, needsPosition, new Date());
+    const { skillsKey, needsPosition, start } = feedReadsOfRawQuery(req.query);
+    return this.startReads(new Types.ObjectId(userId), skillsKey, needsPosition, new Date(), start);
   }
 
   async feed(
@@ -191,8 +200,9 @@ export class FeedService implements RoutePrefetcher {
           now,
           rememberEarly,
           onDeckStored: restart?.stored,
+          usersAhead: reads.usersAhead,
         }),
-        this.totalUsers(callerId, skillsKey, exclusions),
+        this.totalUsers(callerId, skillsKey, exclusions, reads.counts),
       ]);
     } finally {
       restart?.end();
@@ -246,22 +256,26 @@ export class FeedService implements RoutePrefetcher {
     viewerId: Types.ObjectId,
     skillsKey: string[] | undefined,
     exclusions: Exclusions,
+    stored: StoredCounts,
   ): Promise<number> {
-    return this.counts.total(viewerId, skillsKey, {
+    const loads = {
       candidates: () => this.users.countFeed({ excludeIds: [], skillsKey }),
       excluded: () => this.users.countFeedCandidatesAmong(exclusions.ids(), skillsKey),
-    });
+    };
+    return this.counts.total(viewerId, skillsKey, loads, undefined, stored);
   }
 
   /**
    * The plan is checked alongside the page's other reads (one Redis round trip, not two); a
-   * refused caller is answered before anything is queried or written.
+   * refused caller is answered before anything is queried or written. With a `start` known from
+   * the query, the users of the page it will most likely serve are read in that round trip too.
    */
   private startReads(
     viewerId: Types.ObjectId,
     skillsKey: readonly string[] | undefined,
     needsPosition: boolean,
     now: Date,
+    start?: RawFeedReads['start'],
   ): FeedReads {
     const filterKey = feedFilterKey(skillsKey);
     const result = Promise.all([
@@ -273,9 +287,40 @@ export class FeedService implements RoutePrefetcher {
       this.users.feedTierMembers(now),
       this.decks.get(viewerId, filterKey),
     ]);
+    const counts = this.counts.read(viewerId, skillsKey);
     // A prefetch the handler does not use (or a refused caller) must not fail the process.
     result.catch(() => undefined);
-    return { viewerId: viewerId.toHexString(), filterKey, needsPosition, result };
+    counts.catch(() => undefined);
+    const usersAhead = start ? this.usersAhead(viewerId, filterKey, start, now) : null;
+    return {
+      viewerId: viewerId.toHexString(),
+      filterKey,
+      needsPosition,
+      result,
+      counts,
+      usersAhead,
+    };
+  }
+
+  /**
+   * The users of the profiles a page from `start` will most likely serve: those after it in the
+   * deck this process last read for the viewer and filter. Only a guess, to read with the page's
+   * first reads: the page uses them if they are exactly the users it serves (see `fromDeck`).
+   */
+  private usersAhead(
+    viewerId: Types.ObjectId,
+    filterKey: string,
+    start: NonNullable<RawFeedReads['start']>,
+    now: Date,
+  ): Promise<Map<string, UserRecord> | null> | null {
+    const deck = this.decks.lastRead(viewerId, filterKey);
+    if (!deck) return null;
+    const from = start.after ? decodeFeedPosition(start.after, now) : walkStart(deck.asOf);
+    if (!from) return null;
+    const ahead = deckEntriesAhead(deck, from, start.limit + SPARE_PROFILES_AHEAD);
+    if (ahead.length === 0) return null;
+    // A failed guess is no answer: the page reads its users itself.
+    return this.users.usersByHexIds(ahead.map((entry) => entry.hex)).catch(() => null);
   }
 
   /**
@@ -296,6 +341,7 @@ export class FeedService implements RoutePrefetcher {
       now,
       rememberEarly,
       onDeckStored,
+      usersAhead,
     }: {
       tierMembers: TierMembers | null;
       tierStamp: number | null;
@@ -303,6 +349,7 @@ export class FeedService implements RoutePrefetcher {
       now: Date;
       rememberEarly: (lastInDeck: FeedPosition) => Promise<void>;
       onDeckStored?: (stored: StoredDeck) => void;
+      usersAhead: FeedReads['usersAhead'];
     },
   ): Promise<Served[]> {
     const excluded = exclusions.hex;
@@ -315,6 +362,7 @@ export class FeedService implements RoutePrefetcher {
         limit,
         skillsKey,
         rememberEarly,
+        usersAhead,
       );
       if (fromDeck) return fromDeck;
     }
@@ -344,7 +392,10 @@ export class FeedService implements RoutePrefetcher {
     return read.slice(0, limit);
   }
 
-  /** A full page of the deck after `from`, its users from the user cache; `null`: read the database. */
+  /**
+   * A full page of the deck after `from`, its users from the user cache (read with the page's
+   * first reads when `usersAhead` guessed them all); `null`: read the database.
+   */
   private async fromDeck(
     deck: FeedDeck,
     from: FeedPosition,
@@ -353,14 +404,25 @@ export class FeedService implements RoutePrefetcher {
     limit: number,
     skillsKey: string[] | undefined,
     rememberEarly: (lastInDeck: FeedPosition) => Promise<void>,
+    usersAhead: FeedReads['usersAhead'],
   ): Promise<Served[] | null> {
     const entries = deckEntriesAfter(deck, from, tierStamp, excluded, limit);
     if (!entries) return null;
     const last = entries[entries.length - 1];
-    const [users] = await Promise.all([
-      this.users.findManyByHexIds(entries.map((entry) => entry.hex)),
-      rememberEarly({ tier: last.tier, afterId: last.id, asOf: deck.asOf }),
-    ]);
+    const lastInDeck = { tier: last.tier, afterId: last.id, asOf: deck.asOf };
+    const guessed = usersAhead ? await usersAhead : null;
+    let users: UserRecord[];
+    if (guessed && entries.every((entry) => guessed.has(entry.hex))) {
+      users = entries.map((entry) => guessed.get(entry.hex)!);
+      // Not awaited, so the page needs no second round trip: the batcher sends the write with the
+      // next turn's Redis commands, ahead of any later read of this instance. Its errors are logged.
+      void rememberEarly(lastInDeck);
+    } else {
+      [users] = await Promise.all([
+        this.users.findManyByHexIds(entries.map((entry) => entry.hex)),
+        rememberEarly(lastInDeck),
+      ]);
+    }
     if (users.length !== entries.length) return null;
     if (!users.every((user) => stillACandidate(user, skillsKey))) return null;
     return entries.map((entry, i) => ({

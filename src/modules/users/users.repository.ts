@@ -264,7 +264,13 @@ export class UsersRepository {
   /** {@link findManyByIds} by ids already in hex (the cache's keys). */
   async findManyByHexIds(hexIds: string[]): Promise<UserRecord[]> {
     if (hexIds.length === 0) return [];
-    const byId = await this.cache.getMany(
+    const byId = await this.usersByHexIds(hexIds);
+    return hexIds.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
+  }
+
+  /** Index: `_id` (users not cached). The users of these hex ids that exist, by hex id. */
+  usersByHexIds(hexIds: string[]): Promise<Map<string, UserRecord>> {
+    return this.cache.getMany(
       hexIds,
       (missing) =>
         this.users
@@ -273,7 +279,6 @@ export class UsersRepository {
           .exec(),
       (user) => user._id.toHexString(),
     );
-    return hexIds.map((id) => byId.get(id)).filter((user): user is UserRecord => Boolean(user));
   }
 
   /** Index: `_id`. Verified users' address and name, for emails. */

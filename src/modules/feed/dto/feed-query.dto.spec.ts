@@ -26,9 +26,26 @@ describe('feedReadsOfRawQuery (what the guard prefetches before the query is val
     const reads = feedReadsOfRawQuery(query);
 
     expect(feedReadsOfRawQuery(query)).toBe(reads);
-    expect(reads).toEqual({ skillsKey: skillsKeyOf(['React', 'Go']), needsPosition: true });
+    expect(reads).toEqual({
+      skillsKey: skillsKeyOf(['React', 'Go']),
+      needsPosition: true,
+      start: null,
+    });
     expect(Object.isFrozen(reads.skillsKey)).toBe(true);
     expect(feedReadsOfRawQuery({ page: '2' })).not.toBe(feedReadsOfRawQuery({ page: '2' }));
+  });
+
+  it('the start of a page that does not continue a remembered position, with its size', () => {
+    expect(feedReadsOfRawQuery({ page: '1', limit: '5' }).start).toEqual({ limit: 5 });
+    expect(feedReadsOfRawQuery({}).start).toEqual({ limit: 10 });
+    expect(feedReadsOfRawQuery({ page: '3', after: 'c', limit: '20' }).start).toEqual({
+      after: 'c',
+      limit: 20,
+    });
+    expect(feedReadsOfRawQuery({ page: '2' }).start).toBeNull();
+    for (const limit of ['0', '51', '2.5', 'x']) {
+      expect(feedReadsOfRawQuery({ page: '1', limit }).start).toBeNull();
+    }
   });
 
   it('values the DTO would refuse give no filter rather than throwing', () => {

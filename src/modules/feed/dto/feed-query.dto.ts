@@ -6,6 +6,7 @@ import { skillsKeyOf } from '../../users/user.schema';
 import { FEED_CURSOR_PATTERN } from '../feed-paging';
 
 export const MAX_FEED_LIMIT = 50;
+export const DEFAULT_FEED_LIMIT = 10;
 
 /** `skills=React,Node.js` or a repeated `skills` parameter: one list, blanks dropped. */
 const toSkillList = ({ value }: { value: unknown }): unknown => {
@@ -26,8 +27,8 @@ export class FeedQueryDto {
   @PageNumber()
   page = 1;
 
-  @PageLimit(MAX_FEED_LIMIT, 10)
-  limit = 10;
+  @PageLimit(MAX_FEED_LIMIT, DEFAULT_FEED_LIMIT)
+  limit = DEFAULT_FEED_LIMIT;
 
   /**
    * Comma-separated or repeated, at most 20, each at most 30 characters; matches users having at
@@ -56,6 +57,12 @@ export class FeedQueryDto {
 export interface RawFeedReads {
   skillsKey: readonly string[] | undefined;
   needsPosition: boolean;
+  /**
+   * Where the page starts when that is known before any read (`page=1`: the walk's start;
+   * `after=`: the cursor's text), with its size, for reading its profiles early; `null`: a page
+   * continuing a remembered position.
+   */
+  start: { after?: string; limit: number } | null;
 }
 
 /** {@link feedReadsOfRawQuery} of frozen queries (one per distinct query text, see query-once.ts). */
@@ -71,8 +78,12 @@ export function feedReadsOfRawQuery(raw: Record<string, unknown>): RawFeedReads 
   if (!Object.isFrozen(raw)) return readsOf(raw);
   let reads = readsOfFrozen.get(raw);
   if (!reads) {
-    const { skillsKey, needsPosition } = readsOf(raw);
-    reads = Object.freeze({ skillsKey: skillsKey && Object.freeze(skillsKey), needsPosition });
+    const { skillsKey, needsPosition, start } = readsOf(raw);
+    reads = Object.freeze({
+      skillsKey: skillsKey && Object.freeze(skillsKey),
+      needsPosition,
+      start: start && Object.freeze(start),
+    });
     readsOfFrozen.set(raw, reads);
   }
   return reads;
@@ -81,12 +92,19 @@ export function feedReadsOfRawQuery(raw: Record<string, unknown>): RawFeedReads 
 function readsOf(raw: Record<string, unknown>): {
   skillsKey: string[] | undefined;
   needsPosition: boolean;
+  start: RawFeedReads['start'];
 } {
   const skills = toSkillList({ value: raw.skills });
   const named = Array.isArray(skills) && skills.every((s) => typeof s === 'string') ? skills : [];
   const page = Number(raw.page ?? 1);
+  const needsPosition = !raw.after && page > 1;
+  const limit = Number(raw.limit ?? DEFAULT_FEED_LIMIT);
+  const after = typeof raw.after === 'string' && raw.after ? raw.after : undefined;
+  const knownStart =
+    !needsPosition && Number.isInteger(limit) && limit >= 1 && limit <= MAX_FEED_LIMIT;
   return {
     skillsKey: named.length ? skillsKeyOf(named) : undefined,
-    needsPosition: !raw.after && page > 1,
+    needsPosition,
+    start: knownStart ? { ...(after ? { after } : {}), limit } : null,
   };
 }
