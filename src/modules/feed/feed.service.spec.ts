@@ -518,8 +518,9 @@ describe('FeedService reads started by the access guard (prefetch)', () => {
     }
   });
 
-  it("with the viewer's deck read before, page 1 and a cursor page read their users with the first reads", async () => {
-    const f = feedWith(60);
+  /** A feed with decks on, and a page served with the prefetch its raw query makes. */
+  const deckFeed = (candidateCount: number) => {
+    const f = feedWith(candidateCount);
     f.known.tierMembers = {
       since: new Date('2026-11-27T12:00:00.000Z'),
       complete: true,
@@ -527,10 +528,7 @@ describe('FeedService reads started by the access guard (prefetch)', () => {
     };
     f.deckState.enabled = true;
     const viewerId = f.viewer.toHexString();
-    const first = await f.get({ page: 1, limit: 5 }); // builds the deck: nothing to guess from yet
-    expect(f.usersAheadReads).toHaveLength(0);
-
-    const pageOf = async (query: Record<string, string>, dto: Partial<FeedQueryDto>) => {
+    const prefetchedPage = (query: Record<string, string>, dto: Partial<FeedQueryDto>) => {
       f.userReads.length = 0;
       const prefetched = {
         userId: viewerId,
@@ -538,7 +536,15 @@ describe('FeedService reads started by the access guard (prefetch)', () => {
       };
       return f.service.feed(f.viewer, { page: 1, limit: 5, ...dto }, f.clock(), prefetched);
     };
-    const again = await pageOf({ page: '1', limit: '5' }, {});
+    return { ...f, prefetchedPage };
+  };
+
+  it("with the viewer's deck read before, page 1 and a cursor page read their users with the first reads", async () => {
+    const f = deckFeed(60);
+    const first = await f.get({ page: 1, limit: 5 }); // builds the deck: nothing to guess from yet
+    expect(f.usersAheadReads).toHaveLength(0);
+
+    const again = await f.prefetchedPage({ page: '1', limit: '5' }, {});
     expect(again.items.map((u) => u._id)).toEqual(first);
     expect(f.usersAheadReads.at(-1)).toEqual(hex(f.candidates.slice(0, 7))); // the page and 2 spare
     expect(f.userReads).toHaveLength(0);
@@ -550,29 +556,17 @@ describe('FeedService reads started by the access guard (prefetch)', () => {
     );
 
     const after = again.pagination.nextCursor!;
-    const next = await pageOf({ after, limit: '5' }, { after });
+    const next = await f.prefetchedPage({ after, limit: '5' }, { after });
     expect(next.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(5, 10)));
     expect(f.usersAheadReads.at(-1)).toEqual(hex(f.candidates.slice(5, 12)));
     expect(f.userReads).toHaveLength(0);
   });
 
   it('a guess that misses a profile the page serves is not used: the page reads its users itself', async () => {
-    const f = feedWith(60);
-    f.known.tierMembers = {
-      since: new Date('2026-11-27T12:00:00.000Z'),
-      complete: true,
-      members: [],
-    };
-    f.deckState.enabled = true;
-    const viewerId = f.viewer.toHexString();
+    const f = deckFeed(60);
     await f.get({ page: 1, limit: 5 });
     f.swiped.push(...f.candidates.slice(0, 4)); // the page now reaches past the guess
-    const prefetched = {
-      userId: viewerId,
-      value: f.service.prefetch(viewerId, requestWith({ page: '1', limit: '5' })),
-    };
-    f.userReads.length = 0;
-    const page = await f.service.feed(f.viewer, { page: 1, limit: 5 }, f.clock(), prefetched);
+    const page = await f.prefetchedPage({ page: '1', limit: '5' }, {});
     expect(page.items.map((u) => u._id)).toEqual(hex(f.candidates.slice(4, 9)));
     expect(f.userReads).toEqual([hex(f.candidates.slice(4, 9))]);
   });
