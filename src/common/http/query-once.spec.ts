@@ -1,10 +1,13 @@
+import type { IncomingMessage } from 'node:http';
+import parseUrl from 'parseurl';
 import { PARSED_QUERY } from './message-shapes';
 import { installQueryParsedOnce, MAX_SHARED_QUERY_LENGTH } from './query-once';
 
 /** A prototype chain like Express's: the parsing getter on the parent, ours on the child. */
 function requestPrototype() {
-  const parse = jest.fn(function (this: { url: string }) {
-    return Object.fromEntries(new URLSearchParams(this.url.split('?')[1] ?? ''));
+  const parse = jest.fn(function (this: IncomingMessage) {
+    const query = parseUrl(this)?.query;
+    return Object.fromEntries(new URLSearchParams(typeof query === 'string' ? query : ''));
   });
   const parent = {};
   Object.defineProperty(parent, 'query', { configurable: true, enumerable: true, get: parse });
@@ -40,6 +43,16 @@ describe('installQueryParsedOnce', () => {
     expect(parse).toHaveBeenCalledTimes(1);
     expect(Object.isFrozen(one.query)).toBe(true);
     expect(Object.isFrozen((one.query as { skills: string[] }).skills)).toBe(true);
+  });
+
+  it('keys the shared parse by the text the parser is given: a "#" before the "?" is no query', () => {
+    const { prototype } = requestPrototype();
+    // The stand-in parser below sees what parseurl gives Express: no query after a fragment mark.
+    const hashed = request(prototype, '/user/feed#?page=2&limit=10');
+    const real = request(prototype, '/user/feed?page=2&limit=10');
+
+    expect(hashed.query).toEqual({});
+    expect(real.query).toEqual({ page: '2', limit: '10' });
   });
 
   it('parses per request a query naming a key that validation deletes, and leaves it unfrozen', () => {

@@ -1,9 +1,23 @@
+import type { IncomingMessage } from 'node:http';
+import parseUrl from 'parseurl';
 import { BoundedMemo } from '../cache/bounded-memo';
 import { PARSED_QUERY } from './message-shapes';
 
-interface QueryingRequest {
-  url?: string;
+interface QueryingRequest extends IncomingMessage {
   [PARSED_QUERY]?: unknown;
+}
+
+/**
+ * The query string Express's parser is given (`parseurl`'s, as Express reads it): what anything
+ * derived from `req.query` may be kept by (`undefined`: none to key by). Not the text after the
+ * URL's first `?`: in `/path#?a=1` that is `a=1`, while the parser sees no query at all.
+ */
+export function queryTextOf(req: IncomingMessage): string | undefined {
+  const parsed = parseUrl(req);
+  if (!parsed) return undefined;
+  const { query } = parsed;
+  if (query === null || query === undefined) return '';
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** Query strings up to this long share one parse per text (longer ones are parsed per request). */
@@ -25,10 +39,8 @@ export function installQueryParsedOnce(requestPrototype: object): void {
   const parse = inheritedGetter(requestPrototype, 'query');
   const shared = new BoundedMemo<string, unknown>(MAX_SHARED_QUERIES);
   const parseShared = (req: QueryingRequest): unknown => {
-    const url = req.url ?? '';
-    const mark = url.indexOf('?');
-    const text = mark === -1 ? '' : url.slice(mark + 1);
-    if (text.length > MAX_SHARED_QUERY_LENGTH) return parse.call(req);
+    const text = queryTextOf(req);
+    if (text === undefined || text.length > MAX_SHARED_QUERY_LENGTH) return parse.call(req);
     let query = shared.get(text);
     if (query === undefined) {
       query = parse.call(req);

@@ -183,6 +183,16 @@ describe('normaliseAndGuardInput', () => {
     expect(again.next).toHaveBeenCalledTimes(1);
   });
 
+  it('keys a checked query by the text the parser is given, not the text after the first "?"', () => {
+    // `#` ends the path: the parser sees no query here, so there is nothing to refuse...
+    const fragment = run(undefined, {}, '/user/feed#?a[$ne]=memo-hash');
+    expect(fragment.next).toHaveBeenCalledTimes(1);
+    // ...and that must not vouch for the same text as a real query.
+    const real = run(undefined, { 'a[$ne]': 'memo-hash' }, '/user/feed?a[$ne]=memo-hash');
+    expect(real.next).not.toHaveBeenCalled();
+    expect(real.res.status).toHaveBeenCalledWith(400);
+  });
+
   it('refuses a refused query string again when it comes back', () => {
     const url = '/user/feed?a[$ne]=memo-spec';
     for (let i = 0; i < 2; i++) {

@@ -5,6 +5,7 @@ import { BoundedMemo } from '../cache/bounded-memo';
 import { errorBody, errorMessage, type FixedErrorEntry } from '../errors/app-error';
 import { COMMON_ERRORS } from '../errors/common.errors';
 import { isWellFormedText } from '../validation/text-rules';
+import { queryTextOf } from '../http/query-once';
 
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -186,11 +187,11 @@ const MAX_CHECKED_QUERY_LENGTH = 512;
 const checkedQueries = new BoundedMemo<string, InputProblem | null>(256);
 
 /**
- * {@link findInputProblem} of the request's query, which is a function of the URL's text from its
- * `?`: list routes are asked the same few queries over and over (`?page=1&limit=10`).
+ * {@link findInputProblem} of the request's query, which is a function of the query string the
+ * parser is given: list routes are asked the same few queries over and over (`?page=1&limit=10`).
  */
 function queryProblem(req: Request): InputProblem | undefined {
-  const text = req.url?.slice(req.url.indexOf('?'));
+  const text = queryTextOf(req);
   if (text === undefined || text.length > MAX_CHECKED_QUERY_LENGTH) {
     return findInputProblem(req.query, 'Query string');
   }
