@@ -51,6 +51,21 @@ describe('TurnPacer', () => {
     expect(ran).toEqual(['a', 'c', 'added']);
   });
 
+  it('counts down a burst turn by turn, then runs a later task in the next turn', async () => {
+    const ran: number[] = [];
+    const pacer = new TurnPacer(3, () => undefined);
+    for (let i = 0; i < 7; i++) pacer.run(() => ran.push(i));
+    const waiting: number[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      await nextTurn();
+      waiting.push(pacer.waiting);
+    }
+    expect(waiting).toEqual([4, 1, 0]);
+    pacer.run(() => ran.push(7));
+    await nextTurn();
+    expect(ran).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('refuses a perTurn that is not a positive integer', () => {
     expect(() => new TurnPacer(0, () => undefined)).toThrow('perTurn must be a positive integer');
   });

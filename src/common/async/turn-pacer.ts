@@ -6,6 +6,8 @@
  */
 export class TurnPacer {
   private queue: (() => void)[] = [];
+  /** The next task to run: a burst of thousands is walked, not copied turn after turn. */
+  private head = 0;
   private scheduled = false;
 
   constructor(
@@ -19,7 +21,7 @@ export class TurnPacer {
 
   /** Tasks waiting for a turn. */
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   run(task: () => void): void {
@@ -31,16 +33,23 @@ export class TurnPacer {
   }
 
   private readonly turn = (): void => {
-    const now = this.queue.length <= this.perTurn ? this.queue : this.queue.slice(0, this.perTurn);
-    this.queue = now === this.queue ? [] : this.queue.slice(this.perTurn);
-    for (const task of now) {
+    // Tasks queued by these ones wait for a later turn.
+    const end = Math.min(this.queue.length, this.head + this.perTurn);
+    while (this.head < end) {
+      const task = this.queue[this.head];
+      this.head += 1;
       try {
         task();
       } catch (error) {
         this.onError(error);
       }
     }
-    if (this.queue.length > 0) setImmediate(this.turn);
-    else this.scheduled = false;
+    if (this.head < this.queue.length) {
+      setImmediate(this.turn);
+      return;
+    }
+    this.queue = [];
+    this.head = 0;
+    this.scheduled = false;
   };
 }

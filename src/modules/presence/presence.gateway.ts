@@ -116,18 +116,7 @@ export class PresenceGateway
     this.metrics.observeSocketServer(server);
     this.guardHandshakes(server);
     server.use((socket: PresenceSocket, next) =>
-      this.admissions.run(() => {
-        this.limitEvents(socket);
-        this.countPendingAcks(socket);
-        this.identify(socket).then(
-          () => next(),
-          (error: unknown) => {
-            this.logger.error({ msg: 'Socket identification failed', err: error });
-            socket.data.retry = true;
-            next();
-          },
-        );
-      }),
+      this.admissions.run(() => this.admit(socket, next)),
     );
     server.engine.on('initial_headers', (headers: Record<string, string>, req: IncomingMessage) =>
       this.setSocketCookie(headers, req),
@@ -137,6 +126,23 @@ export class PresenceGateway
     this.heartbeat.unref();
     this.sweeper = setInterval(() => void this.sweepExpiredSockets(), sweepMs);
     this.sweeper.unref();
+  }
+
+  /** Sets up a connection's limits and identity, then lets socket.io go on with it (`next`). */
+  private admit(socket: PresenceSocket, next: (error?: Error) => void): void {
+    const retry = (error: unknown) => {
+      this.logger.error({ msg: 'Socket identification failed', err: error });
+      socket.data.retry = true;
+      next();
+    };
+    try {
+      this.limitEvents(socket);
+      this.countPendingAcks(socket);
+      this.identify(socket).then(() => next(), retry);
+    } catch (error) {
+      // Never left waiting for socket.io's connect timeout: its transport is closed (client retries).
+      retry(error);
+    }
   }
 
   /**
