@@ -27,7 +27,8 @@ describe('TurnPacer', () => {
       setImmediate(() => events.push('other work'));
     });
     pacer.run(() => events.push('task 2'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTurn(); // task 1
+    await nextTurn(); // what it queued, then task 2
 
     expect(events).toEqual(['task 1', 'other work', 'task 2']);
   });

@@ -120,8 +120,8 @@ export class ApiExpressAdapter extends ExpressAdapter {
    * four app settings, resolving `application/json` through its MIME table, parsing back the
    * Content-Type it has just set to add the charset, and checking the freshness of a response
    * that carries no validator (ETags are off). A {@link SerializedBody} is written as it is.
-   * Everything else (no body, a stream, a Content-Type
-   * chosen by the handler, 204/205/304) goes the usual way.
+   * Everything else (no body, a stream, a Content-Type chosen by the handler, 204/205/304) goes
+   * the usual way.
    */
   override reply(response: Response, body: unknown, statusCode?: number): unknown {
     if (body instanceof SerializedBody && response.getHeader('Content-Type') === undefined) {

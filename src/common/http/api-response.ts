@@ -1,3 +1,5 @@
+import { memoisedForFrozen } from '../cache/frozen-memo';
+
 /** The contract's success envelope (§1.3). `data` is omitted, not null, when there is nothing. */
 export interface ApiResponse<T = undefined> {
   success: true;
@@ -23,18 +25,8 @@ export class SerializedBody {
   }
 }
 
-/** JSON of frozen values (nothing can change them): list items shared by many responses. */
-const jsonOfFrozen = new WeakMap<object, string>();
-
-function jsonOfItem(item: object): string {
-  if (!Object.isFrozen(item)) return JSON.stringify(item);
-  let json = jsonOfFrozen.get(item);
-  if (json === undefined) {
-    json = JSON.stringify(item);
-    jsonOfFrozen.set(item, json);
-  }
-  return json;
-}
+/** An item's JSON, kept when it is frozen: list items (memoised views) shared by many responses. */
+const jsonOfItem = memoisedForFrozen((item: object) => JSON.stringify(item));
 
 /**
  * `ok(message, { items, ...rest })` as a {@link SerializedBody}, the same bytes: a frozen item

@@ -28,10 +28,10 @@ export const MAX_SHARED_QUERIES = 256;
 /**
  * Makes `req.query` parse the query string once per request, and once per distinct text while it
  * is among the last {@link MAX_SHARED_QUERIES}: every request with that text gets the same object,
- * deeply frozen (a query naming a key that validation deletes is parsed per request). Express 5 parses it again on every read, and a feed page reads it three times
- * (the input guard, the guard's prefetch, Nest's `@Query()`); a list route is asked the same few
- * query strings over and over, and a frozen object lets what is derived from it be kept by
- * identity (see `rawQueryKey`). The query string never changes while a request is served
+ * deeply frozen (a query naming a key that validation deletes is parsed per request). Express 5
+ * parses it again on every read, and a feed page reads it three times (the input guard, the
+ * guard's prefetch, Nest's `@Query()`); a list route is asked the same few query strings over and
+ * over, and a frozen object lets what is derived from it be kept by identity (frozen-memo.ts). The query string never changes while a request is served
  * (routers rewrite only the path). The result is kept in a slot that `ApiRequest` declares, so
  * reading the query does not change the request's shape.
  */

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { BoundedMemo } from '../cache/bounded-memo';
+import { memoisedForFrozen } from '../cache/frozen-memo';
 
 /** Raw queries remembered per DTO class; a full table starts over (the common queries come back). */
 export const MAX_QUERIES_PER_CLASS = 256;
@@ -13,21 +14,16 @@ const isPrimitive = (value: unknown): value is Primitive =>
 const isMemoValue = (value: unknown): value is MemoValue =>
   isPrimitive(value) || (Array.isArray(value) && value.every(isPrimitive));
 
-/** {@link rawQueryKey} of frozen queries (one per distinct query text, see query-once.ts). */
-const keysOfFrozen = new WeakMap<object, string | undefined>();
-
 /**
  * The key of a raw query: its JSON, when it holds nothing but strings and lists of strings (what
  * the query parser produces); `undefined` for anything else, which is validated every time. A
  * frozen query cannot change, so its key is computed once.
  */
 export function rawQueryKey(raw: unknown): string | undefined {
-  if (raw === null || typeof raw !== 'object' || !Object.isFrozen(raw)) return keyOf(raw);
-  if (keysOfFrozen.has(raw)) return keysOfFrozen.get(raw);
-  const key = keyOf(raw);
-  keysOfFrozen.set(raw, key);
-  return key;
+  return raw !== null && typeof raw === 'object' ? keyOfObject(raw) : undefined;
 }
+
+const keyOfObject = memoisedForFrozen((raw: object) => keyOf(raw));
 
 function keyOf(raw: unknown): string | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;

@@ -54,6 +54,18 @@ export interface FeedCountLoads {
 
 type CachedCount = ReturnType<typeof decodeFeedCount>;
 
+/** The shared and the viewer's stored counts, as read (see {@link FeedCountCache.read}). */
+export type StoredCounts = Promise<(string | null)[]>;
+
+/** Where a filter's counts live: shared by every viewer, then the viewer's own. */
+function countKeys(viewerId: Types.ObjectId, skillsKey: readonly string[] | undefined) {
+  const filter = feedFilterKey(skillsKey);
+  return {
+    shared: `feed-candidates:${filter}`,
+    own: `feed-excluded:${viewerId.toHexString()}:${filter}`,
+  };
+}
+
 /**
  * The feed's `totalUsers` per viewer and skills filter: the filter's candidates
  * (`feed-candidates:<filter>`, shared by every viewer) less the viewer's excluded ones
@@ -63,9 +75,6 @@ type CachedCount = ReturnType<typeof decodeFeedCount>;
  * first page under a filter (or one after ten idle minutes) counts both on the request's path, so
  * the total a viewer is first shown is exact.
  */
-/** The shared and the viewer's stored counts, as read (see {@link FeedCountCache.read}). */
-export type StoredCounts = Promise<(string | null)[]>;
-
 @Injectable()
 export class FeedCountCache {
   private readonly logger = new Logger(FeedCountCache.name);
@@ -91,11 +100,8 @@ export class FeedCountCache {
    * them with its other first reads.
    */
   read(viewerId: Types.ObjectId, skillsKey: readonly string[] | undefined): StoredCounts {
-    const filter = feedFilterKey(skillsKey);
-    return readBatcherOf(this.redis).getManyStrings([
-      `feed-candidates:${filter}`,
-      `feed-excluded:${viewerId.toHexString()}:${filter}`,
-    ]);
+    const { shared, own } = countKeys(viewerId, skillsKey);
+    return readBatcherOf(this.redis).getManyStrings([shared, own]);
   }
 
   async total(
@@ -105,9 +111,7 @@ export class FeedCountCache {
     now = Date.now(),
     stored: StoredCounts = this.read(viewerId, skillsKey),
   ): Promise<number> {
-    const filter = feedFilterKey(skillsKey);
-    const shared = `feed-candidates:${filter}`;
-    const own = `feed-excluded:${viewerId.toHexString()}:${filter}`;
+    const { shared, own } = countKeys(viewerId, skillsKey);
     let cached: CachedCount[];
     try {
       cached = (await stored).map((raw) => this.decode(raw));

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TurnPacer } from '../../common/async/turn-pacer';
 import type { AuthenticatedUser } from '../../common/decorators/current-user.decorator';
 import { AppError, appError } from '../../common/errors/app-error';
 import { COMMON_ERRORS } from '../../common/errors/common.errors';
@@ -32,12 +33,22 @@ import {
 } from './socket-credentials';
 import { RESUME_MARK } from './tab-resume';
 import { clientIpOf, HandshakeGuard, SocketEventLimiter } from './socket-limits';
-import { TurnPacer } from '../../common/async/turn-pacer';
 
 type AllowRequest = (
   req: IncomingMessage,
   callback: (err: string | null | undefined, success: boolean) => void,
 ) => void;
+
+/** Connections identified per event-loop turn (see `PresenceGateway.admissions`). */
+const ADMISSIONS_PER_TURN = 4;
+
+/** The client events whose handlers answer an acknowledgement callback (ChatGateway's). */
+const ACKNOWLEDGED_EVENTS: ReadonlySet<string> = new Set([
+  'joinChat',
+  'sendMessage',
+  'markRead',
+  'typing',
+]);
 
 /**
  * Socket.io presence. The SPA opens one socket per tab and never recreates it, and
@@ -61,17 +72,6 @@ type AllowRequest = (
  *   credential are rate limited per IP and per instance (`HandshakeGuard`), and their parked
  *   sockets are closed after `SOCKET_PARKED_IDLE_MS`.
  */
-/** Connections identified per event-loop turn (see `PresenceGateway.admissions`). */
-const ADMISSIONS_PER_TURN = 4;
-
-/** The client events whose handlers answer an acknowledgement callback (ChatGateway's). */
-const ACKNOWLEDGED_EVENTS: ReadonlySet<string> = new Set([
-  'joinChat',
-  'sendMessage',
-  'markRead',
-  'typing',
-]);
-
 @WebSocketGateway()
 export class PresenceGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy

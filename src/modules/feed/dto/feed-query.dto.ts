@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageLimit, PageNumber } from '../../../common/pagination/page-query.dto';
+import { memoisedForFrozen } from '../../../common/cache/frozen-memo';
 import { skillsKeyOf } from '../../users/user.schema';
 import { FEED_CURSOR_PATTERN } from '../feed-paging';
 
@@ -65,29 +66,23 @@ export interface RawFeedReads {
   start: { after?: string; limit: number } | null;
 }
 
-/** {@link feedReadsOfRawQuery} of frozen queries (one per distinct query text, see query-once.ts). */
-const readsOfFrozen = new WeakMap<object, RawFeedReads>();
-
 /**
  * What a feed request's first reads depend on, from the raw (not yet validated) query: its skills
  * filter and whether it continues a remembered position. A best guess for the access guard's
  * prefetch; the service compares it with the validated query. A frozen query cannot change, so
  * its answer is worked out once.
  */
-export function feedReadsOfRawQuery(raw: Record<string, unknown>): RawFeedReads {
-  if (!Object.isFrozen(raw)) return readsOf(raw);
-  let reads = readsOfFrozen.get(raw);
-  if (!reads) {
+export const feedReadsOfRawQuery = memoisedForFrozen(
+  (raw: Record<string, unknown>): RawFeedReads => {
     const { skillsKey, needsPosition, start } = readsOf(raw);
-    reads = Object.freeze({
+    // Shared by every request with the same query text: nobody may change it.
+    return Object.freeze({
       skillsKey: skillsKey && Object.freeze(skillsKey),
       needsPosition,
       start: start && Object.freeze(start),
     });
-    readsOfFrozen.set(raw, reads);
-  }
-  return reads;
-}
+  },
+);
 
 function readsOf(raw: Record<string, unknown>): {
   skillsKey: string[] | undefined;
